@@ -1,0 +1,190 @@
+"""Pure Python: what a provider is (data) and what a provider client does (protocol).
+
+A provider module holds one :class:`ProviderSpec` (fields, batch size, auth, limits, options:
+data the mapping panel, validation and the engine read) and one client class that
+satisfies :class:`ProviderClient`. Adding a fifth provider is one new module plus a line
+in the registry (``gui/core/providers/__init__.py``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from gui.core.domain import BatchResult, Campaign, Lead, LeadField
+
+
+@dataclass(frozen=True)
+class RateWindow:
+    """At most ``requests`` per ``seconds`` (a rolling window)."""
+
+    requests: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class RatePolicy:
+    """How fast the engine may call a provider's write endpoint.
+
+    Attributes:
+        windows: Documented (or chosen) limits; all must hold at once.
+        max_in_flight: Concurrent requests; several hide network latency.
+        documented: False when the provider publishes no number, so the engine must adapt to 429s.
+    """
+
+    windows: tuple[RateWindow, ...]
+    max_in_flight: int = 1
+    documented: bool = True
+
+
+@dataclass(frozen=True)
+class ProviderOption:
+    """A provider switch the user can set for a run (lemlist ``deduplicate``...).
+
+    Attributes:
+        name: The provider's own parameter name.
+        label: What the user reads.
+        kind: ``bool`` or ``text``.
+        default: The value used when the user sets nothing.
+        help: One sentence on what it does, shown as a tooltip.
+    """
+
+    name: str
+    label: str
+    kind: str = "bool"
+    default: bool | str = False
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class ProviderSpec:
+    """Everything about a provider that is data rather than code.
+
+    Attributes:
+        id: Stable id used in the CLI, settings, the journal and the keyring.
+        label: Display name.
+        fields: The lead fields it accepts, in the order the mapping panel shows them.
+        required_groups: Each group needs at least one non-empty field; all groups must hold.
+            lemlist is ``(("email", "linkedinUrl"),)``; Aktify ``(("phoneNumber",), ("region", "zipCode"))``.
+        dedupe_field: The field the provider deduplicates on, which is also the in-file duplicate key.
+        batch_size: Leads per write request (the provider's maximum).
+        rate: Pacing of the write endpoint.
+        custom_shape: ``flat`` (extra keys), ``custom_variables`` or ``metadata`` (nested object).
+        options: Switches the user can set.
+        has_campaign_list: False for Aktify, whose key is its campaign.
+        has_lists: True for Instantly, which can also add to lead lists.
+        has_read_back: True when the provider can confirm uploaded lead ids afterwards.
+        url_env: The environment variable that replaces the base URL.
+        default_url: The real API base.
+        key_help: Where the user finds a key in the provider's app.
+    """
+
+    id: str
+    label: str
+    fields: tuple[LeadField, ...]
+    required_groups: tuple[tuple[str, ...], ...]
+    dedupe_field: str
+    batch_size: int
+    rate: RatePolicy
+    custom_shape: str
+    options: tuple[ProviderOption, ...] = ()
+    has_campaign_list: bool = True
+    has_lists: bool = False
+    has_read_back: bool = False
+    url_env: str = ""
+    default_url: str = ""
+    key_help: str = ""
+
+    def field(self, name: str) -> LeadField:
+        """The field called ``name``; KeyError names the provider when there is none."""
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(f"{self.label} has no field {name!r}")
+
+    def field_for_concept(self, concept: str) -> LeadField | None:
+        """The field that carries a provider-neutral concept (``email``...), if any."""
+        return next((f for f in self.fields if f.concept == concept), None)
+
+    def base_url(self) -> str:
+        """The base URL, from the environment when set (tests and the sandbox use this)."""
+        return (os.environ.get(self.url_env) or self.default_url).rstrip("/")
+
+    def default_options(self) -> dict[str, bool | str]:
+        """Every option at its default value."""
+        return {o.name: o.default for o in self.options}
+
+
+@dataclass(frozen=True)
+class ReadBack:
+    """What a provider confirmed after an upload.
+
+    Attributes:
+        checked: How many uploaded ids were looked for.
+        found: How many of them the provider listed in the destination.
+        note: Words for the report ("verified 500 of 500 newest").
+    """
+
+    checked: int
+    found: int
+    note: str
+
+
+@runtime_checkable
+class ProviderClient(Protocol):
+    """What the engine, the CLI and the GUI need from a provider.
+
+    All calls are async: the engine keeps several requests in flight, and the in-process
+    sandbox (demo mode) is reachable only through ``httpx.ASGITransport``, which is async.
+    Clients never put the key in an exception text or a log line.
+    """
+
+    spec: ProviderSpec
+
+    async def check_key(self) -> str:
+        """Verify the key; return the account or workspace name. Raises AuthError and kin."""
+        ...
+
+    async def list_campaigns(self) -> list[Campaign]:
+        """Every campaign (and, for Instantly, every lead list), following pagination to the end."""
+        ...
+
+    def payload(
+        self, batch: Sequence[Lead], destination: str, options: Mapping[str, bool | str]
+    ) -> dict[str, object]:
+        """The JSON body a batch would send: the payload preview and :meth:`send` share it."""
+        ...
+
+    async def send(
+        self,
+        batch: Sequence[Lead],
+        destination: str,
+        options: Mapping[str, bool | str],
+        *,
+        replay: bool = False,
+    ) -> BatchResult:
+        """Send one batch; one outcome per lead, in order.
+
+        Args:
+            batch: At most ``spec.batch_size`` leads.
+            destination: Campaign id (or ``list:<id>`` for an Instantly lead list).
+            options: The provider options for this run.
+            replay: True when an earlier attempt's answer was lost, so the request must be
+                one the provider deduplicates; a duplicate answer then means uploaded.
+
+        Raises:
+            FatalProviderError: The run must stop (401, 402, 403).
+            RateLimited: 429, with the provider's wait when it gave one.
+            TransientError: 5xx, network or timeout: the batch's fate is unknown.
+        """
+        ...
+
+    async def read_back(self, destination: str, provider_ids: Sequence[str]) -> ReadBack | None:
+        """Confirm uploaded ids in the destination; None when the provider offers no way."""
+        ...
+
+    async def aclose(self) -> None:
+        """Close the HTTP client."""
+        ...

@@ -1,0 +1,136 @@
+"""Pure Python: the HTTP plumbing every provider client shares.
+
+Errors are turned into the core error tree here, once, so the engine can act on a class
+(fatal, rate-limited, transient) instead of on status codes, and so no message is ever
+built from request headers (where the key lives).
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from gui import __version__
+from gui.core.errors import (
+    AuthError,
+    ForbiddenError,
+    NotFoundError,
+    PlanError,
+    ProviderError,
+    RateLimited,
+    TransientError,
+)
+
+USER_AGENT = f"LeadLoader/{__version__} (desktop lead uploader; python-httpx)"
+
+#: Connect fast or fail; a lead write can be slow on the provider's side, so reads get longer.
+TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+
+#: How much of an error body reaches a message: enough for the provider's reason, no dumps.
+_BODY_CHARS = 300
+
+
+def make_client(
+    base_url: str,
+    headers: Mapping[str, str] | None = None,
+    auth: httpx.Auth | tuple[str, str] | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> httpx.AsyncClient:
+    """An AsyncClient with our User-Agent, timeouts and pool sized for a few requests in flight."""
+    return httpx.AsyncClient(
+        base_url=base_url,
+        headers={"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})},
+        auth=auth,
+        timeout=TIMEOUT,
+        transport=transport,
+        limits=httpx.Limits(max_connections=16, max_keepalive_connections=8),
+        follow_redirects=False,
+    )
+
+
+async def request(
+    client: httpx.AsyncClient, provider: str, method: str, url: str, **kwargs: Any
+) -> httpx.Response:
+    """Send a request; network failures become :class:`TransientError` without the URL's query."""
+    try:
+        return await client.request(method, url, **kwargs)
+    except httpx.TimeoutException as exc:
+        raise TransientError(provider, f"{provider} did not answer in time ({type(exc).__name__}).") from None
+    except httpx.TransportError as exc:
+        raise TransientError(provider, f"Could not reach {provider}: {type(exc).__name__}.") from None
+
+
+def body_text(response: httpx.Response) -> str:
+    """The provider's reason from a body: a JSON ``message``/``error`` or the plain text."""
+    text = response.text.strip()
+    try:
+        data = response.json()
+    except ValueError:
+        return text[:_BODY_CHARS]
+    if isinstance(data, dict):
+        for key in ("message", "error", "reason"):
+            value = data.get(key)
+            if isinstance(value, str) and value:
+                return value[:_BODY_CHARS]
+            if isinstance(value, list) and value:
+                return "; ".join(str(v) for v in value)[:_BODY_CHARS]
+    return text[:_BODY_CHARS]
+
+
+def retry_after(response: httpx.Response) -> float | None:
+    """Seconds from a ``Retry-After`` header (delta or HTTP date); None when absent or unreadable."""
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    parsed = email.utils.parsedate_to_datetime(value) if "," in value else None
+    return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+
+
+def remaining(response: httpx.Response) -> int | None:
+    """``X-RateLimit-Remaining`` as an int when the provider sends it."""
+    value = response.headers.get("X-RateLimit-Remaining")
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def raise_for_run(provider: str, label: str, response: httpx.Response) -> None:
+    """Raise the run-level error an answer means; return quietly for 2xx and row-level 4xx.
+
+    Row-level answers (400, 409...) are left to the client, which knows which row they
+    belong to. Everything here concerns the key, the plan, the pace or the server.
+    """
+    status = response.status_code
+    if status < 400:
+        return
+    reason = body_text(response)
+    if status == 401:
+        raise AuthError(provider, f"{label} rejected the API key (401): {reason or 'unauthorized'}.", status)
+    if status == 402:
+        raise PlanError(provider, f"{label} says the workspace has no active paid plan (402): {reason}.", status)
+    if status == 403:
+        raise ForbiddenError(provider, f"{label} refused access (403): {reason or 'forbidden'}.", status)
+    if status == 429:
+        raise RateLimited(provider, f"{label} asked us to slow down (429).", retry_after(response))
+    if status >= 500:
+        raise TransientError(provider, f"{label} had a server error ({status}): {reason}", status)
+
+
+def raise_for_read(provider: str, label: str, response: httpx.Response) -> None:
+    """Like :func:`raise_for_run`, and any other 4xx on a read is an error too."""
+    raise_for_run(provider, label, response)
+    if response.status_code == 404:
+        raise NotFoundError(provider, f"{label}: not found (404): {body_text(response)}", 404)
+    if response.status_code >= 400:
+        raise ProviderError(
+            provider, f"{label} answered {response.status_code}: {body_text(response)}", response.status_code
+        )
