@@ -13,7 +13,12 @@ import pytest
 # Qt reads this when the QApplication is created, so it must be set before pytest-qt makes one.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # No test may fall back to the real API bases: an unset URL points at a closed local port.
-for _var in ("LEADLOADER_LEMLIST_URL", "LEADLOADER_INSTANTLY_URL", "LEADLOADER_AKTIFY_URL", "LEADLOADER_SENDPILOT_URL"):
+for _var in (
+    "LEADLOADER_LEMLIST_URL",
+    "LEADLOADER_INSTANTLY_URL",
+    "LEADLOADER_AKTIFY_URL",
+    "LEADLOADER_SENDPILOT_URL",
+):
     os.environ.setdefault(_var, "http://127.0.0.1:9/unset")
 os.environ.pop("LEADLOADER_API_KEY", None)
 

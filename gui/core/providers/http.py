@@ -116,7 +116,9 @@ def raise_for_run(provider: str, label: str, response: httpx.Response) -> None:
     if status == 401:
         raise AuthError(provider, f"{label} rejected the API key (401): {reason or 'unauthorized'}.", status)
     if status == 402:
-        raise PlanError(provider, f"{label} says the workspace has no active paid plan (402): {reason}.", status)
+        raise PlanError(
+            provider, f"{label} says the workspace has no active paid plan (402): {reason}.", status
+        )
     if status == 403:
         raise ForbiddenError(provider, f"{label} refused access (403): {reason or 'forbidden'}.", status)
     if status == 429:

@@ -44,8 +44,12 @@ SPEC = ProviderSpec(
             "Verify emails on import",
             help="Instantly starts a background job that verifies the imported emails.",
         ),
-        ProviderOption("blocklist_id", "Blocklist id", kind="text", default="", help="Empty: workspace default."),
-        ProviderOption("assigned_to", "Assign to user id", kind="text", default="", help="Empty: campaign owner."),
+        ProviderOption(
+            "blocklist_id", "Blocklist id", kind="text", default="", help="Empty: workspace default."
+        ),
+        ProviderOption(
+            "assigned_to", "Assign to user id", kind="text", default="", help="Empty: campaign owner."
+        ),
     ),
     has_lists=True,
     url_env="LEADLOADER_INSTANTLY_URL",

@@ -47,8 +47,12 @@ SPEC = ProviderSpec(
             help="lemlist searches the email in your other campaigns and does not add it again.",
         ),
         ProviderOption("linkedinEnrichment", "LinkedIn enrichment", help="Let lemlist enrich from LinkedIn."),
-        ProviderOption("findEmail", "Find email", help="Let lemlist look for a verified email (uses credits)."),
-        ProviderOption("verifyEmail", "Verify email", help="Let lemlist verify existing emails (uses credits)."),
+        ProviderOption(
+            "findEmail", "Find email", help="Let lemlist look for a verified email (uses credits)."
+        ),
+        ProviderOption(
+            "verifyEmail", "Verify email", help="Let lemlist verify existing emails (uses credits)."
+        ),
         ProviderOption("findPhone", "Find phone", help="Let lemlist look for a phone number (uses credits)."),
     ),
     has_read_back=True,
@@ -136,20 +140,22 @@ class LemlistClient:
             params=params,
             json=self.payload(batch, destination, options),
         )
-        hints = {"retry_after": http.retry_after(response), "remaining": http.remaining(response)}
+        wait, left = http.retry_after(response), http.remaining(response)
         reason = http.body_text(response)
         if response.status_code in (400, 500) and _DUPLICATE.search(reason):
             status = Status.UPLOADED if replay and "other campaign" not in reason else Status.DUPLICATE
-            note = f"{reason} (our earlier attempt had reached lemlist)" if status is Status.UPLOADED else reason
-            return BatchResult((RowOutcome(lead.row, status, note),), **hints)
+            note = (
+                f"{reason} (our earlier attempt had reached lemlist)" if status is Status.UPLOADED else reason
+            )
+            return BatchResult((RowOutcome(lead.row, status, note),), wait, left)
         if response.status_code == 404:
             raise NotFoundError(SPEC.id, f"lemlist: {reason or 'Campaign not found'} ({destination}).", 404)
         http.raise_for_run(SPEC.id, SPEC.label, response)
         if response.status_code >= 400:
-            return BatchResult((RowOutcome(lead.row, Status.INVALID, reason or "Bad request"),), **hints)
+            return BatchResult((RowOutcome(lead.row, Status.INVALID, reason or "Bad request"),), wait, left)
         data = response.json() if response.content else {}
         lead_id = str(data.get("_id", "")) if isinstance(data, dict) else ""
-        return BatchResult((RowOutcome(lead.row, Status.UPLOADED, provider_id=lead_id),), **hints)
+        return BatchResult((RowOutcome(lead.row, Status.UPLOADED, provider_id=lead_id),), wait, left)
 
     async def lead_states(self, destination: str) -> dict[str, int]:
         """Counts by state of the campaign's newest leads (up to 500): a glance for the picker."""
@@ -173,6 +179,7 @@ class LemlistClient:
         found = sum(1 for i in wanted if i in listed)
         scope = "newest" if len(wanted) < len(provider_ids) else "uploaded"
         return ReadBack(len(wanted), found, f"verified {found} of {len(wanted)} {scope} in the campaign")
+
 
 #: The registry looks for ``Client`` in every provider module.
 Client = LemlistClient
