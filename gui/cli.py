@@ -110,7 +110,7 @@ def _resolve_key(provider: str, account: str | None) -> tuple[str, str]:
             if len(accounts) != 1:
                 known = ", ".join(a.label for a in accounts) or "none"
                 raise UsageError(
-                    f"set LEADLOADER_API_KEY or pick an account with --account (saved {provider} accounts: {known})"
+                    f"set LEADLOADER_API_KEY or pick --account (saved {provider} accounts: {known})"
                 )
             account = accounts[0].label
         key = store.get_key(Account(provider, account))
@@ -191,20 +191,14 @@ def _upload_parser() -> argparse.ArgumentParser:
     parser.add_argument("--account", help="saved account label (LEADLOADER_API_KEY wins when set)")
     parser.add_argument("--dry-run", action="store_true", help="check and map everything, send nothing")
     parser.add_argument("--report", type=Path, help="write every row with status and reason (.csv or .xlsx)")
-    parser.add_argument(
-        "--no-resume", action="store_true", help="start over instead of resuming this file's run"
-    )
-    parser.add_argument(
-        "--no-custom", action="store_true", help="do not send unmapped columns as custom variables"
-    )
+    parser.add_argument("--no-resume", action="store_true", help="start over, do not resume")
+    parser.add_argument("--no-custom", action="store_true", help="leave unmapped columns out")
     parser.add_argument(
         "--stop-on-invalid",
         action="store_true",
         help="send nothing when any row has a problem (default: skip those rows)",
     )
-    parser.add_argument(
-        "--region", default="US", help="default phone region for numbers without + (default US)"
-    )
+    parser.add_argument("--region", default="US", help="phone region for numbers without +")
     return parser
 
 
