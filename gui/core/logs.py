@@ -108,18 +108,25 @@ def setup_logging(*, level: int = logging.INFO) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     root = logging.getLogger()
     root.setLevel(level)
+    ours = None
     for handler in list(root.handlers):
         if getattr(handler, "_leadloader", False):
             if Path(getattr(handler, "baseFilename", "")) == path:
-                handler.setLevel(level)
-                return path
+                ours = handler
+                continue
             root.removeHandler(handler)
             handler.close()
-    handler = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", delay=True)
-    handler._leadloader = True  # type: ignore[attr-defined]
-    handler.setLevel(level)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"))
-    root.addHandler(handler)
+    if ours is None:
+        ours = RotatingFileHandler(
+            path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", delay=True
+        )
+        ours._leadloader = True  # type: ignore[attr-defined]
+        ours.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s")
+        )
+        # First, so the records it rewrites are already clean for every handler after it.
+        root.handlers.insert(0, ours)
+    ours.setLevel(level)
     for each in root.handlers:
         if _FILTER not in each.filters:
             each.addFilter(_FILTER)
