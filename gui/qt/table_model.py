@@ -1,0 +1,460 @@
+"""Qt layer: the table model, a thin adapter over the loaded DataFrame (never a copy of it).
+
+At 1M rows a frame asks for about 300 visible cells x 7 roles, so :meth:`LeadTableModel.data`
+is the hottest Python in the app: it returns early for roles it does not serve, compares the role
+against cached ints and reads values from cached per-column numpy object arrays (``df.iat`` is
+about twice as slow). Sorting and filtering happen in pandas/numpy and reach the model as one
+row-index array (:meth:`set_row_order`), never through a QSortFilterProxyModel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QIcon, QUndoCommand, QUndoStack
+
+from gui.core.domain import RowOutcome, Status
+
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_EDIT = int(Qt.ItemDataRole.EditRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
+#: The roles data() answers; every other role returns None at the first comparison.
+_SERVED = frozenset({_DISPLAY, _EDIT, _TOOLTIP, _BACKGROUND})
+
+#: Header text of the status column that appears after an upload.
+STATUS_HEADER = "Status"
+
+# Tints, not solid colours: drawn under the palette's own text colour, a translucent tint keeps
+# the text readable in light and dark mode alike.
+_ERROR_BRUSH = QBrush(QColor(229, 57, 53, 90))
+_WARNING_BRUSH = QBrush(QColor(251, 192, 45, 90))
+_STATUS_BRUSHES: dict[str, QBrush] = {
+    Status.UPLOADED.value: QBrush(QColor(67, 160, 71, 80)),
+    Status.DUPLICATE.value: QBrush(QColor(30, 136, 229, 70)),
+    Status.SKIPPED.value: QBrush(QColor(158, 158, 158, 70)),
+    Status.INVALID.value: QBrush(QColor(229, 57, 53, 90)),
+    Status.FAILED.value: QBrush(QColor(229, 57, 53, 130)),
+}
+
+#: Words shown in the status column (the enum values are the report contract; these are for people).
+STATUS_WORDS: dict[str, str] = {
+    Status.PENDING.value: "Pending",
+    Status.UPLOADED.value: "Uploaded",
+    Status.DUPLICATE.value: "Duplicate",
+    Status.SKIPPED.value: "Skipped",
+    Status.INVALID.value: "Invalid",
+    Status.FAILED.value: "Failed",
+}
+
+
+def status_brush(status: str) -> QBrush | None:
+    """The tint of a status, shared by the table and the results chart."""
+    return _STATUS_BRUSHES.get(status)
+
+
+class LeadTableModel(QAbstractTableModel):
+    """The sheet as Qt sees it: frame columns, plus a Status column once a run has outcomes.
+
+    Rows the view shows are ``row_order[view_row]`` of the frame when an order is set (sort or
+    filter), the frame's own rows otherwise. Every public method that takes a row takes a *frame*
+    row unless its name says ``view``.
+    """
+
+    #: Frame column names whose cells changed (edit, undo, fix): the window re-validates.
+    sig_cells_changed = Signal(object)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._frame: pd.DataFrame = pd.DataFrame()
+        self._names: list[str] = []
+        self._cols: list[np.ndarray] = []  # status array first when shown, then frame columns
+        self._status: np.ndarray | None = None
+        self._reasons: dict[int, str] = {}
+        self._offset = 0  # 1 when the status column is shown
+        self._order: np.ndarray | None = None
+        self._rows = 0
+        self._validation: Any = None
+        self._notes: dict[str, list[str]] = {}
+        self._note_icon: QIcon | None = None
+        self._row_number_base = 2
+        self._fast: tuple[list[np.ndarray], np.ndarray | None] = (self._cols, None)
+        self.undo_stack: QUndoStack | None = None
+
+    # ---- loading
+
+    def set_frame(
+        self,
+        frame: pd.DataFrame,
+        notes: Iterable[Any] = (),
+        *,
+        row_number_base: int = 2,
+    ) -> None:
+        """Show ``frame`` (kept by reference) with Excel-damage notes on its column headers.
+
+        Args:
+            frame: The loaded sheet; edits write back into it.
+            notes: ``ColumnNote``-like objects with ``column`` and ``message``.
+            row_number_base: The sheet row number of frame row 0 (2 when the header is row 1),
+                so the row numbers match what the user sees in Excel and in error messages.
+        """
+        self.beginResetModel()
+        self._frame = frame
+        self._names = [str(c) for c in frame.columns]
+        self._status = None
+        self._reasons = {}
+        self._offset = 0
+        self._order = None
+        self._validation = None
+        self._row_number_base = row_number_base
+        self._notes = {}
+        for note in notes:
+            self._notes.setdefault(str(note.column), []).append(str(note.message))
+        self._cache_columns()
+        self.endResetModel()
+
+    def _cache_columns(self) -> None:
+        arrays = [self._frame.iloc[:, i].to_numpy(dtype=object, copy=False) for i in range(len(self._names))]
+        self._cols = ([self._status] if self._status is not None else []) + arrays
+        self._rows = len(self._frame) if self._order is None else len(self._order)
+        self._fast = (self._cols, self._order)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The frame shown (the same object that was given, edits included)."""
+        return self._frame
+
+    @property
+    def column_names(self) -> list[str]:
+        """The frame's column names, as text."""
+        return list(self._names)
+
+    @property
+    def status_shown(self) -> bool:
+        """True once outcomes were set and the Status column is the first column."""
+        return self._offset == 1
+
+    def set_note_icon(self, icon: QIcon) -> None:
+        """The icon drawn on headers that have a note (the window picks it from the style)."""
+        self._note_icon = icon
+
+    # ---- mapping between view and frame
+
+    def frame_row(self, view_row: int) -> int:
+        """The frame row shown at ``view_row``."""
+        return int(self._order[view_row]) if self._order is not None else view_row
+
+    def view_row(self, frame_row: int) -> int | None:
+        """Where ``frame_row`` is shown, None when filtered out."""
+        if self._order is None:
+            return frame_row if 0 <= frame_row < len(self._frame) else None
+        hits = np.flatnonzero(self._order == frame_row)
+        return int(hits[0]) if hits.size else None
+
+    def frame_column(self, view_column: int) -> str | None:
+        """The frame column at ``view_column``, None for the Status column."""
+        c = view_column - self._offset
+        return self._names[c] if 0 <= c < len(self._names) else None
+
+    def view_column(self, name: str) -> int | None:
+        """Where frame column ``name`` is shown."""
+        try:
+            return self._names.index(name) + self._offset
+        except ValueError:
+            return None
+
+    def set_row_order(self, order: np.ndarray | None) -> None:
+        """Show only these frame rows, in this order (sort/filter result); None shows all."""
+        self.beginResetModel()
+        self._order = None if order is None else np.asarray(order, dtype=np.int64)
+        self._rows = len(self._frame) if self._order is None else len(self._order)
+        self._fast = (self._cols, self._order)
+        self.endResetModel()
+
+    @property
+    def row_order(self) -> np.ndarray | None:
+        """The current frame-row order, None when every row is shown in file order."""
+        return self._order
+
+    # ---- validation and outcomes
+
+    def set_validation(self, validation: Any) -> None:
+        """Colour cells from a ``Validation`` (``.cell(row, column) -> (severity, message) | None``)."""
+        self._validation = validation
+        self._emit_all((_BACKGROUND, _TOOLTIP))
+
+    @property
+    def validation(self) -> Any:
+        """The validation the colours come from (None before the first one)."""
+        return self._validation
+
+    def clear_outcomes(self) -> None:
+        """Drop the Status column (a new file or a new mapping makes old outcomes meaningless)."""
+        if self._status is None:
+            return
+        self.beginRemoveColumns(QModelIndex(), 0, 0)
+        self._status = None
+        self._reasons = {}
+        self._offset = 0
+        self._cols = self._cols[1:]
+        self._fast = (self._cols, self._order)
+        self.endRemoveColumns()
+
+    def set_outcomes(self, outcomes: Mapping[int, RowOutcome] | Iterable[RowOutcome]) -> None:
+        """Show the Status column (first) and fill in these outcomes; other rows show nothing."""
+        if self._status is None:
+            self.beginInsertColumns(QModelIndex(), 0, 0)
+            self._status = np.full(len(self._frame), "", dtype=object)
+            self._offset = 1
+            self._cols = [self._status, *self._cols]
+            self._fast = (self._cols, self._order)
+            self.endInsertColumns()
+        self.update_outcomes(outcomes.values() if isinstance(outcomes, Mapping) else outcomes)
+
+    def update_outcomes(self, outcomes: Iterable[RowOutcome]) -> None:
+        """Paint the status of these rows only (called live during a run)."""
+        if self._status is None:
+            self.set_outcomes(list(outcomes))
+            return
+        status = self._status
+        rows: list[int] = []
+        n = len(status)
+        for outcome in outcomes:
+            if 0 <= outcome.row < n:
+                status[outcome.row] = STATUS_WORDS.get(outcome.status.value, outcome.status.value)
+                if outcome.reason:
+                    self._reasons[outcome.row] = outcome.reason
+                else:
+                    self._reasons.pop(outcome.row, None)
+                rows.append(outcome.row)
+        if not rows:
+            return
+        if self._order is None:
+            top, bottom = min(rows), max(rows)
+        else:
+            where = np.flatnonzero(np.isin(self._order, np.asarray(rows)))
+            if not where.size:
+                return
+            top, bottom = int(where[0]), int(where[-1])
+        self.dataChanged.emit(self.index(top, 0), self.index(bottom, 0), [_DISPLAY, _TOOLTIP, _BACKGROUND])
+
+    def status_array(self) -> np.ndarray | None:
+        """Per frame row status words ("" for rows without an outcome), for the status filter."""
+        return self._status
+
+    # ---- edits
+
+    def set_cell(self, frame_row: int, column: str, value: str) -> None:
+        """Write one cell into the frame and the cache and repaint it (undo commands call this)."""
+        c = self._names.index(column)
+        self._frame.iat[frame_row, c] = value
+        array = self._cols[c + self._offset]
+        if array[frame_row] != value:  # the cached array is a copy when pandas gave one
+            array[frame_row] = value
+        view = self.view_row(frame_row)
+        if view is not None:
+            idx = self.index(view, c + self._offset)
+            self.dataChanged.emit(idx, idx, [_DISPLAY, _EDIT])
+        self.sig_cells_changed.emit([column])
+
+    def refresh_columns(self, columns: Sequence[str]) -> None:
+        """Re-read whole columns after a fix changed them in the frame."""
+        self._cache_columns()
+        for name in columns:
+            view_col = self.view_column(name)
+            if view_col is not None and self._rows:
+                self.dataChanged.emit(
+                    self.index(0, view_col), self.index(self._rows - 1, view_col), [_DISPLAY, _EDIT]
+                )
+        self.sig_cells_changed.emit(list(columns))
+
+    def _emit_all(self, roles: Sequence[int]) -> None:
+        if self._rows and self._cols:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(self._rows - 1, len(self._cols) - 1), list(roles)
+            )
+
+    # ---- Qt model interface
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        """Rows shown; 0 under a valid parent, as a flat table must."""
+        return 0 if parent.isValid() else self._rows
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        """Columns shown (Status first when there are outcomes)."""
+        return 0 if parent.isValid() else len(self._cols)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
+        """The hot path: display text from the cached arrays, tints and tooltips from validation."""
+        if role == _DISPLAY or role == _EDIT:  # noqa: PLR1714, SIM109 - two int compares beat a tuple here
+            # One attribute read: every ``self.x`` on a Shiboken object costs ~0.3 us, more than the rest.
+            cols, order = self._fast
+            if order is None:
+                return cols[index.column()][index.row()]
+            return cols[index.column()][order[index.row()]]
+        if role != _BACKGROUND and role != _TOOLTIP:  # noqa: PLR1714
+            return None
+        r = index.row()
+        if self._order is not None:
+            r = int(self._order[r])
+        c = index.column() - self._offset
+        if c < 0:  # the Status column
+            if role == _TOOLTIP:
+                return self._reasons.get(r) or None
+            status = self._status[r] if self._status is not None else ""
+            return _STATUS_BRUSHES.get(str(status).lower())
+        validation = self._validation
+        if validation is None:
+            return None
+        hit = validation.cell(r, self._names[c])
+        if hit is None:
+            return None
+        severity, message = hit
+        if role == _TOOLTIP:
+            return message
+        return _ERROR_BRUSH if str(severity) == "error" else _WARNING_BRUSH
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
+        """Column names with a warning icon and tooltip where loading found Excel damage."""
+        if orientation == Qt.Orientation.Vertical:
+            if role == _DISPLAY:
+                if not 0 <= section < self._rows:
+                    return None
+                return str(self.frame_row(section) + self._row_number_base)
+            if role == _TOOLTIP:
+                return "Row number in the sheet"
+            return None
+        c = section - self._offset
+        if not 0 <= section < len(self._cols):
+            return None
+        if c < 0:
+            if role == _DISPLAY:
+                return STATUS_HEADER
+            if role == _TOOLTIP:
+                return "What the provider did with each row; hover a cell for the reason."
+            return None
+        name = self._names[c]
+        if role == _DISPLAY:
+            return f"⚠ {name}" if name in self._notes and self._note_icon is None else name
+        if role == _DECORATION:
+            return self._note_icon if name in self._notes else None
+        if role == _TOOLTIP:
+            notes = self._notes.get(name)
+            tip = "Right-click for column fixes (trim, lowercase, phone format...)"
+            return "\n".join([*notes, "", tip]) if notes else f"{name}\n{tip}"
+        if role == _ACCESSIBLE:
+            return f"{name}: " + " ".join(self._notes[name]) if name in self._notes else name
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        """Frame cells are editable; the Status column is not."""
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() >= self._offset:
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def setData(self, index: QModelIndex | QPersistentModelIndex, value: Any, role: int = _EDIT) -> bool:
+        """An inline edit: goes through the undo stack when there is one."""
+        if role != _EDIT or not index.isValid():
+            return False
+        column = self.frame_column(index.column())
+        if column is None:
+            return False
+        row = self.frame_row(index.row())
+        new = "" if value is None else str(value)
+        old = str(self._cols[index.column()][row])
+        if new == old:
+            return False
+        if self.undo_stack is not None:
+            self.undo_stack.push(CellEditCommand(self, row, column, old, new))
+        else:
+            self.set_cell(row, column, new)
+        return True
+
+
+class CellEditCommand(QUndoCommand):
+    """One cell edit on the undo stack."""
+
+    def __init__(self, model: LeadTableModel, row: int, column: str, old: str, new: str) -> None:
+        super().__init__(f"Edit {column}, row {row + model._row_number_base}")
+        self._model = model
+        self._row = row
+        self._column = column
+        self._old = old
+        self._new = new
+
+    def redo(self) -> None:
+        """Write the new value."""
+        self._model.set_cell(self._row, self._column, self._new)
+
+    def undo(self) -> None:
+        """Put the old value back."""
+        self._model.set_cell(self._row, self._column, self._old)
+
+
+class ColumnFixCommand(QUndoCommand):
+    """A whole-column fix (``gui.core.fixes.FixResult``) on the undo stack.
+
+    The fix is already applied when the dialog returns, so the first redo does nothing.
+    """
+
+    def __init__(self, model: LeadTableModel, column: str, result: Any, label: str = "") -> None:
+        super().__init__(label or f"Fix column {column}")
+        self._model = model
+        self._column = column
+        self._result = result
+        self._applied = True
+        self._snapshot: Any = None
+
+    def redo(self) -> None:
+        """Re-apply after an undo (from the snapshot of the fixed values)."""
+        if self._applied:
+            self._model.refresh_columns([self._column])
+            return
+        frame = self._model.frame
+        frame[self._column] = self._snapshot
+        self._applied = True
+        self._model.refresh_columns([self._column])
+
+    def undo(self) -> None:
+        """Put the column back as it was before the fix."""
+        frame = self._model.frame
+        self._snapshot = frame[self._column].copy()
+        self._result.undo(frame)
+        self._applied = False
+        self._model.refresh_columns([self._column])
+
+
+# ---- sort and filter, in numpy
+
+
+def sort_order(frame: pd.DataFrame, column: str, *, descending: bool = False) -> np.ndarray:
+    """Frame rows ordered by ``column`` (case-insensitive text, stable), as an int64 array.
+
+    ``pd.factorize(sort=True)`` hashes then sorts only the distinct values, which at 1M rows is
+    several times faster than an argsort of the strings themselves.
+    """
+    values = frame[column].to_numpy(dtype=object, copy=False)
+    keys = pd.Series(values, copy=False).str.casefold()
+    codes, _ = pd.factorize(keys, sort=True)
+    if descending:
+        codes = -codes
+    return np.argsort(codes, kind="stable").astype(np.int64, copy=False)
+
+
+def filter_order(order: np.ndarray | None, mask: np.ndarray | None, n_rows: int) -> np.ndarray | None:
+    """Keep the rows of ``order`` (all rows when None) where ``mask`` is True; None means no change."""
+    if mask is None:
+        return order
+    if order is None:
+        return np.flatnonzero(mask).astype(np.int64, copy=False)
+    return order[mask[order]]
