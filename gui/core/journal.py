@@ -1,0 +1,454 @@
+"""Pure Python: the SQLite record of every upload run and every row's state in it.
+
+The journal is what makes an upload safe to interrupt. The engine writes ``sending`` for
+a request's rows (committed) before the request leaves, and the outcome (committed) once
+the answer is in, so a crash or a ``kill -9`` at any instant leaves each row in one of
+three truthful states: done (with its outcome), never sent (pending), or *unanswered*
+(``sending``: the request may or may not have reached the provider, so a resume sends it
+again in the form the provider deduplicates).
+
+It also answers "was this lead already uploaded to this campaign in an earlier run?"
+(by a normalised identity key, :func:`lead_key`) and gives the GUI its run history.
+
+What is stored: file name and fingerprint, provider id, account *label*, destination id
+and name, the mapping, the provider options, timestamps, per-row status, reason and
+provider id. Never an API key, and no lead data beyond the identity key.
+
+SQLite runs in WAL mode with ``synchronous=NORMAL``: a committed write survives the
+process being killed (the OS holds it); only a power cut can lose the last commits, and
+then the provider's own deduplication turns the resend into a ``duplicate`` answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from gui.core import paths
+from gui.core.domain import FINAL_STATUSES, FieldKind, Lead, RowOutcome, RunSummary, Status
+from gui.core.providers.base import ProviderSpec
+
+#: The journal's own row state for "the request left, no answer recorded yet".
+SENDING = "sending"
+
+#: What :meth:`Journal.row_states` says of a row whose request was unanswered.
+UNANSWERED_REASON = "sent when the run stopped; no answer recorded"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    state TEXT NOT NULL DEFAULT 'running',
+    file_name TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    account TEXT NOT NULL,
+    destination TEXT NOT NULL,
+    destination_name TEXT NOT NULL,
+    mapping TEXT NOT NULL,
+    options TEXT NOT NULL,
+    total INTEGER NOT NULL,
+    summary TEXT,
+    note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS runs_resume ON runs (fingerprint, provider, destination, state);
+CREATE TABLE IF NOT EXISTS rows (
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    row INTEGER NOT NULL,
+    key TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    provider_id TEXT NOT NULL DEFAULT '',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    retryable INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (run_id, row)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS rows_key ON rows (key, status);
+"""
+
+#: SQLite's default limit on bound parameters is 999 in old builds; stay under it.
+_CHUNK = 900
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def file_fingerprint(path: Path) -> str:
+    """The content identity of a file: its size and SHA-256 (about 0.2 s for 100 MB).
+
+    Content, not name or mtime, so a renamed or re-saved-but-identical file still resumes,
+    and an edited file never resumes a run it does not match.
+    """
+    digest = hashlib.sha256()
+    size = 0
+    with Path(path).open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return f"{size}:{digest.hexdigest()}"
+
+
+_LINKEDIN = re.compile(r"^(?:https?://)?(?:[a-z]{2,3}\.|www\.)?linkedin\.com/", re.IGNORECASE)
+
+
+def _norm_email(value: str) -> str:
+    return value.strip().lower()
+
+
+def _norm_phone(value: str) -> str:
+    digits = re.sub(r"\D", "", value)
+    return ("+" + digits) if value.strip().startswith("+") else digits
+
+
+def _norm_linkedin(value: str) -> str:
+    text = value.strip().split("?", 1)[0].split("#", 1)[0].rstrip("/").lower()
+    return _LINKEDIN.sub("linkedin.com/", text)
+
+
+_NORMALISERS = {
+    FieldKind.EMAIL: ("email", _norm_email),
+    FieldKind.PHONE: ("phone", _norm_phone),
+    FieldKind.LINKEDIN: ("linkedin", _norm_linkedin),
+}
+
+
+def lead_key(lead: Lead, spec: ProviderSpec) -> str:
+    """The identity of a lead for "already uploaded" and resume checks.
+
+    The provider's own dedupe field comes first (lemlist and Instantly: email; Aktify:
+    phone; SendPilot: LinkedIn URL), then any email, LinkedIn or phone field, each
+    normalised the way providers compare them; a lead with none of those is known by a hash
+    of all its values.
+    """
+    names = [spec.dedupe_field] + [f.name for f in spec.fields if f.name != spec.dedupe_field]
+    kinds = {f.name: f.kind for f in spec.fields}
+    for name in names:
+        value = lead.fields.get(name, "")
+        kind = kinds.get(name)
+        if value and kind in _NORMALISERS:
+            label, normalise = _NORMALISERS[kind]
+            normalised = normalise(value)
+            if normalised:
+                return f"{label}:{normalised}"
+    blob = json.dumps([sorted(lead.fields.items()), sorted(lead.custom.items())], ensure_ascii=False)
+    return "hash:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One run as the history and the resume offer show it.
+
+    Attributes:
+        id: The journal's run id.
+        started_at: ISO 8601 UTC.
+        finished_at: ISO 8601 UTC; None while running or after a crash.
+        file_name: The sheet's file name (no folder).
+        fingerprint: :func:`file_fingerprint` of the file.
+        provider: Provider id.
+        account: The account label (never the key).
+        destination: Campaign or list id.
+        destination_name: Its name when the run started.
+        total: Rows in the sheet.
+        counts: Rows per status (``pending`` for rows with no final outcome yet).
+        note: ``cancelled``, a fatal reason, ``abandoned``... or empty.
+    """
+
+    id: int
+    started_at: str
+    finished_at: str | None
+    file_name: str
+    fingerprint: str
+    provider: str
+    account: str
+    destination: str
+    destination_name: str
+    total: int
+    counts: dict[str, int]
+    note: str
+
+    @property
+    def resumable(self) -> bool:
+        """True when rows are left to send."""
+        return self.counts.get(Status.PENDING.value, 0) > 0
+
+
+class Journal:
+    """The upload journal (one SQLite file, safe to open from several threads and processes).
+
+    Args:
+        path: The database file; default ``paths.home()/journal.sqlite3``.
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = Path(path) if path is not None else paths.home() / "journal.sqlite3"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        with self._lock:
+            self._db.executescript(_SCHEMA)
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One committed transaction (``BEGIN IMMEDIATE`` so two writers queue instead of failing)."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close the database (every write is already committed)."""
+        with self._lock:
+            self._db.close()
+
+    # -- runs -------------------------------------------------------------------------------
+
+    def start_run(
+        self,
+        *,
+        fingerprint: str,
+        file_name: str,
+        provider: str,
+        account: str,
+        destination: str,
+        destination_name: str,
+        mapping: Mapping[str, str],
+        options: Mapping[str, bool | str],
+        total: int,
+    ) -> RunRecord:
+        """Record a new run and return it."""
+        with self._tx() as db:
+            cursor = db.execute(
+                "INSERT INTO runs (started_at, file_name, fingerprint, provider, account, destination,"
+                " destination_name, mapping, options, total) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (
+                    _now(),
+                    file_name,
+                    fingerprint,
+                    provider,
+                    account,
+                    destination,
+                    destination_name,
+                    json.dumps(dict(mapping), ensure_ascii=False),
+                    json.dumps(dict(options), ensure_ascii=False),
+                    total,
+                ),
+            )
+            run_id = int(cursor.lastrowid or 0)
+        record = self.run(run_id)
+        assert record is not None
+        return record
+
+    def find_resumable(self, fingerprint: str, provider: str, destination: str) -> RunRecord | None:
+        """The newest run of this file to this destination that stopped before its end.
+
+        A run is resumable after a crash (never finished), a cancel or a fatal answer; not
+        after it ended with every row done, nor once a newer run replaced it.
+        """
+        with self._lock:
+            found = self._db.execute(
+                "SELECT id FROM runs WHERE fingerprint=? AND provider=? AND destination=?"
+                " AND state IN ('running','stopped') ORDER BY id DESC LIMIT 1",
+                (fingerprint, provider, destination),
+            ).fetchone()
+        return self.run(int(found[0])) if found else None
+
+    def abandon(self, run_id: int) -> None:
+        """Take a stopped run out of the resume offer (the user chose to start afresh)."""
+        with self._tx() as db:
+            db.execute(
+                "UPDATE runs SET state='abandoned', note=CASE WHEN note='' THEN 'abandoned' ELSE note END,"
+                " finished_at=COALESCE(finished_at, ?) WHERE id=?",
+                (_now(), run_id),
+            )
+
+    def finish_run(self, run_id: int, summary: RunSummary, note: str = "") -> None:
+        """Record the end of a run; one with rows still pending stays resumable."""
+        state = "stopped" if summary.pending else "done"
+        payload = {
+            "total": summary.total,
+            "uploaded": summary.uploaded,
+            "duplicate": summary.duplicate,
+            "skipped": summary.skipped,
+            "invalid": summary.invalid,
+            "failed": summary.failed,
+            "pending": summary.pending,
+            "seconds": summary.seconds,
+            "verified": summary.verified,
+        }
+        with self._tx() as db:
+            db.execute(
+                "UPDATE runs SET finished_at=?, state=?, summary=?, note=? WHERE id=?",
+                (_now(), state, json.dumps(payload), note, run_id),
+            )
+
+    def run(self, run_id: int) -> RunRecord | None:
+        """One run by id, with its per-status counts."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT id, started_at, finished_at, file_name, fingerprint, provider, account, destination,"
+                " destination_name, total, note FROM runs WHERE id=?",
+                (run_id,),
+            ).fetchone()
+            if row is None:
+                return None
+            counts = self._counts(run_id, int(row[9]))
+        return RunRecord(
+            id=int(row[0]),
+            started_at=str(row[1]),
+            finished_at=row[2],
+            file_name=str(row[3]),
+            fingerprint=str(row[4]),
+            provider=str(row[5]),
+            account=str(row[6]),
+            destination=str(row[7]),
+            destination_name=str(row[8]),
+            total=int(row[9]),
+            counts=counts,
+            note=str(row[10]),
+        )
+
+    def run_settings(self, run_id: int) -> tuple[dict[str, str], dict[str, bool | str]]:
+        """The mapping and options a run was started with (to offer the same on resume)."""
+        with self._lock:
+            row = self._db.execute("SELECT mapping, options FROM runs WHERE id=?", (run_id,)).fetchone()
+        if row is None:
+            return {}, {}
+        return dict(json.loads(row[0])), dict(json.loads(row[1]))
+
+    def _counts(self, run_id: int, total: int) -> dict[str, int]:
+        counts = {s.value: 0 for s in FINAL_STATUSES}
+        for status, n in self._db.execute(
+            "SELECT status, COUNT(*) FROM rows WHERE run_id=? GROUP BY status", (run_id,)
+        ):
+            if status in counts:
+                counts[status] = int(n)
+        counts[Status.PENDING.value] = max(0, total - sum(counts.values()))
+        return counts
+
+    def history(self, limit: int = 50) -> list[RunRecord]:
+        """The newest runs first, for the GUI's history list."""
+        with self._lock:
+            query = "SELECT id FROM runs ORDER BY id DESC LIMIT ?"
+            ids = [int(r[0]) for r in self._db.execute(query, (limit,))]
+        return [r for r in (self.run(i) for i in ids) if r is not None]
+
+    # -- rows -------------------------------------------------------------------------------
+
+    def mark_sending(self, run_id: int, rows: Sequence[int], keys: Sequence[str] | None = None) -> None:
+        """Record, before a request leaves, that its rows are on their way (committed on return)."""
+        now = _now()
+        params = [(run_id, row, keys[i] if keys else "", now) for i, row in enumerate(rows)]
+        with self._tx() as db:
+            db.executemany(
+                "INSERT INTO rows (run_id, row, key, status, attempts, updated_at)"
+                " VALUES (?,?,?,'sending',1,?) ON CONFLICT (run_id, row) DO UPDATE SET status='sending',"
+                " attempts=attempts+1, key=CASE WHEN excluded.key='' THEN key ELSE excluded.key END,"
+                " updated_at=excluded.updated_at",
+                params,
+            )
+
+    def release(self, run_id: int, rows: Sequence[int]) -> None:
+        """Put rows back to pending: their request was answered without doing anything (429, 401)."""
+        with self._tx() as db:
+            db.executemany(
+                "UPDATE rows SET status='pending', updated_at=?"
+                " WHERE run_id=? AND row=? AND status='sending'",
+                [(_now(), run_id, row) for row in rows],
+            )
+
+    def record(self, run_id: int, outcomes: Sequence[RowOutcome], keys: Sequence[str] | None = None) -> None:
+        """Record final outcomes (committed on return); ``keys`` align with ``outcomes`` when given."""
+        now = _now()
+        params = [
+            (
+                run_id,
+                o.row,
+                keys[i] if keys else "",
+                o.status.value,
+                o.reason,
+                o.provider_id,
+                int(o.retryable),
+                now,
+            )
+            for i, o in enumerate(outcomes)
+        ]
+        with self._tx() as db:
+            db.executemany(
+                "INSERT INTO rows (run_id, row, key, status, reason, provider_id, retryable, updated_at)"
+                " VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (run_id, row) DO UPDATE SET status=excluded.status,"
+                " reason=excluded.reason, provider_id=excluded.provider_id, retryable=excluded.retryable,"
+                " key=CASE WHEN excluded.key='' THEN key ELSE excluded.key END,"
+                " updated_at=excluded.updated_at",
+                params,
+            )
+
+    def row_states(self, run_id: int) -> dict[int, RowOutcome]:
+        """Every row the run touched: final outcomes, and ``pending`` for unanswered or released rows.
+
+        An unanswered row (see :meth:`unanswered`) carries :data:`UNANSWERED_REASON`.
+        """
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT row, status, reason, provider_id, retryable FROM rows WHERE run_id=?", (run_id,)
+            ).fetchall()
+        states: dict[int, RowOutcome] = {}
+        for row, status, reason, provider_id, retryable in rows:
+            if status == SENDING:
+                states[int(row)] = RowOutcome(int(row), Status.PENDING, UNANSWERED_REASON)
+            else:
+                states[int(row)] = RowOutcome(
+                    int(row), Status(status), str(reason), str(provider_id), bool(retryable)
+                )
+        return states
+
+    def row_keys(self, run_id: int) -> dict[int, str]:
+        """The identity key recorded for each row the run touched."""
+        with self._lock:
+            query = "SELECT row, key FROM rows WHERE run_id=?"
+            return {int(r): str(k) for r, k in self._db.execute(query, (run_id,))}
+
+    def unanswered(self, run_id: int) -> set[int]:
+        """Rows whose request left without a recorded answer (in flight at a crash or kill)."""
+        with self._lock:
+            query = "SELECT row FROM rows WHERE run_id=? AND status='sending'"
+            return {int(r[0]) for r in self._db.execute(query, (run_id,))}
+
+    def already_uploaded(
+        self, provider: str, destination: str, keys: Sequence[str], *, exclude_run: int | None = None
+    ) -> dict[str, str]:
+        """Keys uploaded to this destination by an earlier run: key -> date (``YYYY-MM-DD``, UTC).
+
+        Only ``uploaded`` counts: a ``duplicate`` answer may mean "in *another* campaign".
+        """
+        found: dict[str, str] = {}
+        unique = sorted({k for k in keys if k})
+        with self._lock:
+            for start in range(0, len(unique), _CHUNK):
+                chunk = unique[start : start + _CHUNK]
+                marks = ",".join("?" * len(chunk))
+                query = (
+                    "SELECT r.key, MIN(r.updated_at) FROM rows r JOIN runs u ON u.id = r.run_id"
+                    " WHERE u.provider=? AND u.destination=? AND r.status='uploaded' AND r.run_id != ?"
+                    f" AND r.key IN ({marks}) GROUP BY r.key"
+                )
+                for key, when in self._db.execute(query, (provider, destination, exclude_run or -1, *chunk)):
+                    found[str(key)] = str(when)[:10]
+        return found

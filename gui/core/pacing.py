@@ -1,0 +1,200 @@
+"""Pure Python: the proactive rate limiter of the upload engine, one per provider key.
+
+A burst-sized token bucket fills the provider's window in one go and then collides with
+its rolling window: against lemlist (20 requests per rolling 2 s) it earns 24+ 429s per
+200 leads (DESIGN §6). Steady pacing, a capacity-1 bucket that spaces requests
+``window.seconds / window.requests`` apart, reaches 9.9/s with zero 429s when a few
+requests are in flight. So the limiter hands out *slots* on a steady grid, checks every
+window of the policy with a sliding log, and adapts to what the provider says:
+
+- ``Retry-After`` on a 429 (or on any answer whose ``X-RateLimit-Remaining`` is 0) holds
+  every slot until then and voids the slots already handed out (a "drain"), so requests
+  queued behind the 429 do not walk into it too;
+- an unannounced 429 slows the grid down multiplicatively and successes bring it back
+  additively (AIMD), gently for documented limits and strongly for undocumented ones
+  (Aktify, SendPilot), where the policy's numbers are only a polite guess.
+
+The limiter's state is plain arithmetic behind a lock, with no asyncio object inside, so
+one instance can serve several runs (event loops) of the same key in one process:
+:func:`shared_pacer` keeps them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from gui.core.providers.base import RatePolicy
+
+Clock = Callable[[], float]
+
+#: Steady spacing is stretched by this much so that network jitter between our send time and
+#: the provider's arrival time cannot put one request too many into its rolling window.
+DEFAULT_MARGIN = 0.02
+
+#: Wait after a 429 that named no Retry-After (seconds); lemlist's documented value.
+DEFAULT_429_WAIT = 2.0
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A permit to send at ``at`` (clock seconds), valid while the limiter's ``epoch`` is unchanged."""
+
+    at: float
+    epoch: int
+
+
+@dataclass(frozen=True)
+class AdaptRule:
+    """How strongly the limiter reacts to 429s it did not foresee.
+
+    Attributes:
+        decrease: The speed factor is multiplied by this on each 429.
+        increase: Added to the speed factor on each success, up to 1.
+        floor: The slowest the limiter goes, as a share of the policy's speed.
+    """
+
+    decrease: float
+    increase: float
+    floor: float
+
+
+#: A documented limit was only broken because someone else shares the key: slow a little.
+DOCUMENTED = AdaptRule(decrease=0.75, increase=0.05, floor=0.25)
+#: An undocumented limit is a guess: halve on each 429 and win speed back slowly.
+UNDOCUMENTED = AdaptRule(decrease=0.5, increase=0.01, floor=1 / 32)
+
+
+class Pacer:
+    """Steady-grid limiter honouring every window of a :class:`RatePolicy` at once.
+
+    Args:
+        policy: The provider's windows; the tightest one sets the grid.
+        clock: Monotonic seconds; tests pass a fake one.
+        margin: Share by which the grid spacing is stretched (see :data:`DEFAULT_MARGIN`).
+    """
+
+    def __init__(self, policy: RatePolicy, *, clock: Clock = time.monotonic, margin: float = DEFAULT_MARGIN):
+        if not policy.windows:
+            raise ValueError("A rate policy needs at least one window.")
+        self.policy = policy
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._spacing = max(w.seconds / w.requests for w in policy.windows) * (1.0 + margin)
+        self._logs: list[deque[float]] = [deque(maxlen=w.requests) for w in policy.windows]
+        self._next_at = float("-inf")
+        self._hold_until = float("-inf")
+        self._epoch = 0
+        self._speed = 1.0
+        self._rule = DOCUMENTED if policy.documented else UNDOCUMENTED
+        self.rate_limited = 0
+
+    @property
+    def spacing(self) -> float:
+        """Seconds between two slots at the current speed."""
+        return self._spacing / self._speed
+
+    @property
+    def speed(self) -> float:
+        """The adaptive factor in (0, 1]: 1 is the policy's full pace."""
+        return self._speed
+
+    @property
+    def epoch(self) -> int:
+        """Bumped by every drain; a slot from an older epoch must be asked for again."""
+        return self._epoch
+
+    def hold_until(self) -> float:
+        """Clock time before which no slot is given (``-inf`` when not holding)."""
+        return self._hold_until
+
+    def reserve(self) -> Slot:
+        """Take the earliest slot that keeps the grid, the hold and every window.
+
+        The slot is recorded as used at once, so concurrent callers get distinct slots; a
+        slot that ends up unused only makes the limiter slightly more careful.
+        """
+        with self._lock:
+            now = self._clock()
+            at = max(now, self._next_at, self._hold_until)
+            for window, log in zip(self.policy.windows, self._logs, strict=True):
+                if len(log) == window.requests:
+                    # The oldest of the last ``requests`` sends must leave the window first.
+                    at = max(at, log[0] + window.seconds * (1.0 + DEFAULT_MARGIN / 2))
+            for log in self._logs:
+                log.append(at)
+            self._next_at = at + self.spacing
+            return Slot(at, self._epoch)
+
+    def is_valid(self, slot: Slot) -> bool:
+        """False when a drain happened after the slot was given."""
+        return slot.epoch == self._epoch
+
+    def on_success(self, remaining: int | None = None, retry_after: float | None = None) -> None:
+        """An answer that was not a 429: recover speed, and respect an empty window.
+
+        lemlist sends ``Retry-After`` on every answer (DESIGN §4), so it only means "wait"
+        when ``X-RateLimit-Remaining`` says the window is used up (or is absent).
+        """
+        with self._lock:
+            self._speed = min(1.0, self._speed + self._rule.increase)
+            if remaining is not None and remaining <= 0:
+                wait = retry_after if retry_after is not None else self._spacing
+                self._hold(self._clock() + wait)
+            elif remaining is None and retry_after:
+                self._hold(self._clock() + retry_after)
+
+    def on_rate_limited(self, retry_after: float | None = None) -> float:
+        """A 429: hold everyone, void the slots given out, slow down; return the hold in seconds."""
+        with self._lock:
+            self.rate_limited += 1
+            self._speed = max(self._rule.floor, self._speed * self._rule.decrease)
+            wait = retry_after if retry_after is not None else max(DEFAULT_429_WAIT, self.spacing)
+            self._hold(self._clock() + wait)
+            return wait
+
+    def _hold(self, until: float) -> None:
+        self._hold_until = max(self._hold_until, until)
+        # Slots handed out but not yet used are void: their holders ask again after the hold.
+        self._next_at = max(self._next_at, self._hold_until)
+        self._epoch += 1
+
+    async def wait(self, should_stop: Callable[[], bool] | None = None, *, tick: float = 0.1) -> bool:
+        """Sleep until a valid slot is due; False when ``should_stop`` turned true meanwhile.
+
+        Sleeps in ``tick`` slices so a cancel or pause is seen within a tick even during a
+        long ``Retry-After``.
+        """
+        while True:
+            slot = self.reserve()
+            while True:
+                if should_stop is not None and should_stop():
+                    return False
+                if not self.is_valid(slot):
+                    break
+                left = slot.at - self._clock()
+                if left <= 0:
+                    return True
+                await asyncio.sleep(min(left, tick))
+
+
+_shared: dict[tuple[str, ...], Pacer] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_pacer(key: tuple[str, ...], policy: RatePolicy, *, clock: Clock = time.monotonic) -> Pacer:
+    """The one limiter of a provider key in this process (a new one if the policy changed).
+
+    Two runs of the same key one after the other (or at once, from two windows) then share
+    the provider's window instead of each believing it has it all.
+    """
+    with _shared_lock:
+        pacer = _shared.get(key)
+        if pacer is None or pacer.policy != policy or pacer._clock is not clock:
+            pacer = Pacer(policy, clock=clock)
+            _shared[key] = pacer
+        return pacer

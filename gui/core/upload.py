@@ -1,0 +1,638 @@
+"""Pure Python: the upload engine: batches, pacing, retries, pause/cancel, journal, read-back.
+
+:func:`run_upload` is a plain synchronous function; it runs its own asyncio loop with the
+provider's ``httpx.AsyncClient`` inside, so the caller (the CLI's main thread or a Qt
+worker thread) decides the thread. Inside, up to ``spec.rate.max_in_flight`` workers take
+batches from one queue; every request waits for a slot of the key's :class:`~gui.core.pacing.Pacer`,
+so a provider's window is kept full with a few requests in flight but never overrun.
+
+Safety rests on the journal (:mod:`gui.core.journal`): each request's rows are committed
+as ``sending`` before it leaves and their outcomes are committed as soon as it answers.
+An answer that never came (timeout, reset, 5xx after commit, a crash) is resent with
+``replay=True``, the form the provider deduplicates, and the client reports a duplicate
+answer to a replay as ``uploaded``. So no row is lost and none is created twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from gui.core.cancel import CancelToken, ProgressCallback
+from gui.core.domain import FINAL_STATUSES, Lead, Progress, RowOutcome, RunSummary, Status
+from gui.core.errors import (
+    FatalProviderError,
+    NotFoundError,
+    ProviderError,
+    RateLimited,
+    TransientError,
+)
+from gui.core.journal import Journal, lead_key
+from gui.core.pacing import DEFAULT_429_WAIT, Clock, Pacer, shared_pacer
+from gui.core.providers import get_spec
+from gui.core.providers.base import ProviderClient, ProviderSpec
+
+#: The reason a dry run gives each row it would send.
+DRY_RUN_REASON = "dry run: would upload"
+#: The reason a dry run gives a row whose earlier request was never answered.
+DRY_RUN_REPLAY_REASON = "dry run: would resend (its earlier request was never answered)"
+#: The summary note of a run stopped by the user.
+CANCELLED_NOTE = "cancelled"
+#: The summary note of a dry run.
+DRY_RUN_NOTE = "dry run"
+
+
+@dataclass(frozen=True)
+class UploadJob:
+    """Everything one upload needs, built by the mapping layer (CLI or GUI).
+
+    Attributes:
+        provider: Provider id.
+        destination: Campaign id (or ``list:<id>`` for an Instantly lead list).
+        destination_name: Its name, for the history.
+        account: The account label (journaled; never the key).
+        leads: The valid rows only.
+        invalid: Rows that failed validation: row -> reason; recorded ``invalid``, never sent.
+        total_rows: Rows in the sheet.
+        options: Provider options for the run.
+        mapping: Header -> field, journaled so a resume can offer the same.
+        fingerprint: :func:`gui.core.journal.file_fingerprint` of the file.
+        file_name: The file's name, for the history.
+        dry_run: Do everything except the sends (and write nothing to the journal).
+        resume: Continue the unfinished run of this file to this destination, if any;
+            False abandons it and starts afresh.
+        skip_already_uploaded: Skip rows an earlier run uploaded to the same destination.
+    """
+
+    provider: str
+    destination: str
+    destination_name: str
+    account: str
+    leads: tuple[Lead, ...]
+    invalid: Mapping[int, str]
+    total_rows: int
+    options: Mapping[str, bool | str]
+    mapping: Mapping[str, str]
+    fingerprint: str
+    file_name: str
+    dry_run: bool = False
+    resume: bool = True
+    skip_already_uploaded: bool = True
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """What a run did.
+
+    Attributes:
+        run_id: The journal's run id (0 for a dry run with nothing to resume).
+        summary: The counts; ``note`` is ``cancelled``, ``dry run``, the fatal reason, or empty.
+        outcomes: Every row with an outcome; rows absent here are pending.
+        read_back: The provider's confirmation in words ("verified 400 of 400 uploaded..."), or "".
+        fatal: The reason a 401/402/403 (or a vanished campaign) stopped the run, else "".
+        requests: Write requests that got an answer.
+        rate_limited: How many of them were answered 429.
+    """
+
+    run_id: int
+    summary: RunSummary
+    outcomes: Mapping[int, RowOutcome]
+    read_back: str = ""
+    fatal: str = ""
+    requests: int = 0
+    rate_limited: int = 0
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """Knobs of the engine; the defaults suit the real providers, tests shrink the waits.
+
+    Attributes:
+        max_attempts: Tries of a batch that fails transiently before its rows are ``failed``.
+        max_rate_limited: 429 answers one batch may get before its rows are ``failed``.
+        backoff_base: First retry wait in seconds; doubles per attempt, with jitter.
+        backoff_cap: The longest retry wait.
+        progress_interval: Seconds between progress events (0.1: at most 10 per second).
+        tick: How often waits look at the cancel token (well under a second).
+        cancel_grace: Seconds an in-flight request may take to finish after a cancel before it
+            is cut off (its rows then stay ``sending`` in the journal and are replayed on resume).
+        seed: Seed of the jitter, for reproducible tests.
+    """
+
+    max_attempts: int = 6
+    max_rate_limited: int = 12
+    backoff_base: float = 0.5
+    backoff_cap: float = 30.0
+    progress_interval: float = 0.1
+    tick: float = 0.1
+    cancel_grace: float = 2.0
+    seed: int | None = None
+
+
+@dataclass
+class _Batch:
+    leads: list[Lead]
+    replay: bool = False
+
+
+@dataclass
+class _Prepared:
+    run_id: int
+    outcomes: dict[int, RowOutcome]
+    fresh: list[Lead]
+    replays: list[Lead]
+    keys: dict[int, str] = field(default_factory=dict)
+    new_records: list[RowOutcome] = field(default_factory=list)
+    upload_order: list[str] = field(default_factory=list)
+
+
+def run_upload(
+    job: UploadJob,
+    client_factory: Callable[[], ProviderClient],
+    *,
+    journal: Journal | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+    on_outcomes: Callable[[Sequence[RowOutcome]], None] | None = None,
+    clock: Clock = time.monotonic,
+    tuning: Tuning | None = None,
+) -> RunReport:
+    """Upload a job's leads; blocks until done, stopped or cancelled.
+
+    Cancel (``cancel.cancel()``) raises nothing: no new request starts within ``tuning.tick``,
+    requests in flight get ``tuning.cancel_grace`` seconds to answer, then the report comes
+    back with ``summary.note == "cancelled"`` and the unsent rows counted ``pending``; the
+    journal keeps the run resumable (the CLI exits 130 on it). A ``KeyboardInterrupt``
+    arriving while the loop runs (Ctrl-C with no handler) propagates after the HTTP client
+    is closed; the journal is just as consistent, since every write was already committed.
+    Pause (``cancel.pause()``) holds new requests until ``resume()``.
+
+    A fatal answer (401, 402, 403, or 404 for the destination) stops every worker; rows not
+    sent stay pending and ``RunReport.fatal`` carries the reason.
+
+    A dry run prepares exactly what a run would (resume state, invalid and already-uploaded
+    rows) and sends nothing and writes nothing: each row it would send gets a ``pending``
+    outcome with :data:`DRY_RUN_REASON`, and ``summary.note`` is ``"dry run"``.
+
+    Args:
+        job: What to send where.
+        client_factory: Makes the provider client; called inside the engine's event loop
+            (an ``httpx.AsyncClient`` belongs to the loop that created it). Not called in a
+            dry run.
+        journal: The journal to use; default a fresh :class:`Journal` on ``paths.home()``,
+            closed at the end.
+        progress: Receives :class:`Progress` at most every ``tuning.progress_interval`` s.
+        cancel: Cancel and pause switch.
+        on_outcomes: Receives row outcomes as they land (first the ones known before any
+            send: invalid, skipped, and done in an earlier part of a resumed run).
+        clock: Monotonic seconds for pacing, rate and timing.
+        tuning: Retry and timing knobs.
+
+    Raises:
+        LeadLoaderError: Only for a journal that cannot be opened or written.
+    """
+    own = journal is None
+    jrn = journal if journal is not None else Journal()
+    try:
+        engine = _Engine(
+            job,
+            journal=jrn,
+            progress=progress,
+            cancel=cancel,
+            on_outcomes=on_outcomes,
+            clock=clock,
+            tuning=tuning or Tuning(),
+        )
+        if job.dry_run:
+            return engine.dry_run(get_spec(job.provider))
+        return asyncio.run(engine.run(client_factory))
+    finally:
+        if own:
+            jrn.close()
+
+
+class _Engine:
+    """State of one run; lives inside one event loop, so no locks."""
+
+    def __init__(
+        self,
+        job: UploadJob,
+        *,
+        journal: Journal,
+        progress: ProgressCallback | None,
+        cancel: CancelToken | None,
+        on_outcomes: Callable[[Sequence[RowOutcome]], None] | None,
+        clock: Clock,
+        tuning: Tuning,
+    ) -> None:
+        self.job = job
+        self.journal = journal
+        self.progress = progress
+        self.cancel = cancel
+        self.on_outcomes = on_outcomes
+        self.clock = clock
+        self.tuning = tuning
+        self.random = random.Random(tuning.seed)
+        self.started = clock()
+        self.outcomes: dict[int, RowOutcome] = {}
+        self.keys: dict[int, str] = {}
+        self.run_id = 0
+        self.fatal = ""
+        self.requests = 0
+        self.rate_limited = 0
+        self.upload_order: list[str] = []
+        self.batches: deque[_Batch] = deque()
+        self.sent_done = 0
+        self.samples: deque[tuple[float, int]] = deque()
+        self.last_emit = float("-inf")
+        self.last_done = -1
+        self.waiting_until = float("-inf")
+        self.pacer: Pacer | None = None
+
+    # -- preparation ------------------------------------------------------------------------
+
+    def prepare(self, spec: ProviderSpec, *, write: bool) -> _Prepared:
+        """Work out each row's starting state: invalid, done before, already uploaded, or to send."""
+        job = self.job
+        keys = {lead.row: lead_key(lead, spec) for lead in job.leads}
+        prior: dict[int, RowOutcome] = {}
+        prior_keys: dict[int, str] = {}
+        unanswered: set[int] = set()
+        run_id = 0
+        record = self.journal.find_resumable(job.fingerprint, job.provider, job.destination)
+        if record is not None and job.resume:
+            run_id = record.id
+            prior = self.journal.row_states(run_id)
+            prior_keys = self.journal.row_keys(run_id)
+            unanswered = self.journal.unanswered(run_id)
+        elif write:
+            if record is not None:
+                self.journal.abandon(record.id)
+            run_id = self.journal.start_run(
+                fingerprint=job.fingerprint,
+                file_name=job.file_name,
+                provider=job.provider,
+                account=job.account,
+                destination=job.destination,
+                destination_name=job.destination_name,
+                mapping=job.mapping,
+                options=job.options,
+                total=job.total_rows,
+            ).id
+
+        outcomes: dict[int, RowOutcome] = {}
+        new_records: list[RowOutcome] = []
+        for row, reason in job.invalid.items():
+            outcome = RowOutcome(row, Status.INVALID, reason)
+            outcomes[row] = outcome
+            if prior.get(row) != outcome:
+                new_records.append(outcome)
+        kept = (Status.UPLOADED, Status.DUPLICATE, Status.SKIPPED)
+        candidates: list[Lead] = []
+        upload_order: list[str] = []
+        for lead in job.leads:
+            before = prior.get(lead.row)
+            if (
+                before is not None
+                and before.status in kept
+                and prior_keys.get(lead.row, "") in ("", keys[lead.row])
+            ):
+                outcomes[lead.row] = before
+                if before.status is Status.UPLOADED and before.provider_id:
+                    upload_order.append(before.provider_id)
+            else:
+                candidates.append(lead)
+        if job.skip_already_uploaded and candidates:
+            earlier = self.journal.already_uploaded(
+                job.provider, job.destination, [keys[c.row] for c in candidates], exclude_run=run_id or None
+            )
+            if earlier:
+                remaining: list[Lead] = []
+                for lead in candidates:
+                    when = earlier.get(keys[lead.row])
+                    if when is None:
+                        remaining.append(lead)
+                        continue
+                    outcome = RowOutcome(lead.row, Status.SKIPPED, f"already uploaded on {when}")
+                    outcomes[lead.row] = outcome
+                    new_records.append(outcome)
+                candidates = remaining
+        # A row that failed after its answer was lost (retryable failure) may have landed too.
+        unanswered |= {r for r, o in prior.items() if o.status is Status.FAILED and o.retryable}
+        fresh = [c for c in candidates if c.row not in unanswered]
+        replays = [c for c in candidates if c.row in unanswered]
+        return _Prepared(run_id, outcomes, fresh, replays, keys, new_records, upload_order)
+
+    def dry_run(self, spec: ProviderSpec) -> RunReport:
+        """Everything but the sends, and no journal writes."""
+        prepared = self.prepare(spec, write=False)
+        outcomes = dict(prepared.outcomes)
+        for lead in prepared.replays:
+            outcomes[lead.row] = RowOutcome(lead.row, Status.PENDING, DRY_RUN_REPLAY_REASON)
+        for lead in prepared.fresh:
+            outcomes[lead.row] = RowOutcome(lead.row, Status.PENDING, DRY_RUN_REASON)
+        self.outcomes = outcomes
+        if self.on_outcomes is not None and outcomes:
+            self.on_outcomes([outcomes[r] for r in sorted(outcomes)])
+        self.emit(force=True, message="Dry run: nothing sent")
+        summary = self.summary(note=DRY_RUN_NOTE, mapping=dict(self.job.mapping))
+        return RunReport(prepared.run_id, summary, outcomes)
+
+    # -- the run ----------------------------------------------------------------------------
+
+    async def run(self, client_factory: Callable[[], ProviderClient]) -> RunReport:
+        client = client_factory()
+        read_back = ""
+        verified: int | None = None
+        try:
+            spec = client.spec
+            prepared = self.prepare(spec, write=True)
+            self.run_id = prepared.run_id
+            self.keys = prepared.keys
+            self.outcomes = dict(prepared.outcomes)
+            self.upload_order = list(prepared.upload_order)
+            if prepared.new_records:
+                self.journal.record(
+                    self.run_id,
+                    prepared.new_records,
+                    [self.keys.get(o.row, "") for o in prepared.new_records],
+                )
+            if self.on_outcomes is not None and self.outcomes:
+                self.on_outcomes([self.outcomes[r] for r in sorted(self.outcomes)])
+            size = max(1, spec.batch_size)
+            for group, replay in ((prepared.replays, True), (prepared.fresh, False)):
+                for start in range(0, len(group), size):
+                    self.batches.append(_Batch(group[start : start + size], replay))
+            self.pacer = shared_pacer(
+                (spec.id, self.job.account, spec.base_url()), spec.rate, clock=self.clock
+            )
+            self.emit(force=True)
+            await self.drive(client, spec)
+            if spec.has_read_back and not self.fatal and not self.cancelled and self.upload_order:
+                read_back, verified = await self.confirm(client)
+        finally:
+            await client.aclose()
+        note = self.fatal or (CANCELLED_NOTE if self.cancelled else "")
+        summary = self.summary(note=note, verified=verified)
+        self.journal.finish_run(self.run_id, summary, note)
+        self.emit(force=True, message=self.final_message(summary))
+        return RunReport(
+            self.run_id, summary, dict(self.outcomes), read_back, self.fatal, self.requests, self.rate_limited
+        )
+
+    async def drive(self, client: ProviderClient, spec: ProviderSpec) -> None:
+        """Run the workers and the progress ticker; cut off in-flight requests after a cancel."""
+        workers = [
+            asyncio.create_task(self.worker(client))
+            for _ in range(min(spec.rate.max_in_flight, len(self.batches)))
+        ]
+        ticker = asyncio.create_task(self.ticker())
+        cancelled_at: float | None = None
+        try:
+            pending = set(workers)
+            while pending:
+                done, pending = await asyncio.wait(pending, timeout=self.tuning.tick)
+                for task in done:
+                    error = None if task.cancelled() else task.exception()
+                    if error is not None:
+                        raise error
+                if self.cancelled and cancelled_at is None:
+                    cancelled_at = self.clock()
+                if cancelled_at is not None and self.clock() - cancelled_at >= self.tuning.cancel_grace:
+                    for task in pending:
+                        task.cancel()
+        finally:
+            for task in [*workers, ticker]:
+                task.cancel()
+            await asyncio.gather(*workers, ticker, return_exceptions=True)
+
+    async def worker(self, client: ProviderClient) -> None:
+        while self.batches and not self.stopping:
+            await self.send_batch(client, self.batches.popleft())
+
+    async def send_batch(self, client: ProviderClient, batch: _Batch) -> None:
+        """Send one batch until every row has a final outcome, or the run stops."""
+        assert self.pacer is not None
+        job, tuning = self.job, self.tuning
+        leads, replay = list(batch.leads), batch.replay
+        attempts = limited = 0
+        while leads:
+            if not await self.gate():
+                return
+            if not await self.pacer.wait(lambda: self.stopping or self.paused, tick=tuning.tick):
+                continue  # paused or stopping: the gate decides
+            rows = [lead.row for lead in leads]
+            keys = [self.keys.get(r, "") for r in rows]
+            self.journal.mark_sending(self.run_id, rows, keys)
+            try:
+                result = await client.send(leads, job.destination, job.options, replay=replay)
+            except (FatalProviderError, NotFoundError) as exc:
+                self.journal.release(self.run_id, rows)
+                self.fatal = self.fatal or str(exc)
+                return
+            except RateLimited as exc:
+                self.journal.release(self.run_id, rows)
+                self.requests += 1
+                self.rate_limited += 1
+                limited += 1
+                wait = exc.retry_after
+                if wait is None:
+                    wait = self.backoff(limited, base=DEFAULT_429_WAIT)
+                self.pacer.on_rate_limited(wait)
+                self.waiting_until = max(self.waiting_until, self.clock() + wait)
+                if limited > tuning.max_rate_limited:
+                    self.land(
+                        [RowOutcome(r, Status.FAILED, f"{exc} Gave up after {limited} tries.") for r in rows],
+                        keys,
+                    )
+                    return
+                continue
+            except TransientError as exc:
+                self.requests += 1
+                attempts += 1
+                replay = True  # the request may have landed: resend in the form the provider dedupes
+                if attempts >= tuning.max_attempts:
+                    reason = (
+                        f"{exc} Gave up after {attempts} attempts; the last answer was lost, so the "
+                        f"lead may be in {client.spec.label} anyway."
+                    )
+                    self.land([RowOutcome(r, Status.FAILED, reason, retryable=True) for r in rows], keys)
+                    return
+                await self.sleep(self.backoff(attempts))
+                continue
+            except ProviderError as exc:
+                # A batch-level refusal that is not about the key, the pace or the server.
+                self.requests += 1
+                self.land([RowOutcome(r, Status.FAILED, str(exc)) for r in rows], keys)
+                return
+            self.requests += 1
+            self.pacer.on_success(result.remaining, result.retry_after)
+            by_row = {o.row: o for o in result.outcomes}
+            final: list[RowOutcome] = []
+            retry: list[Lead] = []
+            for lead in leads:
+                outcome = by_row.get(lead.row)
+                if outcome is None:
+                    final.append(
+                        RowOutcome(lead.row, Status.FAILED, "The provider's answer did not cover this row.")
+                    )
+                elif (
+                    outcome.status is Status.FAILED
+                    and outcome.retryable
+                    and attempts + 1 < tuning.max_attempts
+                ):
+                    retry.append(lead)
+                else:
+                    final.append(outcome)
+            self.land(final, [self.keys.get(o.row, "") for o in final])
+            if not retry:
+                return
+            self.journal.release(self.run_id, [lead.row for lead in retry])
+            attempts += 1
+            leads = retry
+            await self.sleep(self.backoff(attempts))
+
+    def land(self, outcomes: Sequence[RowOutcome], keys: Sequence[str]) -> None:
+        """Journal outcomes (committed), then show them."""
+        if not outcomes:
+            return
+        self.journal.record(self.run_id, outcomes, keys)
+        for outcome in outcomes:
+            self.outcomes[outcome.row] = outcome
+            if outcome.status is Status.UPLOADED and outcome.provider_id:
+                self.upload_order.append(outcome.provider_id)
+        self.sent_done += len(outcomes)
+        if self.on_outcomes is not None:
+            self.on_outcomes(list(outcomes))
+
+    async def confirm(self, client: ProviderClient) -> tuple[str, int | None]:
+        """Ask the provider which uploaded ids it lists in the destination."""
+        assert self.pacer is not None
+        if not await self.pacer.wait(lambda: self.stopping, tick=self.tuning.tick):
+            return "", None
+        self.emit(force=True, message="Checking the campaign...")
+        try:
+            result = await client.read_back(self.job.destination, list(self.upload_order))
+        except ProviderError as exc:
+            return f"could not verify: {exc}", None
+        if result is None:
+            return "", None
+        return result.note, result.found
+
+    # -- waiting ----------------------------------------------------------------------------
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel is not None and self.cancel.cancelled
+
+    @property
+    def paused(self) -> bool:
+        return self.cancel is not None and self.cancel.paused
+
+    @property
+    def stopping(self) -> bool:
+        return bool(self.fatal) or self.cancelled
+
+    async def gate(self) -> bool:
+        """Hold while paused; False when the run must stop."""
+        while self.paused and not self.stopping:
+            await asyncio.sleep(self.tuning.tick)
+        return not self.stopping
+
+    async def sleep(self, seconds: float) -> None:
+        """Sleep in ticks, ending early when the run stops."""
+        end = self.clock() + seconds
+        while not self.stopping:
+            left = end - self.clock()
+            if left <= 0:
+                return
+            await asyncio.sleep(min(left, self.tuning.tick))
+
+    def backoff(self, attempt: int, *, base: float | None = None) -> float:
+        """Exponential backoff with jitter (half fixed, half random) so retries do not march in step."""
+        first = self.tuning.backoff_base if base is None else base
+        ceiling: float = min(self.tuning.backoff_cap, first * 2.0 ** max(0, attempt - 1))
+        return ceiling * (0.5 + 0.5 * self.random.random())
+
+    # -- progress ---------------------------------------------------------------------------
+
+    async def ticker(self) -> None:
+        while True:
+            await asyncio.sleep(self.tuning.progress_interval)
+            self.emit()
+
+    def counts(self) -> dict[str, int]:
+        counts = {s.value: 0 for s in FINAL_STATUSES}
+        for outcome in self.outcomes.values():
+            counts[outcome.status.value] = counts.get(outcome.status.value, 0) + 1
+        done = sum(counts[s.value] for s in FINAL_STATUSES)
+        counts[Status.PENDING.value] = max(0, self.job.total_rows - done)
+        return counts
+
+    def emit(self, *, force: bool = False, message: str = "") -> None:
+        """Send a progress event when something changed (or a second passed), at most every interval."""
+        if self.progress is None:
+            return
+        now = self.clock()
+        counts = self.counts()
+        done = self.job.total_rows - counts[Status.PENDING.value]
+        if not force and (now - self.last_emit < self.tuning.progress_interval * 0.9):
+            return
+        if not force and done == self.last_done and now - self.last_emit < 1.0:
+            return
+        self.samples.append((now, self.sent_done))
+        while len(self.samples) > 2 and now - self.samples[0][0] > 10.0:
+            self.samples.popleft()
+        first_t, first_n = self.samples[0]
+        rate = (self.sent_done - first_n) / (now - first_t) if now - first_t >= 0.5 else 0.0
+        left = counts[Status.PENDING.value]
+        eta = left / rate if rate > 0 else None
+        if not message:
+            if self.cancelled:
+                message = "Cancelling: waiting for requests in flight..."
+            elif self.paused:
+                message = "Paused"
+            elif self.waiting_until > now:
+                message = f"The provider asked us to slow down: waiting {self.waiting_until - now:.0f} s"
+            else:
+                message = f"Uploading: {done} of {self.job.total_rows} rows"
+        self.last_emit, self.last_done = now, done
+        self.progress(
+            Progress(
+                done,
+                self.job.total_rows,
+                message,
+                counts,
+                round(rate, 2),
+                None if eta is None else round(eta),
+            )
+        )
+
+    def summary(
+        self, *, note: str = "", verified: int | None = None, mapping: Mapping[str, str] | None = None
+    ) -> RunSummary:
+        counts = self.counts()
+        return RunSummary(
+            total=self.job.total_rows,
+            uploaded=counts[Status.UPLOADED.value],
+            duplicate=counts[Status.DUPLICATE.value],
+            skipped=counts[Status.SKIPPED.value],
+            invalid=counts[Status.INVALID.value],
+            failed=counts[Status.FAILED.value],
+            seconds=self.clock() - self.started,
+            pending=counts[Status.PENDING.value],
+            verified=verified,
+            mapping=mapping,
+            note=note,
+        )
+
+    def final_message(self, summary: RunSummary) -> str:
+        if self.fatal:
+            return f"Stopped: {self.fatal}"
+        if self.cancelled:
+            return f"Cancelled: {summary.pending} rows not sent (they will be offered next time)"
+        return f"Done: {summary.uploaded} uploaded, {summary.failed} failed"
