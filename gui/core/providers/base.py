@@ -132,6 +132,19 @@ class ReadBack:
     note: str
 
 
+#: A destination that is an Instantly lead list rather than a campaign: ``list:<id>``.
+LIST_PREFIX = "list:"
+
+
+def destination_of(campaign: Campaign) -> str:
+    """The destination string :meth:`ProviderClient.send` takes for a picked campaign or list.
+
+    Campaign ids are sent as they are; a lead list (``kind == "list"``) as ``list:<id>``, so
+    one string carries both the id and which field of the request it belongs in.
+    """
+    return f"{LIST_PREFIX}{campaign.id}" if campaign.kind == "list" else campaign.id
+
+
 @runtime_checkable
 class ProviderClient(Protocol):
     """What the engine, the CLI and the GUI need from a provider.

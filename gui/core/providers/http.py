@@ -7,7 +7,10 @@ built from request headers (where the key lives).
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import email.utils
+import logging
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -25,10 +28,20 @@ from gui.core.errors import (
     TransientError,
 )
 
-USER_AGENT = f"LeadLoader/{__version__} (desktop lead uploader; python-httpx)"
+_log = logging.getLogger(__name__)
 
-#: Connect fast or fail; a lead write can be slow on the provider's side, so reads get longer.
-TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+#: Says who calls, so a provider's support can find our traffic in their logs.
+USER_AGENT = f"LeadLoader/{__version__} (desktop lead uploader; python-httpx/{httpx.__version__})"
+
+#: Connect fast or fail (10 s: a provider that takes longer to accept a connection is down for us);
+#: 30 s for an answer, which covers a one-lead write and a page of a listing. The pool wait is
+#: short because we never keep more requests in flight than connections.
+TIMEOUT = httpx.Timeout(30.0, connect=10.0, pool=10.0)
+
+#: A bulk write (1000 Instantly leads, 100 SendPilot leads) is validated and deduplicated on the
+#: provider's side before it answers: give it twice the read time. A timeout here makes the
+#: batch's fate unknown, so the engine replays it in the provider's deduplicating form.
+BULK_WRITE_TIMEOUT = httpx.Timeout(60.0, connect=10.0, pool=10.0)
 
 #: How much of an error body reaches a message: enough for the provider's reason, no dumps.
 _BODY_CHARS = 300
@@ -55,17 +68,84 @@ def make_client(
 async def request(
     client: httpx.AsyncClient, provider: str, method: str, url: str, **kwargs: Any
 ) -> httpx.Response:
-    """Send a request; network failures become :class:`TransientError` without the URL's query."""
+    """Send a request; network failures become :class:`TransientError`.
+
+    The message holds the exception's class name only: httpx texts can carry the URL with
+    its query, and some providers accept the key as a query parameter.
+    """
     try:
-        return await client.request(method, url, **kwargs)
+        response = await client.request(method, url, **kwargs)
     except httpx.TimeoutException as exc:
+        _log.info("%s %s %s: timeout (%s)", provider, method, _path(url), type(exc).__name__)
         raise TransientError(provider, f"{provider} did not answer in time ({type(exc).__name__}).") from None
-    except httpx.TransportError as exc:
+    except httpx.RequestError as exc:
+        _log.info("%s %s %s: no answer (%s)", provider, method, _path(url), type(exc).__name__)
         raise TransientError(provider, f"Could not reach {provider}: {type(exc).__name__}.") from None
+    _log.debug("%s %s %s: %d", provider, method, _path(url), response.status_code)
+    return response
+
+
+def _path(url: str) -> str:
+    """The path of a request URL without its query (where a key could hide)."""
+    return url.split("?", 1)[0]
+
+
+def json_of(provider: str, label: str, response: httpx.Response) -> Any:
+    """The JSON of a successful answer; an unreadable one is transient (its fate is unknown).
+
+    A 2xx whose body is not JSON happens behind proxies and load balancers that answer for the
+    provider; for a write we cannot tell whether it was applied, so the engine must replay it.
+    """
+    if not response.content:
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        raise TransientError(
+            provider,
+            f"{label} answered {response.status_code} with a body that is not JSON.",
+            response.status_code,
+        ) from None
+
+
+def _secrets(response: httpx.Response) -> list[str]:
+    """The credentials the request carried, so a body that echoes one can be scrubbed."""
+    try:
+        headers = response.request.headers
+    except RuntimeError:  # a Response built without a request (tests)
+        return []
+    found: list[str] = []
+    for name in ("x-api-key", "authorization"):
+        value = headers.get(name, "")
+        if not value:
+            continue
+        found.append(value)
+        scheme, _, token = value.partition(" ")
+        if token:
+            found.append(token)
+            if scheme.lower() == "basic":
+                with contextlib.suppress(ValueError):
+                    found.append(base64.b64decode(token).decode("utf-8", "replace").partition(":")[2])
+    return sorted({f for f in found if len(f) >= 4}, key=len, reverse=True)
+
+
+def redact(text: str, secrets: list[str]) -> str:
+    """``text`` with every secret replaced by ``***``."""
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return text
 
 
 def body_text(response: httpx.Response) -> str:
-    """The provider's reason from a body: a JSON ``message``/``error`` or the plain text."""
+    """The provider's reason from a body: a JSON ``message``/``error`` or the plain text.
+
+    Any credential the request carried is scrubbed out: a provider that echoes the key it
+    rejected must not put it into our messages, logs or reports.
+    """
+    return redact(_reason(response), _secrets(response))
+
+
+def _reason(response: httpx.Response) -> str:
     text = response.text.strip()
     try:
         data = response.json()
@@ -79,6 +159,14 @@ def body_text(response: httpx.Response) -> str:
             if isinstance(value, list) and value:
                 return "; ".join(str(v) for v in value)[:_BODY_CHARS]
     return text[:_BODY_CHARS]
+
+
+def json_or_none(response: httpx.Response) -> Any:
+    """The JSON of an answer whose status already says what happened; None when unreadable."""
+    try:
+        return response.json() if response.content else None
+    except ValueError:
+        return None
 
 
 def retry_after(response: httpx.Response) -> float | None:

@@ -5,8 +5,28 @@ Sources: ``shared/seeds/instantly-add-leads-bulk.md`` (authoritative) and ``shar
 
 from __future__ import annotations
 
-from gui.core.domain import FieldKind, LeadField
-from gui.core.providers.base import ProviderOption, ProviderSpec, RatePolicy, RateWindow
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from gui.core.domain import BatchResult, Campaign, FieldKind, Lead, LeadField, RowOutcome, Status
+from gui.core.errors import ForbiddenError, NotFoundError, ProviderError, TransientError
+from gui.core.providers import http
+from gui.core.providers.attribution import email_key, plausible_email, whole_request_rejected
+from gui.core.providers.base import (
+    LIST_PREFIX,
+    ProviderOption,
+    ProviderSpec,
+    RatePolicy,
+    RateWindow,
+    ReadBack,
+)
+from gui.core.providers.shaping import custom_names, option_on, option_text, typed_value
+
+_log = logging.getLogger(__name__)
 
 SPEC = ProviderSpec(
     id="instantly",
@@ -50,9 +70,416 @@ SPEC = ProviderSpec(
         ProviderOption(
             "assigned_to", "Assign to user id", kind="text", default="", help="Empty: campaign owner."
         ),
+        ProviderOption(
+            "typed_custom_variables",
+            "Send numbers and true/false as typed values",
+            help="Off: every custom variable is sent as text, which Instantly always accepts. On: "
+            "12 and true become a number and a boolean (ZIPs with a leading 0 and phones stay text).",
+        ),
     ),
     has_lists=True,
+    has_read_back=True,
     url_env="LEADLOADER_INSTANTLY_URL",
     default_url="https://api.instantly.ai",
     key_help="Instantly: Settings > Integrations > API Keys (scopes leads:create and campaigns:read).",
 )
+
+#: Numeric campaign statuses in words (providers.md §2.2).
+STATUS_WORDS: dict[int, str] = {
+    0: "Draft",
+    1: "Active",
+    2: "Paused",
+    3: "Completed",
+    4: "Running Subsequences",
+    -1: "Accounts Unhealthy",
+    -2: "Bounce Protect",
+    -99: "Account Suspended",
+}
+
+_PAGE = 100
+#: A cursor loop stops here even if the server keeps handing out cursors (100k items).
+_MAX_PAGES = 1000
+_BOOL_OPTIONS = ("skip_if_in_workspace", "skip_if_in_campaign", "skip_if_in_list", "verify_leads_on_import")
+_TEXT_OPTIONS = ("blocklist_id", "assigned_to")
+#: Instantly adds custom variables to the lead's payload next to its own variables, which
+#: templates name in camelCase: a custom column must take none of these names.
+_RESERVED = (
+    *(f.name for f in SPEC.fields),
+    "lt_interest_status",
+    "assigned_to",
+    "custom_variables",
+    "firstName",
+    "lastName",
+    "companyName",
+    "jobTitle",
+)
+#: The 200 summary's counters of leads that were not created (providers.md §2.4).
+_COUNTERS = (
+    "invalid_email_count",
+    "incomplete_count",
+    "duplicate_email_count",
+    "in_blocklist",
+    "skipped_count",
+    "duplicated_leads",
+)
+REPLAY_REASON = "created by an earlier attempt (Instantly skipped it on replay)"
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a batch goes: ``campaign_id`` or ``list_id``, and the id."""
+
+    key: str
+    id: str
+
+    @property
+    def is_list(self) -> bool:
+        """True for a lead list."""
+        return self.key == "list_id"
+
+    @property
+    def noun(self) -> str:
+        """``campaign`` or ``list``, for messages."""
+        return "list" if self.is_list else "campaign"
+
+
+def target_of(destination: str) -> Target:
+    """Parse a destination: a campaign id, or ``list:<id>`` for a lead list."""
+    if destination.startswith(LIST_PREFIX):
+        target = Target("list_id", destination[len(LIST_PREFIX) :].strip())
+    else:
+        target = Target("campaign_id", destination.strip())
+    if not target.id:
+        raise ProviderError(SPEC.id, "Choose an Instantly campaign or lead list first.")
+    return target
+
+
+def _count(data: Mapping[str, Any], key: str) -> int:
+    value = data.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+def attribute(
+    batch: Sequence[Lead], data: Mapping[str, Any], target: Target, *, replay: bool = False
+) -> tuple[RowOutcome, ...]:
+    """One outcome per lead from a ``leads/add`` summary.
+
+    ``created_leads[].index`` names the created rows exactly. For the rest Instantly gives only
+    counters, so the rows are matched to them in this order, and a counter is used only when
+    the rows it could describe are exactly as many as it counts:
+
+    1. ``invalid_email_count``: rows whose email is missing (campaign) or malformed -> invalid;
+    2. ``incomplete_count`` (lists): rows with no email and no name -> invalid;
+    3. ``duplicate_email_count``: rows repeating an earlier row's email in this request -> duplicate.
+
+    The rows left are explained by what is left of the counters: ``duplicated_leads`` alone ->
+    duplicate; ``skipped_count`` and/or ``in_blocklist`` alone -> skipped; an invalid counter
+    alone -> invalid. On a replay (sent with ``skip_if_in_*``), rows that only the duplicate and
+    skip counters explain were most likely created by the lost first attempt -> uploaded. Any
+    other mix cannot be pinned to rows: each such row is failed (not retryable: resending would
+    not say more) with a reason listing the counters.
+    """
+    size = len(batch)
+    outcomes: dict[int, RowOutcome] = {}
+    if not isinstance(data.get("created_leads"), list):
+        created_total = _count(data, "leads_uploaded")
+        if created_total == size:
+            return tuple(RowOutcome(lead.row, Status.UPLOADED) for lead in batch)
+        reason = f"Instantly's answer did not list the created leads ({created_total} of {size} created)"
+        return tuple(RowOutcome(lead.row, Status.FAILED, reason) for lead in batch)
+    for item in data["created_leads"]:
+        if not isinstance(item, dict):
+            continue
+        index = item.get("index")
+        if isinstance(index, int) and 0 <= index < size and index not in outcomes:
+            lead_id = item.get("id")
+            outcomes[index] = RowOutcome(
+                batch[index].row, Status.UPLOADED, provider_id=str(lead_id) if lead_id else ""
+            )
+    missing = [i for i in range(size) if i not in outcomes]
+    counts = {key: _count(data, key) for key in _COUNTERS}
+
+    def pin(key: str, rows: list[int], status: Status, reason: str) -> None:
+        if rows and counts[key] == len(rows):
+            for i in rows:
+                outcomes[i] = RowOutcome(batch[i].row, status, reason)
+                missing.remove(i)
+            counts[key] = 0
+
+    def email(i: int) -> str:
+        return batch[i].fields.get("email", "").strip()
+
+    pin(
+        "invalid_email_count",
+        [i for i in missing if (email(i) or not target.is_list) and not plausible_email(email(i))],
+        Status.INVALID,
+        "Instantly: invalid or missing email",
+    )
+    if target.is_list:
+        pin(
+            "incomplete_count",
+            [
+                i
+                for i in missing
+                if not any(batch[i].fields.get(k, "").strip() for k in ("email", "first_name", "last_name"))
+            ],
+            Status.INVALID,
+            "Instantly: a lead in a list needs an email, a first name or a last name",
+        )
+    first_seen: dict[str, int] = {}
+    repeats: dict[int, int] = {}
+    for i in range(size):
+        key = email_key(email(i))
+        if key and key in first_seen:
+            repeats[i] = first_seen[key]
+        first_seen.setdefault(key, i)
+    repeated = [i for i in missing if i in repeats]
+    if repeated and counts["duplicate_email_count"] == len(repeated):
+        for i in repeated:
+            reason = f"same email as row {batch[repeats[i]].row + 1} in the same request"
+            outcomes[i] = RowOutcome(batch[i].row, Status.DUPLICATE, reason)
+            missing.remove(i)
+        counts["duplicate_email_count"] = 0
+    if missing:
+        for i, outcome in zip(missing, _explain(batch, missing, counts, target, replay=replay), strict=True):
+            outcomes[i] = outcome
+    return tuple(outcomes[i] for i in range(size))
+
+
+def _explain(
+    batch: Sequence[Lead], missing: list[int], counts: Mapping[str, int], target: Target, *, replay: bool
+) -> list[RowOutcome]:
+    """Outcomes for rows that only the leftover counters can explain (see :func:`attribute`)."""
+    dup = counts["duplicated_leads"] + counts["duplicate_email_count"]
+    skip = counts["skipped_count"]
+    block = counts["in_blocklist"]
+    bad = counts["invalid_email_count"] + counts["incomplete_count"]
+    rows = [batch[i].row for i in missing]
+    enough = dup + skip + block + bad >= len(rows)
+    status: Status | None = None
+    reason = ""
+    if enough and replay and not block and not bad and (dup or skip):
+        status, reason = Status.UPLOADED, REPLAY_REASON
+    elif enough and dup and not (skip or block or bad):
+        status, reason = Status.DUPLICATE, f"already in this {target.noun} (Instantly did not add it again)"
+    elif enough and (skip or block) and not (dup or bad):
+        parts = []
+        if skip:
+            parts.append("skipped because of a skip_if_in_... option (already in the workspace)")
+        if block:
+            parts.append("on the blocklist")
+        status, reason = Status.SKIPPED, "Instantly: " + " or ".join(parts)
+    elif enough and bad and not (dup or skip or block):
+        status, reason = Status.INVALID, "Instantly: invalid or missing email, or no email and no name"
+    if status is not None:
+        return [RowOutcome(row, status, reason) for row in rows]
+    named = ", ".join(f"{key}={counts[key]}" for key in _COUNTERS if counts[key]) or "every counter 0"
+    reason = (
+        f"not created; Instantly gives only counts for these {len(rows)} rows ({named}), "
+        "so which reason applies to which row is unknown"
+    )
+    return [RowOutcome(row, Status.FAILED, reason) for row in rows]
+
+
+class InstantlyClient:
+    """Instantly API v2 client (``Authorization: Bearer KEY``)."""
+
+    spec = SPEC
+
+    def __init__(self, api_key: str, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self._http = http.make_client(
+            SPEC.base_url(), headers={"Authorization": f"Bearer {api_key}"}, transport=transport
+        )
+
+    async def aclose(self) -> None:
+        """Close the HTTP client."""
+        await self._http.aclose()
+
+    async def _read(
+        self, method: str, path: str, *, params: Mapping[str, str | int] | None = None, body: object = None
+    ) -> Any:
+        response = await http.request(self._http, SPEC.id, method, path, params=params, json=body)
+        http.raise_for_read(SPEC.id, SPEC.label, response)
+        return http.json_of(SPEC.id, SPEC.label, response)
+
+    async def check_key(self) -> str:
+        """The workspace name; a key without ``workspaces:read`` is checked on the campaign list.
+
+        A key made with only ``leads:create`` and ``campaigns:read`` gets 403 on the workspace
+        (providers.md §2.6): it is still good for uploads, so fall back rather than reject it.
+        """
+        try:
+            data = await self._read("GET", "/api/v2/workspaces/current")
+        except (ForbiddenError, NotFoundError):
+            await self._read("GET", "/api/v2/campaigns", params={"limit": 1})
+            return "Instantly workspace"
+        name = data.get("name") if isinstance(data, dict) else None
+        return str(name) if name else "Instantly workspace"
+
+    async def _pages(self, path: str) -> list[dict[str, Any]]:
+        """Follow ``next_starting_after`` to the end; a page may carry a cursor and still be the last."""
+        items: list[dict[str, Any]] = []
+        cursor = ""
+        seen: set[str] = set()
+        for _ in range(_MAX_PAGES):
+            params: dict[str, str | int] = {"limit": _PAGE}
+            if cursor:
+                params["starting_after"] = cursor
+            data = await self._read("GET", path, params=params)
+            page = data.get("items") if isinstance(data, dict) else data
+            if not isinstance(page, list) or not page:
+                break
+            items.extend(item for item in page if isinstance(item, dict))
+            following = data.get("next_starting_after") if isinstance(data, dict) else None
+            if not following or str(following) in seen:
+                break
+            cursor = str(following)
+            seen.add(cursor)
+        return items
+
+    async def list_campaigns(self) -> list[Campaign]:
+        """Every campaign (statuses in words), then every lead list.
+
+        A key whose scopes do not cover lead lists (403) still lists its campaigns.
+        """
+        campaigns = [
+            Campaign(
+                id=str(item.get("id", "")),
+                name=str(item.get("name", "")),
+                status=_status_words(item.get("status")),
+            )
+            for item in await self._pages("/api/v2/campaigns")
+        ]
+        try:
+            lists = await self._pages("/api/v2/lead-lists")
+        except ForbiddenError:
+            _log.info("instantly: this key may not read lead lists; listing campaigns only")
+            lists = []
+        campaigns.extend(
+            Campaign(id=str(item.get("id", "")), name=str(item.get("name", "")), kind="list")
+            for item in lists
+        )
+        return campaigns
+
+    def payload(
+        self, batch: Sequence[Lead], destination: str, options: Mapping[str, bool | str]
+    ) -> dict[str, object]:
+        """``{campaign_id|list_id, leads, options...}``: custom columns go in ``custom_variables``.
+
+        The lead item schema has ``additionalProperties: false``, so nothing custom may sit at
+        the top level. Values stay text unless ``typed_custom_variables`` is on.
+        """
+        target = target_of(destination)
+        typed = option_on(options, "typed_custom_variables")
+        leads: list[dict[str, object]] = []
+        for lead in batch:
+            item: dict[str, object] = dict(lead.fields)
+            if lead.custom:
+                names = custom_names(lead.custom, _RESERVED)
+                item["custom_variables"] = {
+                    names[k]: (typed_value(v) if typed else str(v)) for k, v in lead.custom.items()
+                }
+            leads.append(item)
+        body: dict[str, object] = {target.key: target.id, "leads": leads}
+        for name in _BOOL_OPTIONS:
+            if option_on(options, name):
+                body[name] = True
+        for name in _TEXT_OPTIONS:
+            value = option_text(options, name)
+            if value:
+                body[name] = value
+        return body
+
+    async def send(
+        self,
+        batch: Sequence[Lead],
+        destination: str,
+        options: Mapping[str, bool | str],
+        *,
+        replay: bool = False,
+    ) -> BatchResult:
+        """POST up to 1000 leads; rows are attributed by :func:`attribute`.
+
+        A replay adds ``skip_if_in_campaign`` (or ``skip_if_in_list``) so leads the lost first
+        attempt created are skipped instead of added twice.
+        """
+        target = target_of(destination)
+        body = self.payload(batch, destination, options)
+        if replay:
+            body["skip_if_in_list" if target.is_list else "skip_if_in_campaign"] = True
+        response = await http.request(
+            self._http, SPEC.id, "POST", "/api/v2/leads/add", json=body, timeout=http.BULK_WRITE_TIMEOUT
+        )
+        if response.status_code == 404:
+            reason = http.body_text(response) or "Resource not found"
+            raise NotFoundError(SPEC.id, f"Instantly: {reason} ({target.noun} {target.id}).", 404)
+        http.raise_for_run(SPEC.id, SPEC.label, response)
+        if response.status_code >= 400:
+            outcomes = whole_request_rejected(batch, SPEC.label, http.body_text(response))
+            return BatchResult(outcomes)
+        data = http.json_of(SPEC.id, SPEC.label, response)
+        if not isinstance(data, dict):
+            raise TransientError(SPEC.id, "Instantly answered without a summary of the import.")
+        return BatchResult(attribute(batch, data, target, replay=replay))
+
+    async def read_back(self, destination: str, provider_ids: Sequence[str]) -> ReadBack | None:
+        """Look the created lead ids up with ``POST /api/v2/leads/list`` (filter ``ids``).
+
+        The filter is asked for 100 ids at a time; a server that ignores it (it returns other
+        leads) is read once to the end instead.
+        """
+        wanted = list(dict.fromkeys(i for i in provider_ids if i))
+        if not wanted:
+            return None
+        target = target_of(destination)
+        scope: dict[str, object] = {"campaign": target.id} if not target.is_list else {"list_id": target.id}
+        found: set[str] = set()
+        wanted_set = set(wanted)
+        try:
+            for start in range(0, len(wanted), _PAGE):
+                chunk = wanted[start : start + _PAGE]
+                listed, filtered = await self._listed({**scope, "ids": chunk}, set(chunk))
+                found |= listed & wanted_set
+                if not filtered:
+                    everything, _ = await self._listed(scope, wanted_set)
+                    found |= everything & wanted_set
+                    break
+        except ProviderError as exc:
+            return ReadBack(len(wanted), len(found), f"could not verify: {exc}")
+        return ReadBack(
+            len(wanted), len(found), f"verified {len(found)} of {len(wanted)} in the {target.noun}"
+        )
+
+    async def _listed(self, body: Mapping[str, object], wanted: set[str]) -> tuple[set[str], bool]:
+        """Lead ids listed for a filter, and whether the server applied the ``ids`` filter."""
+        ids: set[str] = set()
+        filtered = True
+        cursor = ""
+        for _ in range(_MAX_PAGES):
+            request = {**body, "limit": _PAGE, **({"starting_after": cursor} if cursor else {})}
+            data = await self._read("POST", "/api/v2/leads/list", body=request)
+            page = data.get("items") if isinstance(data, dict) else None
+            if not isinstance(page, list) or not page:
+                break
+            page_ids = {str(item.get("id")) for item in page if isinstance(item, dict)}
+            ids |= page_ids
+            if "ids" in body and not page_ids <= wanted:
+                filtered = False
+                break
+            following = data.get("next_starting_after")
+            if not following or str(following) == cursor or wanted <= ids:
+                break
+            cursor = str(following)
+        return ids, filtered
+
+
+def _status_words(status: object) -> str:
+    if isinstance(status, bool):
+        return str(status)
+    if isinstance(status, int):
+        return STATUS_WORDS.get(status, f"status {status}")
+    return str(status or "")
+
+
+#: The registry looks for ``Client`` in every provider module.
+Client = InstantlyClient

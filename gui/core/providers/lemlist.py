@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import httpx
 
 from gui.core.domain import BatchResult, Campaign, FieldKind, Lead, LeadField, RowOutcome, Status
-from gui.core.errors import NotFoundError, ProviderError
+from gui.core.errors import AuthError, NotFoundError, ProviderError
 from gui.core.providers import http
 from gui.core.providers.base import ProviderOption, ProviderSpec, RatePolicy, RateWindow, ReadBack
+from gui.core.providers.shaping import flat_body, option_on
 
 SPEC = ProviderSpec(
     id="lemlist",
@@ -62,8 +64,14 @@ SPEC = ProviderSpec(
 )
 
 _DUPLICATE = re.compile(r"already (in|exist)", re.IGNORECASE)
+#: Texts lemlist answers when the key itself is the problem, whatever the status (400, 404).
+_KEY_PROBLEMS = ("no api key provided", "no user found for this api key", "bad team")
 _PAGE = 100
+#: Campaign pages to follow at most (20 000 campaigns), whatever the server says.
+_MAX_PAGES = 200
 _READ_LIMIT = 500
+_OPTION_NAMES = tuple(o.name for o in SPEC.options)
+REPLAY_REASON = "our earlier attempt had reached lemlist"
 
 
 class LemlistClient:
@@ -78,26 +86,51 @@ class LemlistClient:
         """Close the HTTP client."""
         await self._http.aclose()
 
-    async def _get(self, path: str, params: Mapping[str, str | int] | None = None) -> httpx.Response:
+    @staticmethod
+    def _raise_for_key(response: httpx.Response) -> None:
+        """Lemlist reports a missing or unknown key as 400 or 404 text: that stops the run like a 401."""
+        if response.status_code in (400, 404):
+            reason = http.body_text(response)
+            if reason.lower().rstrip(".") in _KEY_PROBLEMS:
+                raise AuthError(
+                    SPEC.id,
+                    f"lemlist rejected the API key ({response.status_code}): {reason}.",
+                    response.status_code,
+                )
+
+    async def _get(self, path: str, params: Mapping[str, str | int] | None = None) -> Any:
         response = await http.request(self._http, SPEC.id, "GET", path, params=params)
+        self._raise_for_key(response)
         http.raise_for_read(SPEC.id, SPEC.label, response)
-        return response
+        return http.json_of(SPEC.id, SPEC.label, response)
 
     async def check_key(self) -> str:
         """``GET /team`` is cheap and needs no scope beyond the key itself."""
-        data = (await self._get("/team")).json()
+        data = await self._get("/team")
         return str(data.get("name") or "lemlist team") if isinstance(data, dict) else "lemlist team"
 
     async def list_campaigns(self) -> list[Campaign]:
-        """Offset pages of 100 until an empty or short page; accepts the array and v2 object shapes."""
+        """Offset pages of 100 until an empty or short page.
+
+        Without ``version`` lemlist answers a plain array (providers.md §1.2). A server that
+        answers the v2 object ``{campaigns, pagination}`` instead is followed by its
+        ``pagination`` (``page`` + ``totalPage``) rather than by offset.
+        """
         campaigns: list[Campaign] = []
-        offset = 0
-        while True:
-            data = (await self._get("/campaigns", {"offset": offset, "limit": _PAGE})).json()
+        offset, page = 0, 0
+        seen: set[str] = set()
+        for _ in range(_MAX_PAGES):
+            params: dict[str, str | int] = {"limit": _PAGE}
+            params.update({"page": page} if page else {"offset": offset})
+            data = await self._get("/campaigns", params)
             items = data.get("campaigns", []) if isinstance(data, dict) else data
             if not isinstance(items, list) or not items:
                 break
-            for item in items:
+            fresh = [i for i in items if isinstance(i, dict) and str(i.get("_id", "")) not in seen]
+            if not fresh:
+                break  # a server that ignores our paging repeats its first page
+            for item in fresh:
+                seen.add(str(item.get("_id", "")))
                 errors = item.get("errors") or []
                 campaigns.append(
                     Campaign(
@@ -107,6 +140,14 @@ class LemlistClient:
                         warning=str(errors[0]) if errors and item.get("hasError", True) else "",
                     )
                 )
+            pagination = data.get("pagination") if isinstance(data, dict) else None
+            if isinstance(pagination, dict):
+                current = _int(pagination.get("currentPage") or pagination.get("page")) or max(page, 1)
+                total = _int(pagination.get("totalPage") or pagination.get("totalPages"))
+                if total is None or current >= total:
+                    break
+                page = current + 1
+                continue
             if len(items) < _PAGE:
                 break
             offset += _PAGE
@@ -115,11 +156,13 @@ class LemlistClient:
     def payload(
         self, batch: Sequence[Lead], destination: str, options: Mapping[str, bool | str]
     ) -> dict[str, object]:
-        """The lead's fields with custom variables as flat string keys (lemlist has no nesting)."""
+        """The lead's fields, then custom variables as flat string keys (lemlist has no nesting).
+
+        A custom column named like a lemlist field (``email``, ``Phone``...) is sent as
+        ``custom_<name>`` so it cannot overwrite the field.
+        """
         (lead,) = batch
-        body: dict[str, object] = {k: str(v) for k, v in lead.custom.items()}
-        body.update(lead.fields)
-        return body
+        return flat_body(lead.fields, lead.custom, [f.name for f in SPEC.fields])
 
     async def send(
         self,
@@ -129,9 +172,13 @@ class LemlistClient:
         *,
         replay: bool = False,
     ) -> BatchResult:
-        """POST one lead; a duplicate text (400, or 500 with ``deduplicate``) is an outcome, never retried."""
+        """POST one lead; a duplicate text (400, or 500 with ``deduplicate``) is an outcome, never retried.
+
+        On a replay, "already in the campaign" means our lost first attempt created the lead:
+        uploaded. "Already in other campaign" stays a duplicate: that lead was elsewhere before.
+        """
         (lead,) = batch
-        params = {name: "true" for name, value in options.items() if value is True}
+        params = {name: "true" for name in _OPTION_NAMES if option_on(options, name)}
         response = await http.request(
             self._http,
             SPEC.id,
@@ -142,43 +189,59 @@ class LemlistClient:
         )
         wait, left = http.retry_after(response), http.remaining(response)
         reason = http.body_text(response)
-        if response.status_code in (400, 500) and _DUPLICATE.search(reason):
-            status = Status.UPLOADED if replay and "other campaign" not in reason else Status.DUPLICATE
-            note = (
-                f"{reason} (our earlier attempt had reached lemlist)" if status is Status.UPLOADED else reason
-            )
-            return BatchResult((RowOutcome(lead.row, status, note),), wait, left)
+        if response.status_code in (400, 409, 500) and _DUPLICATE.search(reason):
+            if replay and "other campaign" not in reason.lower():
+                outcome = RowOutcome(lead.row, Status.UPLOADED, f"{reason} ({REPLAY_REASON})")
+            else:
+                outcome = RowOutcome(lead.row, Status.DUPLICATE, reason)
+            return BatchResult((outcome,), wait, left)
+        self._raise_for_key(response)
         if response.status_code == 404:
             raise NotFoundError(SPEC.id, f"lemlist: {reason or 'Campaign not found'} ({destination}).", 404)
         http.raise_for_run(SPEC.id, SPEC.label, response)
         if response.status_code >= 400:
             return BatchResult((RowOutcome(lead.row, Status.INVALID, reason or "Bad request"),), wait, left)
-        data = response.json() if response.content else {}
-        lead_id = str(data.get("_id", "")) if isinstance(data, dict) else ""
+        data = http.json_or_none(response)
+        lead_id = str(data.get("_id") or "") if isinstance(data, dict) else ""
         return BatchResult((RowOutcome(lead.row, Status.UPLOADED, provider_id=lead_id),), wait, left)
+
+    async def _newest(self, destination: str, state: str = "") -> list[dict[str, Any]]:
+        params: dict[str, str | int] = {"limit": _READ_LIMIT}
+        if state:
+            params["state"] = state
+        data = await self._get(f"/campaigns/{destination}/leads/", params)
+        items = data.get("leads", []) if isinstance(data, dict) else data
+        return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
 
     async def lead_states(self, destination: str) -> dict[str, int]:
         """Counts by state of the campaign's newest leads (up to 500): a glance for the picker."""
-        items = (await self._get(f"/campaigns/{destination}/leads/", {"limit": _READ_LIMIT})).json()
         counts: dict[str, int] = {}
-        for item in items if isinstance(items, list) else []:
-            state = str(item.get("state", "unknown"))
+        for item in await self._newest(destination):
+            state = str(item.get("state") or "unknown")
             counts[state] = counts.get(state, 0) + 1
         return counts
 
     async def read_back(self, destination: str, provider_ids: Sequence[str]) -> ReadBack | None:
-        """Look for the newest uploaded ids among the campaign's newest 500 leads (newest first)."""
-        wanted = [i for i in provider_ids if i][-_READ_LIMIT:]
+        """Look for the newest uploaded ids among the campaign's newest 500 leads (newest first).
+
+        The endpoint has no paging beyond its 500 newest, so only the last 500 ids uploaded
+        (``provider_ids`` is in upload order) can be checked; the note says so.
+        """
+        ids = [i for i in provider_ids if i]
+        wanted = ids[-_READ_LIMIT:]
         if not wanted:
             return None
         try:
-            items = (await self._get(f"/campaigns/{destination}/leads/", {"limit": _READ_LIMIT})).json()
+            listed = {str(i.get("_id")) for i in await self._newest(destination)}
         except ProviderError as exc:
             return ReadBack(len(wanted), 0, f"could not verify: {exc}")
-        listed = {str(i.get("_id")) for i in items} if isinstance(items, list) else set()
         found = sum(1 for i in wanted if i in listed)
-        scope = "newest" if len(wanted) < len(provider_ids) else "uploaded"
+        scope = "newest uploaded" if len(wanted) < len(ids) else "uploaded"
         return ReadBack(len(wanted), found, f"verified {found} of {len(wanted)} {scope} in the campaign")
+
+
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 #: The registry looks for ``Client`` in every provider module.
