@@ -1,0 +1,157 @@
+"""The limiter: steady grid, every window at once, holds and drains, AIMD on unannounced 429s."""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import itertools
+import random
+
+import pytest
+
+from gui.core.pacing import DEFAULT_MARGIN, Pacer, shared_pacer
+from gui.core.providers import get_spec
+from gui.core.providers.base import RatePolicy, RateWindow
+
+
+class FakeClock:
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def max_in_window(times: list[float], seconds: float) -> int:
+    """The most sends any rolling window of ``seconds`` saw (half-open, like a server's log)."""
+    ordered = sorted(times)
+    return max(bisect.bisect_left(ordered, t + seconds) - i for i, t in enumerate(ordered))
+
+
+def test_lemlist_grid_spaces_requests_a_tenth_of_a_second_apart() -> None:
+    clock = FakeClock()
+    pacer = Pacer(get_spec("lemlist").rate, clock=clock)
+    slots = [pacer.reserve().at for _ in range(5)]
+    gaps = [b - a for a, b in itertools.pairwise(slots)]
+    assert slots[0] == clock.now  # the first request goes at once
+    assert gaps == pytest.approx([0.1 * (1 + DEFAULT_MARGIN)] * 4)
+
+
+def test_steady_pace_reaches_the_ceiling_without_breaking_the_rolling_window() -> None:
+    clock = FakeClock()
+    pacer = Pacer(RatePolicy((RateWindow(20, 2.0),), max_in_flight=4), clock=clock)
+    sends = [pacer.reserve().at for _ in range(400)]
+    # Arrival jitter of up to +-5 ms (the network) must not put 21 requests into any 2 s window.
+    rng = random.Random(7)
+    arrivals = [t + rng.uniform(-0.005, 0.005) for t in sends]
+    assert max_in_window(arrivals, 2.0) <= 20
+    rate = (len(sends) - 1) / (sends[-1] - sends[0])
+    assert rate >= 0.97 * 10.0
+
+
+def test_every_window_of_the_policy_holds_at_once() -> None:
+    clock = FakeClock()
+    pacer = Pacer(RatePolicy((RateWindow(100, 1.0), RateWindow(600, 60.0)), max_in_flight=2), clock=clock)
+    sends = []
+    for _ in range(1300):
+        slot = pacer.reserve()
+        clock.now = max(clock.now, slot.at)
+        sends.append(slot.at)
+    assert max_in_window(sends, 1.0) <= 100
+    assert max_in_window(sends, 60.0) <= 600
+    # The minute budget, not the per-second one, sets the long-run pace.
+    assert sends[-1] - sends[0] >= 120.0
+
+
+def test_a_429_holds_every_slot_and_voids_the_ones_handed_out() -> None:
+    clock = FakeClock()
+    pacer = Pacer(get_spec("lemlist").rate, clock=clock)
+    early = [pacer.reserve() for _ in range(3)]
+    assert all(pacer.is_valid(s) for s in early)
+    waited = pacer.on_rate_limited(retry_after=2.0)
+    assert waited == 2.0
+    assert not any(pacer.is_valid(s) for s in early)  # drained
+    assert pacer.reserve().at >= clock.now + 2.0
+    assert pacer.rate_limited == 1
+
+
+def test_a_429_without_retry_after_still_holds() -> None:
+    clock = FakeClock()
+    pacer = Pacer(get_spec("lemlist").rate, clock=clock)
+    pacer.on_rate_limited(None)
+    assert pacer.reserve().at >= clock.now + 2.0
+
+
+def test_retry_after_on_an_ordinary_answer_is_ignored_while_the_window_has_room() -> None:
+    # lemlist sends Retry-After: 2 on every answer; only Remaining: 0 makes it a wait.
+    clock = FakeClock()
+    pacer = Pacer(get_spec("lemlist").rate, clock=clock)
+    pacer.reserve()
+    pacer.on_success(remaining=7, retry_after=2.0)
+    assert pacer.reserve().at < clock.now + 0.2
+    pacer.on_success(remaining=0, retry_after=2.0)
+    assert pacer.reserve().at >= clock.now + 2.0
+
+
+def test_undocumented_limits_halve_on_429_and_recover_slowly() -> None:
+    clock = FakeClock()
+    policy = RatePolicy((RateWindow(1, 1.0),), documented=False)
+    pacer = Pacer(policy, clock=clock)
+    base = pacer.spacing
+    pacer.on_rate_limited(1.0)
+    assert pacer.spacing == pytest.approx(base * 2)
+    pacer.on_rate_limited(1.0)
+    assert pacer.spacing == pytest.approx(base * 4)
+    for _ in range(10):
+        pacer.on_success()
+    assert 0.25 < pacer.speed < 0.5  # additive: 10 successes win back 0.1
+    for _ in range(200):
+        pacer.on_success()
+    assert pacer.speed == 1.0  # never faster than the policy
+    for _ in range(50):
+        pacer.on_rate_limited(0.0)
+    assert pacer.speed == pytest.approx(1 / 32)  # floor
+
+
+def test_documented_limits_slow_only_a_little_on_a_stray_429() -> None:
+    pacer = Pacer(get_spec("lemlist").rate, clock=FakeClock())
+    pacer.on_rate_limited(2.0)
+    assert pacer.speed == pytest.approx(0.75)
+    for _ in range(5):
+        pacer.on_success(remaining=10)
+    assert pacer.speed == 1.0
+
+
+def test_wait_sleeps_until_the_slot_and_stops_when_asked() -> None:
+    pacer = Pacer(RatePolicy((RateWindow(10, 1.0),)))
+
+    async def go() -> tuple[bool, bool]:
+        assert await pacer.wait()
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        second = await pacer.wait()
+        elapsed = loop.time() - start
+        assert 0.08 <= elapsed <= 0.3
+        pacer.on_rate_limited(30.0)
+        stopped = await pacer.wait(lambda: loop.time() - start > 0.3, tick=0.05)
+        assert loop.time() - start < 1.0  # a long Retry-After does not block a stop
+        return second, stopped
+
+    assert asyncio.run(go()) == (True, False)
+
+
+def test_shared_pacer_is_one_per_key_and_policy() -> None:
+    policy = get_spec("lemlist").rate
+    a = shared_pacer(("lemlist", "acct-a", "http://x"), policy)
+    assert shared_pacer(("lemlist", "acct-a", "http://x"), policy) is a
+    assert shared_pacer(("lemlist", "acct-b", "http://x"), policy) is not a
+    other = RatePolicy((RateWindow(5, 1.0),))
+    assert shared_pacer(("lemlist", "acct-a", "http://x"), other) is not a
+
+
+def test_a_policy_without_windows_is_refused() -> None:
+    with pytest.raises(ValueError, match="window"):
+        Pacer(RatePolicy(()))
