@@ -1,0 +1,363 @@
+"""Instantly API v2 emulator (providers.md §2, seeds/instantly-add-leads-bulk.md).
+
+Bearer auth, Fastify-style JSON errors, 100 req/s and 6000 req/min per workspace with no rate headers.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute
+
+from gui.sandbox import seed
+from gui.sandbox.common import BadJsonError, Context, Provider, envelope, key_ok, read_json, route
+from gui.sandbox.limits import Decision
+
+# The lead item schema of POST /api/v2/leads/add, in its property order (additionalProperties: false).
+STRING_FIELDS = (
+    "email",
+    "personalization",
+    "website",
+    "last_name",
+    "first_name",
+    "company_name",
+    "job_title",
+    "phone",
+    "pl_value_lead",
+    "assigned_to",
+)
+LEAD_FIELDS = (*STRING_FIELDS, "lt_interest_status", "custom_variables")
+INTEREST_STATUSES = (1, 2, 3, 4, 0, -1, -2, -3, -4)
+MAX_LEADS = 1000
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+_FLAGS = ("verify_leads_on_import", "skip_if_in_workspace", "skip_if_in_campaign", "skip_if_in_list")
+
+
+def bad_request(message: str) -> Response:
+    """Fastify/AJV validation answer: the first schema error only, the whole request refused (§2.3)."""
+    return envelope(400, "Bad Request", message)
+
+
+def _is_uuid(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return len(value) == 36
+
+
+def _validate_lead(i: int, lead: object) -> str | None:
+    where = f"body/leads/{i}"
+    if not isinstance(lead, dict):
+        return f"{where} must be object"
+    for name in lead:
+        if name not in LEAD_FIELDS:
+            return f"{where} must NOT have additional properties"
+    for name in STRING_FIELDS:
+        if name in lead and lead[name] is not None and not isinstance(lead[name], str):
+            return f"{where}/{name} must be string,null"
+    if "assigned_to" in lead and lead["assigned_to"] is not None and not _is_uuid(lead["assigned_to"]):
+        return f'{where}/assigned_to must match format "uuid"'
+    if "lt_interest_status" in lead:
+        status = lead["lt_interest_status"]
+        if isinstance(status, bool) or not isinstance(status, int | float):
+            return f"{where}/lt_interest_status must be number"
+        if status not in INTEREST_STATUSES:
+            return f"{where}/lt_interest_status must be equal to one of the allowed values"
+    if "custom_variables" in lead:
+        custom = lead["custom_variables"]
+        if not isinstance(custom, dict):
+            return f"{where}/custom_variables must be object"
+        for name, value in custom.items():
+            if value is not None and not isinstance(value, str | int | float | bool):
+                return f"{where}/custom_variables/{name} must be string,number,boolean,null"
+    return None
+
+
+def validate_body(body: object) -> str | None:
+    """The first AJV error of a leads/add body, in the order a schema walk finds it (or None)."""
+    if not isinstance(body, dict):
+        return "body must be object"
+    if "leads" not in body:
+        return "body must have required property 'leads'"
+    for name in ("campaign_id", "list_id", "assigned_to"):
+        if name in body and not _is_uuid(body[name]):
+            return f'body/{name} must match format "uuid"'
+    if body.get("blocklist_id") is not None and not _is_uuid(body["blocklist_id"]):
+        return 'body/blocklist_id must match format "uuid"'
+    for name in _FLAGS:
+        if name in body and not isinstance(body[name], bool):
+            return f"body/{name} must be boolean"
+    leads = body["leads"]
+    if not isinstance(leads, list):
+        return "body/leads must be array"
+    if len(leads) < 1:
+        return "body/leads must NOT have fewer than 1 items"
+    if len(leads) > MAX_LEADS:
+        return f"body/leads must NOT have more than {MAX_LEADS} items"
+    for i, lead in enumerate(leads):
+        error = _validate_lead(i, lead)
+        if error:
+            return error
+    return None
+
+
+class Instantly(Provider):
+    name = "instantly"
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.campaigns = seed.instantly_campaigns()
+        self.campaign_ids = {c["id"] for c in self.campaigns}
+        self.lists = seed.instantly_lists()
+        self.list_ids = {lst["id"] for lst in self.lists}
+        self.remaining_in_plan = seed.INSTANTLY_PLAN_LEADS
+        self.blocklist = {seed.INSTANTLY_BLOCKLISTED_EMAIL, seed.INSTANTLY_BLOCKLISTED_DOMAIN}
+        for i, lead in enumerate(seed.instantly_leads()):
+            self.ctx.ledger.add(
+                self.name,
+                lead.container,
+                seed.instantly_campaign_id(9000 + i),
+                str(lead.payload["email"]).lower(),
+                lead.payload,
+                state=lead.state,
+                seeded=True,
+                created_at=lead.created_at.timestamp(),
+            )
+
+    # -- auth and shapes ------------------------------------------------------------------------------
+    def authenticate(self, request: Request) -> str | Response:
+        header = request.headers.get("authorization")
+        if not header:
+            return envelope(401, "Unauthorized", "Missing Authorization header")
+        scheme, _, key = header.partition(" ")
+        key = key.strip()
+        if scheme.lower() != "bearer" or not key_ok(key):
+            return envelope(401, "Unauthorized", "Invalid API key")
+        if key.startswith(seed.INSTANTLY_UNPAID_KEY):
+            return envelope(402, "Payment Required", "Workspace does not have an active paid plan")
+        return key
+
+    def bucket(self, key: str) -> str:
+        return "workspace"  # "workspace-wide, shared ... across all keys" (§2.5)
+
+    def throttled(self, decision: Decision) -> Response:
+        return envelope(429, "Too Many Requests", "Rate limit exceeded")  # and no rate headers (§2.5)
+
+    def server_error(self) -> Response:
+        return envelope(500, "Internal Server Error", "Internal Server Error")
+
+    def routes(self) -> list[BaseRoute]:
+        return [
+            route(self, "/api/v2/workspaces/current", self.workspace, "GET"),
+            route(self, "/api/v2/campaigns", self.list_campaigns, "GET"),
+            route(self, "/api/v2/campaigns/{campaign_id}", self.get_campaign, "GET"),
+            route(self, "/api/v2/lead-lists", self.list_lists, "GET"),
+            route(self, "/api/v2/leads/add", self.add_leads, "POST", write=True),
+        ]
+
+    # -- reads ----------------------------------------------------------------------------------------
+    async def workspace(self, request: Request, key: str) -> Response:
+        return JSONResponse(
+            {
+                "id": seed.INSTANTLY_WORKSPACE_ID,
+                "name": "Sandbox workspace",
+                "owner": "0198f000-0000-7000-8000-00000000c001",
+                "plan_id": "pid_hg_v1",
+                "timestamp_created": seed.iso(seed.EPOCH),
+                "timestamp_updated": seed.iso(seed.EPOCH),
+                "org_logo_url": None,
+                "org_client_domain": None,
+            }
+        )
+
+    @staticmethod
+    def _limit(request: Request) -> int | Response:
+        raw = request.query_params.get("limit", "10")
+        try:
+            limit = int(raw)
+        except ValueError:
+            return bad_request("querystring/limit must be integer")
+        if limit < 1:
+            return bad_request("querystring/limit must be >= 1")
+        if limit > 100:
+            return bad_request("querystring/limit must be <= 100")
+        return limit
+
+    @staticmethod
+    def _page(items: list[dict[str, Any]], limit: int, cursor_field: str) -> Response:
+        body: dict[str, Any] = {"items": items[:limit]}
+        if body["items"]:
+            # Even the last page with data carries a cursor; the caller stops on an empty page (§2.2).
+            body["next_starting_after"] = body["items"][-1][cursor_field]
+        return JSONResponse(body)
+
+    async def list_campaigns(self, request: Request, key: str) -> Response:
+        """``GET /api/v2/campaigns``: ``starting_after`` is the last id seen (§2.1, §2.2)."""
+        limit = self._limit(request)
+        if isinstance(limit, Response):
+            return limit
+        items = self.campaigns
+        search = request.query_params.get("search")
+        if search:
+            items = [c for c in items if search.lower() in c["name"].lower()]
+        status = request.query_params.get("status")
+        if status not in (None, ""):
+            try:
+                items = [c for c in items if c["status"] == int(status)]
+            except ValueError:
+                return bad_request("querystring/status must be equal to one of the allowed values")
+        after = request.query_params.get("starting_after")
+        if after:
+            items = [c for c in items if c["id"] > after]
+        return self._page(items, limit, "id")
+
+    async def get_campaign(self, request: Request, key: str) -> Response:
+        cid = request.path_params["campaign_id"]
+        for campaign in self.campaigns:
+            if campaign["id"] == cid:
+                return JSONResponse(campaign)
+        return envelope(404, "Not Found", "Resource not found")
+
+    async def list_lists(self, request: Request, key: str) -> Response:
+        """``GET /api/v2/lead-lists``: the cursor is a ``timestamp_created`` (§2.1)."""
+        limit = self._limit(request)
+        if isinstance(limit, Response):
+            return limit
+        items = self.lists
+        search = request.query_params.get("search")
+        if search:
+            items = [lst for lst in items if search.lower() in lst["name"].lower()]
+        after = request.query_params.get("starting_after")
+        if after:
+            items = [lst for lst in items if lst["timestamp_created"] > after]
+        return self._page(items, limit, "timestamp_created")
+
+    # -- write ----------------------------------------------------------------------------------------
+    async def add_leads(self, request: Request, key: str) -> Response:
+        """``POST /api/v2/leads/add``: 1..1000 leads to a campaign xor a list (§2.3, §2.4)."""
+        try:
+            body = await read_json(request)
+        except BadJsonError:
+            return bad_request("Body is not valid JSON")
+        if isinstance(body, dict) and isinstance(body.get("leads"), list):
+            target = body.get("campaign_id") or body.get("list_id")
+            if isinstance(target, str):
+                for lead in body["leads"]:
+                    if (
+                        isinstance(lead, dict)
+                        and isinstance(lead.get("email"), str)
+                        and lead["email"].strip()
+                    ):
+                        self.ctx.ledger.count_attempt(self.name, target, lead["email"].strip().lower())
+        return await self.write(lambda: self._commit(body))
+
+    def _in_workspace(self, email: str, *, campaigns: bool, lists: bool) -> bool:
+        for container in self.ctx.ledger.containers_with(self.name, email):
+            if campaigns and container in self.campaign_ids:
+                return True
+            if lists and container in self.list_ids:
+                return True
+        return False
+
+    def _blocked(self, email: str) -> bool:
+        return email in self.blocklist or email.rpartition("@")[2] in self.blocklist
+
+    def _commit(self, body: Any) -> Response:
+        error = validate_body(body)
+        if error:
+            return bad_request(error)
+        campaign_id, list_id = body.get("campaign_id"), body.get("list_id")
+        if bool(campaign_id) == bool(list_id):
+            return bad_request("You must provide a campaign_id or a list_id, but not both")
+        target = campaign_id or list_id
+        if (campaign_id and campaign_id not in self.campaign_ids) or (
+            list_id and list_id not in self.list_ids
+        ):
+            return envelope(404, "Not Found", "Resource not found")
+        leads: list[dict[str, Any]] = body["leads"]
+        counts = dict.fromkeys(
+            (
+                "leads_uploaded",
+                "in_blocklist",
+                "duplicated_leads",
+                "skipped_count",
+                "invalid_email_count",
+                "incomplete_count",
+                "duplicate_email_count",
+            ),
+            0,
+        )
+        in_workspace = bool(body.get("skip_if_in_workspace"))
+        skip_campaign = in_workspace or bool(body.get("skip_if_in_campaign"))
+        skip_list = in_workspace or bool(body.get("skip_if_in_list"))
+        seen: set[str] = set()
+        created: list[dict[str, Any]] = []
+        ledger = self.ctx.ledger
+        for index, lead in enumerate(leads):
+            raw_email = lead.get("email")
+            email = raw_email.strip().lower() if isinstance(raw_email, str) and raw_email.strip() else None
+            # Counter order of providers.md §2.4: invalid email → in-payload duplicate → blocklist →
+            # skip_if flags → already in the target; the rest is created.
+            if email is None:
+                if campaign_id:
+                    counts["invalid_email_count"] += 1
+                    continue
+                if not (lead.get("first_name") or lead.get("last_name")):
+                    counts["incomplete_count"] += 1
+                    continue
+            elif not _EMAIL.match(email):
+                counts["invalid_email_count"] += 1
+                continue
+            if email is not None:
+                if email in seen:
+                    counts["duplicate_email_count"] += 1
+                    continue
+                seen.add(email)
+                if self._blocked(email):
+                    counts["in_blocklist"] += 1
+                    continue
+                if (skip_campaign or skip_list) and self._in_workspace(
+                    email, campaigns=skip_campaign, lists=skip_list
+                ):
+                    counts["skipped_count"] += 1
+                    continue
+                if ledger.has(self.name, target, email):
+                    counts["duplicated_leads"] += 1
+                    continue
+            if campaign_id and self.remaining_in_plan <= 0:
+                counts["skipped_count"] += 1
+                continue
+            stored = ledger.add(self.name, target, self.ctx.ids.uuid(), email, lead)
+            if stored is None:
+                counts["duplicated_leads"] += 1
+                continue
+            counts["leads_uploaded"] += 1
+            if campaign_id:
+                self.remaining_in_plan -= 1
+            created.append(
+                {
+                    "index": index,
+                    "id": stored.id,
+                    "email": lead.get("email"),
+                    "first_name": lead.get("first_name"),
+                    "last_name": lead.get("last_name"),
+                    "phone": lead.get("phone"),
+                }
+            )
+        return JSONResponse(
+            {
+                "status": "success",
+                "total_sent": len(leads),
+                **counts,
+                "blocklist_used": body.get("blocklist_id") or seed.INSTANTLY_BLOCKLIST,
+                "remaining_in_plan": self.remaining_in_plan if campaign_id else None,
+                "created_leads": created,
+            }
+        )
