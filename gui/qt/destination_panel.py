@@ -1,0 +1,557 @@
+"""Qt layer: where the leads go: provider, account, campaign (or list) and the provider's options.
+
+Campaigns are listed live in a worker (the provider's API is slow and may fail); the panel never
+holds an API key: :meth:`DestinationPanel.client_factory` reads it from the credential store
+when the client is built, and the sandbox account needs none.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.core.credentials import Account, CredentialStore
+from gui.core.domain import Campaign
+from gui.core.errors import AuthError, CredentialError, LeadLoaderError
+from gui.core.providers import all_specs, make_client
+from gui.core.providers.base import ProviderClient, ProviderSpec
+from gui.core.settings import Settings, save_settings
+from gui.qt.workers import Worker, start_worker
+
+log = logging.getLogger(__name__)
+
+#: The account id the settings file remembers for the built-in demo account. Real labels come from
+#: the user, so this one uses characters a label typed in the dialog is unlikely to hold.
+SANDBOX_ACCOUNT = ":sandbox:"
+#: What the user reads for the demo account, everywhere it appears.
+SANDBOX_LABEL = "Sandbox (demo — nothing is sent)"
+
+_NO_CAMPAIGN = "— pick a campaign —"
+
+
+def _list_campaigns_job(factory: Callable[[], ProviderClient]) -> Callable[[Any, Any], list[Campaign]]:
+    """The worker body: one event loop per listing, the client always closed."""
+
+    async def run() -> list[Campaign]:
+        client = factory()
+        try:
+            return await client.list_campaigns()
+        finally:
+            await client.aclose()
+
+    def job(_progress: Any, _cancel: Any) -> list[Campaign]:
+        return asyncio.run(run())
+
+    return job
+
+
+def campaign_text(campaign: Campaign) -> str:
+    """One line for the campaign picker: name, status, and the provider's warning if any."""
+    text = campaign.name or campaign.id
+    if campaign.status:
+        text += f"  ·  {campaign.status}"
+    if campaign.warning:
+        text += f"  ⚠ {campaign.warning}"
+    return text
+
+
+def destination_id(campaign: Campaign) -> str:
+    """The id the engine sends to: Instantly lead lists travel as ``list:<id>``."""
+    return f"list:{campaign.id}" if campaign.kind == "list" else campaign.id
+
+
+class DestinationPanel(QWidget):
+    """Provider, account, campaign and options, remembered per provider in the settings file.
+
+    Signals:
+        sig_provider_changed: The new provider id.
+        sig_destination_changed: The chosen :class:`Campaign`, or None when nothing usable is picked.
+    """
+
+    sig_provider_changed = Signal(str)
+    sig_destination_changed = Signal(object)
+    #: Emitted when a campaign listing ends (True: listed; False: failed). Tests and the window wait on it.
+    sig_campaigns_loaded = Signal(bool)
+
+    def __init__(self, store: CredentialStore, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._settings = settings
+        self._specs = {s.id: s for s in all_specs()}
+        self._campaigns: list[Campaign] = []
+        self._worker: Worker | None = None
+        self._generation = 0
+        self._restoring = False
+        self._option_widgets: dict[str, QCheckBox | QLineEdit] = {}
+        self._last_emitted: object = object()
+
+        self.provider_combo = QComboBox()
+        self.provider_combo.setAccessibleName("Provider")
+        self.provider_combo.setToolTip("The outreach tool the leads go to")
+        for spec in self._specs.values():
+            self.provider_combo.addItem(spec.label, spec.id)
+
+        self.account_combo = QComboBox()
+        self.account_combo.setAccessibleName("Account")
+        self.account_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.manage_button = QPushButton("Manage accounts…")
+        self.manage_button.setAccessibleName("Manage accounts")
+        self.manage_button.setToolTip("Add, test, rename or remove API keys (kept in your system keychain)")
+
+        self.campaign_combo = QComboBox()
+        self.campaign_combo.setAccessibleName("Campaign")
+        self.campaign_combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.campaign_combo.setMinimumContentsLength(24)
+        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button.setAccessibleName("Refresh campaigns")
+        self.refresh_button.setToolTip("Load the campaign list again from the provider (F5)")
+        self.refresh_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
+
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        self.status_label.setAccessibleName("Destination status")
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.sandbox_note = QLabel(
+            "Sandbox: a built-in practice copy of the provider on this computer. "
+            "Uploads go nowhere, so you can try the whole flow safely."
+        )
+        self.sandbox_note.setWordWrap(True)
+        self.sandbox_note.setAccessibleName("Sandbox explanation")
+
+        self.options_box = QGroupBox("Options")
+        self.options_box.setAccessibleName("Provider options")
+        self._options_layout = QVBoxLayout(self.options_box)
+
+        account_row = QHBoxLayout()
+        account_row.addWidget(self.account_combo, 1)
+        account_row.addWidget(self.manage_button)
+        campaign_row = QHBoxLayout()
+        campaign_row.addWidget(self.campaign_combo, 1)
+        campaign_row.addWidget(self.refresh_button)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        provider_label = QLabel("&Send to:")
+        provider_label.setBuddy(self.provider_combo)
+        account_label = QLabel("&Account:")
+        account_label.setBuddy(self.account_combo)
+        self._campaign_caption = QLabel("&Campaign:")
+        self._campaign_caption.setBuddy(self.campaign_combo)
+        form.addRow(provider_label, self.provider_combo)
+        form.addRow(account_label, account_row)
+        form.addRow(self._campaign_caption, campaign_row)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(form)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.sandbox_note)
+        layout.addWidget(self.options_box)
+        layout.addStretch(1)
+
+        start = settings.last_provider if settings.last_provider in self._specs else next(iter(self._specs))
+        self.provider_combo.setCurrentIndex(max(0, self.provider_combo.findData(start)))
+        # Restore before connecting, so the first listing starts once and nothing is re-saved.
+        self._restoring = True
+        self._on_provider_changed()
+        self._restoring = False
+
+        self.provider_combo.currentIndexChanged.connect(self._on_provider_changed)
+        self.account_combo.currentIndexChanged.connect(self._on_account_changed)
+        self.campaign_combo.currentIndexChanged.connect(self._on_campaign_changed)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.manage_button.clicked.connect(self.open_accounts_dialog)
+
+    # ---- public API -------------------------------------------------------------------------
+
+    def spec(self) -> ProviderSpec:
+        """The chosen provider's spec."""
+        return self._specs[str(self.provider_combo.currentData())]
+
+    def provider_id(self) -> str:
+        """The chosen provider id (``lemlist``...)."""
+        return self.spec().id
+
+    def set_provider(self, provider_id: str) -> None:
+        """Pick a provider programmatically (the window's menu, tests)."""
+        index = self.provider_combo.findData(provider_id)
+        if index < 0:
+            raise KeyError(f"Unknown provider {provider_id!r}")
+        self.provider_combo.setCurrentIndex(index)
+
+    def is_sandbox(self) -> bool:
+        """True when the built-in demo account is chosen: nothing leaves this computer."""
+        return self.account_combo.currentData() == SANDBOX_ACCOUNT
+
+    def account_label(self) -> str:
+        """The chosen account's label (the sandbox's words for the demo account)."""
+        data = self.account_combo.currentData()
+        if data == SANDBOX_ACCOUNT:
+            return SANDBOX_LABEL
+        return data.label if isinstance(data, Account) else ""
+
+    def account(self) -> Account | None:
+        """The chosen stored (or session) account; None for the sandbox."""
+        data = self.account_combo.currentData()
+        return data if isinstance(data, Account) else None
+
+    def _account_id(self) -> str:
+        """What the settings file remembers for the chosen account (its label, or the sandbox marker)."""
+        data = self.account_combo.currentData()
+        return data.label if isinstance(data, Account) else str(data or "")
+
+    def destination(self) -> Campaign | None:
+        """The chosen campaign or list (its ``id`` already ``list:<id>`` for a list); None if none.
+
+        Aktify has no campaign list: its key is the campaign, so the account stands for it.
+        """
+        spec = self.spec()
+        if not self.account_combo.count():
+            return None
+        if not spec.has_campaign_list:
+            label = self.account_label()
+            return Campaign(id=self._account_id(), name=label, status="")
+        campaign = self.campaign_combo.currentData()
+        if not isinstance(campaign, Campaign):
+            return None
+        return Campaign(
+            id=destination_id(campaign),
+            name=campaign.name,
+            status=campaign.status,
+            kind=campaign.kind,
+            warning=campaign.warning,
+        )
+
+    def campaigns(self) -> list[Campaign]:
+        """The campaigns (and lists) of the last successful listing."""
+        return list(self._campaigns)
+
+    def set_destination(self, destination_id_: str) -> bool:
+        """Select a listed campaign by destination id; False when it is not in the list."""
+        for i in range(self.campaign_combo.count()):
+            data = self.campaign_combo.itemData(i)
+            if isinstance(data, Campaign) and destination_id(data) == destination_id_:
+                self.campaign_combo.setCurrentIndex(i)
+                return True
+        return False
+
+    def options(self) -> dict[str, bool | str]:
+        """The provider options as the engine takes them (name to bool or text)."""
+        values: dict[str, bool | str] = {}
+        for option in self.spec().options:
+            widget = self._option_widgets.get(option.name)
+            if isinstance(widget, QCheckBox):
+                values[option.name] = widget.isChecked()
+            elif isinstance(widget, QLineEdit):
+                values[option.name] = widget.text().strip()
+            else:
+                values[option.name] = option.default
+        return values
+
+    def client_factory(self) -> Callable[[], ProviderClient]:
+        """A function that builds a fresh client for the chosen account when called.
+
+        The key is read from the store at call time (inside the worker), so no widget ever
+        holds it; the sandbox account builds a client wired to the in-process sandbox.
+        """
+        provider = self.provider_id()
+        if self.is_sandbox():
+            from gui.sandbox.demo import DEMO_KEY, demo_transport
+
+            return lambda: make_client(provider, DEMO_KEY, transport=demo_transport(provider))
+        account = self.account()
+        if account is None:
+            raise CredentialError(f"Pick a {self.spec().label} account first (or the sandbox).")
+        store = self._store
+
+        def build() -> ProviderClient:
+            return make_client(provider, store.get_key(account))
+
+        return build
+
+    def refresh(self) -> None:
+        """List the campaigns again in the background (Aktify: just show the account)."""
+        spec = self.spec()
+        self._generation += 1
+        self._stop_worker()
+        self._set_status("")
+        if not self.account_combo.count():
+            self._fill_campaigns([])
+            return
+        if not spec.has_campaign_list:
+            self._show_aktify_campaign()
+            return
+        self.campaign_combo.blockSignals(True)
+        self.campaign_combo.clear()
+        self.campaign_combo.addItem("Loading campaigns…", None)
+        self.campaign_combo.blockSignals(False)
+        self.campaign_combo.setEnabled(False)
+        self.refresh_button.setEnabled(False)
+        generation = self._generation
+        try:
+            factory = self.client_factory()
+        except LeadLoaderError as exc:
+            self._on_list_failed(generation, exc)
+            return
+        worker = start_worker(_list_campaigns_job(factory), parent=self)
+        worker.sig_succeeded.connect(lambda result, g=generation: self._on_listed(g, result))
+        worker.sig_failed.connect(lambda exc, g=generation: self._on_list_failed(g, exc))
+        self._worker = worker
+
+    def reload_accounts(self) -> None:
+        """Re-read the accounts of the chosen provider (after the accounts dialog changed them)."""
+        self._fill_accounts()
+        self._on_account_changed()
+
+    def open_accounts_dialog(self) -> None:
+        """Show the accounts dialog for the chosen provider, then pick up what changed."""
+        from gui.qt.dialogs.accounts import AccountsDialog
+
+        dialog = AccountsDialog(self._store, self.provider_id(), parent=self)
+        dialog.sig_accounts_changed.connect(self.reload_accounts)
+        dialog.exec()
+        dialog.deleteLater()
+
+    def shutdown(self) -> None:
+        """Stop a listing still running (window closing)."""
+        self._generation += 1
+        self._stop_worker()
+
+    # ---- internals --------------------------------------------------------------------------
+
+    def _stop_worker(self) -> None:
+        worker, self._worker = self._worker, None
+        if worker is not None and worker.running:
+            worker.stop(timeout_ms=5000)
+
+    def _set_status(self, text: str, *, error: bool = False) -> None:
+        self.status_label.setText(text)
+        self.status_label.setVisible(bool(text))
+        # An error keeps the palette's text colour but is marked with a sign, so it reads in both themes.
+        self.status_label.setProperty("error", error)
+
+    def _on_provider_changed(self) -> None:
+        spec = self.spec()
+        self._rebuild_options(spec)
+        self._campaign_caption.setText("&Campaign:" if not spec.has_lists else "&Campaign or list:")
+        self.refresh_button.setVisible(spec.has_campaign_list)
+        self._fill_accounts()
+        if not self._restoring:
+            self._remember(provider_only=True)
+            self.sig_provider_changed.emit(spec.id)
+        self._on_account_changed()
+
+    def _fill_accounts(self) -> None:
+        spec = self.spec()
+        previous = self._account_id()
+        self.account_combo.blockSignals(True)
+        self.account_combo.clear()
+        accounts: list[Account] = []
+        try:
+            accounts = list(self._store.list(spec.id))
+        except LeadLoaderError as exc:
+            self._set_status(f"⚠ Could not read your saved accounts: {exc}", error=True)
+        for account in accounts:
+            text = f"{account.label}  (this session only)" if account.session else account.label
+            self.account_combo.addItem(text, account)
+            self.account_combo.setItemData(
+                self.account_combo.count() - 1,
+                f"{spec.label} account “{account.label}”"
+                + (": its key is forgotten when LeadLoader closes" if account.session else ""),
+                Qt.ItemDataRole.ToolTipRole,
+            )
+        self.account_combo.addItem(SANDBOX_LABEL, SANDBOX_ACCOUNT)
+        self.account_combo.setItemData(
+            self.account_combo.count() - 1,
+            "A practice copy of the provider inside LeadLoader: no key needed, nothing leaves your computer.",
+            Qt.ItemDataRole.ToolTipRole,
+        )
+        wanted = self._settings.last_account.get(spec.id) or previous
+        # A real account first when there is one: the sandbox is the fallback, not the default.
+        index = max(self._account_index(wanted) if wanted else -1, 0)
+        self.account_combo.setCurrentIndex(index)
+        self.account_combo.blockSignals(False)
+
+    def _account_index(self, account_id: str) -> int:
+        for i in range(self.account_combo.count()):
+            data = self.account_combo.itemData(i)
+            if (data.label if isinstance(data, Account) else data) == account_id:
+                return i
+        return -1
+
+    def _on_account_changed(self) -> None:
+        self.sandbox_note.setVisible(self.is_sandbox())
+        if not self._restoring:
+            self._remember()
+        self.refresh()
+
+    def _show_aktify_campaign(self) -> None:
+        self._campaigns = []
+        self.campaign_combo.blockSignals(True)
+        self.campaign_combo.clear()
+        self.campaign_combo.addItem(f"{self.account_label()}  ·  the campaign of this key", None)
+        self.campaign_combo.blockSignals(False)
+        self.campaign_combo.setEnabled(False)
+        self.campaign_combo.setToolTip(
+            f"{self.spec().label} gives each campaign its own API key, so the account is the campaign."
+        )
+        self._emit_destination()
+        self.sig_campaigns_loaded.emit(True)
+
+    def _on_listed(self, generation: int, result: object) -> None:
+        if generation != self._generation:
+            return
+        self._worker = None
+        campaigns = [c for c in result if isinstance(c, Campaign)] if isinstance(result, list) else []
+        self._fill_campaigns(campaigns)
+        if not campaigns:
+            self._set_status(
+                f"No campaigns in this {self.spec().label} account yet. Create one in {self.spec().label}, "
+                "then press Refresh."
+            )
+        self.sig_campaigns_loaded.emit(True)
+
+    def _on_list_failed(self, generation: int, exc: object) -> None:
+        if generation != self._generation:
+            return
+        self._worker = None
+        self._fill_campaigns([])
+        spec = self.spec()
+        if isinstance(exc, AuthError):
+            text = (
+                f"{spec.label} rejected the API key of '{self.account_label()}'. "
+                "Check or replace it in Manage accounts…"
+            )
+        elif isinstance(exc, LeadLoaderError):
+            text = f"Could not list the {spec.label} campaigns: {exc}"
+        else:
+            log.warning("Campaign listing failed: %s", type(exc).__name__)
+            text = (
+                f"Could not list the {spec.label} campaigns ({type(exc).__name__}). "
+                "Press Refresh to try again."
+            )
+        self._set_status("⚠ " + text, error=True)
+        self.sig_campaigns_loaded.emit(False)
+
+    def _fill_campaigns(self, campaigns: list[Campaign]) -> None:
+        spec = self.spec()
+        self._campaigns = campaigns
+        combo = self.campaign_combo
+        combo.blockSignals(True)
+        combo.clear()
+        combo.setToolTip("")
+        combo.addItem(_NO_CAMPAIGN if campaigns else "— no campaigns —", None)
+        groups = [("campaign", "Campaigns"), ("list", "Lead lists")] if spec.has_lists else [("campaign", "")]
+        for kind, heading in groups:
+            members = [c for c in campaigns if (c.kind == "list") == (kind == "list")]
+            if heading and members:
+                combo.insertSeparator(combo.count())
+                combo.addItem(heading, None)
+                item_index = combo.count() - 1
+                # A heading is not selectable; it only groups what follows.
+                model_item = combo.model().item(item_index)  # type: ignore[attr-defined]
+                model_item.setEnabled(False)
+            for campaign in members:
+                combo.addItem(campaign_text(campaign), campaign)
+                tip = f"{campaign.name} ({'lead list' if campaign.kind == 'list' else 'campaign'}"
+                tip += f", {campaign.status})" if campaign.status else ")"
+                if campaign.warning:
+                    tip += f"\n{spec.label} reports: {campaign.warning}"
+                combo.setItemData(combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+        wanted = self._settings.last_campaign.get(spec.id, "")
+        index = 0
+        if wanted:
+            for i in range(combo.count()):
+                data = combo.itemData(i)
+                if isinstance(data, Campaign) and destination_id(data) == wanted:
+                    index = i
+                    break
+        combo.setCurrentIndex(index)
+        combo.blockSignals(False)
+        combo.setEnabled(bool(campaigns))
+        self.refresh_button.setEnabled(True)
+        self._emit_destination()
+
+    def _on_campaign_changed(self) -> None:
+        if not self._restoring:
+            self._remember()
+        self._emit_destination()
+
+    def _emit_destination(self) -> None:
+        destination = self.destination()
+        if destination == self._last_emitted:
+            return
+        self._last_emitted = destination
+        self.sig_destination_changed.emit(destination)
+
+    def _remember(self, *, provider_only: bool = False) -> None:
+        spec = self.spec()
+        account = "" if provider_only else self._account_id()
+        campaign = ""
+        if not provider_only:
+            data = self.campaign_combo.currentData()
+            if isinstance(data, Campaign):
+                campaign = destination_id(data)
+        self._settings.remember_destination(spec.id, account=account, campaign=campaign)
+        try:
+            save_settings(self._settings)
+        except OSError as exc:
+            log.warning("Could not save settings: %s", exc)
+
+    def _rebuild_options(self, spec: ProviderSpec) -> None:
+        while self._options_layout.count():
+            item = self._options_layout.takeAt(0)
+            widget = item.widget()
+            if widget is not None:
+                widget.deleteLater()
+        self._option_widgets = {}
+        for option in spec.options:
+            if option.kind == "bool":
+                box = QCheckBox(option.label)
+                box.setChecked(bool(option.default))
+                box.setAccessibleName(option.label)
+                if option.help:
+                    box.setToolTip(option.help)
+                    box.setAccessibleDescription(option.help)
+                self._options_layout.addWidget(box)
+                self._option_widgets[option.name] = box
+            else:
+                row = QWidget()
+                row_layout = QHBoxLayout(row)
+                row_layout.setContentsMargins(0, 0, 0, 0)
+                caption = QLabel(option.label + ":")
+                edit = QLineEdit(str(option.default or ""))
+                edit.setAccessibleName(option.label)
+                if option.help:
+                    edit.setPlaceholderText(option.help)
+                    edit.setToolTip(option.help)
+                    edit.setAccessibleDescription(option.help)
+                caption.setBuddy(edit)
+                row_layout.addWidget(caption)
+                row_layout.addWidget(edit, 1)
+                self._options_layout.addWidget(row)
+                self._option_widgets[option.name] = edit
+        if not spec.options:
+            note = QLabel(f"{spec.label} has no upload options.")
+            note.setEnabled(False)
+            self._options_layout.addWidget(note)
+        self.options_box.setTitle(f"{spec.label} options")
