@@ -319,6 +319,7 @@ class InstantlyClient:
     async def _pages(self, path: str) -> list[dict[str, Any]]:
         """Follow ``next_starting_after`` to the end; a page may carry a cursor and still be the last."""
         items: list[dict[str, Any]] = []
+        ids: set[str] = set()
         cursor = ""
         seen: set[str] = set()
         for _ in range(_MAX_PAGES):
@@ -329,7 +330,10 @@ class InstantlyClient:
             page = data.get("items") if isinstance(data, dict) else data
             if not isinstance(page, list) or not page:
                 break
-            items.extend(item for item in page if isinstance(item, dict))
+            for item in page:
+                if isinstance(item, dict) and str(item.get("id")) not in ids:
+                    ids.add(str(item.get("id")))
+                    items.append(item)
             following = data.get("next_starting_after") if isinstance(data, dict) else None
             if not following or str(following) in seen:
                 break
