@@ -1,0 +1,915 @@
+"""Qt layer: the mapping panel: which column of the sheet feeds which field of the provider.
+
+One row per provider field: a column picker seeded by the core's suggestion (with the reason in
+small print), and a bar showing how full the chosen column is and how many of its cells have
+problems. Below: the other columns, which can go along as custom variables, saved mappings
+(presets), and the exact JSON the selected row will send.
+
+The panel keeps its own small state (field -> column, custom columns) and converts to and from
+the core's ``ColumnMapping`` at the edges, so the core stays the single source of truth for
+what a mapping means.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.core import mapping as core_mapping
+from gui.core.domain import LeadField
+from gui.core.errors import LeadLoaderError
+from gui.core.providers.base import ProviderSpec
+from gui.qt.field_bar import FieldBar
+
+log = logging.getLogger(__name__)
+
+NOT_MAPPED = "— not mapped —"
+#: Milliseconds the panel waits after the last change before telling the window: several pickers
+#: changed in one go (a preset, a moved column) become one signal, so validation runs once.
+EMIT_DELAY_MS = 60
+_SAMPLE_CHARS = 40
+
+
+def _presets_module() -> Any:
+    """``gui.core.presets``, or None while it cannot be imported (the preset row then stays off)."""
+    try:
+        from gui.core import presets
+    except ImportError as exc:  # pragma: no cover - only while the core module is missing
+        log.warning("Saved mappings are unavailable: %s", exc)
+        return None
+    return presets
+
+
+def suggestion_words(item: Any) -> str:
+    """The core's reason for a suggestion in words a sales-ops person reads at a glance.
+
+    "header synonym" becomes "from the header “Courriel”", "fuzzy 87" becomes "the header
+    “Emial” is close", and value sniffing keeps its own words ("values look like emails").
+    """
+    reason = str(getattr(item, "reason", "") or "")
+    column = str(getattr(item, "column", ""))
+    confidence = float(getattr(item, "confidence", 1.0))
+    if reason.startswith("header synonym"):
+        text = f"from the header “{column}”"
+    elif reason.startswith("fuzzy"):
+        text = f"the header “{column}” is close to this field's name"
+    elif reason.startswith("header contains"):
+        text = f"the header “{column}” {reason.removeprefix('header ')}"
+    elif reason:
+        text = f"“{column}”: {reason}"
+    else:
+        text = f"from “{column}”"
+    if confidence < 0.7:
+        text += " (a guess: please check)"
+    return text
+
+
+def required_words(spec: ProviderSpec, kind: str = "campaign") -> str:
+    """The provider's required-field rule in a sentence ("lemlist needs Email or LinkedIn URL ...")."""
+    groups = [core_mapping.group_label(spec, g) for g in core_mapping.required_groups(spec, kind)]
+    if not groups:
+        return ""
+    where = " in a lead list" if kind == "list" else ""
+    return f"{spec.label} needs {', and '.join(groups)} on every lead{where}."
+
+
+def field_caption(spec: ProviderSpec, lead_field: LeadField, kind: str = "campaign") -> str:
+    """The field's label with its rule: "Email (required)" or "Email (or LinkedIn URL)"."""
+    for group in core_mapping.required_groups(spec, kind):
+        if lead_field.name in group:
+            others = [spec.field(n).label for n in group if n != lead_field.name]
+            if not others:
+                return f"{lead_field.label} (required)"
+            return f"{lead_field.label} (or {' / '.join(others)})"
+    if lead_field.required:
+        return f"{lead_field.label} (required)"
+    return lead_field.label
+
+
+class _FieldRow:
+    """The widgets of one provider field."""
+
+    def __init__(self, panel: MappingPanel, spec: ProviderSpec, lead_field: LeadField) -> None:
+        self.field = lead_field
+        self.caption = QLabel()
+        self.set_rule(spec, panel._destination_kind())
+        self.combo = QComboBox()
+        self.combo.setAccessibleName(f"Column for {lead_field.label}")
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.combo.setMinimumContentsLength(14)
+        self.combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.caption.setBuddy(self.combo)
+        self.hint = QLabel()
+        self.hint.setAccessibleName(f"Why this column for {lead_field.label}")
+        self.hint.setWordWrap(True)
+        self.hint.setEnabled(False)  # the palette's quiet text colour, in light and dark themes
+        small = self.hint.font()
+        small.setPointSizeF(max(7.0, small.pointSizeF() * 0.88))
+        self.hint.setFont(small)
+        self.bar = FieldBar()
+        self.bar.setAccessibleName(f"Fill of {lead_field.label}")
+        self.count = QLabel()
+        self.count.setAccessibleName(f"Counts for {lead_field.label}")
+        self.count.setFont(small)
+        self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.count.setMinimumWidth(self.count.fontMetrics().horizontalAdvance("26 / 26 · 99 problems"))
+        self.combo.currentIndexChanged.connect(lambda _i: panel._on_picker_changed(self))
+
+    def set_rule(self, spec: ProviderSpec, kind: str) -> None:
+        """Show the field's required rule; required fields are bold."""
+        self.caption.setText(field_caption(spec, self.field, kind))
+        groups = core_mapping.required_groups(spec, kind)
+        font = self.caption.font()
+        font.setBold(any(self.field.name in g for g in groups) or self.field.required)
+        self.caption.setFont(font)
+
+    def column(self) -> str | None:
+        data = self.combo.currentData()
+        return str(data) if data is not None else None
+
+
+class MappingPanel(QWidget):
+    """Map the sheet's columns to the chosen provider's fields.
+
+    Signals:
+        sig_mapping_changed: The new ``ColumnMapping``, once per burst of changes (also once after
+            a new sheet or provider was seeded, so the window can validate).
+    """
+
+    sig_mapping_changed = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Column mapping")
+        self._spec: ProviderSpec | None = None
+        self._frame: pd.DataFrame | None = None
+        self._notes: dict[str, list[str]] = {}
+        self._rows: list[_FieldRow] = []
+        self._hints: dict[str, str] = {}  # field -> why it was suggested
+        self._custom: set[str] = set()
+        self._custom_names: dict[str, str] = {}
+        self._custom_touched: set[str] = set()
+        self._region = "US"
+        self._row_number_base = 2
+        self._filled: dict[str, int] = {}
+        self._problems: dict[str, int] = {}
+        self._validation: Any = None
+        self._selected_row = 0
+        self._destination_id = ""
+        self._options: dict[str, bool | str] = {}
+        self._seeding = False
+        self._recalled = False
+
+        self._emit_timer = QTimer(self)
+        self._emit_timer.setSingleShot(True)
+        self._emit_timer.setInterval(EMIT_DELAY_MS)
+        self._emit_timer.timeout.connect(self._emit_now)
+
+        # -- header: what this is and whether the required fields are there ------------------
+        self.title = QLabel("Match your columns")
+        title_font = self.title.font()
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.15)
+        title_font.setBold(True)
+        self.title.setFont(title_font)
+        self.rule_label = QLabel()
+        self.rule_label.setWordWrap(True)
+        self.rule_label.setAccessibleName("Required fields")
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        self.status_label.setAccessibleName("Mapping status")
+        self.recall_label = QLabel()
+        self.recall_label.setWordWrap(True)
+        self.recall_label.setAccessibleName("Remembered mapping")
+        self.recall_label.setEnabled(False)
+
+        # -- presets ----------------------------------------------------------------------------
+        self.preset_combo = QComboBox()
+        self.preset_combo.setAccessibleName("Saved mappings")
+        self.preset_combo.setToolTip("Apply a mapping you saved earlier")
+        self.preset_combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.save_preset_button = QPushButton("Save…")
+        self.save_preset_button.setAccessibleName("Save this mapping")
+        self.save_preset_button.setToolTip("Save this mapping under a name to reuse it for the next file")
+        self.export_preset_button = QPushButton("Export…")
+        self.export_preset_button.setAccessibleName("Export the mapping to a file")
+        self.export_preset_button.setToolTip("Write this mapping to a small file you can send to a colleague")
+        self.import_preset_button = QPushButton("Import…")
+        self.import_preset_button.setAccessibleName("Import a mapping file")
+        self.import_preset_button.setToolTip("Load a mapping file a colleague sent you")
+        preset_row = QHBoxLayout()
+        preset_caption = QLabel("Sa&ved:")
+        preset_caption.setBuddy(self.preset_combo)
+        preset_row.addWidget(preset_caption)
+        preset_row.addWidget(self.preset_combo, 1)
+        preset_row.addWidget(self.save_preset_button)
+        preset_row.addWidget(self.export_preset_button)
+        preset_row.addWidget(self.import_preset_button)
+
+        # -- one row per field --------------------------------------------------------------
+        self._fields_host = QWidget()
+        self._grid = QGridLayout(self._fields_host)
+        self._grid.setColumnStretch(1, 1)
+        self._grid.setHorizontalSpacing(10)
+        self._grid.setVerticalSpacing(2)
+        fields_scroll = QScrollArea()
+        fields_scroll.setWidgetResizable(True)
+        fields_scroll.setWidget(self._fields_host)
+        fields_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        fields_scroll.setAccessibleName("Provider fields")
+
+        # -- custom variables -----------------------------------------------------------------
+        self.custom_box = QGroupBox("Other columns: send as custom variables")
+        self.custom_list = QListWidget()
+        self.custom_list.setAccessibleName("Columns sent as custom variables")
+        self.custom_help = QLabel(
+            "Ticked columns travel with each lead under the name shown, so you can use them in your "
+            "emails (e.g. {{industry}})."
+        )
+        self.custom_help.setWordWrap(True)
+        self.custom_help.setEnabled(False)
+        self.custom_all_button = QPushButton("All")
+        self.custom_all_button.setAccessibleName("Send all other columns")
+        self.custom_none_button = QPushButton("None")
+        self.custom_none_button.setAccessibleName("Send no other column")
+        custom_buttons = QHBoxLayout()
+        custom_buttons.addWidget(self.custom_help, 1)
+        custom_buttons.addWidget(self.custom_all_button)
+        custom_buttons.addWidget(self.custom_none_button)
+        custom_layout = QVBoxLayout(self.custom_box)
+        custom_layout.addLayout(custom_buttons)
+        custom_layout.addWidget(self.custom_list)
+
+        # -- payload preview ----------------------------------------------------------------
+        self.preview_box = QGroupBox("What one row sends")
+        self.preview = QPlainTextEdit()
+        self.preview.setReadOnly(True)
+        self.preview.setAccessibleName("Payload preview")
+        self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.preview.setPlaceholderText("Open a sheet to see the data one row sends.")
+        preview_layout = QVBoxLayout(self.preview_box)
+        preview_layout.addWidget(self.preview)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(fields_scroll)
+        splitter.addWidget(self.custom_box)
+        splitter.addWidget(self.preview_box)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(2, 1)
+        self.splitter = splitter
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.rule_label)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.recall_label)
+        layout.addLayout(preset_row)
+        layout.addWidget(splitter, 1)
+
+        self.custom_list.itemChanged.connect(self._on_custom_item_changed)
+        self.custom_all_button.clicked.connect(lambda: self._set_all_custom(True))
+        self.custom_none_button.clicked.connect(lambda: self._set_all_custom(False))
+        self.preset_combo.activated.connect(self._on_preset_picked)
+        self.save_preset_button.clicked.connect(self.save_preset)
+        self.export_preset_button.clicked.connect(self.export_preset)
+        self.import_preset_button.clicked.connect(self.import_preset)
+
+        self._reload_presets()
+        self._refresh_all()
+
+    # ---- public API -------------------------------------------------------------------------
+
+    def set_spec(self, spec: ProviderSpec) -> None:
+        """Show ``spec``'s fields; the current columns carry over where the field means the same."""
+        previous = self._current_concepts() if self._spec is not None else {}
+        self._spec = spec
+        self._build_rows()
+        if self._frame is not None:
+            self._seed(carry_over=previous)
+        self._refresh_all()
+
+    def set_frame(self, frame: pd.DataFrame, notes: Sequence[Any] = ()) -> None:
+        """A newly loaded sheet: seed the pickers from a remembered mapping or the suggestion."""
+        self._frame = frame
+        self._notes = {}
+        for note in notes:
+            column = str(getattr(note, "column", ""))
+            text = str(getattr(note, "message", "") or getattr(note, "text", "") or note)
+            self._notes.setdefault(column, []).append(text)
+        self._filled = {}
+        self._problems = {}
+        self._validation = None
+        self._custom_touched = set()
+        self._custom_names = {}
+        self._selected_row = 0
+        self._fill_combos()
+        self._seed(carry_over={})
+        self._refresh_all()
+
+    def mapping(self) -> core_mapping.ColumnMapping:
+        """The current ``ColumnMapping``."""
+        return self._build_mapping()
+
+    def set_mapping(self, mapping: core_mapping.ColumnMapping) -> None:
+        """Show ``mapping`` (a preset, an undo); columns the sheet lacks are left unmapped."""
+        self._apply_mapping(mapping)
+        self._refresh_all()
+        self._schedule_emit()
+
+    def set_validation(self, validation: Any) -> None:
+        """Per-field problem counts for the bars (``Validation.counts_by_field``)."""
+        self._validation = validation
+        self._problems = {}
+        if validation is not None:
+            counts = getattr(validation, "counts_by_field", None)
+            counts = counts() if callable(counts) else counts
+            if isinstance(counts, Mapping):
+                self._problems = {str(k): int(v) for k, v in counts.items()}
+        self._refresh_bars()
+        self._refresh_preview()
+
+    def set_selected_row(self, row: int) -> None:
+        """Preview the JSON of sheet row ``row`` (0-based position in the frame)."""
+        self._selected_row = max(0, int(row))
+        self._refresh_preview()
+
+    def set_destination(self, destination_id: str, options: Mapping[str, bool | str]) -> None:
+        """The campaign and options the preview should show (Instantly puts them in the body).
+
+        An Instantly lead list (``list:<id>``) has a looser required rule, so the captions follow.
+        """
+        kind_before = self._destination_kind()
+        self._destination_id = destination_id or ""
+        self._options = dict(options)
+        if self._destination_kind() != kind_before and self._spec is not None:
+            for row in self._rows:
+                row.set_rule(self._spec, self._destination_kind())
+            self.rule_label.setText(required_words(self._spec, self._destination_kind()))
+            self._refresh_status()
+        self._refresh_preview()
+
+    def set_phone_region(self, region: str) -> None:
+        """The region used to recognise phone numbers without a ``+`` when suggesting."""
+        self._region = region or "US"
+
+    def set_row_number_base(self, base: int) -> None:
+        """The number the table shows for frame row 0 (2 when the header is on line 1)."""
+        self._row_number_base = int(base)
+        self._refresh_preview()
+
+    def field_column(self, field_name: str) -> str | None:
+        """The column chosen for a field, None when unmapped (tests, the window's summary)."""
+        for row in self._rows:
+            if row.field.name == field_name:
+                return row.column()
+        raise KeyError(field_name)
+
+    def set_field_column(self, field_name: str, column: str | None) -> None:
+        """Pick ``column`` for ``field_name`` as the user would."""
+        for row in self._rows:
+            if row.field.name == field_name:
+                index = row.combo.findData(column) if column is not None else 0
+                if index < 0:
+                    raise KeyError(f"No column {column!r} in this sheet")
+                row.combo.setCurrentIndex(index)
+                return
+        raise KeyError(field_name)
+
+    def custom_columns(self) -> list[str]:
+        """The columns ticked to go as custom variables, in sheet order."""
+        return [c for c in self._columns() if c in self._custom and c not in self._mapped_columns()]
+
+    def set_custom_column(self, column: str, send: bool) -> None:
+        """Tick or untick a column as a custom variable."""
+        for i in range(self.custom_list.count()):
+            item = self.custom_list.item(i)
+            if item.data(Qt.ItemDataRole.UserRole) == column:
+                item.setCheckState(Qt.CheckState.Checked if send else Qt.CheckState.Unchecked)
+                return
+        raise KeyError(column)
+
+    def hint(self, field_name: str) -> str:
+        """The small print under a field's picker."""
+        for row in self._rows:
+            if row.field.name == field_name:
+                return row.hint.text()
+        raise KeyError(field_name)
+
+    def missing_required(self) -> list[str]:
+        """One phrase per unmet required group ("Email or LinkedIn URL")."""
+        if self._spec is None:
+            return []
+        mapped = {r.field.name for r in self._rows if r.column() is not None}
+        return [
+            core_mapping.group_label(self._spec, group)
+            for group in core_mapping.required_groups(self._spec, self._destination_kind())
+            if not mapped.intersection(group)
+        ]
+
+    def _destination_kind(self) -> str:
+        return "list" if self._destination_id.startswith("list:") else "campaign"
+
+    # ---- seeding ----------------------------------------------------------------------------
+
+    def _columns(self) -> list[str]:
+        return [str(c) for c in self._frame.columns] if self._frame is not None else []
+
+    def _mapped_columns(self) -> set[str]:
+        return {c for c in (r.column() for r in self._rows) if c is not None}
+
+    def _current_concepts(self) -> dict[str, str]:
+        """Concept -> column of the current mapping, to carry over to another provider."""
+        return {r.field.concept: c for r in self._rows if (c := r.column()) is not None and r.field.concept}
+
+    def _seed(self, carry_over: Mapping[str, str]) -> None:
+        """Fill the pickers: a remembered mapping first, else the suggestion, plus what carries over."""
+        spec, frame = self._spec, self._frame
+        if spec is None or frame is None:
+            return
+        self._hints = {}
+        self._recalled = False
+        mapping: core_mapping.ColumnMapping | None = None
+        presets = _presets_module()
+        if presets is not None:
+            try:
+                mapping = presets.recall_mapping(core_mapping.header_fingerprint(self._columns()), spec.id)
+            except (LeadLoaderError, OSError, ValueError) as exc:
+                log.warning("Could not recall a mapping: %s", exc)
+        if mapping is not None:
+            self._recalled = True
+            for name in mapping.fields:
+                self._hints[name] = "as you matched it last time"
+        else:
+            suggestion = core_mapping.suggest_mapping(
+                frame, spec, default_region=self._region, destination_kind=self._destination_kind()
+            )
+            mapping = suggestion.mapping
+            for item in suggestion.suggestions:
+                if not item.field.startswith(core_mapping.CUSTOM_PREFIX):
+                    self._hints[item.field] = suggestion_words(item)
+        self._apply_mapping(mapping, seeding=True)
+        if carry_over:
+            self._carry_over(carry_over)
+        self._schedule_emit()
+
+    def _carry_over(self, concepts: Mapping[str, str]) -> None:
+        """Keep the user's columns when switching provider: same meaning, same column."""
+        self._seeding = True
+        try:
+            taken = self._mapped_columns()
+            for row in self._rows:
+                column = concepts.get(row.field.concept)
+                if column is None or row.column() == column:
+                    continue
+                if column in taken and row.column() is None:
+                    continue
+                index = row.combo.findData(column)
+                if index >= 0 and row.column() is None:
+                    row.combo.setCurrentIndex(index)
+                    taken.add(column)
+                    self._hints[row.field.name] = "kept from your previous provider"
+        finally:
+            self._seeding = False
+
+    def _apply_mapping(self, mapping: core_mapping.ColumnMapping, *, seeding: bool = False) -> None:
+        fields = dict(mapping.fields)
+        custom = dict(mapping.custom)
+        columns = set(self._columns())
+        self._seeding = True
+        try:
+            for row in self._rows:
+                column = fields.get(row.field.name)
+                index = row.combo.findData(column) if column in columns else 0
+                row.combo.setCurrentIndex(max(0, index))
+            self._custom = {c for c in custom if c in columns}
+            self._custom_names.update({c: n for c, n in custom.items() if c in columns})
+        finally:
+            self._seeding = False
+        if not seeding:
+            for row in self._rows:
+                self._hints.pop(row.field.name, None)
+
+    # ---- the core's mapping, out -----------------------------------------------------------
+
+    def _custom_name(self, column: str, taken: set[str]) -> str:
+        """The custom-variable name of a column: the one it came with, else the sanitised header."""
+        assert self._spec is not None
+        name = self._custom_names.get(column) or core_mapping.sanitize_custom_name(column, self._spec)
+        base, n = name, 2
+        while name.casefold() in taken:
+            name = f"{base}{n}"
+            n += 1
+        taken.add(name.casefold())
+        return name
+
+    def _build_mapping(self) -> core_mapping.ColumnMapping:
+        fields = {r.field.name: c for r in self._rows if (c := r.column()) is not None}
+        taken: set[str] = set()
+        custom = {c: self._custom_name(c, taken) for c in self.custom_columns()} if self._spec else {}
+        return core_mapping.ColumnMapping(fields=fields, custom=custom)
+
+    # ---- building the rows ----------------------------------------------------------------------
+
+    def _build_rows(self) -> None:
+        while self._grid.count():
+            item = self._grid.takeAt(0)
+            widget = item.widget()
+            if widget is not None:
+                widget.deleteLater()
+        self._rows = []
+        spec = self._spec
+        if spec is None:
+            return
+        self.title.setText(f"Match your columns to {spec.label} fields")
+        self.rule_label.setText(required_words(spec, self._destination_kind()))
+        header_field = QLabel("Field")
+        header_column = QLabel("Column in your sheet")
+        header_fill = QLabel("Filled")
+        for h in (header_field, header_column, header_fill):
+            h.setEnabled(False)
+        self._grid.addWidget(header_field, 0, 0)
+        self._grid.addWidget(header_column, 0, 1)
+        self._grid.addWidget(header_fill, 0, 2, 1, 2)
+        previous: QWidget | None = None
+        for i, lead_field in enumerate(spec.fields):
+            row = _FieldRow(self, spec, lead_field)
+            self._rows.append(row)
+            r = 1 + i * 2
+            self._grid.addWidget(row.caption, r, 0)
+            self._grid.addWidget(row.combo, r, 1)
+            self._grid.addWidget(row.bar, r, 2)
+            self._grid.addWidget(row.count, r, 3)
+            self._grid.addWidget(row.hint, r + 1, 1, 1, 3)
+            if previous is not None:
+                QWidget.setTabOrder(previous, row.combo)
+            previous = row.combo
+        self._grid.setRowStretch(1 + len(spec.fields) * 2, 1)
+        self._fill_combos()
+
+    def _fill_combos(self) -> None:
+        columns = self._columns()
+        samples = self._samples(columns)
+        self._seeding = True
+        try:
+            for row in self._rows:
+                current = row.column()
+                row.combo.clear()
+                row.combo.addItem(NOT_MAPPED, None)
+                for column in columns:
+                    row.combo.addItem(column, column)
+                    tip = f"Column “{column}”"
+                    if samples.get(column):
+                        tip += f"\ne.g. {samples[column]}"
+                    row.combo.setItemData(row.combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+                index = row.combo.findData(current) if current is not None else 0
+                row.combo.setCurrentIndex(max(0, index))
+        finally:
+            self._seeding = False
+
+    def _samples(self, columns: Sequence[str]) -> dict[str, str]:
+        """A first non-empty value per column (from the top rows only: cheap on a big sheet)."""
+        frame = self._frame
+        if frame is None:
+            return {}
+        head = frame.head(50)
+        out: dict[str, str] = {}
+        for column in columns:
+            values = [str(v) for v in head[column].tolist() if str(v).strip()]
+            if values:
+                sample = values[0]
+                out[column] = sample if len(sample) <= _SAMPLE_CHARS else sample[: _SAMPLE_CHARS - 1] + "…"
+        return out
+
+    # ---- reacting ---------------------------------------------------------------------------
+
+    def _on_picker_changed(self, changed: _FieldRow) -> None:
+        if self._seeding:
+            return
+        column = changed.column()
+        self._hints.pop(changed.field.name, None)
+        moved_from = ""
+        if column is not None:
+            # One column feeds one field: take it away from the field that had it.
+            self._seeding = True
+            try:
+                for row in self._rows:
+                    if row is not changed and row.column() == column:
+                        row.combo.setCurrentIndex(0)
+                        self._hints[row.field.name] = f"“{column}” moved to {changed.field.label}"
+                        moved_from = row.field.label
+            finally:
+                self._seeding = False
+        if moved_from:
+            self._hints[changed.field.name] = f"moved here from {moved_from}"
+        self._refresh_all()
+        self._schedule_emit()
+
+    def _on_custom_item_changed(self, item: QListWidgetItem) -> None:
+        if self._seeding:
+            return
+        column = str(item.data(Qt.ItemDataRole.UserRole))
+        self._custom_touched.add(column)
+        if item.checkState() == Qt.CheckState.Checked:
+            self._custom.add(column)
+        else:
+            self._custom.discard(column)
+        self._refresh_preview()
+        self._schedule_emit()
+
+    def _set_all_custom(self, send: bool) -> None:
+        self._seeding = True
+        try:
+            for i in range(self.custom_list.count()):
+                item = self.custom_list.item(i)
+                column = str(item.data(Qt.ItemDataRole.UserRole))
+                item.setCheckState(Qt.CheckState.Checked if send else Qt.CheckState.Unchecked)
+                (self._custom.add if send else self._custom.discard)(column)
+        finally:
+            self._seeding = False
+        self._refresh_preview()
+        self._schedule_emit()
+
+    def _schedule_emit(self) -> None:
+        if self._spec is None or self._frame is None:
+            return
+        self._emit_timer.start()
+
+    def _emit_now(self) -> None:
+        mapping = self._build_mapping()
+        self._remember(mapping)
+        self.sig_mapping_changed.emit(mapping)
+
+    def _remember(self, mapping: Any) -> None:
+        """Remember the mapping for this header set, so the same export maps itself next time."""
+        if self._spec is None or self._frame is None:
+            return
+        presets = _presets_module()
+        if presets is None:
+            return
+        try:
+            presets.remember_mapping(core_mapping.header_fingerprint(self._columns()), self._spec.id, mapping)
+        except (LeadLoaderError, OSError, ValueError) as exc:
+            log.warning("Could not remember the mapping: %s", exc)
+
+    # ---- refreshing what is shown ---------------------------------------------------------
+
+    def _refresh_all(self) -> None:
+        self._refresh_hints()
+        self._refresh_custom()
+        self._refresh_bars()
+        self._refresh_status()
+        self._refresh_preview()
+        has_sheet = self._frame is not None and self._spec is not None
+        for button in (self.save_preset_button, self.export_preset_button):
+            button.setEnabled(has_sheet)
+
+    def _refresh_hints(self) -> None:
+        samples = self._samples(sorted(self._mapped_columns())) if self._frame is not None else {}
+        for row in self._rows:
+            column = row.column()
+            parts = []
+            if column is not None:
+                reason = self._hints.get(row.field.name)
+                if reason:
+                    parts.append(reason)
+                if samples.get(column):
+                    parts.append(f"e.g. {samples[column]}")
+                parts.extend(f"⚠ {n}" for n in self._notes.get(column, []))
+            else:
+                reason = self._hints.get(row.field.name)
+                if reason:
+                    parts.append(reason)
+            row.hint.setText("  ·  ".join(parts))
+            row.hint.setVisible(bool(parts))
+
+    def _refresh_custom(self) -> None:
+        spec = self._spec
+        mapped = self._mapped_columns()
+        self._seeding = True
+        taken: set[str] = set()
+        # Ticked columns claim their names first, so the names shown are the ones sent.
+        names = {c: self._custom_name(c, taken) for c in self.custom_columns()} if spec else {}
+        try:
+            self.custom_list.clear()
+            for column in self._columns():
+                if column in mapped:
+                    continue
+                if column not in names:
+                    names[column] = self._custom_name(column, taken) if spec else column
+                name = names[column]
+                text = column if name == column else f"{column}  →  {name}"
+                item = QListWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, column)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(
+                    Qt.CheckState.Checked if column in self._custom else Qt.CheckState.Unchecked
+                )
+                item.setToolTip(f"Sent as the custom variable “{name}”")
+                self.custom_list.addItem(item)
+        finally:
+            self._seeding = False
+        count = self.custom_list.count()
+        self.custom_box.setTitle(
+            f"Other columns ({count}): send as custom variables" if count else "Other columns: none left"
+        )
+        for w in (self.custom_all_button, self.custom_none_button):
+            w.setEnabled(count > 0)
+
+    def _filled_count(self, column: str) -> int:
+        if column not in self._filled and self._frame is not None:
+            series = self._frame[column]
+            self._filled[column] = int((series.astype("string").str.strip().fillna("") != "").sum())
+        return self._filled.get(column, 0)
+
+    def _refresh_bars(self) -> None:
+        total = len(self._frame) if self._frame is not None else 0
+        for row in self._rows:
+            column = row.column()
+            problems = self._problems.get(row.field.name, 0)
+            if column is None:
+                row.bar.set_counts(0, problems if total else 0, total if problems else 0)
+                row.count.setText(f"{problems:,} problems" if problems else "")
+                continue
+            filled = self._filled_count(column)
+            row.bar.set_counts(filled, problems, total)
+            text = f"{filled:,} / {total:,}"
+            if problems:
+                text += f" · {problems:,} problem{'s' if problems != 1 else ''}"
+            row.count.setText(text)
+            row.count.setToolTip(row.bar.toolTip())
+
+    def _refresh_status(self) -> None:
+        if self._spec is None:
+            self.status_label.setText("Pick where to send the leads first.")
+            return
+        if self._frame is None:
+            self.status_label.setText("Open a sheet to match its columns.")
+            self.recall_label.setVisible(False)
+            return
+        missing = self.missing_required()
+        if missing:
+            self.status_label.setText("⚠ Pick a column for " + "; and for ".join(missing) + ".")
+        else:
+            mapped = len(self._mapped_columns())
+            custom = len(self.custom_columns())
+            text = f"✔ Ready: {mapped} column{'s' if mapped != 1 else ''} mapped"
+            if custom:
+                text += f", {custom} sent as custom variable{'s' if custom != 1 else ''}"
+            self.status_label.setText(text + ".")
+        self.recall_label.setText(
+            "These columns were matched the way you did it last time for a sheet with the same headers."
+            if self._recalled
+            else ""
+        )
+        self.recall_label.setVisible(self._recalled)
+
+    def _refresh_preview(self) -> None:
+        spec, frame = self._spec, self._frame
+        if spec is None or frame is None or len(frame) == 0:
+            self.preview.setPlainText("")
+            self.preview_box.setTitle("What one row sends")
+            return
+        row = min(self._selected_row, len(frame) - 1)
+        destination = self._destination_id or "CAMPAIGN_ID"
+        self.preview_box.setTitle(f"What row {row + self._row_number_base:,} sends to {spec.label}")
+        try:
+            text = core_mapping.payload_preview(
+                frame, self._build_mapping(), spec, row, destination=destination, options=self._options
+            )
+        except (LeadLoaderError, KeyError, ValueError) as exc:
+            text = f"Cannot build this row's data yet: {exc}"
+        self.preview.setPlainText(text)
+
+    # ---- presets --------------------------------------------------------------------------------
+
+    def _reload_presets(self) -> None:
+        presets = _presets_module()
+        self.preset_combo.blockSignals(True)
+        self.preset_combo.clear()
+        self.preset_combo.addItem("— pick a saved mapping —", None)
+        names: list[str] = []
+        if presets is not None:
+            try:
+                names = [str(getattr(p, "name", p)) for p in presets.list_presets()]
+            except (LeadLoaderError, OSError, ValueError) as exc:
+                log.warning("Could not list saved mappings: %s", exc)
+        for name in names:
+            self.preset_combo.addItem(name, name)
+        self.preset_combo.setCurrentIndex(0)
+        self.preset_combo.setEnabled(bool(names))
+        self.preset_combo.blockSignals(False)
+        self.import_preset_button.setEnabled(presets is not None)
+
+    def _on_preset_picked(self, index: int) -> None:
+        name = self.preset_combo.itemData(index)
+        presets = _presets_module()
+        if name is None or presets is None:
+            return
+        try:
+            preset = presets.load_preset(str(name))
+        except (LeadLoaderError, OSError, ValueError) as exc:
+            QMessageBox.warning(self, "Saved mapping", f"Could not open “{name}”: {exc}")
+            return
+        self.use_preset(preset)
+
+    def use_preset(self, preset: Any) -> None:
+        """Apply a saved mapping to this sheet; fields whose column is missing stay unmapped."""
+        mapping: core_mapping.ColumnMapping = preset.mapping
+        name = str(getattr(preset, "name", ""))
+        columns = set(self._columns())
+        missing = sorted({c for c in mapping.fields.values() if c not in columns})
+        self.set_mapping(mapping)
+        for row in self._rows:
+            if row.field.name in mapping.fields and row.column() is not None:
+                self._hints[row.field.name] = f"from the saved mapping “{name}”"
+        self._refresh_hints()
+        if missing:
+            shown = ", ".join(f"“{m}”" for m in missing)
+            self.status_label.setText(
+                self.status_label.text() + f"  This sheet has no column {shown}; those fields stay empty."
+            )
+
+    def save_preset(self) -> None:
+        """Ask for a name and save the current mapping under it."""
+        presets = _presets_module()
+        if self._spec is None or self._frame is None or presets is None:
+            return
+        name, ok = QInputDialog.getText(
+            self, "Save mapping", "Name for this mapping (e.g. “Weekly Apollo export”):"
+        )
+        name = name.strip()
+        if not ok or not name:
+            return
+        try:
+            presets.save_preset(name, self._spec.id, self._build_mapping(), self._columns())
+        except (LeadLoaderError, OSError, ValueError) as exc:
+            QMessageBox.warning(self, "Save mapping", f"Could not save the mapping: {exc}")
+            return
+        self._reload_presets()
+        self.preset_combo.setCurrentIndex(max(0, self.preset_combo.findData(name)))
+
+    def export_preset(self) -> None:
+        """Write the current mapping to a file for a colleague."""
+        presets = _presets_module()
+        if self._spec is None or self._frame is None or presets is None:
+            return
+        suggested = str(self.preset_combo.currentData() or "mapping")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export mapping", str(Path.home() / f"{suggested}.json"), "Mapping files (*.json)"
+        )
+        if not path:
+            return
+        try:
+            presets.export_preset(
+                Path(path), suggested, self._spec.id, self._build_mapping(), self._columns()
+            )
+        except (LeadLoaderError, OSError, ValueError) as exc:
+            QMessageBox.warning(self, "Export mapping", f"Could not write {path}: {exc}")
+
+    def import_preset(self) -> None:
+        """Read a mapping file, keep it among the saved mappings and apply it."""
+        presets = _presets_module()
+        if presets is None:
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import mapping", str(Path.home()), "Mapping files (*.json);;All files (*)"
+        )
+        if not path:
+            return
+        try:
+            preset = presets.import_preset(Path(path))
+        except (LeadLoaderError, OSError, ValueError) as exc:
+            QMessageBox.warning(self, "Import mapping", f"Could not read {path}: {exc}")
+            return
+        self._reload_presets()
+        if self._frame is not None and self._spec is not None:
+            self.use_preset(preset)

@@ -1,0 +1,174 @@
+"""The mapping panel: seeded by suggestions, one signal per change, custom variables, payload preview."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pandas as pd
+import pytest
+
+from PySide6.QtCore import Qt
+
+from gui.core.mapping import ColumnMapping
+from gui.core.providers import get_spec
+from gui.qt.mapping_panel import NOT_MAPPED, MappingPanel
+
+
+def _frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Courriel": ["anna@acme.example", "bob@globex.example", "", "dan@initech.example"],
+            "Vorname": ["Anna", "Bob", "Cleo", "Dan"],
+            "Nachname": ["Ames", "Berg", "Cruz", "Dahl"],
+            "Colonne 4": [
+                "https://www.linkedin.com/in/anna-ames",
+                "https://www.linkedin.com/in/bob-berg",
+                "https://www.linkedin.com/in/cleo-cruz",
+                "https://www.linkedin.com/in/dan-dahl",
+            ],
+            "Taille société": ["10", "250", "", "40"],
+            "Secteur d'activité": ["SaaS", "Retail", "Health", "SaaS"],
+        }
+    )
+
+
+@pytest.fixture
+def panel(qtbot) -> Iterator[MappingPanel]:
+    widget = MappingPanel()
+    qtbot.addWidget(widget)
+    widget.set_spec(get_spec("lemlist"))
+    with qtbot.waitSignal(widget.sig_mapping_changed, timeout=2000):
+        widget.set_frame(_frame())
+    yield widget
+
+
+def test_seeded_by_suggestions_with_reasons(panel: MappingPanel) -> None:
+    assert panel.field_column("email") == "Courriel"
+    assert panel.field_column("firstName") == "Vorname"
+    assert panel.field_column("lastName") == "Nachname"
+    assert panel.field_column("linkedinUrl") == "Colonne 4"  # recognised by its values
+    assert panel.field_column("companyName") is None
+    assert "Courriel" in panel.hint("email")
+    assert "LinkedIn" in panel.hint("linkedinUrl")
+    assert panel.missing_required() == []
+    assert panel.status_label.text().startswith("✔")
+    # The required rule is spelled out and the one-of fields say so.
+    assert "Email or LinkedIn URL" in panel.rule_label.text()
+    captions = {r.field.name: r.caption.text() for r in panel._rows}
+    assert captions["email"] == "Email (or LinkedIn URL)"
+    assert captions["firstName"] == "First name"
+
+
+def test_bars_show_fill_and_problems(panel: MappingPanel) -> None:
+    bars = {r.field.name: r.bar for r in panel._rows}
+    assert bars["email"].counts() == (3, 0, 4)
+
+    class FakeValidation:
+        def counts_by_field(self) -> dict[str, int]:
+            return {"email": 2}
+
+    panel.set_validation(FakeValidation())
+    assert bars["email"].counts() == (3, 2, 4)
+    assert "2 with a problem" in bars["email"].toolTip()
+
+
+def test_changing_a_picker_emits_once(qtbot, panel: MappingPanel) -> None:
+    seen: list[ColumnMapping] = []
+    panel.sig_mapping_changed.connect(seen.append)
+    with qtbot.waitSignal(panel.sig_mapping_changed, timeout=2000):
+        panel.set_field_column("companyName", "Secteur d'activité")
+        panel.set_field_column("jobTitle", "Taille société")
+    qtbot.waitUntil(lambda: not panel._emit_timer.isActive(), timeout=2000)
+    assert len(seen) == 1
+    mapping = seen[0]
+    assert mapping.fields["companyName"] == "Secteur d'activité"
+    assert mapping.fields["jobTitle"] == "Taille société"
+    assert "Secteur d'activité" not in mapping.custom
+
+
+def test_a_column_feeds_one_field(qtbot, panel: MappingPanel) -> None:
+    panel.set_field_column("lastName", "Vorname")
+    assert panel.field_column("lastName") == "Vorname"
+    assert panel.field_column("firstName") is None
+    assert "moved" in panel.hint("firstName")
+    combo = next(r.combo for r in panel._rows if r.field.name == "firstName")
+    assert combo.currentText() == NOT_MAPPED
+
+
+def test_missing_required_is_reported(qtbot, panel: MappingPanel) -> None:
+    panel.set_field_column("email", None)
+    panel.set_field_column("linkedinUrl", None)
+    assert panel.missing_required() == ["Email or LinkedIn URL"]
+    assert "Pick a column for Email or LinkedIn URL" in panel.status_label.text()
+
+
+def test_custom_variable_checkboxes(qtbot, panel: MappingPanel) -> None:
+    items = {
+        panel.custom_list.item(i).data(Qt.ItemDataRole.UserRole): panel.custom_list.item(i)
+        for i in range(panel.custom_list.count())
+    }
+    assert set(items) == {"Taille société", "Secteur d'activité"}
+    # The sanitised name is shown next to the header.
+    assert "tailleSociete" in items["Taille société"].text()
+    with qtbot.waitSignal(panel.sig_mapping_changed, timeout=2000) as blocker:
+        panel.set_custom_column("Taille société", False)
+    mapping = blocker.args[0]
+    assert "Taille société" not in mapping.custom
+    with qtbot.waitSignal(panel.sig_mapping_changed, timeout=2000) as blocker:
+        panel.set_custom_column("Taille société", True)
+    assert blocker.args[0].custom["Taille société"] == "tailleSociete"
+    with qtbot.waitSignal(panel.sig_mapping_changed, timeout=2000) as blocker:
+        panel.custom_none_button.click()
+    assert dict(blocker.args[0].custom) == {}
+
+
+def test_payload_preview_shows_the_selected_row(panel: MappingPanel) -> None:
+    panel.set_selected_row(1)
+    body = json.loads(panel.preview.toPlainText())
+    assert body["email"] == "bob@globex.example"
+    assert body["firstName"] == "Bob"
+    assert body["tailleSociete"] == "250"
+    assert "row 3" in panel.preview_box.title()  # sheet line: header on line 1
+    assert panel.preview.isReadOnly()
+    panel.set_selected_row(2)  # empty email: left out, not sent as ""
+    assert "email" not in json.loads(panel.preview.toPlainText())
+
+
+def test_instantly_preview_carries_campaign_and_custom_variables(qtbot, panel: MappingPanel) -> None:
+    with qtbot.waitSignal(panel.sig_mapping_changed, timeout=2000):
+        panel.set_spec(get_spec("instantly"))
+    # The columns carry over by meaning.
+    assert panel.field_column("email") == "Courriel"
+    assert panel.field_column("first_name") == "Vorname"
+    panel.set_destination("cam_123", {"skip_if_in_workspace": True})
+    body = json.loads(panel.preview.toPlainText())
+    text = json.dumps(body)
+    assert "cam_123" in text
+    assert "taille_societe" in text
+
+
+def test_instantly_list_loosens_the_rule(qtbot, panel: MappingPanel) -> None:
+    panel.set_spec(get_spec("instantly"))
+    panel.set_field_column("email", None)
+    assert panel.missing_required() == ["Email"]
+    panel.set_destination("list:lst_1", {})
+    assert panel.missing_required() == []
+    assert "lead list" in panel.rule_label.text()
+
+
+def test_set_mapping_applies_and_ignores_unknown_columns(qtbot, panel: MappingPanel) -> None:
+    mapping = ColumnMapping(fields={"email": "Courriel", "companyName": "No such column"}, custom={})
+    with qtbot.waitSignal(panel.sig_mapping_changed, timeout=2000) as blocker:
+        panel.set_mapping(mapping)
+    assert panel.field_column("companyName") is None
+    assert panel.field_column("firstName") is None
+    assert dict(blocker.args[0].fields) == {"email": "Courriel"}
+
+
+def test_every_control_has_an_accessible_name(panel: MappingPanel) -> None:
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QListWidget, QPlainTextEdit
+
+    for kind in (QComboBox, QAbstractButton, QListWidget, QPlainTextEdit):
+        for widget in panel.findChildren(kind):
+            assert widget.accessibleName(), f"{type(widget).__name__} {widget.objectName()} has no name"
