@@ -431,6 +431,31 @@ class Journal:
             query = "SELECT row FROM rows WHERE run_id=? AND status='sending'"
             return {int(r[0]) for r in self._db.execute(query, (run_id,))}
 
+    def unconfirmed(
+        self, provider: str, destination: str, keys: Sequence[str], *, exclude_run: int | None = None
+    ) -> set[str]:
+        """Keys whose request to this destination in another run may have landed without an answer.
+
+        That is: left ``sending`` by a crash, or ``failed`` after a lost answer (retryable). Such
+        a lead is sent again in the form the provider deduplicates, so a duplicate answer can be
+        read as "our earlier attempt landed" instead of "someone else's lead".
+        """
+        found: set[str] = set()
+        unique = sorted({k for k in keys if k})
+        with self._lock:
+            for start in range(0, len(unique), _CHUNK):
+                chunk = unique[start : start + _CHUNK]
+                marks = ",".join("?" * len(chunk))
+                query = (
+                    "SELECT DISTINCT r.key FROM rows r JOIN runs u ON u.id = r.run_id"
+                    " WHERE u.provider=? AND u.destination=? AND r.run_id != ?"
+                    " AND (r.status='sending' OR (r.status='failed' AND r.retryable=1))"
+                    f" AND r.key IN ({marks})"
+                )
+                params = (provider, destination, exclude_run or -1, *chunk)
+                found.update(str(k[0]) for k in self._db.execute(query, params))
+        return found
+
     def already_uploaded(
         self, provider: str, destination: str, keys: Sequence[str], *, exclude_run: int | None = None
     ) -> dict[str, str]:

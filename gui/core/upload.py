@@ -321,8 +321,14 @@ class _Engine:
                     outcomes[lead.row] = outcome
                     new_records.append(outcome)
                 candidates = remaining
-        # A row that failed after its answer was lost (retryable failure) may have landed too.
+        # A row that failed after its answer was lost (retryable failure) may have landed too,
+        # in this run or an earlier one to the same destination.
         unanswered |= {r for r, o in prior.items() if o.status is Status.FAILED and o.retryable}
+        if candidates:
+            maybe = self.journal.unconfirmed(
+                job.provider, job.destination, [keys[c.row] for c in candidates], exclude_run=run_id or None
+            )
+            unanswered |= {c.row for c in candidates if keys[c.row] in maybe}
         fresh = [c for c in candidates if c.row not in unanswered]
         replays = [c for c in candidates if c.row in unanswered]
         return _Prepared(run_id, outcomes, fresh, replays, keys, new_records, upload_order)
@@ -588,7 +594,7 @@ class _Engine:
         while len(self.samples) > 2 and now - self.samples[0][0] > 10.0:
             self.samples.popleft()
         first_t, first_n = self.samples[0]
-        rate = (self.sent_done - first_n) / (now - first_t) if now - first_t >= 0.5 else 0.0
+        rate = (self.sent_done - first_n) / (now - first_t) if now - first_t >= 0.25 else 0.0
         left = counts[Status.PENDING.value]
         eta = left / rate if rate > 0 else None
         if not message:
