@@ -156,6 +156,7 @@ class MappingSuggestion:
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_BRANDS = re.compile(r"LinkedIn|YouTube|HubSpot|GitHub|WhatsApp|eMail|iPhone", re.IGNORECASE)
 _LIGATURES = str.maketrans({"ß": "ss", "œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o"})
 
 
@@ -166,7 +167,7 @@ def normalize_header(header: str) -> str:
     camelCase is split first (``firstName`` -> ``first name``), accents are dropped, and
     every run of punctuation or underscores becomes one space.
     """
-    text = _CAMEL.sub(" ", str(header).translate(_LIGATURES))
+    text = _CAMEL.sub(" ", _BRANDS.sub(lambda m: m.group(0).capitalize(), str(header).translate(_LIGATURES)))
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     return _NON_ALNUM.sub(" ", text).strip()
