@@ -1,0 +1,620 @@
+"""Pure Python: workbooks (.xlsx .xlsm .xls .ods) read as the text Excel shows.
+
+Calamine (Rust) reads the cells fast; it does not give number formats, so for .xlsx/.xlsm the
+styles of the first data rows are looked up in the sheet XML for the columns holding numbers.
+
+Rendering a number the way an Excel number format shows it:
+
+Excel keeps a ZIP code 02134 as the number 2134 with the format ``00000``, a phone as
+447911123456 with ``"+"0``, a price as 3.5 with ``0.00``. The stored number alone loses what
+the user saw, so the loader renders numeric cells through the cell's format. This module knows
+the common formats (zero padding, decimals, grouping, percent, literal text, digit masks such as
+``(###) ###-####``, conditional sections); anything else falls back to :func:`plain_number`,
+which never uses scientific notation, because an id shown as ``4.47E+11`` has lost its digits.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import re
+import zipfile
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+
+import numpy as np
+
+from gui.core.errors import SheetError
+
+_BRACKET = re.compile(r"\[([^\]]*)\]")
+_CONDITION = re.compile(r"^(<=|>=|<>|<|>|=)\s*(-?\d+(?:\.\d+)?)$")
+_DATE_TOKENS = frozenset("ymdhsYMDHS")
+
+
+def plain_number(value: float) -> str:
+    """The text of a number as Excel's formula bar shows it: no exponent, no trailing ``.0``.
+
+    Integral values print as integers (``447000000000``, not ``4.47E+11``); others keep 15
+    significant digits, the precision Excel stores.
+    """
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if not math.isfinite(value):
+        return str(value)
+    if value.is_integer():
+        return str(int(value))
+    text = f"{value:.15g}"
+    if "e" in text:
+        text = format(Decimal(text), "f")
+    return text
+
+
+@dataclass(frozen=True)
+class _Section:
+    condition: tuple[str, float] | None
+    tokens: tuple[tuple[str, str], ...]  # (kind, text): kind in "lit", "int", "dec", "pct", "point"
+    grouping: bool
+    scale: int  # trailing commas divide by 1000 each
+
+
+def _split_sections(code: str) -> list[str]:
+    sections: list[str] = []
+    current: list[str] = []
+    quoted = False
+    escaped = False
+    for char in code:
+        if escaped:
+            current.append(char)
+            escaped = False
+        elif char == "\\":
+            current.append(char)
+            escaped = True
+        elif char == '"':
+            quoted = not quoted
+            current.append(char)
+        elif char == ";" and not quoted:
+            sections.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    sections.append("".join(current))
+    return sections
+
+
+def _parse_section(text: str) -> _Section | None:
+    """Tokens of one section, or None when the section is not a plain number format."""
+    condition: tuple[str, float] | None = None
+    tokens: list[tuple[str, str]] = []
+    seen_point = False
+    grouping = False
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == '"':
+            end = text.find('"', i + 1)
+            end = len(text) if end < 0 else end
+            tokens.append(("lit", text[i + 1 : end]))
+            i = end + 1
+            continue
+        if char == "\\" and i + 1 < len(text):
+            tokens.append(("lit", text[i + 1]))
+            i += 2
+            continue
+        if char in "_*" and i + 1 < len(text):
+            i += 2  # padding to the width of a character: invisible in text
+            continue
+        if char == "[":
+            end = text.find("]", i)
+            end = len(text) if end < 0 else end
+            inner = text[i + 1 : end]
+            match = _CONDITION.match(inner.strip())
+            if match:
+                condition = (match.group(1), float(match.group(2)))
+            elif inner.startswith("$"):
+                symbol = inner[1:].split("-", 1)[0]
+                if symbol:
+                    tokens.append(("lit", symbol))
+            elif inner and inner[0].lower() in "hms":
+                return None  # elapsed time
+            i = end + 1
+            continue
+        if char in _DATE_TOKENS or char in "Ee/@":
+            return None  # dates, scientific, fractions and text: not rendered here
+        if char in "0#?":
+            tokens.append(("dec" if seen_point else "int", char))
+        elif char == ".":
+            if seen_point:
+                tokens.append(("lit", "."))
+            else:
+                seen_point = True
+                tokens.append(("point", "."))
+        elif char == ",":
+            if not seen_point:
+                grouping = True
+                tokens.append(("comma", ","))
+        elif char == "%":
+            tokens.append(("pct", "%"))
+        else:
+            tokens.append(("lit", char))
+        i += 1
+    # Commas right after the last integer placeholder (before the point or the end) scale by 1000.
+    scale = 0
+    cleaned: list[tuple[str, str]] = []
+    for index, token in enumerate(tokens):
+        if token[0] == "comma":
+            rest = [t for t in tokens[index + 1 :] if t[0] in ("int", "dec", "point")]
+            if not rest or rest[0][0] == "point":
+                scale += 1
+            continue
+        cleaned.append(token)
+    if scale and grouping and not any(t[0] == "comma" for t in tokens[:-scale]):
+        grouping = False
+    return _Section(condition, tuple(cleaned), grouping, scale)
+
+
+def _matches(condition: tuple[str, float], value: float) -> bool:
+    op, bound = condition
+    return {
+        "<": value < bound,
+        ">": value > bound,
+        "=": value == bound,
+        "<=": value <= bound,
+        ">=": value >= bound,
+        "<>": value != bound,
+    }[op]
+
+
+def _pick(sections: list[str], value: float) -> tuple[_Section | None, bool]:
+    """The section for ``value`` and whether a minus sign must be added by us."""
+    parsed = [_parse_section(s) for s in sections]
+    if any(p is not None and p.condition is not None for p in parsed):
+        for section in parsed[:2]:
+            if section is not None and section.condition is not None and _matches(section.condition, value):
+                return section, value < 0
+        rest = [p for p in parsed if p is None or p.condition is None]
+        if not rest and len(parsed) >= 2:
+            return parsed[1], value < 0
+        return (rest[0] if rest else None), value < 0
+    if value < 0 and len(parsed) >= 2:
+        return parsed[1], False
+    if value == 0 and len(parsed) >= 3:
+        return parsed[2], False
+    return parsed[0], value < 0
+
+
+def _group(digits: str) -> str:
+    head = len(digits) % 3 or 3
+    parts = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
+    return ",".join(parts)
+
+
+def render_number(value: float, code: str) -> str:
+    """The text Excel shows for ``value`` under the number format ``code``.
+
+    Formats that would hide digits (scientific notation, General for long numbers) and formats
+    this module does not model fall back to :func:`plain_number`.
+    """
+    if not code or code.lower() in ("general", "@") or not math.isfinite(value):
+        return plain_number(value)
+    section, add_minus = _pick(_split_sections(code), value)
+    if section is None:
+        return plain_number(value)
+    if not any(t[0] in ("int", "dec") for t in section.tokens):
+        return "".join(t[1] for t in section.tokens).strip()
+    number = abs(value)
+    percent = sum(1 for t in section.tokens if t[0] == "pct")
+    number = number * (100**percent) / (1000**section.scale)
+    int_slots = [t[1] for t in section.tokens if t[0] == "int"]
+    dec_slots = [t[1] for t in section.tokens if t[0] == "dec"]
+    rounded = (
+        Decimal(repr(number)).quantize(Decimal(1).scaleb(-len(dec_slots)), rounding="ROUND_HALF_UP")
+        if dec_slots
+        else None
+    )
+    if rounded is None:
+        int_digits = str(int(Decimal(repr(number)).quantize(Decimal(1), rounding="ROUND_HALF_UP")))
+        dec_digits = ""
+    else:
+        text = format(rounded, "f")
+        int_digits, _, dec_digits = text.partition(".")
+    if int_digits == "0":
+        int_digits = ""
+    int_text = _fill_integer(section, int_slots, int_digits)
+    dec_text = _fill_decimals(dec_slots, dec_digits)
+    out: list[str] = []
+    int_pos = 0
+    dec_pos = 0
+    for kind, text in section.tokens:
+        if kind == "int":
+            out.append(int_text[int_pos])
+            int_pos += 1
+        elif kind == "dec":
+            out.append(dec_text[dec_pos])
+            dec_pos += 1
+        elif kind == "point":
+            out.append(".")
+        else:
+            out.append(text)
+    result = "".join(out).strip()
+    if add_minus and any(ch.isdigit() and ch != "0" for ch in result):
+        result = "-" + result
+    return result
+
+
+def _fill_integer(section: _Section, slots: list[str], digits: str) -> list[str]:
+    """One string per integer placeholder, filled from the right; extra digits go to the first."""
+    filled = [""] * len(slots)
+    remaining = digits
+    for index in range(len(slots) - 1, -1, -1):
+        if remaining:
+            filled[index] = remaining[-1]
+            remaining = remaining[:-1]
+        elif slots[index] == "0":
+            filled[index] = "0"
+        elif slots[index] == "?":
+            filled[index] = " "
+    if slots:
+        filled[0] = remaining + filled[0]
+    if section.grouping:
+        joined = "".join(filled)
+        digits_only = joined.strip()
+        if digits_only.isdigit():
+            grouped = _group(digits_only)
+            return [grouped] + [""] * (len(slots) - 1)
+    return filled
+
+
+def _fill_decimals(slots: list[str], digits: str) -> list[str]:
+    filled: list[str] = []
+    digits = digits.ljust(len(slots), "0")
+    # Optional placeholders drop trailing zeros.
+    keep = len(slots)
+    while keep > 0 and slots[keep - 1] != "0" and digits[keep - 1] == "0":
+        keep -= 1
+    for index, slot in enumerate(slots):
+        if index < keep:
+            filled.append(digits[index])
+        else:
+            filled.append(" " if slot == "?" else "")
+    return filled
+
+
+def is_date_format(code: str) -> bool:
+    """True when a format shows a date or time (outside quoted text and brackets)."""
+    stripped = _BRACKET.sub("", re.sub(r'"[^"]*"|\\.', "", code))
+    return any(ch in _DATE_TOKENS for ch in stripped.replace("General", "").replace("general", ""))
+
+
+def shows_scientific(code: str, value: float) -> bool:
+    """True when Excel shows ``value`` in E+ notation under ``code`` (so the user saw lost digits)."""
+    lowered = code.lower()
+    if "e+" in lowered or "e-" in lowered:
+        return True
+    return lowered in ("general", "") and abs(value) >= 1e11 and float(value).is_integer()
+
+
+# --------------------------------------------------------------------------------------------
+# Reading workbooks
+# --------------------------------------------------------------------------------------------
+
+#: The first bytes of an OLE compound file: a real .xls, or an encrypted (password) .xlsx.
+CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_SIGNATURE = b"PK\x03\x04"
+_ENCRYPTION_MARK = "EncryptionInfo".encode("utf-16-le")
+_STYLE_SAMPLE_ROWS = 200
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A worksheet as calamine typed it, from cell A1, with the facts the loader reports.
+
+    Attributes:
+        sheet_name: The sheet read.
+        sheet_names: Every worksheet of the workbook, in order.
+        rows: Typed cell values (str, float, bool, date, datetime, time, timedelta), from row 1.
+    """
+
+    sheet_name: str
+    sheet_names: tuple[str, ...]
+    rows: list[list[object]]
+
+
+def sniff_container(path: Path, head: bytes) -> None:
+    """Explain files whose first bytes do not match their extension, before a parser guesses.
+
+    Raises:
+        SheetError: For an encrypted workbook, or a file that is not what its name says.
+    """
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm", ".ods") and head.startswith(CFB_SIGNATURE):
+        with path.open("rb") as handle:
+            blob = handle.read(1 << 20)
+        if _ENCRYPTION_MARK in blob or b"EncryptionInfo" in blob:
+            raise SheetError(
+                path,
+                "the workbook is password-protected (encrypted). Open it in Excel, remove the password "
+                "(File > Info > Protect Workbook) and save a copy, then load that copy.",
+            )
+        raise SheetError(
+            path,
+            f"this is not a real {suffix} file: it is an old-style Office container, which is how Excel "
+            "stores a password-protected workbook. Remove the password or save it again as .xlsx.",
+        )
+    if suffix in (".xlsx", ".xlsm", ".ods") and not head.startswith(ZIP_SIGNATURE):
+        raise SheetError(path, f"this is not a {suffix} workbook (the file content is something else).")
+    if suffix == ".xls" and not head.startswith((CFB_SIGNATURE, ZIP_SIGNATURE)):
+        kind = "a web page (HTML)" if head.lstrip().startswith(b"<") else "not an Excel workbook"
+        raise SheetError(
+            path,
+            f"this .xls file is {kind}. Many web apps export text with an .xls name: open it in Excel "
+            "and save it as .xlsx, or rename it to .csv if it is plain text.",
+        )
+
+
+def _describe(error: Exception, path: Path) -> str:
+    name = type(error).__name__
+    text = str(error)
+    if name == "PasswordError" or "password" in text.lower() or "encrypt" in text.lower():
+        return "the workbook is password-protected. Remove the password in Excel and save a copy."
+    if name == "ZipError" or "zip" in text.lower():
+        return (
+            "the workbook is damaged or incomplete (its zip container cannot be read). "
+            "Re-save or re-download it."
+        )
+    if path.suffix.lower() == ".xls":
+        return f"the .xls workbook is damaged or not an Excel file ({text})."
+    return f"the workbook is damaged or not a {path.suffix} file ({text})."
+
+
+def _open(path: Path) -> Any:
+    import python_calamine
+
+    try:
+        return python_calamine.CalamineWorkbook.from_path(str(path))
+    except (OSError, ValueError, python_calamine.CalamineError) as error:
+        if isinstance(error, PermissionError):
+            raise
+        raise SheetError(path, _describe(error, path)) from error
+
+
+def workbook_sheet_names(path: Path) -> list[str]:
+    """Names of the worksheets (chart sheets and macro sheets are not data)."""
+    workbook = _open(path)
+    try:
+        names = [m.name for m in workbook.sheets_metadata if str(m.typ).endswith("WorkSheet")]
+        return names or list(workbook.sheet_names)
+    finally:
+        workbook.close()
+
+
+def read_grid(path: Path, sheet: str | None) -> Grid:
+    """Typed cells of one worksheet (the first when ``sheet`` is None).
+
+    Raises:
+        SheetError: Unknown sheet name, damaged or protected workbook.
+    """
+    import python_calamine
+
+    workbook = _open(path)
+    try:
+        names = tuple(m.name for m in workbook.sheets_metadata if str(m.typ).endswith("WorkSheet"))
+        names = names or tuple(workbook.sheet_names)
+        if not names:
+            raise SheetError(path, "the workbook has no worksheets.")
+        if sheet is None:
+            chosen = names[0]
+        elif sheet in names:
+            chosen = sheet
+        else:
+            listed = ", ".join(f'"{n}"' for n in names)
+            raise SheetError(path, f'there is no sheet named "{sheet}". The sheets are: {listed}.')
+        try:
+            rows = workbook.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+        except python_calamine.CalamineError as error:
+            raise SheetError(path, _describe(error, path)) from error
+        return Grid(chosen, names, rows)
+    finally:
+        workbook.close()
+
+
+def cell_text(value: object) -> str:
+    """The text of one typed cell without a number format (General)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float | int):
+        return plain_number(value)
+    if isinstance(value, datetime.datetime):
+        return _datetime_text(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, datetime.time):
+        return value.replace(microsecond=0).isoformat()
+    if isinstance(value, datetime.timedelta):
+        seconds = round(value.total_seconds())
+        sign = "-" if seconds < 0 else ""
+        hours, rest = divmod(abs(seconds), 3600)
+        return f"{sign}{hours}:{rest // 60:02d}:{rest % 60:02d}"
+    if value is None:
+        return ""
+    return str(value)
+
+
+def _datetime_text(value: datetime.datetime) -> str:
+    # Excel stores times as fractions of a day: 14:30 can come back as 14:29:59.999998.
+    if value.microsecond:
+        value = (value + datetime.timedelta(microseconds=500_000)).replace(microsecond=0)
+    if value.hour == value.minute == value.second == 0:
+        return value.date().isoformat()
+    return value.strftime("%Y-%m-%d %H:%M:%S")
+
+
+@dataclass(frozen=True)
+class ColumnFacts:
+    """What the typed cells of one column said before they became text (for damage notes).
+
+    Attributes:
+        numbers: Cells stored as numbers.
+        texts: Non-empty cells stored as text.
+        scientific: Number cells Excel itself shows in E+ notation.
+        number_format: The format used for the column's numbers, None for General.
+    """
+
+    numbers: int
+    texts: int
+    scientific: int
+    number_format: str | None
+
+
+def column_text(
+    values: Sequence[object], number_format: str | None
+) -> tuple[np.ndarray[Any, Any], ColumnFacts]:
+    """One column of typed cells as an object array of ``str``, and its facts.
+
+    Number cells go through ``number_format`` (from the sheet's styles) when there is one.
+    """
+    kinds = set(map(type, values))
+    if kinds <= {str}:
+        out = np.empty(len(values), dtype=object)
+        out[:] = values
+        texts = len(values) - sum(1 for v in values if not v)
+        return out, ColumnFacts(0, texts, 0, None)
+    code = number_format if number_format and not is_date_format(number_format) else None
+    numbers = 0
+    scientific = 0
+    texts = 0
+    result: list[str] = []
+    append = result.append
+    for value in values:
+        if type(value) is str:
+            append(value)
+            if value:
+                texts += 1
+        elif type(value) is float or type(value) is int:
+            numbers += 1
+            if code is None:
+                append(plain_number(value))
+                if abs(value) >= 1e11 and float(value).is_integer():
+                    scientific += 1
+            else:
+                append(render_number(value, code))
+                if shows_scientific(code, value):
+                    scientific += 1
+        else:
+            append(cell_text(value))
+    out = np.empty(len(result), dtype=object)
+    out[:] = result
+    return out, ColumnFacts(numbers, texts, scientific, code)
+
+
+def number_formats(path: Path, sheet_name: str, first_row: int, columns: Iterable[int]) -> dict[int, str]:
+    """The number format of each wanted column, read from the styles of its first data rows.
+
+    Calamine gives values but not formats; reading a whole sheet with openpyxl for them would
+    cost seconds. The format of a column is nearly always uniform, so the styles of the first
+    rows (from ``first_row``, 0-based) decide it; the sheet XML is streamed and left early.
+    Only .xlsx/.xlsm carry styles this way; other formats give an empty result.
+    """
+    wanted = set(columns)
+    if not wanted or path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            sheet_part = _sheet_part(archive, sheet_name)
+            formats = _style_formats(archive)
+            if sheet_part is None or not formats:
+                return {}
+            return _sample_formats(archive, sheet_part, formats, first_row, wanted)
+    except (zipfile.BadZipFile, KeyError, ET.ParseError, OSError, ValueError):
+        return {}
+
+
+def _sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> str | None:
+    workbook = ET.fromstring(archive.read("xl/workbook.xml"))
+    rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_PKG_REL_NS}Relationship")}
+    for node in workbook.iter(f"{_MAIN_NS}sheet"):
+        if node.get("name") == sheet_name:
+            target = targets.get(node.get(f"{_REL_NS}id"), "")
+            if not target:
+                return None
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return None
+
+
+def _style_formats(archive: zipfile.ZipFile) -> list[str]:
+    """Format code per cell style index (``s`` attribute)."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS
+
+    try:
+        styles = ET.fromstring(archive.read("xl/styles.xml"))
+    except KeyError:
+        return []
+    custom: dict[int, str] = {}
+    num_fmts = styles.find(f"{_MAIN_NS}numFmts")
+    if num_fmts is not None:
+        for node in num_fmts:
+            custom[int(node.get("numFmtId", "0"))] = node.get("formatCode", "General")
+    cell_xfs = styles.find(f"{_MAIN_NS}cellXfs")
+    if cell_xfs is None:
+        return []
+    codes: list[str] = []
+    for xf in cell_xfs:
+        fmt_id = int(xf.get("numFmtId", "0"))
+        codes.append(custom.get(fmt_id) or BUILTIN_FORMATS.get(fmt_id, "General"))
+    return codes
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for char in letters:
+        index = index * 26 + (ord(char) - 64)
+    return index - 1
+
+
+def _sample_formats(
+    archive: zipfile.ZipFile, part: str, formats: list[str], first_row: int, wanted: set[int]
+) -> dict[int, str]:
+    seen: dict[int, Counter[str]] = {}
+    last_row = first_row + _STYLE_SAMPLE_ROWS
+    row_number = 0
+    with archive.open(part) as stream:
+        for _event, node in ET.iterparse(stream, events=("end",)):
+            tag = node.tag
+            if tag == f"{_MAIN_NS}c":
+                ref = node.get("r", "")
+                match = _CELL_REF.match(ref)
+                if match is None:
+                    continue
+                row_index = int(match.group(2)) - 1
+                column = _column_index(match.group(1))
+                if row_index < first_row or column not in wanted:
+                    continue
+                if node.get("t", "n") != "n" or node.find(f"{_MAIN_NS}v") is None:
+                    continue
+                style = int(node.get("s", "0"))
+                code = formats[style] if style < len(formats) else "General"
+                seen.setdefault(column, Counter())[code] += 1
+            elif tag == f"{_MAIN_NS}row":
+                row_number = int(node.get("r", row_number + 1))
+                node.clear()
+                if row_number > last_row:
+                    break
+    result: dict[int, str] = {}
+    for column, counter in seen.items():
+        code, _count = counter.most_common(1)[0]
+        if code.lower() != "general":
+            result[column] = code
+    return result
