@@ -137,6 +137,11 @@ class LeadTableModel(QAbstractTableModel):
         return list(self._names)
 
     @property
+    def row_number_base(self) -> int:
+        """The sheet row number of frame row 0 (2 when the header is on row 1)."""
+        return self._row_number_base
+
+    @property
     def status_shown(self) -> bool:
         """True once outcomes were set and the Status column is the first column."""
         return self._offset == 1
