@@ -13,15 +13,19 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 #: Hues for "has a problem": a warm red that stays visible on a dark or light base.
 _PROBLEM_HUE = QColor(214, 69, 65)
+#: Warnings (sent anyway, but worth a look): amber, readable on both bases too.
+_WARNING_HUE = QColor(230, 160, 30)
 
 
-def fill_text(filled: int, problems: int, total: int) -> str:
+def fill_text(filled: int, problems: int, total: int, warnings: int = 0) -> str:
     """The sentence the tooltip and the screen reader get, e.g. "24 of 26 rows filled, 1 with a problem"."""
     if total <= 0:
         return "No rows loaded yet"
     text = f"{filled:,} of {total:,} rows filled"
     if problems:
-        text += f", {problems:,} with a problem"
+        text += f", {problems:,} with a problem (not sent)"
+    if warnings:
+        text += f", {warnings:,} with a warning (sent anyway)"
     return text
 
 
@@ -37,6 +41,7 @@ class FieldBar(QWidget):
         super().__init__(parent)
         self._filled = 0
         self._problems = 0
+        self._warnings = 0
         self._total = 0
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAccessibleName("Fill and problems")
@@ -50,20 +55,25 @@ class FieldBar(QWidget):
         """Still readable when the panel is squeezed."""
         return QSize(30, 6)
 
-    def set_counts(self, filled: int, problems: int, total: int) -> None:
-        """Show ``filled`` and ``problems`` out of ``total`` rows."""
-        if (filled, problems, total) == (self._filled, self._problems, self._total):
+    def set_counts(self, filled: int, problems: int, total: int, warnings: int = 0) -> None:
+        """Show ``filled``, ``problems`` (errors) and ``warnings`` out of ``total`` rows."""
+        if (filled, problems, total, warnings) == (self._filled, self._problems, self._total, self._warnings):
             return
         self._filled, self._problems, self._total = max(0, filled), max(0, problems), max(0, total)
+        self._warnings = max(0, warnings)
         self._sync_text()
         self.update()
+
+    def warnings(self) -> int:
+        """Cells with a warning."""
+        return self._warnings
 
     def counts(self) -> tuple[int, int, int]:
         """(filled, problems, total), for tests and the panel's summary line."""
         return self._filled, self._problems, self._total
 
     def _sync_text(self) -> None:
-        text = fill_text(self._filled, self._problems, self._total)
+        text = fill_text(self._filled, self._problems, self._total, self._warnings)
         self.setToolTip(text)
         self.setAccessibleDescription(text)
 
@@ -84,14 +94,19 @@ class FieldBar(QWidget):
         inner = rect.adjusted(1, 1, -1, -1)
         fill_w = inner.width() * min(1.0, self._filled / self._total)
         problem_w = inner.width() * min(1.0, self._problems / self._total)
+        warning_w = inner.width() * min(1.0, self._warnings / self._total)
         painter.setPen(Qt.PenStyle.NoPen)
         if fill_w > 0:
             painter.setBrush(pal.color(QPalette.ColorRole.Highlight))
             painter.drawRoundedRect(QRectF(inner.left(), inner.top(), fill_w, inner.height()), radius, radius)
-        if problem_w > 0:
+        right = max(inner.left(), inner.left() + fill_w)
+        for share, hue in ((problem_w, _PROBLEM_HUE), (warning_w, _WARNING_HUE)):
+            if share <= 0:
+                continue
             # At least 2 px so one bad row out of 100,000 is still visible.
-            problem_w = max(2.0, problem_w)
-            right = max(inner.left() + problem_w, inner.left() + fill_w)
-            painter.setBrush(_PROBLEM_HUE)
-            painter.drawRect(QRectF(right - problem_w, inner.top(), problem_w, inner.height()))
+            width = max(2.0, share)
+            right = max(right, inner.left() + width)
+            painter.setBrush(hue)
+            painter.drawRect(QRectF(right - width, inner.top(), width, inner.height()))
+            right -= width
         painter.end()

@@ -178,7 +178,7 @@ class MappingPanel(QWidget):
         self._region = "US"
         self._row_number_base = 2
         self._filled: dict[str, int] = {}
-        self._problems: dict[str, int] = {}
+        self._problems: dict[str, tuple[int, int]] = {}  # field -> (errors, warnings)
         self._validation: Any = None
         self._selected_row = 0
         self._destination_id = ""
@@ -281,9 +281,14 @@ class MappingPanel(QWidget):
         splitter.addWidget(fields_scroll)
         splitter.addWidget(self.custom_box)
         splitter.addWidget(self.preview_box)
-        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 1)
-        splitter.setStretchFactor(2, 1)
+        splitter.setStretchFactor(2, 2)
+        # The fields are the main job: they get most of the height at first; the user can drag.
+        splitter.setSizes([560, 130, 230])
+        fields_scroll.setMinimumHeight(200)
+        self.custom_list.setMinimumHeight(60)
+        self.preview.setMinimumHeight(80)
         self.splitter = splitter
 
         layout = QVBoxLayout(self)
@@ -350,10 +355,10 @@ class MappingPanel(QWidget):
         self._validation = validation
         self._problems = {}
         if validation is not None:
-            counts = getattr(validation, "counts_by_field", None)
-            counts = counts() if callable(counts) else counts
-            if isinstance(counts, Mapping):
-                self._problems = {str(k): int(v) for k, v in counts.items()}
+            counts = validation.counts_by_field()
+            for name, value in counts.items():
+                errors, warnings = value if isinstance(value, tuple) else (int(value), 0)
+                self._problems[str(name)] = (int(errors), int(warnings))
         self._refresh_bars()
         self._refresh_preview()
 
@@ -738,6 +743,11 @@ class MappingPanel(QWidget):
         finally:
             self._seeding = False
         count = self.custom_list.count()
+        example = next(iter(names.values()), "industry")
+        self.custom_help.setText(
+            "Ticked columns travel with each lead under the name shown, so your emails can use them "
+            f"(e.g. {{{{{example}}}}})."
+        )
         self.custom_box.setTitle(
             f"Other columns ({count}): send as custom variables" if count else "Other columns: none left"
         )
@@ -754,17 +764,15 @@ class MappingPanel(QWidget):
         total = len(self._frame) if self._frame is not None else 0
         for row in self._rows:
             column = row.column()
-            problems = self._problems.get(row.field.name, 0)
-            if column is None:
-                row.bar.set_counts(0, problems if total else 0, total if problems else 0)
-                row.count.setText(f"{problems:,} problems" if problems else "")
-                continue
-            filled = self._filled_count(column)
-            row.bar.set_counts(filled, problems, total)
-            text = f"{filled:,} / {total:,}"
-            if problems:
-                text += f" · {problems:,} problem{'s' if problems != 1 else ''}"
-            row.count.setText(text)
+            errors, warnings = self._problems.get(row.field.name, (0, 0))
+            filled = self._filled_count(column) if column is not None else 0
+            row.bar.set_counts(filled, errors, total if column is not None or errors else 0, warnings)
+            parts = [f"{filled:,} / {total:,}"] if column is not None else []
+            if errors:
+                parts.append(f"{errors:,} problem{'s' if errors != 1 else ''}")
+            if warnings:
+                parts.append(f"{warnings:,} warning{'s' if warnings != 1 else ''}")
+            row.count.setText(" · ".join(parts))
             row.count.setToolTip(row.bar.toolTip())
 
     def _refresh_status(self) -> None:

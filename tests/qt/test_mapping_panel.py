@@ -64,13 +64,23 @@ def test_bars_show_fill_and_problems(panel: MappingPanel) -> None:
     bars = {r.field.name: r.bar for r in panel._rows}
     assert bars["email"].counts() == (3, 0, 4)
 
+    from gui.core.validation import validate
+
+    validation = validate(_frame(), panel.mapping(), get_spec("lemlist"))
+    panel.set_validation(validation)
+    errors, _warnings = validation.counts_by_field().get("email", (0, 0))
+    assert bars["email"].counts()[1] == errors
+
     class FakeValidation:
-        def counts_by_field(self) -> dict[str, int]:
-            return {"email": 2}
+        def counts_by_field(self) -> dict[str, tuple[int, int]]:
+            return {"email": (2, 1)}
 
     panel.set_validation(FakeValidation())
     assert bars["email"].counts() == (3, 2, 4)
+    assert bars["email"].warnings() == 1
     assert "2 with a problem" in bars["email"].toolTip()
+    count = next(r.count for r in panel._rows if r.field.name == "email")
+    assert count.text() == "3 / 4 · 2 problems · 1 warning"
 
 
 def test_changing_a_picker_emits_once(qtbot, panel: MappingPanel) -> None:
