@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import errno
 import logging
@@ -52,6 +53,19 @@ def bind(port: int) -> socket.socket:
     return sock
 
 
+class _Server(uvicorn.Server):
+    """uvicorn's server with a 10 ms stop check (instead of 100 ms), so test teardown is quick."""
+
+    async def main_loop(self) -> None:
+        counter = 0
+        should_exit = await self.on_tick(counter)
+        while not should_exit:
+            counter = (counter + 1) % 8_640_000
+            await asyncio.sleep(0.01)
+            # on_tick refreshes the Date header when its counter is a multiple of 10: keep that once a second.
+            should_exit = await self.on_tick(counter // 10 if counter % 10 == 0 else 1)
+
+
 def _server(sandbox: Sandbox) -> uvicorn.Server:
     _quiet_drops()
     config = uvicorn.Config(
@@ -62,7 +76,7 @@ def _server(sandbox: Sandbox) -> uvicorn.Server:
         timeout_graceful_shutdown=2,
         backlog=2048,
     )
-    return uvicorn.Server(config)
+    return _Server(config)
 
 
 @dataclass
