@@ -83,7 +83,7 @@ def test_test_selected_account_shows_workspace(qtbot, dialog: AccountsDialog, st
     with qtbot.waitSignal(dialog.sig_test_finished, timeout=10_000) as blocker:
         dialog.test_selected()
     assert blocker.args[0] is True
-    assert "OK — workspace “Acme”" in dialog.result_label.text()
+    assert "“Main”: OK — workspace “Acme”" in dialog.result_label.text()
     qtbot.waitUntil(lambda: not dialog.busy(), timeout=5000)
     assert GOOD_KEY not in _all_visible_text(dialog)
 
@@ -136,7 +136,7 @@ def test_no_keyring_offers_a_session_key(qtbot, monkeypatch) -> None:
     store = CredentialStore()
     dlg = AccountsDialog(store, "instantly")
     qtbot.addWidget(dlg)
-    assert "No keychain is available" in dlg.keyring_note.text()
+    assert "Keys cannot be saved on this computer" in dlg.keyring_note.text()
     assert store.unavailable_reason() in dlg.keyring_note.text()
     assert "session" in dlg.save_button.text()
 

@@ -227,7 +227,7 @@ class AccountsDialog(QDialog):
         if not key:
             self._show_result("⚠ Paste a key first, then press Test key.")
             return
-        self._run_test(self.provider_id(), lambda: key)
+        self._run_test(self.provider_id(), lambda: key, "The new key")
 
     def test_selected(self) -> None:
         """Check the selected account's saved key with the provider."""
@@ -235,7 +235,7 @@ class AccountsDialog(QDialog):
         if account is None:
             return
         store = self._store
-        self._run_test(account.provider, lambda: store.get_key(account))
+        self._run_test(account.provider, lambda: store.get_key(account), f"“{account.label}”")
 
     def rename_selected(self) -> None:
         """Ask for a new name and rename the selected account (its key moves with it)."""
@@ -309,14 +309,15 @@ class AccountsDialog(QDialog):
             )
             self.save_button.setText("&Save")
         else:
-            self.keyring_note.setText(
-                "⚠ No keychain is available on this computer, so keys cannot be saved.\n"
-                f"{self._store.unavailable_reason()}\n"
-                "You can still use a key now: it stays in memory and is forgotten when LeadLoader closes."
-            )
+            reason = self._store.unavailable_reason()
+            text = f"⚠ Keys cannot be saved on this computer.\n{reason}"
+            if "session" not in reason:
+                text += "\nYou can still use a key now: it stays in memory until LeadLoader closes."
+            self.keyring_note.setText(text)
             self.save_button.setText("&Use for this session")
         self.save_button.setAccessibleName(self.save_button.text().replace("&", ""))
-        self.key_help.setText(f"Where to find it: {spec.key_help}" if spec.key_help else "")
+        where = spec.key_help.removeprefix(f"{spec.label}:").strip()
+        self.key_help.setText(f"Where to find it in {spec.label}: {where}" if where else "")
         self.add_box.setTitle(f"Add a {spec.label} account")
         self.account_list.clear()
         try:
@@ -353,7 +354,7 @@ class AccountsDialog(QDialog):
     def _show_result(self, text: str) -> None:
         self.result_label.setText(text)
 
-    def _run_test(self, provider: str, read_key: Callable[[], str]) -> None:
+    def _run_test(self, provider: str, read_key: Callable[[], str], subject: str) -> None:
         """Run the provider's key check in a worker; the key is read inside the worker."""
         spec = self._specs[provider]
         transport_factory = self._transport_factory
@@ -362,12 +363,12 @@ class AccountsDialog(QDialog):
             transport = transport_factory(provider) if transport_factory else None
             return asyncio.run(test_key(provider, read_key(), transport=transport))
 
-        self._show_result(f"Testing with {spec.label}…")
+        self._show_result(f"Testing {subject} with {spec.label}…")
         worker = start_worker(job, parent=self)
         self._workers.add(worker)
-        worker.sig_succeeded.connect(lambda name: self._on_tested(spec.label, True, str(name)))
+        worker.sig_succeeded.connect(lambda name: self._on_tested(subject, spec.label, True, str(name)))
         worker.sig_failed.connect(
-            lambda exc: self._on_tested(spec.label, False, describe_test_error(spec.label, exc))
+            lambda exc: self._on_tested(subject, spec.label, False, describe_test_error(spec.label, exc))
         )
         worker.sig_finished.connect(lambda w=worker: self._on_worker_finished(w))
         self._update_buttons()
@@ -376,9 +377,9 @@ class AccountsDialog(QDialog):
         self._workers.discard(worker)
         self._update_buttons()
 
-    def _on_tested(self, provider_label: str, ok: bool, text: str) -> None:
+    def _on_tested(self, subject: str, provider_label: str, ok: bool, text: str) -> None:
         if ok:
-            self._show_result(f"✔ OK — workspace “{text}” ({provider_label} accepted the key).")
+            self._show_result(f"✔ {subject}: OK — workspace “{text}” ({provider_label} accepted the key).")
         else:
-            self._show_result(f"⚠ {text}")
+            self._show_result(f"⚠ {subject}: {text}")
         self.sig_test_finished.emit(ok, text)
