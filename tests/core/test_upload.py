@@ -497,3 +497,66 @@ def test_steady_pacing_against_a_strict_rolling_window_gets_no_429() -> None:
     assert limited["429"] <= 1
     rate = 79 / (arrivals[-1] - arrivals[0])
     assert rate >= 0.9 * 40  # >= 90 % of the (scaled) 40/s ceiling, even on a busy test machine
+
+
+# -- against the sandbox on 127.0.0.1, faults on ---------------------------------------------------------
+
+SANDBOX_KEY = "sandbox-test"
+NO_SERVER_LIMITS = {"lemlist": None, "instantly": None, "aktify": None, "sendpilot": None}
+
+
+def sandbox_leads(provider: str, n: int) -> tuple[Lead, ...]:
+    if provider == "aktify":
+        return tuple(Lead(i, {"phoneNumber": f"+1509555{i:04d}", "region": "WA"}) for i in range(n))
+    if provider == "sendpilot":
+        url = "https://www.linkedin.com/in/fault-test-{}"
+        return tuple(Lead(i, {"linkedinUrl": url.format(i)}) for i in range(n))
+    first = "first_name" if provider == "instantly" else "firstName"
+    return tuple(Lead(i, {"email": f"fault.test{i}@example.com", first: f"F{i}"}) for i in range(n))
+
+
+def fast_factory(provider: str, **spec_over: object):  # type: ignore[no-untyped-def]
+    """Real clients whose spec paces fast (the sandbox's limits are off for these tests)."""
+    from gui.core.providers import make_client
+
+    def factory() -> object:
+        client = make_client(provider, SANDBOX_KEY)
+        client.spec = dataclasses.replace(  # type: ignore[misc]
+            client.spec, rate=RatePolicy((RateWindow(400, 1.0),), max_in_flight=4), **spec_over
+        )
+        return client
+
+    return factory
+
+
+@pytest.mark.parametrize(
+    ("provider", "destination", "n", "batch"),
+    [
+        ("lemlist", "cam_sandboxQ4Outbound1", 150, 1),
+        ("instantly", "01990000-0007-7000-8000-5a0d00000007", 600, 10),
+        ("sendpilot", "camp_sandboxLinkedIn01", 300, 5),
+        ("aktify", SANDBOX_KEY, 120, 1),
+    ],
+)
+def test_with_8_percent_of_writes_failing_every_lead_lands_exactly_once_with_a_true_status(
+    sandbox_factory, provider: str, destination: str, n: int, batch: int
+) -> None:
+    box = sandbox_factory(fault_rate=0.08, seed=11, limits=NO_SERVER_LIMITS)
+    leads = sandbox_leads(provider, n)
+    job = make_job(n, provider=provider, destination=destination, leads=leads, options={})
+    tuning = dataclasses.replace(TUNING, max_attempts=8)
+    report = run_upload(job, fast_factory(provider, batch_size=batch), tuning=tuning)
+    faults = box.ledger.faults(provider)
+    ambiguous = faults.get("error_after_commit", 0) + faults.get("drop_after_commit", 0)
+    assert ambiguous > 0 and faults.get("error_before_commit", 0) > 0, faults
+    stored = box.ledger.leads(provider, destination, include_seeded=False)
+    assert len(stored) == n  # every valid lead, none twice (the ledger also counts per key)
+    assert len({s.key for s in stored}) == n
+    assert report.summary.uploaded == n, report.summary
+    assert {o.status for o in report.outcomes.values()} == {Status.UPLOADED}
+    if provider != "sendpilot":  # SendPilot answers counts only; the client names rows by LinkedIn URL
+        ids = {s.id for s in stored}
+        assert {o.provider_id for o in report.outcomes.values() if o.provider_id} <= ids
+    attempts = box.ledger.attempts_by_key(provider)
+    if attempts:  # lemlist counts create attempts per key: retries happened, and only for faults
+        assert max(attempts.values()) >= 2
