@@ -214,3 +214,24 @@ def test_read_back_finds_uploaded_urls_in_the_campaign() -> None:
     result = call(script, lambda c: c.read_back(CAMPAIGN, ids))
     assert (result.checked, result.found, result.note) == (2, 1, "verified 1 of 2 in the campaign")
     assert call(Script(), lambda c: c.read_back(CAMPAIGN, [])) is None
+
+
+def test_a_429_while_learning_the_campaign_resumes_at_the_same_page() -> None:
+    first = {
+        "leads": [{"linkedinUrl": "https://linkedin.com/in/p1"}],
+        "pagination": {"page": 1, "totalPages": 2},
+    }
+    second = {
+        "leads": [{"linkedinUrl": "https://linkedin.com/in/p2"}],
+        "pagination": {"page": 2, "totalPages": 2},
+    }
+    dup = {"success": True, "leadsAdded": 0, "duplicatesSkipped": 1, "invalidEntries": 0}
+    script = Script(
+        ("GET", LEADS, httpx.Response(200, json=first)),
+        ("GET", LEADS, reply(429, text="Rate limit exceeded", headers={"Retry-After": "0"})),
+        ("GET", LEADS, httpx.Response(200, json=second)),
+        ("POST", LEADS, httpx.Response(200, json=dup)),
+    )
+    result = call(script, lambda c: c.send(people("p2"), CAMPAIGN, {}))
+    assert [r.url.params.get("page") for r in script.requests[:3]] == ["1", "2", "2"]
+    assert result.outcomes[0].status is Status.DUPLICATE and script.done()
