@@ -65,6 +65,29 @@ class _Server(uvicorn.Server):
             # on_tick refreshes the Date header when its counter is a multiple of 10: keep that once a second.
             should_exit = await self.on_tick(counter // 10 if counter % 10 == 0 else 1)
 
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        """Uvicorn's shutdown without its fixed 100 ms pause: wait only while connections are still open."""
+        wait_tasks = getattr(self, "_wait_tasks_to_complete", None)
+        if wait_tasks is None:  # a uvicorn without the helper: keep its own shutdown
+            await super().shutdown(sockets)
+            return
+        for server in self.servers:
+            server.close()
+        for sock in sockets or []:
+            sock.close()
+        for connection in list(self.server_state.connections):
+            connection.shutdown()
+        deadline = time.monotonic() + 0.5
+        while self.server_state.connections and time.monotonic() < deadline:
+            await asyncio.sleep(0.005)
+        try:
+            await asyncio.wait_for(wait_tasks(), timeout=self.config.timeout_graceful_shutdown)
+        except TimeoutError:
+            for task in self.server_state.tasks:
+                task.cancel(msg="sandbox shutdown")
+        if not self.force_exit:
+            await self.lifespan.shutdown()
+
 
 def _server(sandbox: Sandbox) -> uvicorn.Server:
     _quiet_drops()
