@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from gui.core.domain import Lead, RowOutcome, Status
-from gui.core.errors import AuthError, RateLimited
+from gui.core.errors import AuthError, ForbiddenError, PlanError, RateLimited
 from gui.core.providers import make_client
 from gui.core.providers.base import ProviderClient, destination_of
 from gui.sandbox import seed
@@ -103,6 +103,10 @@ def test_check_key_and_wrong_keys(sandbox: Any) -> None:
         assert run(provider, lambda c: c.check_key())
         with pytest.raises(AuthError):
             run(provider, lambda c: c.check_key(), key="wrong-key")
+    with pytest.raises(PlanError):
+        run("instantly", lambda c: c.check_key(), key=seed.INSTANTLY_UNPAID_KEY)
+    with pytest.raises(ForbiddenError, match="blocked"):
+        run("lemlist", lambda c: c.check_key(), key=seed.LEMLIST_BLOCKED_KEY)
 
 
 # -- lemlist ------------------------------------------------------------------------------------------------
