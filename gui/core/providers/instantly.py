@@ -143,13 +143,19 @@ class Target:
         return "list" if self.is_list else "campaign"
 
 
-def target_of(destination: str) -> Target:
-    """Parse a destination: a campaign id, or ``list:<id>`` for a lead list."""
+def target_of(destination: str, *, strict: bool = True) -> Target:
+    """Parse a destination: a campaign id, or ``list:<id>`` for a lead list.
+
+    Args:
+        destination: What the user picked.
+        strict: Raise when no id is given; the payload preview passes False because it is shown
+            before a campaign is chosen.
+    """
     if destination.startswith(LIST_PREFIX):
         target = Target("list_id", destination[len(LIST_PREFIX) :].strip())
     else:
         target = Target("campaign_id", destination.strip())
-    if not target.id:
+    if strict and not target.id:
         raise ProviderError(SPEC.id, "Choose an Instantly campaign or lead list first.")
     return target
 
@@ -373,7 +379,7 @@ class InstantlyClient:
         The lead item schema has ``additionalProperties: false``, so nothing custom may sit at
         the top level. Values stay text unless ``typed_custom_variables`` is on.
         """
-        target = target_of(destination)
+        target = target_of(destination, strict=False)
         typed = option_on(options, "typed_custom_variables")
         leads: list[dict[str, object]] = []
         for lead in batch:

@@ -9,7 +9,15 @@ import httpx
 import pytest
 
 from gui.core.domain import Status
-from gui.core.errors import AuthError, ForbiddenError, NotFoundError, PlanError, RateLimited, TransientError
+from gui.core.errors import (
+    AuthError,
+    ForbiddenError,
+    NotFoundError,
+    PlanError,
+    ProviderError,
+    RateLimited,
+    TransientError,
+)
 from gui.core.providers import instantly
 from gui.core.providers.base import destination_of
 from gui.core.providers.instantly import InstantlyClient, attribute, target_of
@@ -297,3 +305,11 @@ def test_read_back_with_no_ids_is_none() -> None:
 
 def test_module_exports_its_client_for_the_registry() -> None:
     assert instantly.Client is InstantlyClient
+
+
+def test_preview_payload_without_a_destination_and_send_refuses_it() -> None:
+    client = InstantlyClient("sandbox-key", transport=httpx.MockTransport(lambda r: httpx.Response(500)))
+    assert client.payload(three()[:1], "", {})["campaign_id"] == ""
+    with pytest.raises(ProviderError, match="Choose an Instantly campaign"):
+        run(client.send(three(), "list:", {}))
+    run(client.aclose())
