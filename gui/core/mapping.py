@@ -385,169 +385,63 @@ NON_FIELD_CONCEPTS = frozenset(
 
 # Keywords that name a concept even inside a longer header ("Adresse e-mail professionnelle"),
 # unless one of the blocking words is also there ("Email status"). Checked on whole words.
+# fmt: off
 _KEYWORDS: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = (
-    ("linkedin", frozenset({"linkedin"}), frozenset()),
-    (
-        "email",
-        frozenset(
-            {
-                "email",
-                "courriel",
-                "correo",
-                "mail",
-                "emailadres",
-                "mailadresse",
-                "emailadresse",
-                "emailaddress",
-            }
-        ),
-        frozenset(
-            {
-                "status",
-                "verified",
-                "verification",
-                "confidence",
-                "opt",
-                "optout",
-                "bounce",
-                "bounced",
-                "sent",
-                "opened",
-                "clicked",
-                "count",
-                "type",
-                "domain",
-                "secondary",
-                "personal",
-                "other",
-                "date",
-                "score",
-                "valid",
-                "validity",
-                "catch",
-                "campaign",
-                "template",
-                "subject",
-                "2",
-            }
-        ),
-    ),
-    (
-        "phone",
-        frozenset(
-            {
-                "phone",
-                "telephone",
-                "tel",
-                "mobile",
-                "telefon",
-                "telefono",
-                "telefone",
-                "telefoon",
-                "telefonnummer",
-                "telefoonnummer",
-                "cellulare",
-                "celular",
-                "movil",
-                "handy",
-                "gsm",
-                "mobil",
-                "mobiel",
-                "portable",
-                "telemovel",
-            }
-        ),
-        frozenset({"type", "status", "country", "verified", "valid", "extension", "ext", "code", "dnc"}),
-    ),
-    ("zip", frozenset({"zip", "zipcode", "postcode", "postleitzahl", "plz", "postalcode"}), frozenset()),
-    ("timezone", frozenset({"timezone", "zeitzone", "tijdzone", "tz"}), frozenset()),
-    ("first_name", frozenset({"firstname", "vorname", "prenom", "voornaam", "forename"}), frozenset()),
-    (
-        "last_name",
-        frozenset(
-            {
-                "lastname",
-                "surname",
-                "nachname",
-                "cognome",
-                "achternaam",
-                "apellido",
-                "apellidos",
-                "sobrenome",
-                "familienname",
-            }
-        ),
-        frozenset(),
-    ),
+    ("linkedin",
+     frozenset({"linkedin"}),
+     frozenset({})),
+    ("email",
+     frozenset({"correo", "courriel", "email", "emailaddress", "emailadres", "emailadresse", "mail",
+                "mailadresse"}),
+     frozenset({"2", "bounce", "bounced", "campaign", "catch", "clicked", "confidence", "count",
+                "date", "domain", "opened", "opt", "optout", "other", "personal", "score", "secondary",
+                "sent", "status", "subject", "template", "type", "valid", "validity", "verification",
+                "verified"})),
+    ("phone",
+     frozenset({"cellulare", "celular", "gsm", "handy", "mobiel", "mobil", "mobile", "movil", "phone",
+                "portable", "tel", "telefon", "telefone", "telefonnummer", "telefono", "telefoon",
+                "telefoonnummer", "telemovel", "telephone"}),
+     frozenset({"code", "country", "dnc", "ext", "extension", "status", "type", "valid", "verified"})),
+    ("zip",
+     frozenset({"plz", "postal", "postalcode", "postcode", "postleitzahl", "zip", "zipcode"}),
+     frozenset({"address", "adresse"})),
+    ("website",
+     frozenset({"homepage", "site", "sitio", "sito", "url", "webseite", "website"}),
+     frozenset({"avatar", "facebook", "image", "instagram", "landing", "linkedin", "photo", "picture",
+                "profile", "short", "shorten", "tracking", "twitter", "xing", "youtube"})),
+    ("us_state",
+     frozenset({"bundesstaat", "state"}),
+     frozenset({"campaign", "deal", "email", "lead", "lifecycle", "sequence", "stage", "status"})),
+    ("timezone",
+     frozenset({"tijdzone", "timezone", "tz", "zeitzone"}),
+     frozenset({})),
+    ("job_title",
+     frozenset({"functietitel", "jobtitle", "title", "titolo", "titre", "titulo"}),
+     frozenset({"academic", "article", "book", "course", "deal", "email", "meta", "name",
+                "opportunity", "page", "post", "seo", "subject", "video", "website"})),
+    ("first_name",
+     frozenset({"firstname", "forename", "prenom", "voornaam", "vorname"}),
+     frozenset({})),
+    ("last_name",
+     frozenset({"achternaam", "apellido", "apellidos", "cognome", "familienname", "lastname",
+                "nachname", "sobrenome", "surname"}),
+     frozenset({})),
 )
 
-_COMPANY_WORDS = frozenset(
-    {
-        "company",
-        "organization",
-        "organisation",
-        "entreprise",
-        "societe",
-        "firma",
-        "firmen",
-        "empresa",
-        "azienda",
-        "bedrijf",
-        "account",
-        "business",
-    }
-)
+_COMPOUND_TAILS = ("website", "webseite", "email", "telefon", "telefoon")
+
+_COMPANY_WORDS = frozenset({
+    "account", "azienda", "bedrijf", "business", "company", "empresa", "entreprise", "firma", "firmen",
+    "organisation", "organization", "societe",
+})
 
 # Words that only qualify a header ("Lead email", "Contact first name", "Phone 1").
-_FILLER = frozenset(
-    {
-        "lead",
-        "leads",
-        "contact",
-        "contacts",
-        "person",
-        "prospect",
-        "primary",
-        "main",
-        "the",
-        "your",
-        "du",
-        "de",
-        "la",
-        "le",
-        "les",
-        "l",
-        "der",
-        "die",
-        "das",
-        "des",
-        "del",
-        "di",
-        "da",
-        "do",
-        "dos",
-        "van",
-        "het",
-        "of",
-        "votre",
-        "ihre",
-        "su",
-        "tu",
-        "1",
-        "principal",
-        "principale",
-        "haupt",
-        "customer",
-        "client",
-        "kunde",
-        "cliente",
-        "klant",
-        "new",
-        "field",
-        "value",
-        "data",
-    }
-)
+_FILLER = frozenset({"1", "client", "cliente", "contact", "contacts", "customer", "da", "das", "data", "de",
+           "del", "der", "des", "di", "die", "do", "dos", "du", "field", "haupt", "het", "ihre",
+           "klant", "kunde", "l", "la", "le", "lead", "leads", "les", "main", "new", "of", "person",
+           "primary", "principal", "principale", "prospect", "su", "the", "tu", "value", "van",
+           "votre", "your"})
+# fmt: on
 
 _PROVIDER_CONCEPTS_FALLBACK: dict[str, tuple[str, ...]] = {
     # A provider without the concept's field may take a close one (lemlist has no website field).
@@ -599,6 +493,10 @@ def detect_concept(header: str) -> tuple[str, float, str] | None:
         if candidate and _glue(candidate) in _GLUED_INDEX:
             return _GLUED_INDEX[_glue(candidate)], 0.97, "header synonym"
     words = set(norm.split()) | {_glue(norm)}
+    # German and Dutch glue words together: "Firmenwebsite", "Bedrijfswebsite", "Kundentelefon".
+    words |= {
+        key for w in list(words) for key in _COMPOUND_TAILS if len(w) > len(key) + 2 and w.endswith(key)
+    }
     if "linkedin" in words and words & _COMPANY_WORDS:
         return "company_linkedin", 0.9, "header names a company LinkedIn page"
     for concept, keys, blockers in _KEYWORDS:
