@@ -42,8 +42,12 @@ from PySide6.QtWidgets import (
 )
 
 from gui.core import mapping as core_mapping
+from gui.core import presets as core_presets
 from gui.core.domain import LeadField
 from gui.core.errors import LeadLoaderError
+from gui.core.fixes import FixStep
+from gui.core.presets import Preset
+from gui.core.providers import get_spec
 from gui.core.providers.base import ProviderSpec
 from gui.qt.field_bar import FieldBar
 
@@ -54,16 +58,6 @@ NOT_MAPPED = "— not mapped —"
 #: changed in one go (a preset, a moved column) become one signal, so validation runs once.
 EMIT_DELAY_MS = 60
 _SAMPLE_CHARS = 40
-
-
-def _presets_module() -> Any:
-    """``gui.core.presets``, or None while it cannot be imported (the preset row then stays off)."""
-    try:
-        from gui.core import presets
-    except ImportError as exc:  # pragma: no cover - only while the core module is missing
-        log.warning("Saved mappings are unavailable: %s", exc)
-        return None
-    return presets
 
 
 def suggestion_words(item: Any) -> str:
@@ -163,6 +157,9 @@ class MappingPanel(QWidget):
     """
 
     sig_mapping_changed = Signal(object)
+    #: A saved mapping (``gui.core.presets.Preset``) was applied: the window may replay its fixes
+    #: (``preset.fixes``) and set its provider options (``preset.options``).
+    sig_preset_applied = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -184,7 +181,9 @@ class MappingPanel(QWidget):
         self._destination_id = ""
         self._options: dict[str, bool | str] = {}
         self._seeding = False
-        self._recalled = False
+        self._recalled = ""
+        self._fix_steps: tuple[FixStep, ...] = ()
+        self._user_changed = False
 
         self._emit_timer = QTimer(self)
         self._emit_timer.setSingleShot(True)
@@ -318,6 +317,7 @@ class MappingPanel(QWidget):
         previous = self._current_concepts() if self._spec is not None else {}
         self._spec = spec
         self._build_rows()
+        self._reload_presets()
         if self._frame is not None:
             self._seed(carry_over=previous)
         self._refresh_all()
@@ -461,18 +461,26 @@ class MappingPanel(QWidget):
         if spec is None or frame is None:
             return
         self._hints = {}
-        self._recalled = False
+        self._recalled = ""
+        columns = self._columns()
         mapping: core_mapping.ColumnMapping | None = None
-        presets = _presets_module()
-        if presets is not None:
-            try:
-                mapping = presets.recall_mapping(core_mapping.header_fingerprint(self._columns()), spec.id)
-            except (LeadLoaderError, OSError, ValueError) as exc:
-                log.warning("Could not recall a mapping: %s", exc)
+        preset: Preset | None = None
+        try:
+            mapping = core_presets.recall_mapping(columns, spec.id)
+            if mapping is None and not carry_over:
+                preset = core_presets.find_preset_for(columns, spec.id)
+        except (LeadLoaderError, OSError, ValueError) as exc:
+            log.warning("Could not recall a mapping: %s", exc)
         if mapping is not None:
-            self._recalled = True
+            self._recalled = "last time"
             for name in mapping.fields:
                 self._hints[name] = "as you matched it last time"
+        elif preset is not None:
+            mapping = preset.mapping_for(columns)
+            self._recalled = f"your saved mapping “{preset.name}”"
+            for name in mapping.fields:
+                self._hints[name] = f"from the saved mapping “{preset.name}”"
+            self.sig_preset_applied.emit(preset)
         else:
             suggestion = core_mapping.suggest_mapping(
                 frame, spec, default_region=self._region, destination_kind=self._destination_kind()
@@ -484,7 +492,7 @@ class MappingPanel(QWidget):
         self._apply_mapping(mapping, seeding=True)
         if carry_over:
             self._carry_over(carry_over)
-        self._schedule_emit()
+        self._schedule_emit(by_user=False)
 
     def _carry_over(self, concepts: Mapping[str, str]) -> None:
         """Keep the user's columns when switching provider: same meaning, same column."""
@@ -663,25 +671,26 @@ class MappingPanel(QWidget):
         self._refresh_preview()
         self._schedule_emit()
 
-    def _schedule_emit(self) -> None:
+    def _schedule_emit(self, *, by_user: bool = True) -> None:
         if self._spec is None or self._frame is None:
             return
+        # Only the user's own choices are remembered for next time, never a bare suggestion.
+        self._user_changed = self._user_changed or by_user
         self._emit_timer.start()
 
     def _emit_now(self) -> None:
         mapping = self._build_mapping()
-        self._remember(mapping)
+        if self._user_changed:
+            self._remember(mapping)
+        self._user_changed = False
         self.sig_mapping_changed.emit(mapping)
 
     def _remember(self, mapping: Any) -> None:
         """Remember the mapping for this header set, so the same export maps itself next time."""
         if self._spec is None or self._frame is None:
             return
-        presets = _presets_module()
-        if presets is None:
-            return
         try:
-            presets.remember_mapping(core_mapping.header_fingerprint(self._columns()), self._spec.id, mapping)
+            core_presets.remember_mapping(self._columns(), self._spec.id, mapping)
         except (LeadLoaderError, OSError, ValueError) as exc:
             log.warning("Could not remember the mapping: %s", exc)
 
@@ -794,11 +803,11 @@ class MappingPanel(QWidget):
                 text += f", {custom} sent as custom variable{'s' if custom != 1 else ''}"
             self.status_label.setText(text + ".")
         self.recall_label.setText(
-            "These columns were matched the way you did it last time for a sheet with the same headers."
+            f"This sheet has the same headers as before, so its columns were matched as in {self._recalled}."
             if self._recalled
             else ""
         )
-        self.recall_label.setVisible(self._recalled)
+        self.recall_label.setVisible(bool(self._recalled))
 
     def _refresh_preview(self) -> None:
         spec, frame = self._spec, self._frame
@@ -819,105 +828,144 @@ class MappingPanel(QWidget):
 
     # ---- presets --------------------------------------------------------------------------------
 
+    def set_fix_steps(self, steps: Sequence[FixStep]) -> None:
+        """The column fixes applied to this sheet, saved with the mapping so next week's file gets them."""
+        self._fix_steps = tuple(steps)
+
     def _reload_presets(self) -> None:
-        presets = _presets_module()
         self.preset_combo.blockSignals(True)
         self.preset_combo.clear()
         self.preset_combo.addItem("— pick a saved mapping —", None)
-        names: list[str] = []
-        if presets is not None:
-            try:
-                names = [str(getattr(p, "name", p)) for p in presets.list_presets()]
-            except (LeadLoaderError, OSError, ValueError) as exc:
-                log.warning("Could not list saved mappings: %s", exc)
-        for name in names:
-            self.preset_combo.addItem(name, name)
+        try:
+            found = core_presets.list_presets()
+        except (LeadLoaderError, OSError, ValueError) as exc:
+            log.warning("Could not list saved mappings: %s", exc)
+            found = []
+        for preset in found:
+            text = preset.name
+            if self._spec is not None and preset.provider != self._spec.id:
+                text += f"  (made for {get_spec(preset.provider).label})"
+            self.preset_combo.addItem(text, preset.name)
         self.preset_combo.setCurrentIndex(0)
-        self.preset_combo.setEnabled(bool(names))
+        self.preset_combo.setEnabled(bool(found))
         self.preset_combo.blockSignals(False)
-        self.import_preset_button.setEnabled(presets is not None)
 
     def _on_preset_picked(self, index: int) -> None:
         name = self.preset_combo.itemData(index)
-        presets = _presets_module()
-        if name is None or presets is None:
+        if name is None or self._frame is None or self._spec is None:
             return
         try:
-            preset = presets.load_preset(str(name))
+            preset = core_presets.load_preset(str(name))
         except (LeadLoaderError, OSError, ValueError) as exc:
             QMessageBox.warning(self, "Saved mapping", f"Could not open “{name}”: {exc}")
             return
         self.use_preset(preset)
 
-    def use_preset(self, preset: Any) -> None:
+    def _translate(self, preset: Preset) -> core_mapping.ColumnMapping:
+        """A preset's mapping for this sheet and provider: headers matched by spelling, fields by meaning."""
+        mapping = preset.mapping_for(self._columns())
+        spec = self._spec
+        if spec is None or preset.provider == spec.id:
+            return mapping
+        source = get_spec(preset.provider)
+        fields: dict[str, str] = {}
+        for name, column in mapping.fields.items():
+            concept = source.field(name).concept
+            target = spec.field_for_concept(concept) if concept else None
+            if target is not None and target.name not in fields:
+                fields[target.name] = column
+        custom = {c: core_mapping.sanitize_custom_name(c, spec) for c in mapping.custom}
+        return core_mapping.ColumnMapping(fields=fields, custom=custom)
+
+    def use_preset(self, preset: Preset) -> None:
         """Apply a saved mapping to this sheet; fields whose column is missing stay unmapped."""
-        mapping: core_mapping.ColumnMapping = preset.mapping
-        name = str(getattr(preset, "name", ""))
-        columns = set(self._columns())
-        missing = sorted({c for c in mapping.fields.values() if c not in columns})
+        missing = preset.fits(self._columns())
+        mapping = self._translate(preset)
         self.set_mapping(mapping)
         for row in self._rows:
             if row.field.name in mapping.fields and row.column() is not None:
-                self._hints[row.field.name] = f"from the saved mapping “{name}”"
+                self._hints[row.field.name] = f"from the saved mapping “{preset.name}”"
         self._refresh_hints()
+        self.sig_preset_applied.emit(preset)
         if missing:
             shown = ", ".join(f"“{m}”" for m in missing)
             self.status_label.setText(
                 self.status_label.text() + f"  This sheet has no column {shown}; those fields stay empty."
             )
 
-    def save_preset(self) -> None:
-        """Ask for a name and save the current mapping under it."""
-        presets = _presets_module()
-        if self._spec is None or self._frame is None or presets is None:
-            return
-        name, ok = QInputDialog.getText(
-            self, "Save mapping", "Name for this mapping (e.g. “Weekly Apollo export”):"
-        )
+    def save_preset(self, name: str | None = None) -> Preset | None:
+        """Save the current mapping (with its fixes and options) under a name; asks for one if not given."""
+        if self._spec is None or self._frame is None:
+            return None
+        if name is None:
+            current = str(self.preset_combo.currentData() or "")
+            name, ok = QInputDialog.getText(
+                self,
+                "Save mapping",
+                "Name for this mapping (e.g. “Weekly Apollo export”).\n"
+                "A sheet with the same headers will be matched this way automatically.",
+                text=current,
+            )
+            if not ok:
+                return None
         name = name.strip()
-        if not ok or not name:
-            return
+        if not name:
+            return None
         try:
-            presets.save_preset(name, self._spec.id, self._build_mapping(), self._columns())
-        except (LeadLoaderError, OSError, ValueError) as exc:
-            QMessageBox.warning(self, "Save mapping", f"Could not save the mapping: {exc}")
-            return
-        self._reload_presets()
-        self.preset_combo.setCurrentIndex(max(0, self.preset_combo.findData(name)))
-
-    def export_preset(self) -> None:
-        """Write the current mapping to a file for a colleague."""
-        presets = _presets_module()
-        if self._spec is None or self._frame is None or presets is None:
-            return
-        suggested = str(self.preset_combo.currentData() or "mapping")
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export mapping", str(Path.home() / f"{suggested}.json"), "Mapping files (*.json)"
-        )
-        if not path:
-            return
-        try:
-            presets.export_preset(
-                Path(path), suggested, self._spec.id, self._build_mapping(), self._columns()
+            preset = core_presets.save_preset(
+                name,
+                self._spec.id,
+                self._build_mapping(),
+                self._columns(),
+                fixes=self._fix_steps,
+                options=self._options,
             )
         except (LeadLoaderError, OSError, ValueError) as exc:
-            QMessageBox.warning(self, "Export mapping", f"Could not write {path}: {exc}")
+            QMessageBox.warning(self, "Save mapping", f"Could not save the mapping: {exc}")
+            return None
+        self._reload_presets()
+        self.preset_combo.setCurrentIndex(max(0, self.preset_combo.findData(preset.name)))
+        return preset
 
-    def import_preset(self) -> None:
-        """Read a mapping file, keep it among the saved mappings and apply it."""
-        presets = _presets_module()
-        if presets is None:
-            return
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Import mapping", str(Path.home()), "Mapping files (*.json);;All files (*)"
-        )
-        if not path:
-            return
+    def export_preset(self, path: str | Path | None = None) -> Path | None:
+        """Save the current mapping and write it to a file a colleague can import."""
+        if self._spec is None or self._frame is None:
+            return None
+        name = str(self.preset_combo.currentData() or "")
+        if path is None:
+            suggested = name or "mapping"
+            path, _ = QFileDialog.getSaveFileName(
+                self, "Export mapping", str(Path.home() / f"{suggested}.json"), "Mapping files (*.json)"
+            )
+            if not path:
+                return None
+        target = Path(path)
+        preset = self.save_preset(name or target.stem)
+        if preset is None:
+            return None
         try:
-            preset = presets.import_preset(Path(path))
+            written = core_presets.export_preset(preset.name, target)
+        except (LeadLoaderError, OSError, ValueError) as exc:
+            QMessageBox.warning(self, "Export mapping", f"Could not write {target}: {exc}")
+            return None
+        self.status_label.setText(f"Mapping “{preset.name}” written to {written}.")
+        return written
+
+    def import_preset(self, path: str | Path | None = None) -> Preset | None:
+        """Read a mapping file, keep it among the saved mappings and apply it to this sheet."""
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self, "Import mapping", str(Path.home()), "Mapping files (*.json);;All files (*)"
+            )
+            if not path:
+                return None
+        try:
+            preset = core_presets.import_preset(Path(path))
         except (LeadLoaderError, OSError, ValueError) as exc:
             QMessageBox.warning(self, "Import mapping", f"Could not read {path}: {exc}")
-            return
+            return None
         self._reload_presets()
+        self.preset_combo.setCurrentIndex(max(0, self.preset_combo.findData(preset.name)))
         if self._frame is not None and self._spec is not None:
             self.use_preset(preset)
+        return preset

@@ -182,3 +182,89 @@ def test_every_control_has_an_accessible_name(panel: MappingPanel) -> None:
     for kind in (QComboBox, QAbstractButton, QListWidget, QPlainTextEdit):
         for widget in panel.findChildren(kind):
             assert widget.accessibleName(), f"{type(widget).__name__} {widget.objectName()} has no name"
+
+
+def test_user_mapping_is_recalled_for_the_same_headers(qtbot, panel: MappingPanel) -> None:
+    with qtbot.waitSignal(panel.sig_mapping_changed, timeout=2000):
+        panel.set_field_column("companyName", "Secteur d'activité")
+    # The same headers in another order: recalled, not re-suggested.
+    shuffled = _frame()[list(reversed(_frame().columns))]
+    again = MappingPanel()
+    qtbot.addWidget(again)
+    again.set_spec(get_spec("lemlist"))
+    again.set_frame(shuffled)
+    assert again.field_column("companyName") == "Secteur d'activité"
+    assert "last time" in again.hint("companyName")
+    assert again.recall_label.isVisibleTo(again)
+    # A bare suggestion is never remembered as the user's choice.
+    other = pd.DataFrame({"E-mail": ["a@b.example"], "Ville": ["Lyon"]})
+    third = MappingPanel()
+    qtbot.addWidget(third)
+    third.set_spec(get_spec("lemlist"))
+    with qtbot.waitSignal(third.sig_mapping_changed, timeout=2000):
+        third.set_frame(other)
+    from gui.core.presets import recall_mapping
+
+    assert recall_mapping(list(other.columns), "lemlist") is None
+
+
+def test_presets_save_pick_export_import(qtbot, panel: MappingPanel, tmp_path, monkeypatch) -> None:
+    from gui.core.fixes import FixStep
+    from gui.core.presets import delete_preset, list_presets
+
+    panel.set_field_column("companyName", "Secteur d'activité")
+    panel.set_fix_steps([FixStep("Courriel", "lowercase_email", {})])
+    preset = panel.save_preset("Weekly export")
+    assert preset is not None and [p.name for p in list_presets()] == ["Weekly export"]
+    assert preset.fixes[0].fix == "lowercase_email"
+    assert panel.preset_combo.currentData() == "Weekly export"
+
+    # Picking it on a sheet that was mapped differently brings its columns back.
+    panel.set_field_column("companyName", None)
+    applied: list[object] = []
+    panel.sig_preset_applied.connect(applied.append)
+    panel.preset_combo.setCurrentIndex(panel.preset_combo.findData("Weekly export"))
+    panel.preset_combo.activated.emit(panel.preset_combo.currentIndex())
+    assert panel.field_column("companyName") == "Secteur d'activité"
+    assert "Weekly export" in panel.hint("companyName")
+    assert applied and applied[0].name == "Weekly export"
+
+    # Export, forget, import: the colleague gets the same mapping.
+    written = panel.export_preset(tmp_path / "weekly.json")
+    assert written is not None and written.is_file()
+    delete_preset("Weekly export")
+    panel.set_field_column("companyName", None)
+    imported = panel.import_preset(written)
+    assert imported is not None and imported.name == "Weekly export"
+    assert panel.field_column("companyName") == "Secteur d'activité"
+
+
+def test_preset_made_for_another_provider_maps_by_meaning(qtbot, panel: MappingPanel) -> None:
+    panel.set_field_column("companyName", "Secteur d'activité")
+    panel.save_preset("For lemlist")
+    panel.set_spec(get_spec("instantly"))
+    panel.set_field_column("company_name", None)
+    from gui.core.presets import load_preset
+
+    panel.use_preset(load_preset("For lemlist"))
+    assert panel.field_column("company_name") == "Secteur d'activité"
+    assert panel.field_column("email") == "Courriel"
+    assert "made for lemlist" in panel.preset_combo.itemText(1)
+
+
+def test_a_saved_preset_maps_a_new_sheet_with_those_headers(qtbot, panel: MappingPanel) -> None:
+    panel.set_field_column("jobTitle", "Taille société")
+    panel.save_preset("Odd one")
+    # Forget the remembered mapping so only the named preset can match.
+    from gui.core.presets import presets_dir
+
+    (presets_dir() / "remembered.json").unlink(missing_ok=True)
+    fresh = MappingPanel()
+    qtbot.addWidget(fresh)
+    applied: list[object] = []
+    fresh.sig_preset_applied.connect(applied.append)
+    fresh.set_spec(get_spec("lemlist"))
+    fresh.set_frame(_frame())
+    assert fresh.field_column("jobTitle") == "Taille société"
+    assert "Odd one" in fresh.recall_label.text()
+    assert applied and applied[0].name == "Odd one"
