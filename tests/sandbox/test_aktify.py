@@ -128,7 +128,7 @@ def test_duplicate_phone_is_409_after_normalising_digits(akt):
 
 
 def test_key_is_the_campaign(akt):
-    """§4.1: "Adds a lead to the campaign associated with the API key": each sandbox key has its own campaign."""
+    """§4.1: "Adds a lead to the campaign associated with the API key": one campaign per key."""
     handle, client = akt
     seeded = client.__class__(base_url=client.base_url, headers={"x-api-key": seed.AKTIFY_KEY})
     with seeded:
@@ -148,7 +148,7 @@ def test_key_is_the_campaign(akt):
 
 def test_configurable_rate_limit_answers_429_with_retry_after(sandbox_factory):
     """§4.1: no documented limit, so a configurable one (default 5/s) answers 429 with Retry-After."""
-    handle = sandbox_factory(limits={"aktify": (2, 1.0)})
+    handle = sandbox_factory(limits={"aktify": (2, 60.0)})
     with helpers.aktify(handle.base_urls["aktify"]) as client:
         codes = [client.post(LEADS, json={}).status_code for _ in range(3)]
         throttled = client.post(LEADS, json={})

@@ -54,7 +54,7 @@ def test_instantly_500_is_a_json_envelope(sandbox_factory):
 
 
 def test_dropped_connection_over_http_after_commit(sandbox_factory):
-    """Issue 3 faults: a dropped connection reaches the client as a transport error; here the write committed."""
+    """Issue 3 faults: a dropped connection is a transport error for the client; here the write committed."""
     handle = sandbox_factory(faults=FaultConfig(drop_after_commit=1.0))
     with helpers.sendpilot(handle.base_urls["sendpilot"]) as client, pytest.raises(httpx.TransportError):
         client.post(

@@ -303,7 +303,7 @@ def test_skip_if_flags(ins):
 
 def test_rate_limit_is_json_429_without_headers(sandbox_factory):
     """§2.5: over the per-second limit → 429 ``Rate limit exceeded`` JSON, and no X-RateLimit-* headers."""
-    handle = sandbox_factory(limits={"instantly": [(3, 1.0), (100, 60.0)]})
+    handle = sandbox_factory(limits={"instantly": [(3, 60.0), (100, 600.0)]})
     with (
         helpers.instantly(handle.base_urls["instantly"]) as client,
         helpers.instantly(handle.base_urls["instantly"], key="sandbox-second-key") as other,

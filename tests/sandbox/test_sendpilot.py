@@ -68,7 +68,7 @@ def test_campaign_status_filter_and_bad_limit(sp):
 
 
 def test_add_leads_counts(sp):
-    """Seed response: ``{success, leadsAdded, duplicatesSkipped, invalidEntries}``; no ``errors`` when none."""
+    """Seed response: ``{success, leadsAdded, duplicatesSkipped, invalidEntries}``, no ``errors`` key."""
     handle, client = sp
     leads = [
         {"linkedinUrl": "https://www.linkedin.com/in/john-doe", "firstName": "John", "customScore": 85},
@@ -145,7 +145,7 @@ def test_unknown_campaign_is_404(sp):
 
 
 def test_leads_read_back_and_campaign_total(sp):
-    """§3.1: ``GET /v1/leads?campaignId=`` pages the campaign's leads; the campaign's ``totalLeads`` follows."""
+    """§3.1: ``GET /v1/leads?campaignId=`` pages a campaign's leads; ``totalLeads`` follows."""
     _, client = sp
     client.post(
         LEADS,
