@@ -436,7 +436,8 @@ class InstantlyClient:
         """Look the created lead ids up with ``POST /api/v2/leads/list`` (filter ``ids``).
 
         The filter is asked for 100 ids at a time; a server that ignores it (it returns other
-        leads) is read once to the end instead.
+        leads) is read once to the end instead. A failed read raises (the engine reports "could
+        not verify") rather than claiming 0 found.
         """
         wanted = list(dict.fromkeys(i for i in provider_ids if i))
         if not wanted:
@@ -445,17 +446,14 @@ class InstantlyClient:
         scope: dict[str, object] = {"campaign": target.id} if not target.is_list else {"list_id": target.id}
         found: set[str] = set()
         wanted_set = set(wanted)
-        try:
-            for start in range(0, len(wanted), _PAGE):
-                chunk = wanted[start : start + _PAGE]
-                listed, filtered = await self._listed({**scope, "ids": chunk}, set(chunk))
-                found |= listed & wanted_set
-                if not filtered:
-                    everything, _ = await self._listed(scope, wanted_set)
-                    found |= everything & wanted_set
-                    break
-        except ProviderError as exc:
-            return ReadBack(len(wanted), len(found), f"could not verify: {exc}")
+        for start in range(0, len(wanted), _PAGE):
+            chunk = wanted[start : start + _PAGE]
+            listed, filtered = await self._listed({**scope, "ids": chunk}, set(chunk))
+            found |= listed & wanted_set
+            if not filtered:
+                everything, _ = await self._listed(scope, wanted_set)
+                found |= everything & wanted_set
+                break
         return ReadBack(
             len(wanted), len(found), f"verified {len(found)} of {len(wanted)} in the {target.noun}"
         )

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 
 from gui.core.domain import BatchResult, Campaign, FieldKind, Lead, LeadField, RowOutcome, Status
-from gui.core.errors import AuthError, NotFoundError, ProviderError
+from gui.core.errors import AuthError, NotFoundError
 from gui.core.providers import http
 from gui.core.providers.base import ProviderOption, ProviderSpec, RatePolicy, RateWindow, ReadBack
 from gui.core.providers.shaping import flat_body, option_on
@@ -225,16 +225,14 @@ class LemlistClient:
         """Look for the newest uploaded ids among the campaign's newest 500 leads (newest first).
 
         The endpoint has no paging beyond its 500 newest, so only the last 500 ids uploaded
-        (``provider_ids`` is in upload order) can be checked; the note says so.
+        (``provider_ids`` is in upload order) can be checked; the note says so. A failed read
+        raises (the engine reports "could not verify") rather than claiming 0 found.
         """
         ids = [i for i in provider_ids if i]
         wanted = ids[-_READ_LIMIT:]
         if not wanted:
             return None
-        try:
-            listed = {str(i.get("_id")) for i in await self._newest(destination)}
-        except ProviderError as exc:
-            return ReadBack(len(wanted), 0, f"could not verify: {exc}")
+        listed = {str(i.get("_id")) for i in await self._newest(destination)}
         found = sum(1 for i in wanted if i in listed)
         scope = "newest uploaded" if len(wanted) < len(ids) else "uploaded"
         return ReadBack(len(wanted), found, f"verified {found} of {len(wanted)} {scope} in the campaign")

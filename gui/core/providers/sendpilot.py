@@ -332,14 +332,14 @@ class SendPilotClient:
         return BatchResult(outcomes, wait)
 
     async def read_back(self, destination: str, provider_ids: Sequence[str]) -> ReadBack | None:
-        """Look the uploaded LinkedIn URLs (our ``provider_id``) up in ``GET /v1/leads``."""
+        """Look the uploaded LinkedIn URLs (our ``provider_id``) up in ``GET /v1/leads``.
+
+        A failed read raises (the engine reports "could not verify") rather than claiming 0 found.
+        """
         wanted = {linkedin_key(i) for i in provider_ids if i} - {""}
         if not wanted:
             return None
-        try:
-            listed = await self._campaign_urls(destination)
-        except ProviderError as exc:
-            return ReadBack(len(wanted), 0, f"could not verify: {exc}")
+        listed = await self._campaign_urls(destination)
         found = len(wanted & listed)
         return ReadBack(len(wanted), found, f"verified {found} of {len(wanted)} in the campaign")
 

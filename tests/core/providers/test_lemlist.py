@@ -176,11 +176,11 @@ def test_read_back_and_lead_states_use_the_newest_500() -> None:
     assert recorded("lemlist_campaign_leads.json")[0]["_id"] == "lea_new00000000000003"
 
 
-def test_read_back_checks_only_the_last_500_ids_and_reports_errors_as_unverified() -> None:
+def test_read_back_checks_only_the_last_500_ids_and_raises_when_it_cannot_read() -> None:
     ids = [f"lea_{i}" for i in range(600)]
     script = Script(("GET", LEADS, httpx.Response(200, json=[{"_id": f"lea_{i}"} for i in range(100, 600)])))
     back = call(script, lambda c: c.read_back(CAMPAIGN, ids))
     assert (back.checked, back.found) == (500, 500) and "newest" in back.note
     failing = Script(("GET", LEADS, reply(503, text="down")))
-    back = call(failing, lambda c: c.read_back(CAMPAIGN, ["lea_1"]))
-    assert back.found == 0 and back.note.startswith("could not verify")
+    with pytest.raises(TransientError):  # the engine reports "could not verify", never "0 found"
+        call(failing, lambda c: c.read_back(CAMPAIGN, ["lea_1"]))
