@@ -1,0 +1,462 @@
+"""Pure Python: delimited text files (.csv .tsv .txt) read as the exact text of every cell.
+
+The dialect (encoding, delimiter) is decided on the bytes first, because neither pandas engine
+sniffs a delimiter and a wrong encoding silently turns ``é`` into ``Ã©``. Once it is known, the
+file goes through pyarrow's multi-threaded parser with every column typed as string; rows of a
+different length (which pyarrow refuses) fall back to the csv module, which keeps every field.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from gui.core.cancel import CancelToken, ProgressCallback, check
+from gui.core.domain import Progress
+from gui.core.errors import SheetError
+
+DELIMITERS = (",", ";", "\t", "|")
+#: Code pages Excel writes "CSV" in on Windows, by region; the detector only considers these.
+EXCEL_CODEPAGES = [
+    "cp1252",
+    "cp1250",
+    "cp1251",
+    "cp1253",
+    "cp1254",
+    "cp1255",
+    "cp1256",
+    "cp1257",
+    "cp1258",
+    "cp874",
+    "cp932",
+    "gb18030",
+    "big5",
+    "cp949",
+    "koi8_r",
+    "mac_roman",
+    "cp437",
+    "cp850",
+    "latin_1",
+]
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_SAMPLE_BYTES = 256 * 1024
+_SNIFF_ROWS = 60
+#: Above this size pyarrow reads in a stream of blocks so cancel is checked between them.
+STREAM_ABOVE_BYTES = 256 * 1024 * 1024
+_BLOCK_BYTES = 16 * 1024 * 1024
+#: A column whose sample has fewer distinct values than this share is built from its distinct values.
+_REPEAT_SHARE = 0.3
+
+Column = np.ndarray[Any, Any]
+Mask = np.ndarray[Any, np.dtype[np.bool_]]
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How a text file is written.
+
+    Attributes:
+        encoding: The codec name (``utf-8``, ``cp1252``, ``utf-16-le``...).
+        delimiter: The field separator.
+        bom: Bytes of a byte-order mark at the start, skipped when reading.
+    """
+
+    encoding: str
+    delimiter: str
+    bom: int = 0
+
+
+class NotUtf8(Exception):  # noqa: N818 - a finding, handled inside the loader
+    """A file taken for UTF-8 from its first bytes holds other bytes further on."""
+
+
+def detect_encoding(data: bytes, *, whole: bool = True) -> tuple[str, int]:
+    """The encoding of ``data`` and the length of its byte-order mark.
+
+    A BOM is certain; otherwise UTF-16 without BOM shows as NUL bytes in every other place,
+    valid UTF-8 is UTF-8 (a legacy code page almost never decodes as UTF-8 by chance), and the
+    rest goes to charset-normalizer restricted to the code pages Excel writes. With
+    ``whole=False`` only the first bytes are checked for UTF-8 (the fast reader validates the
+    rest and raises :class:`NotUtf8`, and the caller asks again with ``whole=True``).
+    """
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name, len(bom)
+    head = data[:4096]
+    if len(head) >= 4:
+        even_nuls = head[0::2].count(0)
+        odd_nuls = head[1::2].count(0)
+        half = len(head) // 2
+        if odd_nuls > half * 0.4 and even_nuls < half * 0.05:
+            return "utf-16-le", 0
+        if even_nuls > half * 0.4 and odd_nuls < half * 0.05:
+            return "utf-16-be", 0
+    bad_at = _first_invalid_utf8(data if whole else data[:_SAMPLE_BYTES], final=whole)
+    if bad_at < 0:
+        return "utf-8", 0
+    return _guess_codepage(data, bad_at), 0
+
+
+def _first_invalid_utf8(data: bytes, *, final: bool = True) -> int:
+    """Offset of the first byte that is not UTF-8, or -1 (scans in blocks: no whole-file copy).
+
+    With ``final=False`` a character cut at the end of ``data`` (a sample) is not an error.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    view = memoryview(data)
+    step = 4 * 1024 * 1024
+    for start in range(0, len(data), step):
+        try:
+            decoder.decode(view[start : start + step], final=final and start + step >= len(data))
+        except UnicodeDecodeError as error:
+            return start + error.start
+    return -1
+
+
+def _guess_codepage(data: bytes, bad_at: int) -> str:
+    from charset_normalizer import from_bytes
+
+    sample = data[:_SAMPLE_BYTES]
+    if bad_at >= len(sample):
+        sample += b"\n" + data[max(0, bad_at - 4096) : bad_at + 60_000]
+    best = from_bytes(sample, cp_isolation=EXCEL_CODEPAGES).best()
+    candidates = ([best.encoding] if best is not None else []) + ["cp1252", "latin_1"]
+    for name in candidates:
+        try:
+            data.decode(name)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        return name
+    return "latin_1"
+
+
+def to_utf8(data: bytes, encoding: str, bom: int) -> bytes:
+    """The file as UTF-8 bytes, the one encoding pyarrow parses natively."""
+    body = memoryview(data)[bom:]
+    if codecs.lookup(encoding).name == "utf-8":
+        return bytes(body) if bom else data
+    return str(body, encoding, "replace").encode("utf-8")
+
+
+def sniff_delimiter(text: str, suffix: str) -> str:
+    """The delimiter that splits the first rows into the most consistent number of fields.
+
+    Title rows above the header have fewer fields, so the test is the most common field count
+    and how many rows share it, not that every row agrees.
+    """
+    lines = text.splitlines(keepends=True)
+    if len(lines) > 1 and len(text) >= _SAMPLE_BYTES // 2:
+        lines = lines[:-1]  # the last line of a cut sample is incomplete
+    sample = "".join(lines[: _SNIFF_ROWS * 4])
+    best: tuple[float, int, int] = (0.0, 0, 0)
+    chosen = "\t" if suffix == ".tsv" else ","
+    for rank, delimiter in enumerate(DELIMITERS):
+        counts = [len(row) for row in _rows(sample, delimiter, _SNIFF_ROWS) if row]
+        if not counts:
+            continue
+        width, share = Counter(counts).most_common(1)[0]
+        if width < 2:
+            continue
+        prefer = 1 if (suffix == ".tsv") == (delimiter == "\t") else 0
+        score = (share / len(counts), prefer, width)
+        if score > best or (score == best and rank == 0):
+            best = score
+            chosen = delimiter
+    return chosen
+
+
+def _rows(text: str, delimiter: str, limit: int) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            rows.append(row)
+            if len(rows) >= limit:
+                break
+    except csv.Error:
+        pass
+    return rows
+
+
+def dialect_of(
+    data: bytes, suffix: str, encoding: str | None, delimiter: str | None, *, whole: bool = True
+) -> Dialect:
+    """The dialect of a file, guessing what the caller did not fix (see :func:`detect_encoding`)."""
+    if encoding is None:
+        encoding, bom = detect_encoding(data, whole=whole)
+    else:
+        try:
+            codecs.lookup(encoding)
+        except LookupError as error:
+            raise ValueError(f'"{encoding}" is not an encoding this app knows.') from error
+        bom = next((len(b) for b, n in _BOMS if data.startswith(b) and _same_codec(n, encoding)), 0)
+    if delimiter is None:
+        sample = str(memoryview(data)[bom : bom + _SAMPLE_BYTES], encoding, "replace")
+        delimiter = sniff_delimiter(sample, suffix)
+    return Dialect(encoding, delimiter, bom)
+
+
+def _same_codec(a: str, b: str) -> bool:
+    first, second = codecs.lookup(a).name, codecs.lookup(b).name
+    return first == second or {first, second} <= {"utf-16", "utf-16-le", "utf-16-be"}
+
+
+def preview_records(utf8: bytes, delimiter: str, rows: int) -> list[tuple[list[str], int]]:
+    """The first records with the byte offset just after each one.
+
+    Offsets let the fast reader start right after the header, whatever sits above it, even when
+    quoted fields hold line breaks.
+    """
+    out: list[tuple[list[str], int]] = []
+    consumed = 0
+
+    def lines() -> Iterator[str]:
+        nonlocal consumed
+        start = 0
+        while start < len(utf8):
+            end = utf8.find(b"\n", start)
+            end = len(utf8) if end < 0 else end + 1
+            chunk = utf8[start:end]
+            start = end
+            consumed = end
+            yield chunk.decode("utf-8", "replace")
+
+    reader = csv.reader(lines(), delimiter=delimiter)
+    try:
+        for record in reader:
+            out.append((record, consumed))
+            if len(out) >= rows:
+                break
+    except csv.Error as error:
+        if not out:
+            raise ValueError(f"the text cannot be split into fields ({error}).") from error
+    return out
+
+
+def read_columns(
+    path: Path,
+    utf8: bytes,
+    start: int,
+    delimiter: str,
+    width: int,
+    *,
+    strict: bool,
+    progress: ProgressCallback | None,
+    cancel: CancelToken | None,
+) -> tuple[list[Column], Mask]:
+    """Every record from byte ``start`` as text columns (at least ``width``), and the blank rows.
+
+    pyarrow first; rows longer or shorter than the first one make it give up, and then the csv
+    module reads the rest, padding short rows with "" (the caller names the extra columns).
+
+    Raises:
+        NotUtf8: ``strict`` is set and the bytes are not all UTF-8.
+    """
+    import pyarrow as pa
+
+    try:
+        return _read_arrow(utf8, start, delimiter, width, progress=progress, cancel=cancel)
+    except pa.ArrowInvalid as error:
+        if strict and ("UTF8" in str(error) or "UTF-8" in str(error)):
+            raise NotUtf8(str(error)) from error
+        check(cancel)
+    columns = _read_python(
+        path, utf8, start, delimiter, width, strict=strict, progress=progress, cancel=cancel
+    )
+    return columns, blank_mask(columns)
+
+
+def _read_arrow(
+    utf8: bytes,
+    start: int,
+    delimiter: str,
+    width: int,
+    *,
+    progress: ProgressCallback | None,
+    cancel: CancelToken | None,
+) -> tuple[list[Column], Mask]:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    buffer = pa.py_buffer(utf8)[start:]
+    names = [f"f{i}" for i in range(width)]
+    read_options = pacsv.ReadOptions(column_names=names, block_size=_BLOCK_BYTES)
+    parse_options = pacsv.ParseOptions(
+        delimiter=delimiter,
+        quote_char='"',
+        double_quote=True,
+        newlines_in_values=True,
+        ignore_empty_lines=False,
+    )
+    convert_options = pacsv.ConvertOptions(
+        column_types={name: pa.string() for name in names},
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+        null_values=[],
+        true_values=[],
+        false_values=[],
+    )
+    check(cancel)
+    if len(buffer) > STREAM_ABOVE_BYTES:
+        reader = pacsv.open_csv(
+            pa.BufferReader(buffer),
+            read_options=read_options,
+            parse_options=parse_options,
+            convert_options=convert_options,
+        )
+        return _convert_batches(iter(reader), width, 0, progress, cancel)
+    table = pacsv.read_csv(
+        pa.BufferReader(buffer),
+        read_options=read_options,
+        parse_options=parse_options,
+        convert_options=convert_options,
+    )
+    return _convert_batches(iter(table.to_batches()), width, table.num_rows, progress, cancel)
+
+
+def _convert_batches(
+    batches: Iterator[Any],
+    width: int,
+    total: int,
+    progress: ProgressCallback | None,
+    cancel: CancelToken | None,
+) -> tuple[list[Column], Mask]:
+    """Arrow batches into object columns, checking cancel and reporting between batches.
+
+    With ``total`` known the columns are allocated once and filled in place (no final copy).
+    """
+    import pyarrow.compute as pc
+
+    filled: list[list[Column]] = [[] for _ in range(width)]
+    columns = [np.empty(total, dtype=object) for _ in range(width)] if total else []
+    blanks: list[Mask] = []
+    done = 0
+    for batch in batches:
+        check(cancel)
+        rows = batch.num_rows
+        blank = None
+        for index in range(width):
+            array = batch.column(index)
+            empty = pc.or_(pc.equal(pc.binary_length(array), 0), pc.utf8_is_space(array))
+            blank = empty if blank is None else pc.and_(blank, empty)
+            values = arrow_to_object(array)
+            if total:
+                columns[index][done : done + rows] = values
+            else:
+                filled[index].append(values)
+        blanks.append(np.zeros(rows, dtype=bool) if blank is None else blank.to_numpy(zero_copy_only=False))
+        done += rows
+        if progress is not None:
+            progress(Progress(done, total, f"Read {done:,} rows"))
+    if not total:
+        columns = [_concat(parts) for parts in filled]
+    mask = np.concatenate(blanks) if blanks else np.zeros(0, dtype=bool)
+    return columns, mask
+
+
+def arrow_to_object(array: Any) -> Column:
+    """An arrow string array as an object array of ``str``, cheaply.
+
+    Building one Python string per cell is the cost of loading; a column of repeated values
+    (cities, countries, titles) builds each distinct string once and repeats the reference.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_dictionary(array.type):
+        return _from_dictionary(array)
+    length = len(array)
+    if length > 2000:
+        sample = array.slice(0, min(length, 20_000))
+        if len(pc.unique(sample)) < len(sample) * _REPEAT_SHARE:
+            return _from_dictionary(pc.dictionary_encode(array))
+    out = np.empty(length, dtype=object)
+    out[:] = array.to_pylist()
+    return out
+
+
+def _from_dictionary(array: Any) -> Column:
+    values = np.empty(len(array.dictionary), dtype=object)
+    values[:] = array.dictionary.to_pylist()
+    indices = array.indices.to_numpy(zero_copy_only=False)
+    return values[indices] if len(values) else np.full(len(array), "", dtype=object)
+
+
+def _concat(parts: list[Column]) -> Column:
+    if not parts:
+        return np.empty(0, dtype=object)
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+def _read_python(
+    path: Path,
+    utf8: bytes,
+    start: int,
+    delimiter: str,
+    width: int,
+    *,
+    strict: bool,
+    progress: ProgressCallback | None,
+    cancel: CancelToken | None,
+) -> list[Column]:
+    try:
+        body = str(memoryview(utf8)[start:], "utf-8", "strict" if strict else "replace")
+    except UnicodeDecodeError as error:
+        raise NotUtf8(str(error)) from error
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
+    records: list[list[str]] = []
+    widest = width
+    append = records.append
+    try:
+        for count, record in enumerate(reader, 1):
+            append(record)
+            widest = max(widest, len(record))
+            if count % 50_000 == 0:
+                check(cancel)
+                if progress is not None:
+                    progress(Progress(count, 0, f"Read {count:,} rows"))
+    except csv.Error as error:
+        problem = f"row {len(records) + 1} after the header cannot be read ({error})."
+        raise SheetError(path, problem) from error
+    columns: list[Column] = []
+    for index in range(widest):
+        column = np.empty(len(records), dtype=object)
+        column[:] = [r[index] if index < len(r) else "" for r in records]
+        columns.append(column)
+    return columns
+
+
+def blank_mask(columns: list[Column]) -> Mask:
+    """Rows where every cell is empty or only spaces.
+
+    Each column only looks at the rows still blank so far, so a full column is scanned once.
+    """
+    if not columns:
+        return np.zeros(0, dtype=bool)
+    mask = np.ones(len(columns[0]), dtype=bool)
+    for column in columns:
+        candidates = np.flatnonzero(mask)
+        if not len(candidates):
+            break
+        values = column[candidates]
+        filled = values != ""
+        spots = np.flatnonzero(filled)
+        if len(spots):
+            spaces = np.fromiter((v.isspace() for v in values[spots]), dtype=bool, count=len(spots))
+            filled[spots[spaces]] = False
+        mask[candidates[filled]] = False
+    return mask

@@ -1,0 +1,644 @@
+"""Pure Python: open a lead file (.xlsx .xlsm .xls .ods .csv .tsv .txt) as the text a person sees.
+
+Sales-ops files are where lead data gets damaged: zip codes lose their leading zero, phones their
+``+``, ids become ``4.47E+11``, "NA" (Namibia) becomes a missing value. This module never types a
+cell: every value is the string Excel would show, empty cells are "", and whatever looks already
+damaged by Excel is reported as a :class:`ColumnNote` instead of being silently "fixed".
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+import pandas as pd
+
+from gui.core import sheet_csv, sheet_excel
+from gui.core.cancel import CancelToken, ProgressCallback, check
+from gui.core.domain import Progress
+from gui.core.errors import SheetError
+
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+#: How many rows from the top the header may sit at (title rows, notes, logos above it).
+HEADER_SCAN_ROWS = 30
+#: How many values per column the damage detector looks at (spread over the whole column).
+NOTE_SAMPLE = 5000
+
+Column = np.ndarray[Any, Any]
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class ColumnNote:
+    """Something suspicious about a column, shown on its header in the table.
+
+    Attributes:
+        column: The column name (as in :attr:`Sheet.frame`).
+        message: One or two sentences for the user: what was seen, what it means, what to do.
+        kind: ``scientific``, ``lost_digits``, ``zip_leading_zero``, ``date_serial``,
+            ``phone_as_number`` or ``mixed``.
+    """
+
+    column: str
+    message: str
+    kind: str
+
+
+@dataclass(frozen=True, eq=False)
+class Sheet:
+    """A loaded sheet: text cells and the facts of how the file was read.
+
+    Attributes:
+        path: The file.
+        frame: One object column of ``str`` per source column; empty cells are "".
+        sheet_name: The worksheet read, None for a text file.
+        sheet_names: Every worksheet of the workbook (empty for a text file).
+        header_row: 0-based index in the file of the row used as the header.
+        encoding: The text encoding (text files only).
+        delimiter: The field separator (text files only).
+        rows_dropped: Blank rows (and phantom formatted rows) below the header left out.
+        notes: Suspicious columns, in column order.
+        source_rows: For each frame row, its 1-based row number in the file as Excel numbers it
+            (a record that spans lines inside quotes counts once).
+    """
+
+    path: Path
+    frame: pd.DataFrame
+    sheet_name: str | None
+    sheet_names: tuple[str, ...]
+    header_row: int
+    encoding: str | None
+    delimiter: str | None
+    rows_dropped: int
+    notes: tuple[ColumnNote, ...] = ()
+    source_rows: np.ndarray[Any, np.dtype[np.int64]] = field(
+        default_factory=lambda: np.zeros(0, dtype=np.int64)
+    )
+
+    def file_row(self, index: int) -> int:
+        """The 1-based row number in the file of frame row ``index`` (what Excel shows)."""
+        return int(self.source_rows[index])
+
+    def notes_for(self, column: str) -> tuple[ColumnNote, ...]:
+        """The notes of one column."""
+        return tuple(n for n in self.notes if n.column == column)
+
+
+# --------------------------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------------------------
+
+
+def list_sheets(path: str | Path) -> list[str]:
+    """Worksheet names of a workbook, in order; an empty list for a text file.
+
+    Raises:
+        SheetError: The file is missing, unreadable, of another type, or damaged.
+    """
+    file = _checked(path)
+    if file.suffix.lower() not in EXCEL_SUFFIXES:
+        return []
+    _sniff(file)
+    return _guard(file, lambda: sheet_excel.workbook_sheet_names(file))
+
+
+def preview_rows(
+    path: str | Path,
+    *,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    rows: int = 30,
+) -> list[list[str]]:
+    """The first raw rows of the file as text, before any header is chosen.
+
+    For the dialog where the user picks the header row, the encoding or the delimiter and sees
+    the effect at once; it reads only the start of a text file, so it stays instant on big files.
+    """
+    file = _checked(path)
+    if file.suffix.lower() in EXCEL_SUFFIXES:
+        _sniff(file)
+        grid = _guard(file, lambda: sheet_excel.read_grid(file, sheet))
+        top = grid.rows[:rows]
+        return _grid_text(file, grid.sheet_name, top, 0)
+    head = _read_bytes(file, limit=1 << 20)
+    dialect = _dialect(file, head, encoding, delimiter, whole=False)
+    utf8 = sheet_csv.to_utf8(head, dialect.encoding, dialect.bom)
+    try:
+        return [record for record, _end in sheet_csv.preview_records(utf8, dialect.delimiter, rows)]
+    except ValueError as error:
+        raise SheetError(file, str(error)) from error
+
+
+def load_sheet(  # noqa: PLR0917 - the published signature takes these positionally
+    path: str | Path,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> Sheet:
+    """Load one sheet of a lead file as text.
+
+    Args:
+        path: The file.
+        sheet: Worksheet name (workbooks only); None for the first.
+        header_row: 0-based row of the header in the file; None to detect it.
+        encoding: Text files: the encoding; None to detect it.
+        delimiter: Text files: the field separator; None to detect it.
+        progress: Told about each block read.
+        cancel: Checked between blocks; :class:`~gui.core.errors.Cancelled` stops the load.
+
+    Raises:
+        SheetError: The file cannot be read as a sheet; the message says why.
+        Cancelled: ``cancel`` was triggered.
+    """
+    file = _checked(path)
+    if header_row is not None and header_row < 0:
+        raise SheetError(file, f"the header row must be 0 or more, not {header_row}.")
+    _report(progress, 0, f"Opening {file.name}")
+    if file.suffix.lower() in EXCEL_SUFFIXES:
+        return _load_workbook(file, sheet, header_row, progress, cancel)
+    return _load_text(file, header_row, encoding, delimiter, progress=progress, cancel=cancel)
+
+
+# --------------------------------------------------------------------------------------------
+# Files
+# --------------------------------------------------------------------------------------------
+
+
+def _checked(path: str | Path) -> Path:
+    file = Path(path)
+    suffix = file.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        known = " ".join(SUPPORTED_SUFFIXES)
+        shown = suffix or "(no extension)"
+        raise SheetError(file, f"files of type {shown} cannot be opened. Supported: {known}.")
+    try:
+        size = file.stat().st_size
+    except FileNotFoundError as error:
+        raise SheetError(file, f"the file was not found ({file}).") from error
+    except PermissionError as error:
+        raise SheetError(file, "permission denied: the file cannot be read by this user.") from error
+    if file.is_dir():
+        raise SheetError(file, "this is a folder, not a file.")
+    if size == 0:
+        raise SheetError(file, "the file is empty (0 bytes).")
+    return file
+
+
+def _read_bytes(file: Path, limit: int = -1) -> bytes:
+    try:
+        with file.open("rb") as handle:
+            return handle.read(limit)
+    except PermissionError as error:
+        raise SheetError(file, "permission denied: the file cannot be read by this user.") from error
+    except OSError as error:
+        raise SheetError(file, f"the file cannot be read ({error.strerror or error}).") from error
+
+
+def _sniff(file: Path) -> None:
+    sheet_excel.sniff_container(file, _read_bytes(file, 8))
+
+
+def _guard(file: Path, action: Callable[[], _T]) -> _T:
+    try:
+        return action()
+    except PermissionError as error:
+        raise SheetError(file, "permission denied: the file cannot be read by this user.") from error
+
+
+def _report(progress: ProgressCallback | None, done: int, message: str, total: int = 0) -> None:
+    if progress is not None:
+        progress(Progress(done, total, message))
+
+
+# --------------------------------------------------------------------------------------------
+# Workbooks
+# --------------------------------------------------------------------------------------------
+
+
+def _grid_text(file: Path, sheet_name: str, rows: list[list[object]], first_row: int) -> list[list[str]]:
+    """Rows of typed cells as text, numbers through their column's format."""
+    numeric = {
+        index
+        for row in rows
+        for index, value in enumerate(row)
+        if isinstance(value, float | int) and not isinstance(value, bool)
+    }
+    formats = sheet_excel.number_formats(file, sheet_name, first_row, numeric)
+    out: list[list[str]] = []
+    for row in rows:
+        texts = []
+        for index, value in enumerate(row):
+            code = formats.get(index)
+            if code and isinstance(value, float | int) and not isinstance(value, bool):
+                texts.append(sheet_excel.render_number(value, code))
+            else:
+                texts.append(sheet_excel.cell_text(value))
+        out.append(texts)
+    return out
+
+
+def _load_workbook(
+    file: Path,
+    sheet: str | None,
+    header_row: int | None,
+    progress: ProgressCallback | None,
+    cancel: CancelToken | None,
+) -> Sheet:
+    _sniff(file)
+    check(cancel)
+    _report(progress, 0, f"Reading {file.name}")
+    grid = _guard(file, lambda: sheet_excel.read_grid(file, sheet))
+    check(cancel)
+    rows: list[list[object]] = grid.rows
+    if not any(_filled(v) for row in rows for v in row):
+        raise SheetError(file, f'the sheet "{grid.sheet_name}" has no data.')
+    if header_row is None:
+        header_row = detect_header(_grid_text(file, grid.sheet_name, rows[:HEADER_SCAN_ROWS], 0))
+    if header_row >= len(rows):
+        raise SheetError(file, f"the header row {header_row + 1} is below the last row ({len(rows)}).")
+    header = _grid_text(file, grid.sheet_name, [rows[header_row]], header_row)[0]
+    body = rows[header_row + 1 :]
+    width = max((len(r) for r in rows), default=0)
+    transposed: list[Sequence[object]] = list(zip(*body, strict=False)) if body else [()] * width
+    numeric = [
+        index
+        for index, values in enumerate(transposed)
+        if any(type(v) is float or type(v) is int for v in values)
+    ]
+    formats = sheet_excel.number_formats(file, grid.sheet_name, header_row + 1, numeric)
+    columns: list[Column] = []
+    facts: dict[int, sheet_excel.ColumnFacts] = {}
+    for index, values in enumerate(transposed):
+        check(cancel)
+        column, column_facts = sheet_excel.column_text(values, formats.get(index))
+        columns.append(column)
+        facts[index] = column_facts
+        _report(progress, index + 1, f"Converting column {index + 1} of {width}", width)
+    first_data = header_row + 2  # 1-based row number of the first body row
+    return _finish(
+        file,
+        header,
+        columns,
+        first_data,
+        header_row=header_row,
+        sheet_name=grid.sheet_name,
+        sheet_names=grid.sheet_names,
+        encoding=None,
+        delimiter=None,
+        facts=facts,
+    )
+
+
+def _filled(value: object) -> bool:
+    return not (value is None or (isinstance(value, str) and not value.strip()))
+
+
+# --------------------------------------------------------------------------------------------
+# Text files
+# --------------------------------------------------------------------------------------------
+
+
+def _dialect(
+    file: Path, data: bytes, encoding: str | None, delimiter: str | None, *, whole: bool = True
+) -> sheet_csv.Dialect:
+    if delimiter is not None and len(delimiter) != 1:
+        raise SheetError(file, f'the delimiter must be one character, not "{delimiter}".')
+    try:
+        return sheet_csv.dialect_of(data, file.suffix.lower(), encoding, delimiter, whole=whole)
+    except ValueError as error:
+        raise SheetError(file, str(error)) from error
+
+
+def _load_text(
+    file: Path,
+    header_row: int | None,
+    encoding: str | None,
+    delimiter: str | None,
+    *,
+    progress: ProgressCallback | None,
+    cancel: CancelToken | None,
+) -> Sheet:
+    data = _read_bytes(file)
+    check(cancel)
+    if len(data) < (1 << 20) and not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise SheetError(file, "the file holds no data (only blank lines).")
+    # The encoding is first judged on the start of the file; the fast reader checks the rest and
+    # a late non-UTF-8 byte sends us back here once, with the whole file examined.
+    dialect = _dialect(file, data, encoding, delimiter, whole=False)
+    try:
+        return _parse_text(
+            file, data, dialect, header_row, strict=encoding is None, progress=progress, cancel=cancel
+        )
+    except sheet_csv.NotUtf8:
+        check(cancel)
+    dialect = _dialect(file, data, None, dialect.delimiter if delimiter is None else delimiter, whole=True)
+    return _parse_text(file, data, dialect, header_row, strict=False, progress=progress, cancel=cancel)
+
+
+def _parse_text(
+    file: Path,
+    data: bytes,
+    dialect: sheet_csv.Dialect,
+    header_row: int | None,
+    *,
+    strict: bool,
+    progress: ProgressCallback | None,
+    cancel: CancelToken | None,
+) -> Sheet:
+    utf8 = sheet_csv.to_utf8(data, dialect.encoding, dialect.bom)
+    check(cancel)
+    scan = HEADER_SCAN_ROWS if header_row is None else max(HEADER_SCAN_ROWS, header_row + 1)
+    try:
+        records = sheet_csv.preview_records(utf8, dialect.delimiter, scan)
+    except ValueError as error:
+        raise SheetError(file, str(error)) from error
+    whole_file = not records or records[-1][1] >= len(utf8)
+    if whole_file and not any(v.strip() for record, _end in records for v in record):
+        raise SheetError(file, "the file holds no data (only blank lines).")
+    if header_row is None:
+        header_row = detect_header([record for record, _end in records])
+    if header_row >= len(records):
+        raise SheetError(file, f"the header row {header_row + 1} is below the last row ({len(records)}).")
+    header, start = records[header_row]
+    columns, blank = sheet_csv.read_columns(
+        file,
+        utf8,
+        start,
+        dialect.delimiter,
+        max(1, len(header)),
+        strict=strict and codecs.lookup(dialect.encoding).name == "utf-8",
+        progress=progress,
+        cancel=cancel,
+    )
+    return _finish(
+        file,
+        header,
+        columns,
+        header_row + 2,
+        blank=blank,
+        header_row=header_row,
+        sheet_name=None,
+        sheet_names=(),
+        encoding=dialect.encoding,
+        delimiter=dialect.delimiter,
+        facts={},
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Shared finishing: header names, blank rows, notes
+# --------------------------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?%?$")
+_DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
+
+
+def _looks_like_data(value: str) -> bool:
+    text = value.strip()
+    return bool(_NUMBER.match(text) or _DATE_LIKE.match(text) or "@" in text)
+
+
+def detect_header(rows: list[list[str]]) -> int:
+    """The 0-based index of the header among the first rows.
+
+    The header is the first row that fills at least half of the widest row's cells (title rows,
+    notes and logos fill one or two) and holds mostly labels rather than numbers, dates or
+    emails. If no row qualifies, row 0.
+    """
+    counts = [sum(1 for v in row if v.strip()) for row in rows]
+    widest = max(counts, default=0)
+    if widest == 0:
+        return 0
+    need = max(2 if widest >= 2 else 1, math.ceil(widest * 0.5))
+    for index, row in enumerate(rows):
+        if counts[index] < need:
+            continue
+        filled = [v for v in row if v.strip()]
+        data_like = sum(1 for v in filled if _looks_like_data(v))
+        if data_like * 2 <= len(filled):
+            return index
+    return next((i for i, c in enumerate(counts) if c), 0)
+
+
+def unique_names(header: Sequence[str], width: int) -> list[str]:
+    """Header names made unique and non-empty, keeping every column.
+
+    Empty names become ``Column N`` (N is the 1-based column position, as in the file);
+    repeats get `` (2)``, `` (3)``... in order.
+    """
+    base = [(header[i].strip() if i < len(header) else "") or f"Column {i + 1}" for i in range(width)]
+    used: set[str] = set()
+    names: list[str] = []
+    for name in base:
+        candidate = name
+        suffix = 2
+        while candidate.casefold() in used:
+            candidate = f"{name} ({suffix})"
+            suffix += 1
+        used.add(candidate.casefold())
+        names.append(candidate)
+    return names
+
+
+def _finish(
+    file: Path,
+    header: Sequence[str],
+    columns: list[Column],
+    first_data: int,
+    *,
+    blank: np.ndarray[Any, np.dtype[np.bool_]] | None = None,
+    header_row: int,
+    sheet_name: str | None,
+    sheet_names: tuple[str, ...],
+    encoding: str | None,
+    delimiter: str | None,
+    facts: dict[int, sheet_excel.ColumnFacts],
+) -> Sheet:
+    width = max(len(columns), len(header))
+    length = len(columns[0]) if columns else 0
+    while len(columns) < width:
+        columns.append(np.full(length, "", dtype=object))
+    source_rows = np.arange(first_data, first_data + length, dtype=np.int64)
+    if blank is None or len(blank) != length:
+        blank = sheet_csv.blank_mask(columns)
+    dropped = int(blank.sum())
+    if dropped:
+        keep = ~blank
+        columns = [c[keep] for c in columns]
+        source_rows = source_rows[keep]
+    # Trailing columns with no name and no value are a formatted range, not data.
+    while width > 1 and not (header[width - 1].strip() if width - 1 < len(header) else ""):
+        if any(not (not v or v.isspace()) for v in columns[width - 1]):
+            break
+        columns.pop()
+        width -= 1
+    names = unique_names(header, width)
+    frame = pd.DataFrame(dict(zip(names, columns, strict=True)), copy=False)
+    if frame.columns.size == 0:
+        raise SheetError(file, "the sheet has no columns.")
+    notes = damage_notes(names, columns, facts)
+    return Sheet(
+        path=file,
+        frame=frame,
+        sheet_name=sheet_name,
+        sheet_names=sheet_names,
+        header_row=header_row,
+        encoding=encoding,
+        delimiter=delimiter,
+        rows_dropped=dropped,
+        notes=tuple(notes),
+        source_rows=source_rows,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Excel-damage detector
+# --------------------------------------------------------------------------------------------
+
+_SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE]\+?\d{1,3}$")
+_DIGITS = re.compile(r"^\+?\d+$")
+_SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
+_ZIP_HEADER = re.compile(
+    r"\b(zip|zipcode|postal|postcode|post code|plz|cep|postleitzahl|code postal)\b|^cp$", re.I
+)
+_DATE_HEADER = re.compile(
+    r"date|datum|fecha|data\b|created|updated|modified|birthday|\bdob\b|_at$|\bat$|joined|signed|since|time",
+    re.I,
+)
+_PHONE_HEADER = re.compile(
+    r"phone|mobile|\btel|cell|fax|whatsapp|telefon|téléphone|portable|handy|móvil", re.I
+)
+_EXCEL_EPOCH = datetime.date(1899, 12, 30)
+
+
+def _sample(column: Column) -> list[str]:
+    step = max(1, len(column) // NOTE_SAMPLE)
+    return [v.strip() for v in column[::step][:NOTE_SAMPLE] if v and not v.isspace()]
+
+
+def _share(count: int, total: int) -> str:
+    if total == 0:
+        return "0"
+    if count == total:
+        return "all"
+    return f"{count} of {total}" if total <= NOTE_SAMPLE else f"about {round(100 * count / total)}%"
+
+
+def damage_notes(
+    names: Sequence[str], columns: Sequence[Column], facts: dict[int, sheet_excel.ColumnFacts]
+) -> list[ColumnNote]:
+    """Notes for columns that look damaged by Excel (or about to be misread).
+
+    Looks at up to :data:`NOTE_SAMPLE` values per column, spread over the column, so it costs
+    the same on a million rows.
+    """
+    notes: list[ColumnNote] = []
+    for index, name in enumerate(names):
+        values = _sample(columns[index])
+        fact = facts.get(index)
+        notes.extend(_column_notes(name, values, fact))
+    return notes
+
+
+def _column_notes(name: str, values: list[str], fact: sheet_excel.ColumnFacts | None) -> list[ColumnNote]:
+    notes: list[ColumnNote] = []
+    total = len(values)
+    if not total:
+        return notes
+    scientific = [v for v in values if _SCIENTIFIC.match(v)]
+    if scientific:
+        notes.append(
+            ColumnNote(
+                name,
+                f"{_share(len(scientific), total)} values are in scientific notation (e.g. {scientific[0]}): "
+                "Excel shortened long numbers and the digits after the first few are lost. Export the "
+                "column again from its source, formatted as text.",
+                "scientific",
+            )
+        )
+    elif fact is not None and fact.scientific:
+        notes.append(
+            ColumnNote(
+                name,
+                f"Excel shows {fact.scientific} number(s) of this column in scientific notation (e.g. "
+                "4.47E+11); the full stored number was loaded. Check the values are complete.",
+                "scientific",
+            )
+        )
+    digits = [v.lstrip("+") for v in values if _DIGITS.match(v)]
+    long_ids = [d for d in digits if len(d) >= 16]
+    rounded = [d for d in long_ids if d.endswith("0")]
+    zeroed = [d for d in digits if len(d) >= 11 and len(d) - len(d.rstrip("0")) >= 6]
+    lost_rounded = len(rounded) >= 2 and len(rounded) * 5 >= len(long_ids) * 4
+    lost_zeroed = len(zeroed) >= 2 and len(zeroed) * 5 >= len(digits)
+    if lost_rounded or lost_zeroed:
+        example = (rounded if lost_rounded else zeroed)[0]
+        notes.append(
+            ColumnNote(
+                name,
+                f"{_share(len(rounded) if lost_rounded else len(zeroed), total)} values look like long numbers that lost "
+                f"their last digits (e.g. {example}): Excel keeps only 15 digits of a number. Get the "
+                "column again from its source, stored as text.",
+                "lost_digits",
+            )
+        )
+    plain = [v for v in values if v.isdigit()]
+    short = [v for v in plain if len(v) in (3, 4)]
+    five = sum(1 for v in plain if len(v) == 5)
+    zip_named = bool(_ZIP_HEADER.search(name))
+    if short and (zip_named or (five * 2 >= total and len(short) + five >= total * 0.9)):
+        notes.append(
+            ColumnNote(
+                name,
+                f"{_share(len(short), total)} ZIP codes have fewer than 5 digits (e.g. {short[0]}): a "
+                f"leading zero was probably lost ({short[0].zfill(5)}). Format the column as text or "
+                "00000 in Excel and export it again.",
+                "zip_leading_zero",
+            )
+        )
+    if _DATE_HEADER.search(name):
+        serials = [v for v in values if _SERIAL.match(v) and 20_000 <= float(v) <= 80_000]
+        if serials:
+            day = _EXCEL_EPOCH + datetime.timedelta(days=int(float(serials[0])))
+            notes.append(
+                ColumnNote(
+                    name,
+                    f"{_share(len(serials), total)} values look like Excel date serial numbers (e.g. "
+                    f"{serials[0]} is {day.isoformat()}): the cells were not formatted as dates.",
+                    "date_serial",
+                )
+            )
+    if fact is not None and fact.numbers:
+        if _PHONE_HEADER.search(name):
+            notes.append(
+                ColumnNote(
+                    name,
+                    f"{fact.numbers} phone number(s) are stored as numbers in Excel, which cannot keep a "
+                    "leading + or 0: check the country codes.",
+                    "phone_as_number",
+                )
+            )
+        elif fact.texts and fact.number_format is None:
+            numeric_texts = sum(1 for v in values if _NUMBER.match(v.replace(" ", "")))
+            if numeric_texts * 2 >= total:
+                notes.append(
+                    ColumnNote(
+                        name,
+                        f"this column mixes {fact.numbers} number cell(s) and {fact.texts} text cell(s): "
+                        "the numbers may have lost a leading 0 or + that the text cells kept.",
+                        "mixed",
+                    )
+                )
+    return notes
