@@ -203,7 +203,7 @@ def test_instantly_duplicates_skips_and_invalid_rows_in_one_batch(sandbox: Any) 
         Status.DUPLICATE,
         Status.UPLOADED,
     ]
-    assert outcomes[3].reason == "same email as row 1 in the same request"
+    assert outcomes[3].reason.startswith("the same email is on an earlier row")
     assert outcomes[2].reason == "Instantly: invalid or missing email"
 
     skipped = [
@@ -324,4 +324,4 @@ def test_sendpilot_clean_upload_flat_fields_duplicates_invalid_and_read_back(unt
         Status.DUPLICATE,
     ]
     assert outcomes[2].reason == "SendPilot: Invalid LinkedIn profile URL"
-    assert outcomes[4].reason == "same LinkedIn URL as row 1 in the same request"
+    assert outcomes[4].reason.startswith("the same LinkedIn URL is on an earlier row")

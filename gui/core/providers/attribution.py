@@ -39,14 +39,13 @@ def whole_request_rejected(batch: Sequence[Lead], label: str, reason: str) -> tu
     bad = index_named(reason, len(batch))
     if bad is None:
         return tuple(RowOutcome(lead.row, Status.INVALID, f"{label}: {reason}") for lead in batch)
-    culprit = batch[bad].row
     return tuple(
         RowOutcome(lead.row, Status.INVALID, f"{label}: {reason}")
         if i == bad
         else RowOutcome(
             lead.row,
             Status.FAILED,
-            f"not sent: {label} rejected the whole request because of row {culprit + 1}",
+            f"not sent: {label} refused the whole request because of another row in it",
             retryable=True,
         )
         for i, lead in enumerate(batch)

@@ -242,7 +242,7 @@ def attribute(
     repeated = [i for i in missing if i in repeats]
     if repeated and counts["duplicate_email_count"] == len(repeated):
         for i in repeated:
-            reason = f"same email as row {batch[repeats[i]].row + 1} in the same request"
+            reason = f"the same email is on an earlier row of this request ({email(repeats[i])})"
             outcomes[i] = RowOutcome(batch[i].row, Status.DUPLICATE, reason)
             missing.remove(i)
         counts["duplicate_email_count"] = 0

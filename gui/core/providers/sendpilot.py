@@ -131,7 +131,8 @@ def attribute(
             repeats[i] = first[keys[i]]
         first.setdefault(keys[i], i)
     for i, earlier in repeats.items():
-        reason = f"same LinkedIn URL as row {batch[earlier].row + 1} in the same request"
+        url = batch[earlier].fields.get("linkedinUrl", "")
+        reason = f"the same LinkedIn URL is on an earlier row of this request ({url})"
         outcomes[i] = RowOutcome(batch[i].row, Status.DUPLICATE, reason)
     rest = [i for i in rest if i not in repeats]
     before = [i for i in rest if known is not None and keys[i] in known]

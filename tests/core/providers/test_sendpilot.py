@@ -130,7 +130,9 @@ def test_duplicates_are_repeats_in_the_request_and_urls_already_in_the_campaign(
         Status.DUPLICATE,
     ]
     assert outcomes[0].reason.startswith("already in the campaign")
-    assert outcomes[3].reason == "same LinkedIn URL as row 2 in the same request"
+    assert outcomes[3].reason == (
+        "the same LinkedIn URL is on an earlier row of this request (https://www.linkedin.com/in/new-one/)"
+    )
 
 
 def test_duplicates_that_only_the_count_explains_cover_all_other_rows() -> None:

@@ -77,7 +77,7 @@ def test_whole_request_rejected_names_the_culprit_row_for_the_others() -> None:
     batch = [lead(20, email="a"), lead(21, email="b")]
     outcomes = whole_request_rejected(batch, "Instantly", "body/leads/1 must NOT have additional properties")
     assert [(o.status, o.retryable) for o in outcomes] == [(Status.FAILED, True), (Status.INVALID, False)]
-    assert "row 22" in outcomes[0].reason
+    assert "another row" in outcomes[0].reason
 
 
 @pytest.mark.parametrize(
