@@ -127,21 +127,67 @@ def _first_invalid_utf8(data: bytes, *, final: bool = True) -> int:
     return -1
 
 
+_LATIN_CANDIDATES = ("cp1252", "cp1250", "cp1257", "cp1254", "mac_roman", "cp850")
+
+
 def _guess_codepage(data: bytes, bad_at: int) -> str:
+    """The code page of a file that is not UTF-8.
+
+    charset-normalizer tells Cyrillic, Greek, Arabic or Asian code pages apart well, but on the
+    short samples of a lead list it often takes French for Central European (``Crčme brűlée``)
+    or the reverse. Between the Latin code pages the choice is made by :func:`_mojibake`, and a
+    tie goes to Windows-1252, the code page of most Excel CSVs.
+    """
     from charset_normalizer import from_bytes
 
     sample = data[:_SAMPLE_BYTES]
     if bad_at >= len(sample):
         sample += b"\n" + data[max(0, bad_at - 4096) : bad_at + 60_000]
     best = from_bytes(sample, cp_isolation=EXCEL_CODEPAGES).best()
-    candidates = ([best.encoding] if best is not None else []) + ["cp1252", "latin_1"]
-    for name in candidates:
+    guess = codecs.lookup(best.encoding).name if best is not None else None
+    latin = {codecs.lookup(name).name for name in (*_LATIN_CANDIDATES, "latin_1")}
+    candidates: list[str] = []
+    if guess is not None and guess not in latin:
+        candidates.append(guess)
+    else:
+        scores = []
+        for rank, name in enumerate(_LATIN_CANDIDATES):
+            try:
+                text = sample.decode(name)
+            except UnicodeDecodeError:
+                continue
+            scores.append((_mojibake(text), rank, name))
+        candidates.extend(name for _score, _rank, name in sorted(scores))
+    for name in [*candidates, "cp1252", "latin_1"]:
         try:
             data.decode(name)
         except (UnicodeDecodeError, LookupError):
             continue
         return name
     return "latin_1"
+
+
+def _mojibake(text: str) -> int:
+    """How much a decoded text looks like the wrong code page: symbols glued to letters.
+
+    Polish read as cp1252 gives ``B¹k``, ``¯ó³ta``, ``£ódŸ``: symbols and digits inside words,
+    which real text does not have. Control characters are never right in a lead list.
+    """
+    import unicodedata
+
+    penalty = 0
+    for index, char in enumerate(text):
+        if char < "\x80":
+            continue
+        category = unicodedata.category(char)
+        if category[0] == "C":
+            penalty += 3
+        elif category[0] in "SN" or char in "¿¡":
+            before = text[index - 1] if index else " "
+            after = text[index + 1] if index + 1 < len(text) else " "
+            if before.isalpha() or after.isalpha():
+                penalty += 1
+    return penalty
 
 
 def to_utf8(data: bytes, encoding: str, bom: int) -> bytes:

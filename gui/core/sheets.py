@@ -585,10 +585,11 @@ def _column_notes(name: str, values: list[str], fact: sheet_excel.ColumnFacts | 
     lost_zeroed = len(zeroed) >= 2 and len(zeroed) * 5 >= len(digits)
     if lost_rounded or lost_zeroed:
         example = (rounded if lost_rounded else zeroed)[0]
+        count = len(rounded) if lost_rounded else len(zeroed)
         notes.append(
             ColumnNote(
                 name,
-                f"{_share(len(rounded) if lost_rounded else len(zeroed), total)} values look like long numbers that lost "
+                f"{_share(count, total)} values look like long numbers that lost "
                 f"their last digits (e.g. {example}): Excel keeps only 15 digits of a number. Get the "
                 "column again from its source, stored as text.",
                 "lost_digits",
@@ -598,7 +599,8 @@ def _column_notes(name: str, values: list[str], fact: sheet_excel.ColumnFacts | 
     short = [v for v in plain if len(v) in (3, 4)]
     five = sum(1 for v in plain if len(v) == 5)
     zip_named = bool(_ZIP_HEADER.search(name))
-    if short and (zip_named or (five * 2 >= total and len(short) + five >= total * 0.9)):
+    looks_zip = total >= 20 and five * 2 >= total and len(short) + five >= total * 0.9
+    if short and (zip_named or looks_zip):
         notes.append(
             ColumnNote(
                 name,
