@@ -1,11 +1,13 @@
 """A real Secret Service keyring (gnome-keyring over D-Bus): run by ``.ci/keyring-test``.
 
-Outside such a session these tests skip, unless ``LEADLOADER_REQUIRE_KEYRING=1`` (set by the
-CI script) makes a missing keyring a failure, so CI cannot pass by silently skipping.
+Outside such a session the ``keyring_real`` tests skip, unless ``LEADLOADER_REQUIRE_KEYRING=1``
+(set by the CI script) makes a missing keyring a failure, so CI cannot pass by silently
+skipping. The self-test runs here both ways: with the real keyring, and with none at all.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import uuid
 from collections.abc import Iterator
@@ -15,8 +17,7 @@ import pytest
 from keyring.backends import SecretService
 
 from gui.core.credentials import Account, CredentialStore
-
-pytestmark = pytest.mark.keyring_real
+from gui.selftest import run_self_test
 
 
 @pytest.fixture
@@ -35,6 +36,7 @@ def secret_service() -> Iterator[SecretService.Keyring]:
     keyring.set_keyring(previous)
 
 
+@pytest.mark.keyring_real
 def test_backend_round_trip(secret_service: SecretService.Keyring) -> None:
     service = f"LeadLoader-test-{uuid.uuid4().hex}"
     secret = f"sandbox-{uuid.uuid4().hex}"
@@ -44,6 +46,7 @@ def test_backend_round_trip(secret_service: SecretService.Keyring) -> None:
     assert secret_service.get_password(service, "lemlist:Main") is None
 
 
+@pytest.mark.keyring_real
 def test_credential_store_on_secret_service(secret_service: SecretService.Keyring) -> None:
     store = CredentialStore(service=f"LeadLoader-test-{uuid.uuid4().hex}")
     assert store.available(), store.unavailable_reason()
@@ -61,3 +64,33 @@ def test_credential_store_on_secret_service(secret_service: SecretService.Keyrin
     assert store.list() == []
     assert secret_service.get_password(store.service, "lemlist:Client: B") is None
     assert Account("lemlist", "Main workspace") not in store.list()
+
+
+@pytest.mark.keyring_real
+def test_self_test_round_trips_on_secret_service(secret_service: SecretService.Keyring, qapp: object) -> None:
+    out = io.StringIO()
+    assert run_self_test(out) == 0, out.getvalue()
+    assert any(line.startswith("ok     keyring") for line in out.getvalue().splitlines()), out.getvalue()
+
+
+@pytest.mark.slow
+def test_self_test_without_keyring_says_so_and_passes(monkeypatch: pytest.MonkeyPatch, qapp: object) -> None:
+    from keyring.backends import fail
+
+    keyring.set_keyring(fail.Keyring())  # the autouse memory keyring fixture restores it
+    monkeypatch.delenv("LEADLOADER_REQUIRE_KEYRING", raising=False)
+    out = io.StringIO()
+    assert run_self_test(out) == 0, out.getvalue()
+    lines = out.getvalue().splitlines()
+    assert any(line.startswith("note") and "no keyring backend here: " in line for line in lines)
+    for check in ("resources", "sheet", "mapping", "upload", "qt"):
+        assert any(line.startswith(f"ok     {check}") for line in lines), out.getvalue()
+    assert lines[-1].startswith("all checks passed")
+
+    monkeypatch.setenv("LEADLOADER_REQUIRE_KEYRING", "1")
+    from gui import selftest
+
+    monkeypatch.setattr(selftest, "CHECKS", tuple(c for c in selftest.CHECKS if c[0] == "keyring"))
+    out = io.StringIO()
+    assert run_self_test(out) == 1
+    assert "FAILED keyring" in out.getvalue()
