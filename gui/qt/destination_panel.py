@@ -200,7 +200,7 @@ class DestinationPanel(QWidget):
 
     def is_sandbox(self) -> bool:
         """True when the built-in demo account is chosen: nothing leaves this computer."""
-        return self.account_combo.currentData() == SANDBOX_ACCOUNT
+        return bool(self.account_combo.currentData() == SANDBOX_ACCOUNT)
 
     def account_label(self) -> str:
         """The chosen account's label (the sandbox's words for the demo account)."""
@@ -520,7 +520,7 @@ class DestinationPanel(QWidget):
     def _rebuild_options(self, spec: ProviderSpec) -> None:
         while self._options_layout.count():
             item = self._options_layout.takeAt(0)
-            widget = item.widget()
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
         self._option_widgets = {}

@@ -555,7 +555,7 @@ class MappingPanel(QWidget):
     def _build_rows(self) -> None:
         while self._grid.count():
             item = self._grid.takeAt(0)
-            widget = item.widget()
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
         self._rows = []

@@ -420,8 +420,10 @@ class FixDialog(QDialog):
     def _on_preview(self, generation: int, result: object) -> None:
         if generation != self._generation:
             return
-        rows, changed = result  # type: ignore[misc]
-        self._changed = int(changed)
+        assert isinstance(result, tuple)
+        rows: list[tuple[int, str, str]] = result[0]
+        changed = int(result[1])
+        self._changed = changed
         self.table.setRowCount(len(rows))
         for r, (row, before, after) in enumerate(rows):
             number = QTableWidgetItem(f"{row + self._row_base:,}")
