@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from gui.core.cancel import CancelToken, ProgressCallback
 from gui.core.domain import Progress
@@ -31,11 +31,21 @@ _LIVE: set[Worker] = set()
 
 
 class _Runner(QObject):
-    """Lives in the worker thread and calls the function there."""
+    """Lives in the worker thread and calls the function there.
 
-    def __init__(self, worker: Worker, fn: Callable[[ProgressCallback, CancelToken], Any]) -> None:
+    It emits its own signals, which the :class:`Worker` (in the GUI thread) re-emits: they are
+    connected before the thread starts, so a fast job cannot finish before the caller of
+    :func:`start_worker` has connected its slots (a signal with no receiver yet would be lost).
+    """
+
+    progressed = Signal(object)
+    succeeded = Signal(object)
+    failed = Signal(object)
+    finished = Signal()
+
+    def __init__(self, cancel: CancelToken, fn: Callable[[ProgressCallback, CancelToken], Any]) -> None:
         super().__init__()
-        self._worker = worker
+        self._cancel = cancel
         self._fn = fn
         self._last_emit = 0.0
         self._pending: Progress | None = None
@@ -46,31 +56,29 @@ class _Runner(QObject):
         if now - self._last_emit >= PROGRESS_INTERVAL:
             self._last_emit = now
             self._pending = None
-            self._worker.sig_progress.emit(event)
+            self.progressed.emit(event)
         else:
             self._pending = event
 
     @Slot()
     def run(self) -> None:
-        worker = self._worker
         try:
-            result = self._fn(self._progress, worker.cancel)
-        except BaseException as exc:
+            result = self._fn(self._progress, self._cancel)
+        except BaseException as exc:  # every failure must reach the GUI as a signal
             self._flush()
             if not isinstance(exc, Exception):
                 log.error("Worker stopped by %s", type(exc).__name__)
-            worker.sig_failed.emit(exc)
+            self.failed.emit(exc)
         else:
             self._flush()
-            worker.sig_succeeded.emit(result)
+            self.succeeded.emit(result)
         finally:
-            worker.sig_finished.emit()
-            thread = self.thread()
-            thread.quit()
+            self.finished.emit()
+            self.thread().quit()
 
     def _flush(self) -> None:
         if self._pending is not None:
-            self._worker.sig_progress.emit(self._pending)
+            self.progressed.emit(self._pending)
             self._pending = None
 
 
@@ -78,8 +86,8 @@ class Worker(QObject):
     """A running core function: its signals, its cancel token and a clean stop.
 
     The worker object itself stays in the GUI thread (so ``stop()`` and the cleanup run there);
-    only its runner moves to the thread. Signals are emitted from the worker thread and reach
-    slots of GUI objects queued.
+    only its runner moves to the thread. The runner's signals are re-emitted here, in the GUI
+    thread, so every slot runs in the GUI thread and none is missed.
 
     Attributes:
         cancel: The token handed to the function; ``pause()``/``resume()``/``cancel()`` it freely.
@@ -93,11 +101,20 @@ class Worker(QObject):
     def __init__(
         self, fn: Callable[[ProgressCallback, CancelToken], Any], parent: QObject | None = None
     ) -> None:
-        super().__init__(parent)
+        # Not a Qt child of ``parent``: Qt would delete the worker with its parent while the thread
+        # may still run and emit on it. Instead the job is cancelled when the parent goes away.
+        super().__init__(None)
         self.cancel = CancelToken()
+        if parent is not None:
+            parent.destroyed.connect(self.cancel.cancel)
         self._thread: QThread | None = QThread()
         self._thread.setObjectName(f"leadloader-worker-{getattr(fn, '__name__', 'job')}")
-        self._runner: _Runner | None = _Runner(self, fn)
+        self._runner: _Runner | None = _Runner(self.cancel, fn)
+        queued = Qt.ConnectionType.QueuedConnection
+        self._runner.progressed.connect(self.sig_progress, queued)
+        self._runner.succeeded.connect(self.sig_succeeded, queued)
+        self._runner.failed.connect(self.sig_failed, queued)
+        self._runner.finished.connect(self.sig_finished, queued)
         self._runner.moveToThread(self._thread)
         self._thread.started.connect(self._runner.run)
         self._thread.finished.connect(self._on_thread_finished)
@@ -160,8 +177,7 @@ def start_worker(
     """Run ``fn(progress, cancel)`` in a new thread and return its :class:`Worker`.
 
     Connect to the worker's signals right after this call: the thread starts now, but its
-    signals are delivered through the GUI event loop, so none is missed before control returns
-    to it.
+    signals are re-emitted by the GUI event loop, so none is missed before control returns to it.
     """
     worker = Worker(fn, parent)
     worker.start()

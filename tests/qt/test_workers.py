@@ -131,3 +131,22 @@ def test_base_exceptions_are_caught_too(qtbot, exc_type: type[BaseException]) ->
         pass
     assert isinstance(blocker.args[0], exc_type)
     _finish(qtbot, worker)
+
+
+def test_parent_destroyed_cancels_the_job_and_cleans_up(qtbot) -> None:
+    from PySide6.QtCore import QObject
+
+    started = threading.Event()
+
+    def job(progress: ProgressCallback, cancel: CancelToken) -> None:
+        started.set()
+        while not cancel.cancelled:
+            cancel.wait_while_paused(0.01)
+        cancel.raise_if_cancelled()
+
+    owner = QObject()
+    worker = start_worker(job, parent=owner)
+    assert started.wait(5)
+    owner.deleteLater()
+    qtbot.waitUntil(lambda: worker.cancel.cancelled, timeout=5000)
+    _finish(qtbot, worker)
