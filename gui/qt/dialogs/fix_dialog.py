@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QSizePolicy,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -169,7 +170,17 @@ class FixDialog(QDialog):
             item.setData(Qt.ItemDataRole.UserRole, name)
             item.setToolTip(DESCRIPTIONS.get(name, label))
             self.fix_list.addItem(item)
-        self.fix_list.setMaximumWidth(300)
+        metrics = self.fix_list.fontMetrics()
+        widest = max(metrics.horizontalAdvance(label) for label in FIXES.values())
+        self.fix_list.setFixedWidth(min(widest + 32, 380))
+        self.fix_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.fix_list.setWordWrap(True)
+
+        self.heading = QLabel(f"Fix the column “{column}” ({len(frame):,} rows)")
+        heading_font = self.heading.font()
+        heading_font.setBold(True)
+        heading_font.setPointSizeF(heading_font.pointSizeF() * 1.1)
+        self.heading.setFont(heading_font)
 
         self.description = QLabel()
         self.description.setWordWrap(True)
@@ -235,6 +246,7 @@ class FixDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -264,6 +276,7 @@ class FixDialog(QDialog):
         bottom.addWidget(self.undo_note, 1)
         bottom.addWidget(self.buttons)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
         layout.addLayout(top, 1)
         layout.addLayout(bottom)
 
@@ -381,7 +394,14 @@ class FixDialog(QDialog):
     def _on_fix_changed(self) -> None:
         fix = self.fix_name()
         self.description.setText(DESCRIPTIONS.get(fix, FIXES.get(fix, "")))
-        self.params_stack.setCurrentIndex(self._pages.get(fix, self._pages["none"]))
+        current = self._pages.get(fix, self._pages["none"])
+        # Size the stack to the shown page only, so a short page leaves no gap above the preview.
+        for i in range(self.params_stack.count()):
+            page = self.params_stack.widget(i)
+            policy = QSizePolicy.Policy.Preferred if i == current else QSizePolicy.Policy.Ignored
+            page.setSizePolicy(policy, policy)
+        self.params_stack.setCurrentIndex(current)
+        self.params_stack.adjustSize()
         if fix == "split_full_name":
             headers = ["Row", f"{self._column}", "First name | Last name"]
         elif fix == "zip_to_state":
