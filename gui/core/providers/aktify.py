@@ -5,6 +5,7 @@ Sources: ``shared/seeds/aktify-create-lead.md`` (authoritative) and ``shared/pro
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 
 import httpx
@@ -42,6 +43,8 @@ SPEC = ProviderSpec(
     key_help="Aktify: each campaign has its own API key; name the account after the campaign.",
 )
 
+_log = logging.getLogger(__name__)
+
 #: Aktify has no campaign list: the key belongs to one campaign, offered as this one destination.
 KEY_CAMPAIGN = Campaign(id="default", name="Campaign of this key")
 REPLAY_REASON = "created by an earlier attempt (Aktify answered 409 on replay)"
@@ -71,6 +74,8 @@ class AktifyClient:
         """
         response = await http.request(self._http, SPEC.id, "POST", _PATH, json={})
         http.raise_for_run(SPEC.id, SPEC.label, response)
+        if response.status_code < 300:
+            _log.warning("aktify: the key check's empty lead was accepted (%d)", response.status_code)
         if response.status_code in (400, 422) or response.status_code < 300:
             return "Aktify campaign of this key"
         if response.status_code == 404:
