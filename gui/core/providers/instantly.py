@@ -209,7 +209,7 @@ def attribute(
         if rows and counts[key] == len(rows):
             for i in rows:
                 outcomes[i] = RowOutcome(batch[i].row, status, reason)
-                missing.remove(i)
+            missing[:] = [i for i in missing if i not in outcomes]
             counts[key] = 0
 
     def email(i: int) -> str:
@@ -244,7 +244,7 @@ def attribute(
         for i in repeated:
             reason = f"the same email is on an earlier row of this request ({email(repeats[i])})"
             outcomes[i] = RowOutcome(batch[i].row, Status.DUPLICATE, reason)
-            missing.remove(i)
+        missing[:] = [i for i in missing if i not in outcomes]
         counts["duplicate_email_count"] = 0
     if missing:
         for i, outcome in zip(missing, _explain(batch, missing, counts, target, replay=replay), strict=True):
