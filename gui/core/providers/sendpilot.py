@@ -171,9 +171,7 @@ def attribute(
     for i in duplicate_rows:
         outcomes[i] = RowOutcome(batch[i].row, Status.DUPLICATE, in_campaign)
     for i in uploaded_rows:
-        outcomes[i] = RowOutcome(
-            batch[i].row, Status.UPLOADED, provider_id=batch[i].fields.get("linkedinUrl", "")
-        )
+        outcomes[i] = _uploaded(batch[i])
     return tuple(outcomes[i] for i in range(size))
 
 
