@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -29,7 +31,7 @@ import pyarrow.compute as pc
 from phonenumbers.phonemetadata import PhoneMetadata
 
 from gui.core.cancel import CancelToken, ProgressCallback, check
-from gui.core.domain import FieldKind, Progress
+from gui.core.domain import FieldKind, LeadField, Progress
 from gui.core.errors import MappingError
 from gui.core.mapping import US_STATE_NAMES, US_STATES, ColumnMapping, group_label, required_groups, timezones
 from gui.core.providers.base import ProviderSpec
@@ -252,7 +254,7 @@ def _text(series: pd.Series) -> pa.Array:
     else:
         values = series.to_numpy(dtype=object)
         try:
-            arr = pa.array(values, type=pa.string(), from_pandas=True)
+            arr = pa.array(values, type=pa.string())  # None becomes null; NaN needs the slower path
         except (pa.ArrowInvalid, pa.ArrowTypeError):
             arr = pa.array([None if pd.isna(v) else str(v) for v in values], type=pa.string())
     if isinstance(arr, pa.ChunkedArray):
@@ -273,17 +275,14 @@ def _matches(text: pa.Array, pattern: str, *, ignore_case: bool = False) -> np.n
 
 
 def _first_occurrence(codes: np.ndarray) -> np.ndarray:
-    """For factorize codes (first-appearance order, -1 = no key): the first row holding each row's key."""
-    valid = codes >= 0
-    if not valid.any():
+    """For codes numbered in order of first appearance (-1 = no key): the first row holding each row's key."""
+    running = np.maximum.accumulate(codes)
+    is_first = codes > np.concatenate(([-1], running[:-1]))
+    first_rows = np.flatnonzero(is_first)  # row of code k is first_rows[k]
+    if len(first_rows) == 0:
         return np.full(len(codes), -1, dtype=np.int64)
-    safe = np.where(valid, codes, -1)
-    running = np.maximum.accumulate(safe)
-    previous = np.concatenate(([-1], running[:-1]))
-    is_first = valid & (safe > previous)
-    first_rows = np.flatnonzero(is_first)  # ordered by code, because codes appear in increasing order
-    out = np.full(len(codes), -1, dtype=np.int64)
-    out[valid] = first_rows[codes[valid]]
+    out: np.ndarray = first_rows[np.maximum(codes, 0)]
+    out[codes < 0] = -1
     return out
 
 
@@ -296,17 +295,12 @@ def _codes(values: pa.Array) -> np.ndarray:
 def _duplicate_rows(keys: pa.Array | np.ndarray, usable: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rows whose key already appeared on an earlier usable row, and that earlier row (-1 if none)."""
     n = len(usable)
-    positions = np.flatnonzero(usable)
-    first = np.full(n, -1, dtype=np.int64)
-    if len(positions) == 0:
-        return np.zeros(n, dtype=bool), first
-    if isinstance(keys, np.ndarray):
-        codes = _codes(pa.array(keys[positions]))
-    else:
-        codes = _codes(keys.take(pa.array(positions)))
-    first_sub = _first_occurrence(codes)
-    has = first_sub >= 0
-    first[positions[has]] = positions[first_sub[has]]
+    if not usable.any():
+        return np.zeros(n, dtype=bool), np.full(n, -1, dtype=np.int64)
+    arrow_keys = pa.array(keys) if isinstance(keys, np.ndarray) else keys
+    if not usable.all():  # unusable rows become nulls: no key, no slot in the dictionary
+        arrow_keys = pc.if_else(pa.array(usable), arrow_keys, pa.nulls(n, type=arrow_keys.type))
+    first = _first_occurrence(_codes(arrow_keys))
     return (first >= 0) & (first != np.arange(n)), first
 
 
@@ -332,115 +326,159 @@ def phone_e164(value: str, region: str = "US") -> str | None:
 
 @dataclass(frozen=True)
 class _FastPhone:
-    """The region's own libphonenumber patterns, for checking everyday numbers in bulk."""
+    """How numbers of the default region are parsed, in the terms of libphonenumber's metadata."""
 
     cc: str
     national_prefix: str
     idd: str
-    descs: tuple[tuple[str, tuple[int, ...]], ...]
-    general: tuple[str, tuple[int, ...]]
-
-
-_DESC_NAMES = (
-    "fixed_line", "mobile", "toll_free", "premium_rate", "shared_cost", "personal_number", "voip",
-    "pager", "uan", "voicemail",
-)  # fmt: skip
 
 
 @lru_cache(maxsize=64)
 def _fast_phone(region: str) -> _FastPhone | None:
     """The bulk rule for a region, or None where libphonenumber's parsing has quirks we do not mirror."""
     meta = PhoneMetadata.metadata_for_region(region.upper())
-    if meta is None or meta.general_desc is None or not meta.general_desc.national_number_pattern:
+    if meta is None or meta.country_code is None:
         return None
-    if meta.country_code is None:
-        return None
-    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(meta.country_code, ())
-    if not regions or regions[0] != region.upper():
-        return None  # libphonenumber tries another region of this country code first
     prefix = meta.national_prefix or ""
     if meta.national_prefix_transform_rule or (meta.national_prefix_for_parsing or "") != prefix:
-        return None
-    descs = []
-    for name in _DESC_NAMES:
-        desc = getattr(meta, name, None)
-        if desc is None or not desc.national_number_pattern or tuple(desc.possible_length) == (-1,):
-            continue
-        descs.append((desc.national_number_pattern, tuple(desc.possible_length)))
-    general = (meta.general_desc.national_number_pattern, tuple(meta.general_desc.possible_length))
-    return _FastPhone(str(meta.country_code), prefix, meta.international_prefix or "", tuple(descs), general)
+        return None  # carrier codes or rewritten prefixes (BR, AR, MX...): leave them to phonenumbers
+    return _FastPhone(str(meta.country_code), prefix, meta.international_prefix or "")
 
 
-def _desc_match(national: pa.Array, lengths: pa.Array, desc: tuple[str, tuple[int, ...]]) -> np.ndarray:
-    pattern, possible = desc
+_DESC_NAMES = (
+    "premium_rate", "toll_free", "shared_cost", "voip", "personal_number", "pager", "uan", "voicemail",
+    "fixed_line", "mobile",
+)  # fmt: skip
+
+
+def _desc_match(national: pa.Array, lengths: pa.Array, desc: object) -> np.ndarray:
+    """``phonenumbers._is_number_matching_desc`` over a whole array."""
+    pattern = getattr(desc, "national_number_pattern", None)
+    if desc is None or not pattern:
+        return np.zeros(len(national), dtype=bool)
     ok = _matches(national, f"^(?:{pattern})$")
+    possible = tuple(getattr(desc, "possible_length", ()) or ())
     if possible:
         ok &= _np(pc.is_in(lengths, value_set=pa.array(possible, type=lengths.type)))
     return ok
 
 
-def _fast_valid(rule: _FastPhone, national: pa.Array) -> np.ndarray:
+def _type_known(meta: PhoneMetadata, national: pa.Array) -> np.ndarray:
+    """``_number_type_helper(...) != UNKNOWN`` over a whole array: the general pattern and any type's."""
     lengths = pc.utf8_length(national)
-    ok = _desc_match(national, lengths, rule.general)
-    if not ok.any():
-        return ok
+    general = _desc_match(national, lengths, meta.general_desc)
+    if not general.any():
+        return general
     any_type = np.zeros(len(national), dtype=bool)
-    for desc in rule.descs:
-        any_type |= _desc_match(national, lengths, desc)
-    return ok & any_type
+    seen: set[str] = set()
+    for name in _DESC_NAMES:
+        desc = getattr(meta, name, None)
+        pattern = getattr(desc, "national_number_pattern", None)
+        key = f"{pattern}|{tuple(getattr(desc, 'possible_length', ()) or ())}"
+        if pattern and key not in seen:
+            seen.add(key)
+            any_type |= _desc_match(national, lengths, desc)
+    return general & any_type
+
+
+def _valid_for_cc(cc: int, national: pa.Array) -> np.ndarray:
+    """``phonenumbers.is_valid_number`` for national numbers of one country code, over a whole array.
+
+    Mirrors ``region_code_for_number``: a code shared by several regions (+1) goes to the first
+    region whose leading digits match or, without leading digits, whose patterns accept the number.
+    """
+    n = len(national)
+    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(cc, ())
+    valid = np.zeros(n, dtype=bool)
+    if len(regions) == 1:
+        meta = PhoneMetadata.metadata_for_region(regions[0])
+        return _type_known(meta, national) if meta is not None else valid
+    pending = np.arange(n)
+    subset = national
+    for region in regions:
+        meta = PhoneMetadata.metadata_for_region(region.upper())
+        if meta is None:
+            continue
+        known = _type_known(meta, subset)
+        claims = _matches(subset, f"^(?:{meta.leading_digits})") if meta.leading_digits else known
+        valid[pending[claims & known]] = True
+        keep = ~claims
+        if not keep.any():
+            break
+        if not keep.all():
+            pending = pending[keep]
+            subset = subset.filter(pa.array(keep))
+    return valid
 
 
 def phones_e164(values: pa.Array, region: str = "US") -> pa.Array:
     """E.164 for each value of an arrow string array (null where not a valid number).
 
-    Numbers of ``region`` written with digits and the usual separators are checked in bulk
-    against libphonenumber's metadata patterns for that region (the same patterns
-    ``phonenumbers.is_valid_number`` uses); anything else, including every number that the
-    bulk check does not accept, is parsed by ``phonenumbers`` itself, so the bulk path can
-    only ever agree with it.
+    Numbers written with digits and the usual separators, in the default region's national
+    form or with its own ``+`` country code, are parsed and validated in bulk with
+    libphonenumber's own metadata (national prefix, international prefix, number patterns,
+    possible lengths, and the region order of shared country codes), which is exactly what
+    ``phonenumbers.parse`` + ``is_valid_number`` do for such input. Everything else (other
+    country codes, letters, extensions, input where stripping a national prefix is ambiguous)
+    goes through ``phonenumbers`` itself, once per distinct value.
     """
     n = len(values)
     if n == 0:
         return pa.array([], type=pa.string())
-    done = np.zeros(n, dtype=bool)
+    values = values.cast(pa.string()) if not pa.types.is_string(values.type) else values
+    values = pc.utf8_trim_whitespace(values.fill_null(""))
+    decided = np.zeros(n, dtype=bool)
     result = pa.nulls(n, type=pa.string())
     rule = _fast_phone(region)
     if rule is not None:
-        shaped = _matches(values, r"^\+?[0-9 ().\-/]+$")
-        digits = pc.replace_substring_regex(values, r"[^0-9]", "")
-        plus = _np(pc.starts_with(values, "+"))
-        starts_cc = _np(pc.starts_with(digits, rule.cc))
-        cut_cc = pc.utf8_slice_codeunits(digits, len(rule.cc))
-        if rule.national_prefix:
-            np_len = len(rule.national_prefix)
-            has_np = _np(pc.starts_with(digits, rule.national_prefix))
-            after_cc_np = _np(pc.starts_with(cut_cc, rule.national_prefix))
-            cut_np = pc.utf8_slice_codeunits(digits, np_len)
-        else:
-            has_np = np.zeros(n, dtype=bool)
-            after_cc_np = np.zeros(n, dtype=bool)
-            cut_np = digits
-        idd = _matches(digits, f"^(?:{rule.idd})") if rule.idd else np.zeros(n, dtype=bool)
-        with_plus = shaped & plus & starts_cc & ~after_cc_np
-        same_cc_np = rule.cc == rule.national_prefix
-        without = shaped & ~plus & ~idd & (~starts_cc | same_cc_np)
-        national = pc.if_else(
-            pa.array(with_plus), cut_cc, pc.if_else(pa.array(without & has_np), cut_np, digits)
-        )
-        candidate = with_plus | without
-        ok = candidate & _fast_valid(rule, national)
-        if ok.any():
-            e164 = pc.binary_join_element_wise(pa.scalar("+" + rule.cc), national, "")
-            result = pc.if_else(pa.array(ok), e164, result)
-            done |= ok
-    rest = np.flatnonzero(~done)
+        try:
+            decided, result = _bulk_phones(values, rule)
+        except pa.ArrowInvalid:  # a metadata pattern RE2 cannot compile: every value goes the slow way
+            decided = np.zeros(n, dtype=bool)
+            result = pa.nulls(n, type=pa.string())
+    rest = np.flatnonzero(~decided)
     if len(rest):
         texts = values.take(pa.array(rest)).to_pylist()
         parsed = np.empty(n, dtype=object)
         parsed[rest] = [phone_e164(t, region) if t else None for t in texts]
         slow = pa.array(parsed, type=pa.string(), from_pandas=True)
-        result = pc.if_else(pa.array(done), result, slow)
+        result = pc.if_else(pa.array(decided), result, slow)
     return result
+
+
+def _bulk_phones(values: pa.Array, rule: _FastPhone) -> tuple[np.ndarray, pa.Array]:
+    """(decided, e164): which values the bulk path settled, and their E.164 (null: invalid)."""
+    n = len(values)
+    none = np.zeros(n, dtype=bool)
+    shaped = _matches(values, r"^\+?[0-9 ().\-/]*[0-9][0-9 ().\-/]*$")
+    digits = pc.replace_substring_regex(values, r"[^0-9]", "")
+    plus = _np(pc.starts_with(values, "+"))
+    starts_cc = _np(pc.starts_with(digits, rule.cc))
+    after_cc = pc.utf8_slice_codeunits(digits, len(rule.cc))
+    prefix = rule.national_prefix
+    has_np = _np(pc.starts_with(digits, prefix)) if prefix else none
+    np_after_cc = _np(pc.starts_with(after_cc, prefix)) if prefix else none
+    without_np = pc.utf8_slice_codeunits(digits, len(prefix)) if prefix else digits
+    idd = _matches(digits, f"^(?:{rule.idd})") if rule.idd else none
+    # "+<cc> ..." whose national part cannot start with a national prefix (that would be stripped).
+    with_plus = shaped & plus & starts_cc & ~np_after_cc
+    # National form: no IDD, and no leading country code unless it is also the national prefix (+1/1).
+    national_form = shaped & ~plus & ~idd & (~starts_cc | (rule.cc == prefix))
+    # "1 1 212..." (prefix twice) is read differently by libphonenumber's country-code step: leave it to it.
+    twice = _np(pc.starts_with(without_np, prefix)) if prefix else none
+    stripped = national_form & has_np & ~twice
+    plain = national_form & ~has_np
+    national = pc.if_else(pa.array(with_plus), after_cc, pc.if_else(pa.array(stripped), without_np, digits))
+    cc = int(rule.cc)
+    valid = _valid_for_cc(cc, national)
+    # When stripping the prefix gives an invalid number, libphonenumber may keep it instead:
+    # only call those invalid if the unstripped digits are invalid too, else let phonenumbers decide.
+    raw_valid = _valid_for_cc(cc, digits) if stripped.any() else none
+    decided = (with_plus | plain | stripped) & (valid | ~(stripped & raw_valid))
+    ok = decided & valid
+    e164 = pc.binary_join_element_wise(pa.scalar("+" + rule.cc), national, "")
+    result = pc.if_else(pa.array(ok), e164, pa.nulls(n, type=pa.string()))
+    return decided, result
 
 
 # --------------------------------------------------------------------------------------------
@@ -594,6 +632,82 @@ _KEY_WORDS = {
 }
 
 
+_WORKERS = max(1, min(2, os.cpu_count() or 1))
+
+
+def _check_field(
+    f: LeadField,
+    checked: _ColumnCheck,
+    *,
+    blocking: bool,
+    dedupe: bool,
+    region: str,
+    cancel: CancelToken | None,
+) -> np.ndarray:
+    """Run one field's format rules (and the duplicate rule on the dedupe field); returns its empty mask."""
+    check(cancel)
+    text = _text(checked.series)
+    empty = _np(pc.equal(pc.utf8_length(text), 0))
+    filled = ~empty
+    phone_key: np.ndarray | None = None
+    if f.kind is FieldKind.EMAIL:
+        ok = _matches(text, EMAIL_PATTERN)
+        checked.flag(filled & ~ok, _Rule(ERROR, _email_message))
+    elif f.kind is FieldKind.PHONE:
+        encoded = pc.dictionary_encode(text)
+        indices = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+        e164 = phones_e164(encoded.dictionary, region)
+        valid_unique = _np(pc.is_valid(e164))
+        severity = ERROR if blocking else WARNING
+        checked.flag(filled & ~valid_unique[indices], _Rule(severity, _phone_message(region)))
+        if dedupe:
+            phone_key = _codes(e164)[indices]
+    elif f.kind is FieldKind.LINKEDIN:
+        ok = _matches(text, LINKEDIN_PATTERN, ignore_case=True)
+        checked.flag(filled & ~ok, _Rule(ERROR, _linkedin_message))
+    elif f.kind is FieldKind.US_STATE:
+        codes = pa.array(sorted(US_STATES))
+        exact = _np(pc.is_in(text, value_set=codes))
+        folded = _np(pc.is_in(pc.utf8_upper(text), value_set=codes))
+        checked.flag(filled & folded & ~exact, _Rule(WARNING, _state_case_message))
+        checked.flag(filled & ~folded, _Rule(ERROR, _state_message))
+    elif f.kind is FieldKind.ZIP:
+        checked.flag(filled & ~_matches(text, ZIP_PATTERN), _Rule(ERROR, _zip_message))
+    elif f.kind is FieldKind.TIMEZONE:
+        ok = _np(pc.is_in(text, value_set=_timezone_set()))
+        checked.flag(filled & ~ok, _Rule(ERROR, _timezone_message))
+    elif f.kind is FieldKind.DATETIME:
+        ok = _matches(text, ISO_PATTERN)
+        ok &= _real_dates(text, ok)
+        checked.flag(filled & ~ok, _Rule(ERROR, _date_message))
+    elif f.kind is FieldKind.URL:
+        severity = ERROR if f.concept in ("link", "link_to_shorten") else WARNING
+        checked.flag(filled & ~_matches(text, URL_PATTERN), _Rule(severity, _url_message))
+    if dedupe:
+        check(cancel)
+        usable = filled & (checked.codes == 0)
+        keys: pa.Array | np.ndarray
+        if phone_key is not None:
+            keys = phone_key
+            usable &= phone_key >= 0
+        elif f.kind is FieldKind.EMAIL:
+            keys = pc.utf8_lower(text)
+        elif f.kind is FieldKind.LINKEDIN:
+            keys = linkedin_key(text)
+        else:
+            keys = text
+        duplicate, first = _duplicate_rows(keys, usable)
+        if duplicate.any():
+            checked.dup_of = first.astype(np.int32)
+            checked.flag(duplicate, _Rule(ERROR, _duplicate_message(_KEY_WORDS.get(f.kind, f.label))))
+    return empty
+
+
+@lru_cache(maxsize=1)
+def _timezone_set() -> pa.Array:
+    return pa.array(sorted(timezones()))
+
+
 def validate(
     frame: pd.DataFrame,
     mapping: ColumnMapping,
@@ -643,52 +757,36 @@ def validate(
             progress(Progress(step, total, message))
 
     checks: dict[str, _ColumnCheck] = {}
-    texts: dict[str, pa.Array] = {}
     empties: dict[str, np.ndarray] = {}
-    phone_keys: dict[str, np.ndarray] = {}
-    for f, column in mapped:
-        check(cancel)
-        text = _text(frame[column])
-        empty = _np(pc.equal(pc.utf8_length(text), 0))
-        checked = _ColumnCheck(column, f.name, f.label, frame[column], np.zeros(n, dtype=np.uint8))
-        checks[column] = checked
-        texts[f.name] = text
-        empties[f.name] = empty
-        filled = ~empty
-        blocking = f.name in in_groups or f.name == spec.dedupe_field
-        if f.kind is FieldKind.EMAIL:
-            ok = _matches(text, EMAIL_PATTERN) & _np(pc.less_equal(pc.utf8_length(text), 254))
-            checked.flag(filled & ~ok, _Rule(ERROR, _email_message))
-        elif f.kind is FieldKind.PHONE:
-            encoded = pc.dictionary_encode(text)
-            indices = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
-            e164 = phones_e164(encoded.dictionary, default_region)
-            valid_unique = _np(pc.is_valid(e164))
-            severity = ERROR if blocking else WARNING
-            checked.flag(filled & ~valid_unique[indices], _Rule(severity, _phone_message(default_region)))
-            phone_keys[f.name] = _codes(e164)[indices]
-        elif f.kind is FieldKind.LINKEDIN:
-            ok = _matches(text, LINKEDIN_PATTERN, ignore_case=True)
-            checked.flag(filled & ~ok, _Rule(ERROR, _linkedin_message))
-        elif f.kind is FieldKind.US_STATE:
-            codes = pa.array(sorted(US_STATES))
-            exact = _np(pc.is_in(text, value_set=codes))
-            folded = _np(pc.is_in(pc.utf8_upper(text), value_set=codes))
-            checked.flag(filled & folded & ~exact, _Rule(WARNING, _state_case_message))
-            checked.flag(filled & ~folded, _Rule(ERROR, _state_message))
-        elif f.kind is FieldKind.ZIP:
-            checked.flag(filled & ~_matches(text, ZIP_PATTERN), _Rule(ERROR, _zip_message))
-        elif f.kind is FieldKind.TIMEZONE:
-            ok = _np(pc.is_in(text, value_set=pa.array(sorted(timezones()))))
-            checked.flag(filled & ~ok, _Rule(ERROR, _timezone_message))
-        elif f.kind is FieldKind.DATETIME:
-            ok = _matches(text, ISO_PATTERN)
-            ok &= _real_dates(text, ok)
-            checked.flag(filled & ~ok, _Rule(ERROR, _date_message))
-        elif f.kind is FieldKind.URL:
-            severity = ERROR if f.concept in ("link", "link_to_shorten") else WARNING
-            checked.flag(filled & ~_matches(text, URL_PATTERN), _Rule(severity, _url_message))
-        advance(f"Checked {f.label}")
+    pending: dict[Future[np.ndarray], LeadField] = {}
+    # pyarrow kernels release the GIL, so two columns checked at once use both cores.
+    with ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="validate") as pool:
+        for f, column in mapped:
+            checked = _ColumnCheck(column, f.name, f.label, frame[column], np.zeros(n, dtype=np.uint8))
+            checks[column] = checked
+            if f.kind is FieldKind.TEXT and f.name not in in_groups and f.name != spec.dedupe_field:
+                advance(f"Checked {f.label}")
+                continue  # free text: nothing to check, so no need to read it
+            blocking = f.name in in_groups or f.name == spec.dedupe_field
+            job = pool.submit(
+                _check_field,
+                f,
+                checked,
+                blocking=blocking,
+                dedupe=f.name == spec.dedupe_field,
+                region=default_region,
+                cancel=cancel,
+            )
+            pending[job] = f
+        try:
+            for job in as_completed(pending):
+                f = pending[job]
+                empties[f.name] = job.result()
+                advance(f"Checked {f.label}")
+        except BaseException:
+            if cancel is not None:
+                cancel.cancel()
+            raise
 
     row_level: list[tuple[str, str, str]] = []
     for group in groups:
@@ -711,25 +809,6 @@ def validate(
         checks[mapping.fields[short.name]].flag(both, rule)
     advance("Checked links")
 
-    dedupe = spec.dedupe_field
-    if dedupe in texts:
-        f = spec.field(dedupe)
-        checked = checks[mapping.fields[dedupe]]
-        usable = ~empties[dedupe] & (checked.codes == 0)
-        keys: pa.Array | np.ndarray
-        if f.kind is FieldKind.PHONE:
-            keys = phone_keys[dedupe]
-            usable &= keys >= 0
-        elif f.kind is FieldKind.EMAIL:
-            keys = pc.utf8_lower(texts[dedupe])
-        elif f.kind is FieldKind.LINKEDIN:
-            keys = linkedin_key(texts[dedupe])
-        else:
-            keys = texts[dedupe]
-        duplicate, first = _duplicate_rows(keys, usable)
-        if duplicate.any():
-            checked.dup_of = first.astype(np.int32)
-            checked.flag(duplicate, _Rule(ERROR, _duplicate_message(_KEY_WORDS.get(f.kind, f.label))))
     advance("Checked duplicates")
 
     error_rows = np.zeros(n, dtype=bool)
