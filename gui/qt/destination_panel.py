@@ -17,6 +17,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QCompleter,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -120,6 +121,18 @@ class DestinationPanel(QWidget):
         self.campaign_combo.setAccessibleName("Campaign")
         self.campaign_combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.campaign_combo.setMinimumContentsLength(24)
+        self.campaign_combo.setMaxVisibleItems(20)
+        # Workspaces hold hundreds of campaigns: typing part of a name finds one.
+        self.campaign_combo.setEditable(True)
+        self.campaign_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        completer = self.campaign_combo.completer()
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        line = self.campaign_combo.lineEdit()
+        line.setPlaceholderText("Type to search the campaigns")
+        line.setAccessibleName("Search campaigns")
+        line.editingFinished.connect(self._on_campaign_text_done)
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.setAccessibleName("Refresh campaigns")
         self.refresh_button.setToolTip("Load the campaign list again from the provider (F5)")
@@ -490,6 +503,15 @@ class DestinationPanel(QWidget):
         combo.setEnabled(bool(campaigns))
         self.refresh_button.setEnabled(True)
         self._emit_destination()
+
+    def _on_campaign_text_done(self) -> None:
+        """Typed text that names no campaign goes back to the chosen one, so text and choice agree."""
+        combo = self.campaign_combo
+        index = combo.findText(combo.currentText(), Qt.MatchFlag.MatchFixedString)
+        if index >= 0 and isinstance(combo.itemData(index), Campaign):
+            combo.setCurrentIndex(index)
+        else:
+            combo.setEditText(combo.itemText(combo.currentIndex()))
 
     def _on_campaign_changed(self) -> None:
         if not self._restoring:

@@ -165,3 +165,19 @@ def test_key_is_read_at_call_time(store: CredentialStore, qtbot, monkeypatch) ->
     assert seen == []
     factory()
     assert seen == ["sandbox-main"]
+
+
+def test_typed_campaign_name_picks_it_or_goes_back(qtbot, panel: DestinationPanel) -> None:
+    _wait_listed(qtbot, panel)
+    target = panel.campaigns()[-1]
+    line = panel.campaign_combo.lineEdit()
+    line.setText(panel.campaign_combo.itemText(panel.campaign_combo.count() - 1).upper())
+    line.editingFinished.emit()
+    destination = panel.destination()
+    assert destination is not None and destination.id == target.id
+    line.setText("no campaign has this name")
+    line.editingFinished.emit()
+    assert panel.destination() == destination
+    assert panel.campaign_combo.currentText() == panel.campaign_combo.itemText(
+        panel.campaign_combo.currentIndex()
+    )
