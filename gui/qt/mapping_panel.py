@@ -49,6 +49,7 @@ from gui.core.fixes import FixStep
 from gui.core.presets import Preset
 from gui.core.providers import get_spec
 from gui.core.providers.base import ProviderSpec
+from gui.core.sheets import ColumnNote
 from gui.qt.field_bar import FieldBar
 
 log = logging.getLogger(__name__)
@@ -322,14 +323,15 @@ class MappingPanel(QWidget):
             self._seed(carry_over=previous)
         self._refresh_all()
 
-    def set_frame(self, frame: pd.DataFrame, notes: Sequence[Any] = ()) -> None:
-        """A newly loaded sheet: seed the pickers from a remembered mapping or the suggestion."""
+    def set_frame(self, frame: pd.DataFrame, notes: Sequence[ColumnNote] = ()) -> None:
+        """A newly loaded sheet: seed the pickers from a remembered mapping or the suggestion.
+
+        ``notes`` (Excel damage found while loading) show under the field their column feeds.
+        """
         self._frame = frame
         self._notes = {}
         for note in notes:
-            column = str(getattr(note, "column", ""))
-            text = str(getattr(note, "message", "") or getattr(note, "text", "") or note)
-            self._notes.setdefault(column, []).append(text)
+            self._notes.setdefault(str(note.column), []).append(str(note.message))
         self._filled = {}
         self._problems = {}
         self._validation = None
@@ -713,7 +715,12 @@ class MappingPanel(QWidget):
             parts = []
             if column is not None:
                 reason = self._hints.get(row.field.name)
-                if reason:
+                # "from the header “Email”" says nothing when the header is the field's own name.
+                obvious = (
+                    core_mapping.normalize_header(column) == core_mapping.normalize_header(row.field.label)
+                    and reason == f"from the header “{column}”"
+                )
+                if reason and not obvious:
                     parts.append(reason)
                 if samples.get(column):
                     parts.append(f"e.g. {samples[column]}")

@@ -268,3 +268,18 @@ def test_a_saved_preset_maps_a_new_sheet_with_those_headers(qtbot, panel: Mappin
     assert fresh.field_column("jobTitle") == "Taille société"
     assert "Odd one" in fresh.recall_label.text()
     assert applied and applied[0].name == "Odd one"
+
+
+def test_excel_damage_notes_show_under_the_field(qtbot) -> None:
+    from gui.core.sheets import ColumnNote
+
+    widget = MappingPanel()
+    qtbot.addWidget(widget)
+    widget.set_spec(get_spec("aktify"))
+    frame = pd.DataFrame({"Phone": ["+16175550142", "+12125550187"], "ZIP": ["2134", "10001"]})
+    note = ColumnNote("ZIP", "Excel stored these ZIP codes as numbers; 4-digit ones lost a leading 0.", "zip")
+    widget.set_frame(frame, [note])
+    assert widget.field_column("zipCode") == "ZIP"
+    assert "lost a leading 0" in widget.hint("zipCode")
+    # Aktify's two required groups are both spelled out.
+    assert "Phone, and US state or ZIP code" in widget.rule_label.text()
