@@ -135,18 +135,26 @@ class Pacer:
         return slot.epoch == self._epoch
 
     def on_success(self, remaining: int | None = None, retry_after: float | None = None) -> None:
-        """An answer that was not a 429: recover speed, and respect an empty window.
+        """An answer that was not a 429: recover speed, and notice someone else using the key.
 
-        lemlist sends ``Retry-After`` on every answer (DESIGN §4), so it only means "wait"
-        when ``X-RateLimit-Remaining`` says the window is used up (or is absent).
+        At full pace the provider's window is always nearly full, so ``X-RateLimit-Remaining:
+        0`` is the normal steady state and the grid already waits for the oldest request to
+        leave the window. It only means trouble when *our* requests in the window are well
+        under the limit: then another app spends the same key, and we hold and slow down
+        before the 429s start. lemlist sends ``Retry-After`` on every answer (DESIGN §4), so
+        it is only a wait when no ``X-RateLimit-Remaining`` comes with it.
         """
         with self._lock:
             self._speed = min(1.0, self._speed + self._rule.increase)
+            now = self._clock()
             if remaining is not None and remaining <= 0:
-                wait = retry_after if retry_after is not None else self._spacing
-                self._hold(self._clock() + wait)
+                window, log = self.policy.windows[0], self._logs[0]
+                ours = sum(1 for t in log if now - window.seconds < t <= now)
+                if ours < window.requests * 0.75:
+                    self._speed = max(self._rule.floor, self._speed * self._rule.decrease)
+                    self._hold(now + (retry_after if retry_after is not None else self._spacing))
             elif remaining is None and retry_after:
-                self._hold(self._clock() + retry_after)
+                self._hold(now + retry_after)
 
     def on_rate_limited(self, retry_after: float | None = None) -> float:
         """A 429: hold everyone, void the slots given out, slow down; return the hold in seconds."""

@@ -86,14 +86,26 @@ def test_a_429_without_retry_after_still_holds() -> None:
 
 
 def test_retry_after_on_an_ordinary_answer_is_ignored_while_the_window_has_room() -> None:
-    # lemlist sends Retry-After: 2 on every answer; only Remaining: 0 makes it a wait.
+    # lemlist sends Retry-After: 2 on every answer; it is no reason to wait.
     clock = FakeClock()
     pacer = Pacer(get_spec("lemlist").rate, clock=clock)
     pacer.reserve()
     pacer.on_success(remaining=7, retry_after=2.0)
-    assert pacer.reserve().at < clock.now + 0.2
+    assert pacer.reserve().at < clock.now + 0.25
+
+
+def test_an_empty_window_at_full_pace_is_normal_but_with_few_of_ours_means_a_shared_key() -> None:
+    clock = FakeClock()
+    pacer = Pacer(get_spec("lemlist").rate, clock=clock)
+    for _ in range(20):  # our own full window: Remaining 0 is what steady pacing looks like
+        clock.now = pacer.reserve().at
     pacer.on_success(remaining=0, retry_after=2.0)
-    assert pacer.reserve().at >= clock.now + 2.0
+    assert pacer.reserve().at <= clock.now + 0.25 and pacer.speed == 1.0
+    # Only a few of ours in the window yet none left: another app spends this key.
+    other = Pacer(get_spec("lemlist").rate, clock=clock)
+    other.reserve()
+    other.on_success(remaining=0, retry_after=2.0)
+    assert other.reserve().at >= clock.now + 2.0 and other.speed < 1.0
 
 
 def test_undocumented_limits_halve_on_429_and_recover_slowly() -> None:
