@@ -206,7 +206,9 @@ class MappingPanel(QWidget):
         self.recall_label = QLabel()
         self.recall_label.setWordWrap(True)
         self.recall_label.setAccessibleName("Remembered mapping")
-        self.recall_label.setEnabled(False)
+        italic = self.recall_label.font()
+        italic.setItalic(True)
+        self.recall_label.setFont(italic)
 
         # -- presets ----------------------------------------------------------------------------
         self.preset_combo = QComboBox()
@@ -252,7 +254,6 @@ class MappingPanel(QWidget):
             "emails (e.g. {{industry}})."
         )
         self.custom_help.setWordWrap(True)
-        self.custom_help.setEnabled(False)
         self.custom_all_button = QPushButton("All")
         self.custom_all_button.setAccessibleName("Send all other columns")
         self.custom_none_button = QPushButton("None")
@@ -824,7 +825,10 @@ class MappingPanel(QWidget):
             return
         row = min(self._selected_row, len(frame) - 1)
         destination = self._destination_id or "CAMPAIGN_ID"
-        self.preview_box.setTitle(f"What row {row + self._row_number_base:,} sends to {spec.label}")
+        self.preview_box.setTitle(
+            f"What row {row + self._row_number_base:,} sends to {spec.label} "
+            "(click a row in the table to see another)"
+        )
         try:
             text = core_mapping.payload_preview(
                 frame, self._build_mapping(), spec, row, destination=destination, options=self._options
