@@ -16,6 +16,7 @@ which never uses scientific notation, because an id shown as ``4.47E+11`` has lo
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import re
 import zipfile
@@ -171,9 +172,14 @@ def _matches(condition: tuple[str, float], value: float) -> bool:
     }[op]
 
 
-def _pick(sections: list[str], value: float) -> tuple[_Section | None, bool]:
+@functools.lru_cache(maxsize=256)
+def _compiled(code: str) -> tuple[_Section | None, ...]:
+    return tuple(_parse_section(s) for s in _split_sections(code))
+
+
+def _pick(code: str, value: float) -> tuple[_Section | None, bool]:
     """The section for ``value`` and whether a minus sign must be added by us."""
-    parsed = [_parse_section(s) for s in sections]
+    parsed = list(_compiled(code))
     if any(p is not None and p.condition is not None for p in parsed):
         for section in parsed[:2]:
             if section is not None and section.condition is not None and _matches(section.condition, value):
@@ -203,7 +209,7 @@ def render_number(value: float, code: str) -> str:
     """
     if not code or code.lower() in ("general", "@") or not math.isfinite(value):
         return plain_number(value)
-    section, add_minus = _pick(_split_sections(code), value)
+    section, add_minus = _pick(code, value)
     if section is None:
         return plain_number(value)
     if not any(t[0] in ("int", "dec") for t in section.tokens):
@@ -478,45 +484,88 @@ class ColumnFacts:
     number_format: str | None
 
 
+_ZERO_PAD = re.compile(r"^0+$")
+_NUMBER_TYPES = (float, int)
+
+
 def column_text(
     values: Sequence[object], number_format: str | None
 ) -> tuple[np.ndarray[Any, Any], ColumnFacts]:
     """One column of typed cells as an object array of ``str``, and its facts.
 
     Number cells go through ``number_format`` (from the sheet's styles) when there is one.
+    Text cells are kept as they are; integral numbers under General or a zero-padding format
+    (the ids, phones and ZIPs of a lead list) are converted with numpy in one go.
     """
     kinds = set(map(type, values))
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
     if kinds <= {str}:
-        out = np.empty(len(values), dtype=object)
-        out[:] = values
-        texts = len(values) - sum(1 for v in values if not v)
+        texts = int(np.count_nonzero(out != ""))
         return out, ColumnFacts(0, texts, 0, None)
     code = number_format if number_format and not is_date_format(number_format) else None
-    numbers = 0
-    scientific = 0
-    texts = 0
-    result: list[str] = []
-    append = result.append
+    types = np.empty(len(values), dtype=object)
+    types[:] = list(map(type, values))
+    text_type: Any = str
+    float_type: Any = float
+    int_type: Any = int
+    is_text = types == text_type
+    is_number = (types == float_type) | (types == int_type)
+    texts = int(np.count_nonzero(out[is_text] != ""))
+    others = np.flatnonzero(~(is_text | is_number))
+    if len(others):
+        out[others] = _memo_map(cell_text, out[others].tolist())
+    positions = np.flatnonzero(is_number)
+    if not len(positions):
+        return out, ColumnFacts(0, texts, 0, code)
+    numbers = out[positions].astype(float)
+    rendered, scientific = _numbers_text(numbers, code)
+    out[positions] = rendered
+    return out, ColumnFacts(len(positions), texts, scientific, code)
+
+
+def _memo_map(convert: Any, values: list[Any]) -> list[str]:
+    """``convert`` over ``values``, once per distinct value (scores, dates repeat a lot)."""
+    memo: dict[Any, str] = {}
+    out = []
     for value in values:
-        if type(value) is str:
-            append(value)
-            if value:
-                texts += 1
-        elif type(value) is float or type(value) is int:
-            numbers += 1
-            if code is None:
-                append(plain_number(value))
-                if abs(value) >= 1e11 and float(value).is_integer():
-                    scientific += 1
-            else:
-                append(render_number(value, code))
-                if shows_scientific(code, value):
-                    scientific += 1
-        else:
-            append(cell_text(value))
-    out = np.empty(len(result), dtype=object)
-    out[:] = result
-    return out, ColumnFacts(numbers, texts, scientific, code)
+        text = memo.get(value)
+        if text is None:
+            text = memo[value] = convert(value)
+        out.append(text)
+    return out
+
+
+def _numbers_text(numbers: np.ndarray[Any, Any], code: str | None) -> tuple[np.ndarray[Any, Any], int]:
+    """Texts of number cells under one format, and how many Excel shows in E+ notation."""
+    rendered = np.empty(len(numbers), dtype=object)
+    finite = np.isfinite(numbers)
+    integral = finite & (numbers == np.round(numbers)) & (np.abs(numbers) < 2.0**63)
+    pad = len(code) if code is not None and _ZERO_PAD.match(code) else 0
+    if code is None or pad:
+        if integral.any():
+            digits = numbers[integral].astype(np.int64).astype(str)
+            if pad:
+                digits = np.char.zfill(digits, pad)
+            rendered[integral] = digits.astype(object)
+        rest = np.flatnonzero(~integral)
+        if len(rest):
+            memo: dict[float, str] = {}
+            rendered[rest] = [
+                memo.get(v) or memo.setdefault(v, plain_number(v)) for v in numbers[rest].tolist()
+            ]
+        scientific = int(np.count_nonzero(integral & (np.abs(numbers) >= 1e11))) if code is None else 0
+        return rendered, scientific
+    memo = {}
+    scientific = 0
+    for index, value in enumerate(numbers.tolist()):
+        text = memo.get(value)
+        if text is None:
+            text = memo[value] = render_number(value, code)
+        rendered[index] = text
+        if shows_scientific(code, value):
+            scientific += 1
+    return rendered, scientific
 
 
 def number_formats(path: Path, sheet_name: str, first_row: int, columns: Iterable[int]) -> dict[int, str]:

@@ -272,11 +272,7 @@ def _load_workbook(
     body = rows[header_row + 1 :]
     width = max((len(r) for r in rows), default=0)
     transposed: list[Sequence[object]] = list(zip(*body, strict=False)) if body else [()] * width
-    numeric = [
-        index
-        for index, values in enumerate(transposed)
-        if any(type(v) is float or type(v) is int for v in values)
-    ]
+    numeric = [index for index, values in enumerate(transposed) if set(map(type, values)) & {float, int}]
     formats = sheet_excel.number_formats(file, grid.sheet_name, header_row + 1, numeric)
     columns: list[Column] = []
     facts: dict[int, sheet_excel.ColumnFacts] = {}
