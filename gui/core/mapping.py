@@ -25,6 +25,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import phonenumbers
+import pyarrow as pa
+import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 
 from gui.core.domain import Lead
@@ -487,11 +489,17 @@ def detect_concept(header: str) -> tuple[str, float, str] | None:
     if not norm:
         return None
     trimmed = re.sub(r"(?: \d+)+$", "", norm) or norm
-    for candidate in (norm, trimmed, _strip_filler(norm), _strip_filler(trimmed)):
+    # Exact synonym first; a trailing number ("Phone 2") or filler words ("Lead email") cost a little.
+    for candidate, conf in (
+        (norm, 1.0),
+        (_strip_filler(norm), 0.97),
+        (trimmed, 0.95),
+        (_strip_filler(trimmed), 0.93),
+    ):
         if candidate and candidate in _SYNONYM_INDEX:
-            return _SYNONYM_INDEX[candidate], 1.0, "header synonym"
+            return _SYNONYM_INDEX[candidate], conf, "header synonym"
         if candidate and _glue(candidate) in _GLUED_INDEX:
-            return _GLUED_INDEX[_glue(candidate)], 0.97, "header synonym"
+            return _GLUED_INDEX[_glue(candidate)], conf - 0.02, "header synonym"
     words = set(norm.split()) | {_glue(norm)}
     # German and Dutch glue words together: "Firmenwebsite", "Bedrijfswebsite", "Kundentelefon".
     words |= {
@@ -1000,14 +1008,22 @@ def clean_values(series: pd.Series) -> np.ndarray:
     """A column as a numpy array of stripped ``str`` with ``""`` for missing cells.
 
     Stripping here means a cell of spaces counts as empty and ``" jane@acme.com"`` is sent
-    without its stray space, whatever the sheet holds.
+    without its stray space, whatever the sheet holds. Only the cells that need it are
+    touched: a vectorised check finds them first.
     """
-    if isinstance(series.dtype, (pd.StringDtype, pd.ArrowDtype)):
-        stripped = series.str.strip()
-        return np.asarray(stripped.fillna("").to_numpy(dtype=object), dtype=object)
-    values = series.to_numpy(dtype=object)
-    text = pd.Series(values, copy=False).where(pd.notna(values), "").astype(str).str.strip()
-    return np.asarray(text.to_numpy(dtype=object), dtype=object)
+    values = series.to_numpy(dtype=object, copy=True)
+    missing = pd.isna(values)
+    if missing.any():
+        values[missing] = ""
+    try:
+        text = pa.array(values, type=pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # numbers or other objects: make them text first
+        values = np.array([str(v) for v in values], dtype=object)
+        text = pa.array(values, type=pa.string())
+    padded = pc.match_substring_regex(text, r"^\s|\s$").to_numpy(zero_copy_only=False)
+    for i in np.flatnonzero(padded).tolist():
+        values[i] = values[i].strip()
+    return values
 
 
 def build_leads(
