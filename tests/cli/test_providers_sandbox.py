@@ -325,3 +325,50 @@ def test_sendpilot_clean_upload_flat_fields_duplicates_invalid_and_read_back(unt
     ]
     assert outcomes[2].reason == "SendPilot: Invalid LinkedIn profile URL"
     assert outcomes[4].reason.startswith("the same LinkedIn URL is on an earlier row")
+
+
+# -- a write whose answer is lost --------------------------------------------------------------------------
+
+
+LOST = {
+    "lemlist": ([Lead(0, {"email": "lost@acme-sandbox.com"})], seed.LEMLIST_CAMPAIGN, KEY),
+    "instantly": (
+        [Lead(0, {"email": "lost@acme-sandbox.com"}), Lead(1, {"email": "lost2@acme-sandbox.com"})],
+        seed.INSTANTLY_CAMPAIGN,
+        KEY,
+    ),
+    "aktify": ([Lead(0, {"phoneNumber": "+15095550777", "region": "CA"})], "default", seed.AKTIFY_KEY),
+    "sendpilot": (
+        [
+            Lead(0, {"linkedinUrl": "https://linkedin.com/in/lost-one"}),
+            Lead(1, {"linkedinUrl": "linkedin.com/in/lost-2"}),
+        ],
+        seed.SENDPILOT_CAMPAIGN,
+        KEY,
+    ),
+}
+
+
+@pytest.mark.parametrize("provider", list(LOST))
+def test_a_write_applied_but_unanswered_is_replayed_as_uploaded_not_created_twice(
+    provider: str, sandbox_factory: Callable[..., Any]
+) -> None:
+    from gui.core.errors import TransientError
+    from gui.sandbox.faults import Fault, FaultConfig
+
+    unlimited = {"lemlist": None, "aktify": None, "sendpilot": None}
+    sandbox = sandbox_factory(faults=FaultConfig(script=(Fault.DROP_AFTER_COMMIT,)), limits=unlimited)
+    batch, destination, key = LOST[provider]
+    container = key if provider == "aktify" else destination
+    before = sandbox.ledger.count(provider, container)
+
+    async def lost_then_replayed(client: ProviderClient) -> Any:
+        with pytest.raises(TransientError):
+            await client.send(batch, destination, {})
+        assert sandbox.ledger.count(provider, container) == before + len(batch)  # it did land
+        return await client.send(batch, destination, {}, replay=True)
+
+    result = run(provider, lost_then_replayed, key=key)
+    assert statuses(result.outcomes) == [Status.UPLOADED] * len(batch)
+    assert all(o.reason for o in result.outcomes)  # each says it was created by the earlier attempt
+    assert sandbox.ledger.count(provider, container) == before + len(batch)
