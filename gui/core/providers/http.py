@@ -78,9 +78,14 @@ async def request(
     except httpx.TimeoutException as exc:
         _log.info("%s %s %s: timeout (%s)", provider, method, _path(url), type(exc).__name__)
         raise TransientError(provider, f"{provider} did not answer in time ({type(exc).__name__}).") from None
+    except httpx.ConnectError as exc:
+        _log.info("%s %s %s: cannot connect (%s)", provider, method, _path(url), type(exc).__name__)
+        raise TransientError(provider, f"Could not reach {provider} ({type(exc).__name__}).") from None
     except httpx.RequestError as exc:
         _log.info("%s %s %s: no answer (%s)", provider, method, _path(url), type(exc).__name__)
-        raise TransientError(provider, f"Could not reach {provider}: {type(exc).__name__}.") from None
+        raise TransientError(
+            provider, f"The connection to {provider} broke before it answered ({type(exc).__name__})."
+        ) from None
     _log.debug("%s %s %s: %d", provider, method, _path(url), response.status_code)
     return response
 
