@@ -385,26 +385,24 @@ def _convert_batches(
 
     With ``total`` known the columns are allocated once and filled in place (no final copy).
     """
-    import pyarrow.compute as pc
-
     filled: list[list[Column]] = [[] for _ in range(width)]
     columns = [np.empty(total, dtype=object) for _ in range(width)] if total else []
+    repeated: list[bool | None] = [None] * width
     blanks: list[Mask] = []
     done = 0
     for batch in batches:
         check(cancel)
         rows = batch.num_rows
-        blank = None
+        blanks.append(_blank_rows(batch, width))
         for index in range(width):
             array = batch.column(index)
-            empty = pc.or_(pc.equal(pc.binary_length(array), 0), pc.utf8_is_space(array))
-            blank = empty if blank is None else pc.and_(blank, empty)
-            values = arrow_to_object(array)
+            if repeated[index] is None:
+                repeated[index] = _mostly_repeated(array)
+            values = arrow_to_object(array, repeated=repeated[index])
             if total:
                 columns[index][done : done + rows] = values
             else:
                 filled[index].append(values)
-        blanks.append(np.zeros(rows, dtype=bool) if blank is None else blank.to_numpy(zero_copy_only=False))
         done += rows
         if progress is not None:
             progress(Progress(done, total, f"Read {done:,} rows"))
@@ -414,23 +412,68 @@ def _convert_batches(
     return columns, mask
 
 
-def arrow_to_object(array: Any) -> Column:
+def _blank_rows(batch: Any, width: int) -> Mask:
+    """Rows of a batch whose cells are all empty or spaces; stops at the first column with none."""
+    import pyarrow.compute as pc
+
+    blank = None
+    for index in range(width):
+        array = batch.column(index)
+        if blank is not None:
+            array = array.filter(blank)
+        empty = pc.or_(pc.equal(pc.binary_length(array), 0), pc.utf8_is_space(array))
+        if blank is None:
+            blank = empty
+        else:
+            # Narrow the full-length mask to the rows still blank after this column.
+            positions = np.flatnonzero(blank.to_numpy(zero_copy_only=False))
+            keep = empty.to_numpy(zero_copy_only=False)
+            full = np.zeros(len(batch), dtype=bool)
+            full[positions[keep]] = True
+            blank = pa_bool(full)
+        if not pc.any(blank).as_py():
+            return np.zeros(len(batch), dtype=bool)
+    if blank is None:
+        return np.zeros(len(batch), dtype=bool)
+    result: Mask = blank.to_numpy(zero_copy_only=False)
+    return result
+
+
+def pa_bool(values: Mask) -> Any:
+    """A numpy bool mask as an arrow array (for filtering)."""
+    import pyarrow as pa
+
+    return pa.array(values, type=pa.bool_())
+
+
+def _mostly_repeated(array: Any) -> bool:
+    """Whether a column repeats its values enough to build each distinct string once."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_dictionary(array.type):
+        return True
+    sample = array.slice(0, min(len(array), 20_000))
+    return len(sample) > 2000 and len(pc.unique(sample)) < len(sample) * _REPEAT_SHARE
+
+
+def arrow_to_object(array: Any, *, repeated: bool | None = None) -> Column:
     """An arrow string array as an object array of ``str``, cheaply.
 
     Building one Python string per cell is the cost of loading; a column of repeated values
     (cities, countries, titles) builds each distinct string once and repeats the reference.
+    ``repeated`` is decided once per column by the caller (None: look at this array).
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
     if pa.types.is_dictionary(array.type):
         return _from_dictionary(array)
-    length = len(array)
-    if length > 2000:
-        sample = array.slice(0, min(length, 20_000))
-        if len(pc.unique(sample)) < len(sample) * _REPEAT_SHARE:
-            return _from_dictionary(pc.dictionary_encode(array))
-    out = np.empty(length, dtype=object)
+    if repeated is None:
+        repeated = _mostly_repeated(array)
+    if repeated:
+        return _from_dictionary(pc.dictionary_encode(array))
+    out = np.empty(len(array), dtype=object)
     out[:] = array.to_pylist()
     return out
 
