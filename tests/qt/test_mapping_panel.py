@@ -133,8 +133,9 @@ def test_custom_variable_checkboxes(qtbot, panel: MappingPanel) -> None:
     assert dict(blocker.args[0].custom) == {}
 
 
-def test_payload_preview_shows_the_selected_row(panel: MappingPanel) -> None:
+def test_payload_preview_shows_the_selected_row(qtbot, panel: MappingPanel) -> None:
     panel.set_selected_row(1)
+    qtbot.waitUntil(lambda: "bob@globex" in panel.preview.toPlainText(), timeout=2000)
     body = json.loads(panel.preview.toPlainText())
     assert body["email"] == "bob@globex.example"
     assert body["firstName"] == "Bob"
@@ -142,6 +143,7 @@ def test_payload_preview_shows_the_selected_row(panel: MappingPanel) -> None:
     assert "row 3" in panel.preview_box.title()  # sheet line: header on line 1
     assert panel.preview.isReadOnly()
     panel.set_selected_row(2)  # empty email: left out, not sent as ""
+    qtbot.waitUntil(lambda: "Cleo" in panel.preview.toPlainText(), timeout=2000)
     assert "email" not in json.loads(panel.preview.toPlainText())
 
 
@@ -283,3 +285,20 @@ def test_excel_damage_notes_show_under_the_field(qtbot) -> None:
     assert "lost a leading 0" in widget.hint("zipCode")
     # Aktify's two required groups are both spelled out.
     assert "Phone, and US state or ZIP code" in widget.rule_label.text()
+
+
+def test_big_sheets_are_counted_in_the_background(qtbot, monkeypatch) -> None:
+    import gui.qt.mapping_panel as module
+
+    monkeypatch.setattr(module, "SYNC_COUNT_ROWS", 2)
+    widget = MappingPanel()
+    qtbot.addWidget(widget)
+    widget.set_spec(get_spec("lemlist"))
+    frame = _frame()
+    frame.loc[1, "Vorname"] = "   "  # blanks are not filled
+    widget.set_frame(frame)
+    count = next(r.count for r in widget._rows if r.field.name == "firstName")
+    assert count.text() == "counting…"
+    qtbot.waitUntil(lambda: count.text() == "3 / 4", timeout=10_000)
+    qtbot.waitUntil(lambda: not widget.counting(), timeout=10_000)
+    widget.shutdown()
