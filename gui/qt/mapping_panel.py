@@ -196,6 +196,7 @@ class MappingPanel(QWidget):
         self._region = "US"
         self._row_number_base = 2
         self._filled: dict[str, int] = {}
+        self._row_columns_offered: list[str] = []
         self._counting: set[str] = set()
         self._count_workers: set[Worker] = set()
         self._frame_generation = 0
@@ -371,6 +372,47 @@ class MappingPanel(QWidget):
         self._fill_combos()
         self._seed(carry_over={})
         self._refresh_all()
+
+    def refresh_frame(self, changed_columns: Sequence[str] = ()) -> None:
+        """The frame changed in place (a cell edit, a fix, an undo): re-read what depends on it.
+
+        New columns (a name split into ``First name``/``Last name``) appear in the pickers and go
+        to the field they obviously mean when that field is still unmapped; removed columns (an
+        undone split) are unmapped. Fill counts of the changed columns are recounted.
+        """
+        if self._frame is None:
+            return
+        before = set(self._row_columns_offered)
+        columns = self._columns()
+        for column in changed_columns:
+            self._filled.pop(str(column), None)
+        if set(columns) != before:
+            for gone in before - set(columns):
+                self._filled.pop(gone, None)
+                self._custom.discard(gone)
+            self._fill_combos()
+            self._map_new_columns([c for c in columns if c not in before])
+            self._schedule_emit()
+        self._refresh_all()
+
+    def _map_new_columns(self, new_columns: Sequence[str]) -> None:
+        """Give a new column to the field its header names, when that field has no column yet."""
+        spec = self._spec
+        if spec is None:
+            return
+        self._seeding = True
+        try:
+            for column in new_columns:
+                found = core_mapping.detect_concept(column)
+                target = spec.field_for_concept(found[0]) if found else None
+                if target is None:
+                    continue
+                row = next((r for r in self._rows if r.field.name == target.name), None)
+                if row is not None and row.column() is None:
+                    row.combo.setCurrentIndex(max(0, row.combo.findData(column)))
+                    self._hints[target.name] = f"new column “{column}” from a fix"
+        finally:
+            self._seeding = False
 
     def mapping(self) -> core_mapping.ColumnMapping:
         """The current ``ColumnMapping``."""
@@ -626,6 +668,7 @@ class MappingPanel(QWidget):
 
     def _fill_combos(self) -> None:
         columns = self._columns()
+        self._row_columns_offered = list(columns)
         samples = self._samples(columns)
         self._seeding = True
         try:

@@ -302,3 +302,29 @@ def test_big_sheets_are_counted_in_the_background(qtbot, monkeypatch) -> None:
     qtbot.waitUntil(lambda: count.text() == "3 / 4", timeout=10_000)
     qtbot.waitUntil(lambda: not widget.counting(), timeout=10_000)
     widget.shutdown()
+
+
+def test_columns_added_by_a_fix_appear_and_map_themselves(qtbot) -> None:
+    from gui.core.fixes import apply_fix
+
+    widget = MappingPanel()
+    qtbot.addWidget(widget)
+    widget.set_spec(get_spec("lemlist"))
+    frame = pd.DataFrame(
+        {"E-mail": ["a@acme.example", "b@acme.example"], "Nom complet": ["Ann Lee", "Bo Kim"]}
+    )
+    widget.set_frame(frame)
+    assert widget.field_column("firstName") is None
+    result = apply_fix(
+        frame, "Nom complet", "split_full_name", first_column="First name", last_column="Last name"
+    )
+    with qtbot.waitSignal(widget.sig_mapping_changed, timeout=2000) as blocker:
+        widget.refresh_frame(["First name", "Last name"])
+    assert widget.field_column("firstName") == "First name"
+    assert widget.field_column("lastName") == "Last name"
+    assert blocker.args[0].fields["lastName"] == "Last name"
+    # Undo removes the columns: they leave the pickers and the mapping.
+    result.undo(frame)
+    widget.refresh_frame(["First name", "Last name"])
+    assert widget.field_column("firstName") is None
+    assert "First name" not in widget.mapping().columns()
