@@ -204,6 +204,13 @@ def test_xlsx_phone_masks_and_mixed_column() -> None:
     assert "Amount" not in found
 
 
+def test_xlsm_reads_like_xlsx(tmp_path: Path) -> None:
+    macro = tmp_path / "leads.xlsm"
+    macro.write_bytes((DATA / "leads.xlsx").read_bytes())
+    pd.testing.assert_frame_equal(load_sheet(macro).frame, load_sheet(DATA / "leads.xlsx").frame)
+    assert list_sheets(macro) == ["Leads", "Second", "Empty"]
+
+
 def test_ods() -> None:
     assert list_sheets(DATA / "contacts.ods") == ["Contacts", "Other"]
     sheet = load_sheet(DATA / "contacts.ods")
@@ -277,6 +284,15 @@ def test_cp1252_semicolon_csv() -> None:
         ["Zoë", "Ødegård", "Café “Bon” – €", "Köln", "50667", "NA"],
     ]
     assert sheet.notes == ()
+
+
+def test_cp1250_is_told_from_cp1252() -> None:
+    sheet = load_sheet(DATA / "cp1250_polish.csv")
+    assert sheet.encoding == "cp1250"
+    assert rows_of(sheet) == [
+        ["Łukasz", "Wiśniewski", "Łódź", "Żółta Łódka sp. z o.o."],
+        ["Zofia", "Kowalczyk", "Kraków", "Bąk i Syn"],
+    ]
 
 
 def test_utf16_tsv_with_bom() -> None:

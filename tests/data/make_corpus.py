@@ -269,6 +269,13 @@ def write_text_files(out: Path) -> None:
             "Zoë;Ødegård;Café “Bon” – €;Köln;50667;NA\r\n"
         ).encode("cp1252")
     )
+    (out / "cp1250_polish.csv").write_bytes(
+        (
+            "Imię;Nazwisko;Miasto;Firma\r\n"
+            "Łukasz;Wiśniewski;Łódź;Żółta Łódka sp. z o.o.\r\n"
+            "Zofia;Kowalczyk;Kraków;Bąk i Syn\r\n"
+        ).encode("cp1250")
+    )
     utf16 = (
         "\ufeffName\tEmail\tPhone\r\n"
         "Łukasz\tlukasz@example.pl\t+48 600 100 200\r\n"
