@@ -332,17 +332,31 @@ class DestinationPanel(QWidget):
 
     def reload_accounts(self) -> None:
         """Re-read the accounts of the chosen provider (after the accounts dialog changed them)."""
+        before = self._account_id()
         self._fill_accounts()
-        self._on_account_changed()
+        if self._account_id() != before or not self._campaigns:
+            self._on_account_changed()
 
     def open_accounts_dialog(self) -> None:
         """Show the accounts dialog for the chosen provider, then pick up what changed."""
         from gui.qt.dialogs.accounts import AccountsDialog
 
-        dialog = AccountsDialog(self._store, self.provider_id(), parent=self)
-        dialog.sig_accounts_changed.connect(self.reload_accounts)
+        provider = self.provider_id()
+        before = self._labels(provider)
+        dialog = AccountsDialog(self._store, provider, parent=self)
         dialog.exec()
         dialog.deleteLater()
+        # An account just added is the one the user means to use next.
+        added = [label for label in self._labels(provider) if label not in before]
+        if added:
+            self._settings.last_account[provider] = added[-1]
+        self.reload_accounts()
+
+    def _labels(self, provider: str) -> list[str]:
+        try:
+            return [a.label for a in self._store.list(provider)]
+        except LeadLoaderError:
+            return []
 
     def shutdown(self) -> None:
         """Stop a listing still running (window closing)."""

@@ -181,3 +181,23 @@ def test_typed_campaign_name_picks_it_or_goes_back(qtbot, panel: DestinationPane
     assert panel.campaign_combo.currentText() == panel.campaign_combo.itemText(
         panel.campaign_combo.currentIndex()
     )
+
+
+def test_account_added_in_the_dialog_is_selected(qtbot, store: CredentialStore, monkeypatch) -> None:
+    from gui.qt.dialogs import accounts
+
+    panel = DestinationPanel(store, Settings())
+    qtbot.addWidget(panel)
+    assert panel.is_sandbox()
+
+    def fake_exec(dialog) -> int:  # the user adds a key, then closes the dialog
+        dialog.label_edit.setText("Main")
+        dialog.key_edit.setText("sandbox-main")
+        dialog.save_new_account()
+        return 0
+
+    monkeypatch.setattr(accounts.AccountsDialog, "exec", fake_exec)
+    panel.open_accounts_dialog()
+    assert panel.account_label() == "Main"
+    assert not panel.is_sandbox()
+    panel.shutdown()
