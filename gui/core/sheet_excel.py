@@ -636,19 +636,31 @@ def _column_index(letters: str) -> int:
 def _sample_formats(
     archive: zipfile.ZipFile, part: str, formats: list[str], first_row: int, wanted: set[int]
 ) -> dict[int, str]:
+    """Most common format of the number cells per wanted column in the first sampled rows.
+
+    Cell and row references (``r``) are optional in the file format; without them the position
+    counts up, as Excel reads it.
+    """
     seen: dict[int, Counter[str]] = {}
     last_row = first_row + _STYLE_SAMPLE_ROWS
-    row_number = 0
+    row_index = -1
+    column = -1
+    cell_tag = f"{_MAIN_NS}c"
+    row_tag = f"{_MAIN_NS}row"
     with archive.open(part) as stream:
-        for _event, node in ET.iterparse(stream, events=("end",)):
+        for event, node in ET.iterparse(stream, events=("start", "end")):
             tag = node.tag
-            if tag == f"{_MAIN_NS}c":
-                ref = node.get("r", "")
-                match = _CELL_REF.match(ref)
-                if match is None:
-                    continue
-                row_index = int(match.group(2)) - 1
-                column = _column_index(match.group(1))
+            if event == "start":
+                if tag == row_tag:
+                    reference = node.get("r")
+                    row_index = int(reference) - 1 if reference else row_index + 1
+                    column = -1
+                    if row_index > last_row:
+                        break
+                continue
+            if tag == cell_tag:
+                match = _CELL_REF.match(node.get("r", ""))
+                column = _column_index(match.group(1)) if match else column + 1
                 if row_index < first_row or column not in wanted:
                     continue
                 if node.get("t", "n") != "n" or node.find(f"{_MAIN_NS}v") is None:
@@ -656,11 +668,8 @@ def _sample_formats(
                 style = int(node.get("s", "0"))
                 code = formats[style] if style < len(formats) else "General"
                 seen.setdefault(column, Counter())[code] += 1
-            elif tag == f"{_MAIN_NS}row":
-                row_number = int(node.get("r", row_number + 1))
+            elif tag == row_tag:
                 node.clear()
-                if row_number > last_row:
-                    break
     result: dict[int, str] = {}
     for column, counter in seen.items():
         code, _count = counter.most_common(1)[0]
