@@ -932,7 +932,8 @@ class MainWindow(QMainWindow):
         self._refresh_upload_plan()
 
     def _schedule_validation(self, immediately: bool = False) -> None:
-        if self._sheet is None:
+        # During a run the sheet and mapping are locked; the last check still describes them.
+        if self._sheet is None or self.run_in_progress():
             return
         if immediately:
             self._validate_timer.start(0)
@@ -945,7 +946,7 @@ class MainWindow(QMainWindow):
 
     def validate_now(self) -> None:
         """Check every row against the provider's rules (in a worker for big sheets)."""
-        if self._sheet is None:
+        if self._sheet is None or self.run_in_progress():
             return
         from gui.core.validation import validate
 
