@@ -62,7 +62,7 @@ NOT_MAPPED = "— not mapped —"
 EMIT_DELAY_MS = 60
 #: Milliseconds after the last row change before the payload preview is rebuilt.
 PREVIEW_DELAY_MS = 40
-_SAMPLE_CHARS = 40
+_SAMPLE_CHARS = 32
 #: Up to this many rows the fill of a column is counted on the spot (a few ms); beyond, in a worker.
 SYNC_COUNT_ROWS = 200_000
 
@@ -137,12 +137,15 @@ class _FieldRow:
         self.combo = QComboBox()
         self.combo.setAccessibleName(f"Column for {lead_field.label}")
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.combo.setMinimumContentsLength(14)
+        self.combo.setMinimumContentsLength(8)
         self.combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.caption.setBuddy(self.combo)
         self.hint = QLabel()
         self.hint.setAccessibleName(f"Why this column for {lead_field.label}")
         self.hint.setWordWrap(True)
+        # A long sample (an email, a URL) must not hold the column wide: the hint wraps or clips.
+        self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.hint.setMinimumWidth(0)
         self.hint.setEnabled(False)  # the palette's quiet text colour, in light and dark themes
         small = self.hint.font()
         small.setPointSizeF(max(7.0, small.pointSizeF() * 0.88))
@@ -153,7 +156,8 @@ class _FieldRow:
         self.count.setAccessibleName(f"Counts for {lead_field.label}")
         self.count.setFont(small)
         self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.count.setMinimumWidth(self.count.fontMetrics().horizontalAdvance("26 / 26 · 99 problems"))
+        self.count.setWordWrap(True)
+        self.bar.setFixedWidth(self.count.fontMetrics().horizontalAdvance("999,999 / 999,999"))
         self.combo.currentIndexChanged.connect(lambda _i: panel._on_picker_changed(self))
 
     def set_rule(self, spec: ProviderSpec, kind: str) -> None:
@@ -271,6 +275,8 @@ class MappingPanel(QWidget):
         fields_scroll.setWidgetResizable(True)
         fields_scroll.setWidget(self._fields_host)
         fields_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        # The panel is often a narrow side column: the rows shrink to its width instead of scrolling.
+        fields_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         fields_scroll.setAccessibleName("Provider fields")
 
         # -- custom variables -----------------------------------------------------------------
@@ -314,7 +320,7 @@ class MappingPanel(QWidget):
         splitter.setStretchFactor(1, 1)
         splitter.setStretchFactor(2, 2)
         # The fields are the main job: they get most of the height at first; the user can drag.
-        splitter.setSizes([560, 130, 230])
+        splitter.setSizes([700, 110, 170])
         fields_scroll.setMinimumHeight(200)
         self.custom_list.setMinimumHeight(60)
         self.preview.setMinimumHeight(80)
@@ -649,7 +655,7 @@ class MappingPanel(QWidget):
             h.setEnabled(False)
         self._grid.addWidget(header_field, 0, 0)
         self._grid.addWidget(header_column, 0, 1)
-        self._grid.addWidget(header_fill, 0, 2, 1, 2)
+        self._grid.addWidget(header_fill, 0, 2)
         previous: QWidget | None = None
         for i, lead_field in enumerate(spec.fields):
             row = _FieldRow(self, spec, lead_field)
@@ -658,8 +664,9 @@ class MappingPanel(QWidget):
             self._grid.addWidget(row.caption, r, 0)
             self._grid.addWidget(row.combo, r, 1)
             self._grid.addWidget(row.bar, r, 2)
-            self._grid.addWidget(row.count, r, 3)
-            self._grid.addWidget(row.hint, r + 1, 1, 1, 3)
+            # Second line: why this column (under the picker) and the counts (under the bar).
+            self._grid.addWidget(row.hint, r + 1, 1)
+            self._grid.addWidget(row.count, r + 1, 2)
             if previous is not None:
                 QWidget.setTabOrder(previous, row.combo)
             previous = row.combo
