@@ -157,3 +157,11 @@ def test_switching_provider_lists_its_accounts(dialog: AccountsDialog, store) ->
     assert dialog.selected_account() == Account("instantly", "Outbound")
     assert "Instantly" in dialog.add_box.title()
     assert "Settings" in dialog.key_help.text()
+
+
+def test_every_control_has_an_accessible_name(dialog: AccountsDialog) -> None:
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QListWidget
+
+    for kind in (QComboBox, QAbstractButton, QLineEdit, QListWidget):
+        for widget in dialog.findChildren(kind):
+            assert widget.accessibleName(), type(widget).__name__

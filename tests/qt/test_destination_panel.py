@@ -201,3 +201,14 @@ def test_account_added_in_the_dialog_is_selected(qtbot, store: CredentialStore, 
     assert panel.account_label() == "Main"
     assert not panel.is_sandbox()
     panel.shutdown()
+
+
+def test_every_control_has_an_accessible_name(panel: DestinationPanel) -> None:
+    from PySide6.QtWidgets import QAbstractButton, QComboBox
+
+    panel.set_provider("instantly")
+    for kind in (QComboBox, QAbstractButton, QLineEdit):
+        for widget in panel.findChildren(kind):
+            assert widget.accessibleName(), (
+                f"{type(widget).__name__} {widget.text() if hasattr(widget, 'text') else ''}"
+            )

@@ -118,3 +118,15 @@ def test_fill_constant_and_nothing_to_change(qtbot) -> None:
 def test_unknown_column_is_refused() -> None:
     with pytest.raises(KeyError):
         FixDialog(_frame(), "Nope")
+
+
+def test_every_control_has_an_accessible_name(qtbot) -> None:
+    from PySide6.QtWidgets import QAbstractButton, QCheckBox, QComboBox, QLineEdit, QListWidget, QTableWidget
+
+    dialog = _open(qtbot, _frame(), "Email")
+    for kind in (QComboBox, QAbstractButton, QLineEdit, QListWidget, QTableWidget, QCheckBox):
+        for widget in dialog.findChildren(kind):
+            if isinstance(widget.parent(), QComboBox | QTableWidget):
+                continue  # a combo's line edit and a table's corner button are parts of those
+            assert widget.accessibleName(), f"{type(widget).__name__} {getattr(widget, 'text', lambda: '')()}"
+    dialog.reject()

@@ -157,7 +157,9 @@ class AccountsDialog(QDialog):
 
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
-        close.button(QDialogButtonBox.StandardButton.Close).setAutoDefault(False)
+        close_button = close.button(QDialogButtonBox.StandardButton.Close)
+        close_button.setAutoDefault(False)
+        close_button.setAccessibleName("Close")
 
         form = QFormLayout()
         provider_caption = QLabel("&Provider:")
