@@ -33,6 +33,7 @@ from gui.core.credentials import Account, CredentialStore
 from gui.core.domain import Campaign
 from gui.core.errors import AuthError, CredentialError, LeadLoaderError
 from gui.core.providers import all_specs, make_client
+from gui.core.providers.aktify import KEY_CAMPAIGN
 from gui.core.providers.base import ProviderClient, ProviderSpec
 from gui.core.settings import Settings, save_settings
 from gui.qt.workers import Worker, start_worker
@@ -242,7 +243,8 @@ class DestinationPanel(QWidget):
             return None
         if not spec.has_campaign_list:
             label = self.account_label()
-            return Campaign(id=self._account_id(), name=label, status="")
+            # The id is the client's own (``default``), as the CLI uses it, so runs resume across both.
+            return Campaign(id=KEY_CAMPAIGN.id, name=label, status="")
         campaign = self.campaign_combo.currentData()
         if not isinstance(campaign, Campaign):
             return None

@@ -73,6 +73,7 @@ def test_aktify_shows_the_account_as_its_campaign(qtbot, panel: DestinationPanel
     assert not panel.refresh_button.isVisible()
     destination = panel.destination()
     assert destination is not None and destination.name == SANDBOX_LABEL
+    assert destination.id == "default"  # the client's id for the key's own campaign
     assert SANDBOX_LABEL in panel.campaign_combo.currentText()
 
 
