@@ -138,7 +138,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if to_open is not None and file_arg is None:
         settings.sample_shown = True
     window.show()
-    if to_open is not None:
+    if to_open is not None and file_arg is None:
+        window.start_demo()
+    elif to_open is not None:
         window.open_file(to_open)
     for path in file_filter.pending:
         window.open_file(path)

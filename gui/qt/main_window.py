@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStyle,
     QTableView,
@@ -160,6 +161,7 @@ class MainWindow(QMainWindow):
         self._run_destination: Campaign | None = None
         self._run_sandbox = False
         self._resumable: Any = None
+        self._outcomes_target: tuple[str, str] | None = None
         self._filter = FILTER_ALL
         self._sort: tuple[str | None, bool] | None = None  # (column or None for Status, descending)
         self._relay = _Relay(self)
@@ -334,7 +336,13 @@ class MainWindow(QMainWindow):
 
         self.main_split = QSplitter(Qt.Orientation.Horizontal)
         self.main_split.addWidget(self.left_split)
-        self.main_split.addWidget(self.side_split)
+        # A scroll area, so the panels' minimum heights never push the Upload bar off a small screen.
+        self.side_scroll = QScrollArea()
+        self.side_scroll.setWidgetResizable(True)
+        self.side_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.side_scroll.setWidget(self.side_split)
+        self.side_scroll.setMinimumWidth(380)
+        self.main_split.addWidget(self.side_scroll)
         self.main_split.setStretchFactor(0, 3)
         self.main_split.setStretchFactor(1, 2)
         self.main_split.setChildrenCollapsible(False)
@@ -351,7 +359,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.upload_bar)
         self.setCentralWidget(central)
         self.statusBar().setAccessibleName("Status bar")
-        self.resize(1320, 820)
+        self._fit_to_screen()
 
         for value, words in (
             (FILTER_ALL, "All rows"),
@@ -359,6 +367,18 @@ class MainWindow(QMainWindow):
             (FILTER_ERRORS, "Rows that will be skipped"),
         ):
             self.filter_combo.addItem(words, value)
+
+    def _fit_to_screen(self) -> None:
+        """A first-run size that fits the screen (restored geometry replaces it later)."""
+        screen = self.screen()
+        if screen is None:
+            self.resize(1320, 820)
+            return
+        area = screen.availableGeometry()
+        width = min(1400, int(area.width() * 0.94))
+        height = min(900, int(area.height() * 0.9))
+        self.resize(width, height)
+        self.move(area.x() + (area.width() - width) // 2, area.y() + (area.height() - height) // 2)
 
     def _splitters(self) -> dict[str, QSplitter]:
         return {"main": self.main_split, "left": self.left_split, "side": self.side_split}
@@ -497,6 +517,32 @@ class MainWindow(QMainWindow):
 
         self.open_file(resource("sample_leads.csv"))
 
+    def start_demo(self) -> None:
+        """First run with no account: the sample sheet and a sandbox campaign, ready to upload."""
+        self.open_sample()
+        panel = self.destination_panel
+        if not panel.is_sandbox():
+            return
+        if panel.campaigns():
+            self._pick_demo_campaign()
+        else:
+            panel.sig_campaigns_loaded.connect(self._pick_demo_campaign_once)
+
+    def _pick_demo_campaign_once(self, ok: bool) -> None:
+        self.destination_panel.sig_campaigns_loaded.disconnect(self._pick_demo_campaign_once)
+        if ok:
+            self._pick_demo_campaign()
+
+    def _pick_demo_campaign(self) -> None:
+        panel = self.destination_panel
+        if not panel.is_sandbox() or panel.destination() is not None:
+            return
+        campaigns = panel.campaigns()
+        running = [c for c in campaigns if c.status.lower() in ("running", "active") and not c.warning]
+        choice = (running or campaigns or [None])[0]
+        if choice is not None:
+            panel.set_destination(choice.id if choice.kind != "list" else f"list:{choice.id}")
+
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
         existing = [Path(p) for p in self.settings.recent_files if Path(p).exists()]
@@ -605,6 +651,7 @@ class MainWindow(QMainWindow):
             delimiter=getattr(sheet, "delimiter", None),
         )
         self._outcomes = {}
+        self._outcomes_target = None
         self._last_report = None
         self._validation = None
         self._sort = None
@@ -1044,39 +1091,62 @@ class MainWindow(QMainWindow):
             return (
                 f"Choose the column for {missing[0]} to upload",
                 False,
-                "Use the step 2 on the right.",
+                "See step 2 on the right: Match your columns.",
             )
         destination = self.destination_panel.destination()
         spec = self.destination_panel.spec()
         if destination is None:
             what = "list or campaign" if spec.has_lists else "campaign"
-            return f"Pick a {spec.label} {what} to upload", False, "Use the step 1 on the right."
+            return f"Pick a {spec.label} {what} to upload", False, "See step 1 on the right: Where to send."
         if self._validation is None:
             return "Checking rows…", False, ""
         total = len(self.model.frame)
-        valid = len(self.valid_rows())
-        skipped = total - valid
-        sandbox = " (sandbox)" if self.destination_panel.is_sandbox() else ""
-        if valid == 0:
+        valid_rows = self.valid_rows()
+        done = self._done_rows()
+        remaining = len(valid_rows) - len(done.intersection(valid_rows.tolist())) if done else len(valid_rows)
+        skipped = total - len(valid_rows)
+        name = destination.name
+        sandbox = "" if "sandbox" in name.lower() or not self.destination_panel.is_sandbox() else " (sandbox)"
+        if not len(valid_rows):
             return (
                 "No row can be uploaded yet",
                 False,
-                "Every row has a problem: see Show: Rows that will be skipped.",
+                "Every row has a problem: hover a red cell to see why (Show: Rows that will be skipped).",
             )
-        leads = "lead" if valid == 1 else "leads"
-        text = f"Upload {valid:,} {leads} to ‘{destination.name}’{sandbox}"
+        if self._resumable is not None:
+            finished = self._resumable.total - self._resumable.counts.get("pending", 0)
+            return (
+                f"Resume the upload to ‘{name}’{sandbox}  ({finished:,} rows already done, the rest is sent)",
+                True,
+                "Rows already added are never sent twice.",
+            )
+        if remaining == 0:
+            hint = "Fix the rows with problems to send them too, or pick another campaign." if skipped else ""
+            return f"All {len(valid_rows):,} valid leads are in ‘{name}’{sandbox}", False, hint
+        leads = "lead" if remaining == 1 else "leads"
+        text = f"Upload {remaining:,} {leads} to ‘{name}’{sandbox}"
         if skipped:
             rows = "row" if skipped == 1 else "rows"
             text += f"  ({skipped:,} {rows} with problems will be skipped)"
-        hint = ""
-        if self._resumable is not None:
-            done = self._resumable.total - self._resumable.counts.get("pending", 0)
-            text = (
-                f"Resume: continue the upload to ‘{destination.name}’{sandbox} ({done:,} rows already done)"
-            )
+        hints: list[str] = []
+        if done:
+            hints.append(f"{len(done):,} rows already added to this campaign are not sent again.")
+        elif skipped:
+            hints.append("Rows with problems are tinted red: hover one to see why, or fix it in place.")
         if destination.warning:
-            hint = f"{spec.label} says about this campaign: {destination.warning}"
-        return text, True, hint
+            hints.append(f"{spec.label} says about this campaign: {destination.warning}")
+        return text, True, " ".join(hints)
+
+    def _done_rows(self) -> set[int]:
+        """Rows the last runs already placed in the chosen destination (not to be sent again)."""
+        destination = self.destination_panel.destination()
+        if destination is None or self._outcomes_target != (
+            self.destination_panel.provider_id(),
+            destination.id,
+        ):
+            return set()
+        landed = (Status.UPLOADED, Status.DUPLICATE, Status.SKIPPED)
+        return {row for row, outcome in self._outcomes.items() if outcome.status in landed}
 
     def _refresh_upload_plan(self) -> None:
         if self.run_in_progress():
@@ -1164,6 +1234,11 @@ class MainWindow(QMainWindow):
         except LeadLoaderError as exc:
             self._show_error("Cannot upload", str(exc))
             return False
+        done = self._done_rows() if not retry else set()
+        if rows is None and done:
+            # A second upload to the same campaign sends only what is left (fixed rows included).
+            rows = [int(r) for r in self.valid_rows() if int(r) not in done]
+            retry = True
         if rows is None:
             send_rows = self.valid_rows()
             invalid: dict[int, str] = {}
@@ -1207,6 +1282,7 @@ class MainWindow(QMainWindow):
         self._run_started = time.monotonic()
         if not retry:
             self._outcomes = {}
+        self._outcomes_target = (spec.id, destination.id)
         if not self.model.status_shown:
             self.model.set_outcomes({})
             self._reset_filter_items()

@@ -41,6 +41,10 @@ _WORDS = {
 }
 
 
+def _rows(n: int) -> str:
+    return f"{n:,} row" if n == 1 else f"{n:,} rows"
+
+
 def summary_counts(summary: RunSummary) -> dict[str, int]:
     """Status -> rows, in chart order, from a run summary."""
     return {
@@ -122,7 +126,7 @@ class ResultsPanel(QWidget):
         sig_export_requested: True for failed rows only, False for all rows.
         sig_retry_requested: Send the failed rows again.
         sig_history_requested: Show past runs.
-        sig_filter_requested: A status whose rows the table should show (the legend's buttons).
+        sig_closed: The user hid the panel.
     """
 
     sig_export_requested = Signal(bool)
@@ -219,23 +223,27 @@ class ResultsPanel(QWidget):
             self.title.setText(f"Upload cancelled: {summary.uploaded:,} leads added to {sent_to}")
         elif note == "dry run":
             self.title.setText(f"Dry run for {sent_to}: nothing was sent")
-        elif summary.ok:
+        elif not summary.failed and not summary.pending:
             self.title.setText(f"Done: {summary.uploaded:,} leads added to {sent_to}")
         else:
             self.title.setText(f"Finished with problems: {summary.uploaded:,} leads added to {sent_to}")
         lines = [f"{summary.total:,} rows in {summary.seconds:.1f} s."]
+        if summary.duplicate:
+            lines.append(f"{_rows(summary.duplicate)} already in the campaign (not added twice).")
         if summary.failed:
             lines.append(
-                f"{summary.failed:,} failed: hover their Status cell for the reason, then Retry failed rows."
+                f"{_rows(summary.failed)} failed: hover the Status cell for the reason, "
+                "then Retry failed rows."
             )
         if summary.invalid:
             lines.append(
-                f"{summary.invalid:,} had problems and were not sent: fix them in the table and upload again."
+                f"{_rows(summary.invalid)} had problems and were not sent: "
+                "fix them in the table, then Upload."
             )
         if summary.pending:
-            lines.append(f"{summary.pending:,} were not sent yet: Upload continues where it stopped.")
+            lines.append(f"{_rows(summary.pending)} not sent yet: Upload continues where it stopped.")
         if read_back:
-            lines.append(read_back)
+            lines.append(read_back[:1].upper() + read_back[1:] + ("" if read_back.endswith(".") else "."))
         self.detail.setText(" ".join(lines))
         not_uploaded = summary.failed + summary.invalid + summary.pending
         self.export_failed_button.setEnabled(bool(not_uploaded))

@@ -173,6 +173,10 @@ def test_the_whole_flow(qtbot, window: MainWindow, sample: Path, tmp_path: Path)
     assert sum(window.results_panel.chart.counts().values()) == 26
     qtbot.waitUntil(lambda: not window.upload_bar.running)
 
+    # A second upload to the same campaign would send nothing new: the button says so.
+    button = window.upload_bar.upload_button
+    assert button.text().startswith(f"All {26 - invalid} valid leads are in") and not button.isEnabled()
+
     # The status filter works on the new column.
     window.filter_combo.setCurrentIndex(window.filter_combo.findData("status:uploaded"))
     assert all(model.data(model.index(r, 0)) == "Uploaded" for r in range(model.rowCount()))
