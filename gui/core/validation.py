@@ -346,8 +346,8 @@ def _fast_phone(region: str) -> _FastPhone | None:
 
 
 _DESC_NAMES = (
-    "premium_rate", "toll_free", "shared_cost", "voip", "personal_number", "pager", "uan", "voicemail",
-    "fixed_line", "mobile",
+    "fixed_line", "mobile", "toll_free", "premium_rate", "shared_cost", "voip", "personal_number", "pager",
+    "uan", "voicemail",
 )  # fmt: skip
 
 
@@ -364,21 +364,34 @@ def _desc_match(national: pa.Array, lengths: pa.Array, desc: object) -> np.ndarr
 
 
 def _type_known(meta: PhoneMetadata, national: pa.Array) -> np.ndarray:
-    """``_number_type_helper(...) != UNKNOWN`` over a whole array: the general pattern and any type's."""
+    """``_number_type_helper(...) != UNKNOWN`` over a whole array: the general pattern and any type's.
+
+    Fixed-line and mobile patterns go first and each later pattern only sees the numbers that no
+    earlier one took, so a clean list costs two regex passes, not one per number type.
+    """
     lengths = pc.utf8_length(national)
-    general = _desc_match(national, lengths, meta.general_desc)
-    if not general.any():
-        return general
-    any_type = np.zeros(len(national), dtype=bool)
+    known = _desc_match(national, lengths, meta.general_desc)
+    rows = np.flatnonzero(known)
+    if not len(rows):
+        return known
+    known[:] = False
+    subset = national.take(pa.array(rows)) if len(rows) < len(national) else national
     seen: set[str] = set()
     for name in _DESC_NAMES:
         desc = getattr(meta, name, None)
         pattern = getattr(desc, "national_number_pattern", None)
         key = f"{pattern}|{tuple(getattr(desc, 'possible_length', ()) or ())}"
-        if pattern and key not in seen:
-            seen.add(key)
-            any_type |= _desc_match(national, lengths, desc)
-    return general & any_type
+        if not pattern or key in seen:
+            continue
+        seen.add(key)
+        hit = _desc_match(subset, pc.utf8_length(subset), desc)
+        if hit.any():
+            known[rows[hit]] = True
+            rows = rows[~hit]
+            if not len(rows):
+                break
+            subset = subset.filter(pa.array(~hit))
+    return known
 
 
 def _valid_for_cc(cc: int, national: pa.Array) -> np.ndarray:
