@@ -473,14 +473,12 @@ def arrow_to_object(array: Any, *, repeated: bool | None = None) -> Column:
         repeated = _mostly_repeated(array)
     if repeated:
         return _from_dictionary(pc.dictionary_encode(array))
-    out = np.empty(len(array), dtype=object)
-    out[:] = array.to_pylist()
-    return out
+    result: Column = array.to_numpy(zero_copy_only=False)
+    return result
 
 
 def _from_dictionary(array: Any) -> Column:
-    values = np.empty(len(array.dictionary), dtype=object)
-    values[:] = array.dictionary.to_pylist()
+    values = array.dictionary.to_numpy(zero_copy_only=False)
     indices = array.indices.to_numpy(zero_copy_only=False)
     return values[indices] if len(values) else np.full(len(array), "", dtype=object)
 
