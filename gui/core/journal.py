@@ -26,7 +26,7 @@ import json
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -116,11 +116,30 @@ def _norm_linkedin(value: str) -> str:
     return _LINKEDIN.sub("linkedin.com/", text)
 
 
-_NORMALISERS = {
+_NORMALISERS: dict[FieldKind, tuple[str, Callable[[str], str]]] = {
     FieldKind.EMAIL: ("email", _norm_email),
     FieldKind.PHONE: ("phone", _norm_phone),
     FieldKind.LINKEDIN: ("linkedin", _norm_linkedin),
 }
+
+
+_Identity = tuple[tuple[str, str, Callable[[str], str]], ...]
+#: Per spec object (held alive here, so its id stays unique); hashing a whole spec per lead is slow.
+_identity_cache: dict[int, tuple[ProviderSpec, _Identity]] = {}
+
+
+def _identity_fields(spec: ProviderSpec) -> _Identity:
+    """The fields that can name a lead, the provider's dedupe field first (worked out once per spec)."""
+    cached = _identity_cache.get(id(spec))
+    if cached is not None and cached[0] is spec:
+        return cached[1]
+    kinds = {f.name: f.kind for f in spec.fields}
+    names = [spec.dedupe_field] + [f.name for f in spec.fields if f.name != spec.dedupe_field]
+    fields = tuple((n, *_NORMALISERS[kinds[n]]) for n in names if kinds.get(n) in _NORMALISERS)
+    if len(_identity_cache) > 64:
+        _identity_cache.clear()
+    _identity_cache[id(spec)] = (spec, fields)
+    return fields
 
 
 def lead_key(lead: Lead, spec: ProviderSpec) -> str:
@@ -131,13 +150,9 @@ def lead_key(lead: Lead, spec: ProviderSpec) -> str:
     normalised the way providers compare them; a lead with none of those is known by a hash
     of all its values.
     """
-    names = [spec.dedupe_field] + [f.name for f in spec.fields if f.name != spec.dedupe_field]
-    kinds = {f.name: f.kind for f in spec.fields}
-    for name in names:
-        value = lead.fields.get(name, "")
-        kind = kinds.get(name)
-        if value and kind in _NORMALISERS:
-            label, normalise = _NORMALISERS[kind]
+    for name, label, normalise in _identity_fields(spec):
+        value = lead.fields.get(name)
+        if value:
             normalised = normalise(value)
             if normalised:
                 return f"{label}:{normalised}"
