@@ -486,7 +486,10 @@ def _bulk_phones(values: pa.Array, rule: _FastPhone) -> tuple[np.ndarray, pa.Arr
     valid = _valid_for_cc(cc, national)
     # When stripping the prefix gives an invalid number, libphonenumber may keep it instead:
     # only call those invalid if the unstripped digits are invalid too, else let phonenumbers decide.
-    raw_valid = _valid_for_cc(cc, digits) if stripped.any() else none
+    raw_valid = np.zeros(n, dtype=bool)
+    ambiguous = np.flatnonzero(stripped & ~valid)
+    if len(ambiguous):
+        raw_valid[ambiguous] = _valid_for_cc(cc, digits.take(pa.array(ambiguous)))
     decided = (with_plus | plain | stripped) & (valid | ~(stripped & raw_valid))
     ok = decided & valid
     e164 = pc.binary_join_element_wise(pa.scalar("+" + rule.cc), national, "")
