@@ -543,7 +543,7 @@ def blank_mask(columns: list[Column]) -> Mask:
         filled = values != ""
         spots = np.flatnonzero(filled)
         if len(spots):
-            spaces = np.fromiter((v.isspace() for v in values[spots]), dtype=bool, count=len(spots))
+            spaces = np.fromiter(map(str.isspace, values[spots]), dtype=bool, count=len(spots))
             filled[spots[spaces]] = False
         mask[candidates[filled]] = False
     return mask

@@ -272,13 +272,14 @@ def _load_workbook(
     body = rows[header_row + 1 :]
     width = max((len(r) for r in rows), default=0)
     transposed: list[Sequence[object]] = list(zip(*body, strict=False)) if body else [()] * width
-    numeric = [index for index, values in enumerate(transposed) if set(map(type, values)) & {float, int}]
+    types = [list(map(type, values)) for values in transposed]
+    numeric = [index for index, kinds in enumerate(types) if set(kinds) & {float, int}]
     formats = sheet_excel.number_formats(file, grid.sheet_name, header_row + 1, numeric)
     columns: list[Column] = []
     facts: dict[int, sheet_excel.ColumnFacts] = {}
     for index, values in enumerate(transposed):
         check(cancel)
-        column, column_facts = sheet_excel.column_text(values, formats.get(index))
+        column, column_facts = sheet_excel.column_text(values, formats.get(index), types[index])
         columns.append(column)
         facts[index] = column_facts
         _report(progress, index + 1, f"Converting column {index + 1} of {width}", width)
