@@ -12,11 +12,14 @@ what a mapping means.
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import httpx
 import numpy as np
 import pandas as pd
 
@@ -48,8 +51,8 @@ from gui.core.domain import LeadField
 from gui.core.errors import LeadLoaderError
 from gui.core.fixes import FixStep
 from gui.core.presets import Preset
-from gui.core.providers import get_spec
-from gui.core.providers.base import ProviderSpec
+from gui.core.providers import get_spec, make_client
+from gui.core.providers.base import ProviderClient, ProviderSpec
 from gui.core.sheets import ColumnNote
 from gui.qt.field_bar import FieldBar
 from gui.qt.workers import Worker, start_worker
@@ -64,7 +67,12 @@ EMIT_DELAY_MS = 60
 PREVIEW_DELAY_MS = 40
 _SAMPLE_CHARS = 32
 #: Up to this many rows the fill of a column is counted on the spot (a few ms); beyond, in a worker.
-SYNC_COUNT_ROWS = 200_000
+SYNC_COUNT_ROWS = 50_000
+
+
+def _refuse(request: httpx.Request) -> httpx.Response:
+    """The preview clients' transport: a preview must never send anything."""
+    raise httpx.ConnectError("the payload preview never connects", request=request)
 
 
 def count_filled(series: pd.Series) -> int:
@@ -199,6 +207,7 @@ class MappingPanel(QWidget):
         self._custom_touched: set[str] = set()
         self._region = "US"
         self._row_number_base = 2
+        self._preview_clients: dict[str, ProviderClient] = {}
         self._filled: dict[str, int] = {}
         self._row_columns_offered: list[str] = []
         self._counting: set[str] = set()
@@ -901,7 +910,10 @@ class MappingPanel(QWidget):
         return any(w.running for w in self._count_workers)
 
     def shutdown(self) -> None:
-        """Stop background counts (window closing)."""
+        """Stop background counts and close the preview clients (window closing)."""
+        clients, self._preview_clients = list(self._preview_clients.values()), {}
+        for client in clients:
+            asyncio.run(client.aclose())
         self._frame_generation += 1
         for worker in list(self._count_workers):
             worker.stop(timeout_ms=5000)
@@ -968,12 +980,29 @@ class MappingPanel(QWidget):
             "(click a row in the table to see another)"
         )
         try:
-            text = core_mapping.payload_preview(
-                frame, self._build_mapping(), spec, row, destination=destination, options=self._options
-            )
+            text = self._payload_text(row, destination)
         except (LeadLoaderError, KeyError, ValueError) as exc:
             text = f"Cannot build this row's data yet: {exc}"
         self.preview.setPlainText(text)
+
+    def _payload_text(self, row: int, destination: str) -> str:
+        """The JSON the provider's own client would post for one row (its ``payload()``).
+
+        The client is built once per provider with a transport that refuses every request:
+        building a real one loads the system's certificate bundle each time, which costs up to
+        a second on the GUI thread, and a preview never connects anyway.
+        """
+        spec, frame = self._spec, self._frame
+        assert spec is not None and frame is not None
+        (lead,) = core_mapping.build_leads(frame, self._build_mapping(), spec, rows=[row])
+        options = spec.default_options()
+        options.update(self._options)
+        client = self._preview_clients.get(spec.id)
+        if client is None:
+            client = make_client(spec.id, "preview", transport=httpx.MockTransport(_refuse))
+            self._preview_clients[spec.id] = client
+        body = client.payload([lead], destination, options)
+        return json.dumps(body, indent=2, ensure_ascii=False, default=str)
 
     # ---- presets --------------------------------------------------------------------------------
 
