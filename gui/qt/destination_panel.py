@@ -290,9 +290,15 @@ class DestinationPanel(QWidget):
         """
         provider = self.provider_id()
         if self.is_sandbox():
-            from gui.sandbox.demo import DEMO_KEY, demo_transport
 
-            return lambda: make_client(provider, DEMO_KEY, transport=demo_transport(provider))
+            def build_demo() -> ProviderClient:
+                # Imported here, inside the worker that calls it: the sandbox app (Starlette) is
+                # not worth loading on the GUI thread at start-up.
+                from gui.sandbox.demo import DEMO_KEY, demo_transport
+
+                return make_client(provider, DEMO_KEY, transport=demo_transport(provider))
+
+            return build_demo
         account = self.account()
         if account is None:
             raise CredentialError(f"Pick a {self.spec().label} account first (or the sandbox).")
