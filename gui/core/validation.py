@@ -464,7 +464,11 @@ def _bulk_phones(values: pa.Array, rule: _FastPhone) -> tuple[np.ndarray, pa.Arr
     n = len(values)
     none = np.zeros(n, dtype=bool)
     shaped = _matches(values, r"^\+?[0-9 ().\-/]*[0-9][0-9 ().\-/]*$")
-    digits = pc.replace_substring_regex(values, r"[^0-9]", "")
+    # Only shaped values are used below, and they hold nothing but digits and these separators:
+    # literal replaces are ten times cheaper than one regex replace.
+    digits = values
+    for separator in (" ", "-", "(", ")", ".", "/", "+"):
+        digits = pc.replace_substring(digits, separator, "")
     plus = _np(pc.starts_with(values, "+"))
     starts_cc = _np(pc.starts_with(digits, rule.cc))
     after_cc = pc.utf8_slice_codeunits(digits, len(rule.cc))
