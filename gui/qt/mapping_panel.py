@@ -854,8 +854,8 @@ class MappingPanel(QWidget):
         count = self.custom_list.count()
         example = next(iter(names.values()), "industry")
         self.custom_help.setText(
-            "Ticked columns travel with each lead under the name shown, so your emails can use them "
-            f"(e.g. {{{{{example}}}}})."
+            "Ticked columns travel with each lead under the name shown, so your campaign's messages "
+            f"can use them (e.g. {{{{{example}}}}})."
         )
         self.custom_box.setTitle(
             f"Other columns ({count}): send as custom variables" if count else "Other columns: none left"
