@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -485,6 +486,45 @@ class ColumnFacts:
 
 
 _ZERO_PAD = re.compile(r"^0+$")
+#: The formats Excel numbers without writing them in the file (ECMA-376 18.8.30).
+BUILTIN_FORMATS: dict[int, str] = {
+    0: "General",
+    1: "0",
+    2: "0.00",
+    3: "#,##0",
+    4: "#,##0.00",
+    5: '"$"#,##0_);("$"#,##0)',
+    6: '"$"#,##0_);[Red]("$"#,##0)',
+    7: '"$"#,##0.00_);("$"#,##0.00)',
+    8: '"$"#,##0.00_);[Red]("$"#,##0.00)',
+    9: "0%",
+    10: "0.00%",
+    11: "0.00E+00",
+    12: "# ?/?",
+    13: "# ??/??",
+    14: "mm-dd-yy",
+    15: "d-mmm-yy",
+    16: "d-mmm",
+    17: "mmm-yy",
+    18: "h:mm AM/PM",
+    19: "h:mm:ss AM/PM",
+    20: "h:mm",
+    21: "h:mm:ss",
+    22: "m/d/yy h:mm",
+    37: "#,##0_);(#,##0)",
+    38: "#,##0_);[Red](#,##0)",
+    39: "#,##0.00_);(#,##0.00)",
+    40: "#,##0.00_);[Red](#,##0.00)",
+    41: '_(* #,##0_);_(* \\(#,##0\\);_(* "-"_);_(@_)',
+    42: '_("$"* #,##0_);_("$"* \\(#,##0\\);_("$"* "-"_);_(@_)',
+    43: '_(* #,##0.00_);_(* \\(#,##0.00\\);_(* "-"??_);_(@_)',
+    44: '_("$"* #,##0.00_)_("$"* \\(#,##0.00\\)_("$"* "-"??_)_(@_)',
+    45: "mm:ss",
+    46: "[h]:mm:ss",
+    47: "mmss.0",
+    48: "##0.0E+0",
+    49: "@",
+}
 _NUMBER_TYPES = (float, int)
 
 
@@ -545,19 +585,14 @@ def _numbers_text(numbers: np.ndarray[Any, Any], code: str | None) -> tuple[np.n
     pad = len(code) if code is not None and _ZERO_PAD.match(code) else 0
     if code is None or pad:
         if integral.any():
-            digits = numbers[integral].astype(np.int64).astype(str)
-            if pad:
-                digits = np.char.zfill(digits, pad)
-            rendered[integral] = digits.astype(object)
+            texts = map(str, numbers[integral].astype(np.int64).tolist())
+            rendered[integral] = list(map(str.zfill, texts, repeat(pad)) if pad else texts)
         rest = np.flatnonzero(~integral)
         if len(rest):
-            memo: dict[float, str] = {}
-            rendered[rest] = [
-                memo.get(v) or memo.setdefault(v, plain_number(v)) for v in numbers[rest].tolist()
-            ]
+            rendered[rest] = _memo_map(plain_number, numbers[rest].tolist())
         scientific = int(np.count_nonzero(integral & (np.abs(numbers) >= 1e11))) if code is None else 0
         return rendered, scientific
-    memo = {}
+    memo: dict[float, str] = {}
     scientific = 0
     for index, value in enumerate(numbers.tolist()):
         text = memo.get(value)
@@ -606,8 +641,6 @@ def _sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> str | None:
 
 def _style_formats(archive: zipfile.ZipFile) -> list[str]:
     """Format code per cell style index (``s`` attribute)."""
-    from openpyxl.styles.numbers import BUILTIN_FORMATS
-
     try:
         styles = ET.fromstring(archive.read("xl/styles.xml"))
     except KeyError:
