@@ -90,6 +90,7 @@ class Pacer:
         self._hold_until = float("-inf")
         self._epoch = 0
         self._speed = 1.0
+        self._slowed_at = float("-inf")
         self._rule = DOCUMENTED if policy.documented else UNDOCUMENTED
         self.rate_limited = 0
 
@@ -152,15 +153,23 @@ class Pacer:
                 ours = sum(1 for t in log if now - window.seconds < t <= now)
                 if ours < window.requests * 0.75:
                     self._speed = max(self._rule.floor, self._speed * self._rule.decrease)
+                    self._slowed_at = now
                     self._hold(now + (retry_after if retry_after is not None else self._spacing))
             elif remaining is None and retry_after:
                 self._hold(now + retry_after)
 
-    def on_rate_limited(self, retry_after: float | None = None) -> float:
-        """A 429: hold everyone, void the slots given out, slow down; return the hold in seconds."""
+    def on_rate_limited(self, retry_after: float | None = None, *, sent_at: float | None = None) -> float:
+        """A 429: hold everyone, void the slots given out, slow down; return the hold in seconds.
+
+        Requests already on their way when we slowed down are answered 429 too; like TCP's
+        congestion control, those (``sent_at`` before the last slowdown) hold but do not
+        slow down again, or one burst would cut the pace to the floor.
+        """
         with self._lock:
             self.rate_limited += 1
-            self._speed = max(self._rule.floor, self._speed * self._rule.decrease)
+            if sent_at is None or sent_at >= self._slowed_at:
+                self._speed = max(self._rule.floor, self._speed * self._rule.decrease)
+                self._slowed_at = self._clock()
             wait = retry_after if retry_after is not None else max(DEFAULT_429_WAIT, self.spacing)
             self._hold(self._clock() + wait)
             return wait

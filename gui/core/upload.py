@@ -116,6 +116,7 @@ class Tuning:
         max_rate_limited: 429 answers one batch may get before its rows are ``failed``.
         backoff_base: First retry wait in seconds; doubles per attempt, with jitter.
         backoff_cap: The longest retry wait.
+        rate_limit_wait: First wait after a 429 that named none; doubles per 429 of a batch.
         progress_interval: Seconds between progress events (0.1: at most 10 per second).
         tick: How often waits look at the cancel token (well under a second).
         cancel_grace: Seconds an in-flight request may take to finish after a cancel before it
@@ -127,6 +128,7 @@ class Tuning:
     max_rate_limited: int = 12
     backoff_base: float = 0.5
     backoff_cap: float = 30.0
+    rate_limit_wait: float = DEFAULT_429_WAIT
     progress_interval: float = 0.1
     tick: float = 0.1
     cancel_grace: float = 2.0
@@ -444,6 +446,7 @@ class _Engine:
             rows = [lead.row for lead in leads]
             keys = [self.keys.get(r, "") for r in rows]
             self.journal.mark_sending(self.run_id, rows, keys)
+            sent_at = self.clock()
             try:
                 result = await client.send(leads, job.destination, job.options, replay=replay)
             except (FatalProviderError, NotFoundError) as exc:
@@ -457,8 +460,8 @@ class _Engine:
                 limited += 1
                 wait = exc.retry_after
                 if wait is None:
-                    wait = self.backoff(limited, base=DEFAULT_429_WAIT)
-                self.pacer.on_rate_limited(wait)
+                    wait = self.backoff(limited, base=tuning.rate_limit_wait)
+                self.pacer.on_rate_limited(wait, sent_at=sent_at)
                 self.waiting_until = max(self.waiting_until, self.clock() + wait)
                 if limited > tuning.max_rate_limited:
                     self.land(

@@ -167,3 +167,19 @@ def test_shared_pacer_is_one_per_key_and_policy() -> None:
 def test_a_policy_without_windows_is_refused() -> None:
     with pytest.raises(ValueError, match="window"):
         Pacer(RatePolicy(()))
+
+
+def test_429s_for_requests_sent_before_a_slowdown_do_not_slow_down_again() -> None:
+    clock = FakeClock()
+    pacer = Pacer(RatePolicy((RateWindow(10, 1.0),), documented=False), clock=clock)
+    sent = [pacer.reserve().at for _ in range(3)]
+    clock.advance(0.3)
+    pacer.on_rate_limited(0.1, sent_at=sent[0])
+    pacer.on_rate_limited(0.1, sent_at=sent[1])
+    pacer.on_rate_limited(0.1, sent_at=sent[2])
+    assert pacer.speed == 0.5 and pacer.rate_limited == 3
+    clock.advance(0.2)
+    later = pacer.reserve().at
+    clock.now = later + 0.05
+    pacer.on_rate_limited(0.1, sent_at=later)  # sent after the slowdown: the pace is still too high
+    assert pacer.speed == 0.25

@@ -499,6 +499,34 @@ def test_steady_pacing_against_a_strict_rolling_window_gets_no_429() -> None:
     assert rate >= 0.9 * 40  # >= 90 % of the (scaled) 40/s ceiling, even on a busy test machine
 
 
+def test_an_undocumented_limit_below_our_guess_costs_a_few_429s_then_holds() -> None:
+    """Our guess is 60/s; the fake provider silently allows 10 per rolling 0.5 s (20/s), no Retry-After."""
+    guess = RatePolicy((RateWindow(60, 1.0),), max_in_flight=2, documented=False)
+    spec = dataclasses.replace(get_spec("aktify"), rate=guess)
+    provider = FakeProvider(spec, latency=0.01)
+    arrivals: list[float] = []
+    limited: list[float] = []
+
+    class Hidden(FakeClient):
+        async def send(self, batch: Sequence[Lead], *args: object, **kwargs: object) -> BatchResult:
+            now = time.monotonic()
+            if sum(1 for t in arrivals if now - t < 0.5) >= 10:
+                limited.append(now)
+                raise RateLimited("aktify", "429", None)
+            arrivals.append(now)
+            return await super().send(batch, *args, **kwargs)  # type: ignore[arg-type]
+
+    leads = tuple(Lead(i, {"phoneNumber": f"+1509555{i:04d}", "region": "WA"}) for i in range(30))
+    job = make_job(30, provider="aktify", leads=leads)
+    tuning = dataclasses.replace(TUNING, rate_limit_wait=0.2)
+    report = run_upload(job, lambda: Hidden(provider), tuning=tuning)
+    assert report.summary.uploaded == 30 and report.rate_limited == len(limited)
+    # Multiplicative slowdown: the 429s come while the first burst drains, not all along the run.
+    assert 1 <= len(limited) <= 5
+    assert max(limited) - min(limited) < 1.0
+    assert all(n == 1 for n in provider.attempts.values())
+
+
 # -- against the sandbox on 127.0.0.1, faults on ---------------------------------------------------------
 
 SANDBOX_KEY = "sandbox-test"
