@@ -529,7 +529,9 @@ _NUMBER_TYPES = (float, int)
 
 
 def column_text(
-    values: Sequence[object], number_format: str | None, types: list[type] | None = None
+    values: Sequence[object] | np.ndarray[Any, Any],
+    number_format: str | None,
+    types: list[type] | None = None,
 ) -> tuple[np.ndarray[Any, Any], ColumnFacts]:
     """One column of typed cells as an object array of ``str``, and its facts.
 

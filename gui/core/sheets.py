@@ -271,7 +271,15 @@ def _load_workbook(
     header = _grid_text(file, grid.sheet_name, [rows[header_row]], header_row)[0]
     body = rows[header_row + 1 :]
     width = max((len(r) for r in rows), default=0)
-    transposed: list[Sequence[object]] = list(zip(*body, strict=False)) if body else [()] * width
+    # One 2-D object array (calamine rows are all the sheet's width) gives cheap column views.
+    table = np.empty((len(body), width), dtype=object)
+    if body and all(len(row) == width for row in body):
+        table[:] = body
+    else:
+        table[:] = ""
+        for index, row in enumerate(body):
+            table[index, : len(row)] = row
+    transposed: list[Column] = [table[:, index] for index in range(width)]
     types = [list(map(type, values)) for values in transposed]
     numeric = [index for index, kinds in enumerate(types) if set(kinds) & {float, int}]
     formats = sheet_excel.number_formats(file, grid.sheet_name, header_row + 1, numeric)
