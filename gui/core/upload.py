@@ -450,11 +450,11 @@ class _Engine:
             try:
                 result = await client.send(leads, job.destination, job.options, replay=replay)
             except (FatalProviderError, NotFoundError) as exc:
-                self.journal.release(self.run_id, rows)
+                self.release(rows, replay)
                 self.fatal = self.fatal or str(exc)
                 return
             except RateLimited as exc:
-                self.journal.release(self.run_id, rows)
+                self.release(rows, replay)
                 self.requests += 1
                 self.rate_limited += 1
                 limited += 1
@@ -464,10 +464,8 @@ class _Engine:
                 self.pacer.on_rate_limited(wait, sent_at=sent_at)
                 self.waiting_until = max(self.waiting_until, self.clock() + wait)
                 if limited > tuning.max_rate_limited:
-                    self.land(
-                        [RowOutcome(r, Status.FAILED, f"{exc} Gave up after {limited} tries.") for r in rows],
-                        keys,
-                    )
+                    reason = f"{exc} Gave up after {limited} tries."
+                    self.land([RowOutcome(r, Status.FAILED, reason, retryable=replay) for r in rows], keys)
                     return
                 continue
             except TransientError as exc:
@@ -486,7 +484,7 @@ class _Engine:
             except ProviderError as exc:
                 # A batch-level refusal that is not about the key, the pace or the server.
                 self.requests += 1
-                self.land([RowOutcome(r, Status.FAILED, str(exc)) for r in rows], keys)
+                self.land([RowOutcome(r, Status.FAILED, str(exc), retryable=replay) for r in rows], keys)
                 return
             self.requests += 1
             self.pacer.on_success(result.remaining, result.retry_after)
@@ -510,10 +508,19 @@ class _Engine:
             self.land(final, [self.keys.get(o.row, "") for o in final])
             if not retry:
                 return
-            self.journal.release(self.run_id, [lead.row for lead in retry])
+            self.release([lead.row for lead in retry], replay)
             attempts += 1
             leads = retry
             await self.sleep(self.backoff(attempts))
+
+    def release(self, rows: Sequence[int], replay: bool) -> None:
+        """Mark rows pending again after an answer that did nothing (429, 401, a retryable failure).
+
+        Not after an earlier attempt whose answer was lost (``replay``): that one may have
+        landed, so the rows stay ``sending`` and a resume replays them.
+        """
+        if not replay:
+            self.journal.release(self.run_id, rows)
 
     def land(self, outcomes: Sequence[RowOutcome], keys: Sequence[str]) -> None:
         """Journal outcomes (committed), then show them."""
