@@ -852,55 +852,18 @@ def _unique_name(name: str, taken: set[str]) -> str:
     return f"{name}{n}"
 
 
-# Names lemlist and the others treat as their own lead variables, beyond the spec fields: a custom
-# variable with one of these names would overwrite the real field or be dropped.
-_RESERVED = frozenset(
-    {
-        "email",
-        "firstname",
-        "lastname",
-        "companyname",
-        "company",
-        "jobtitle",
-        "title",
-        "linkedinurl",
-        "phone",
-        "phonenumber",
-        "picture",
-        "companydomain",
-        "icebreaker",
-        "timezone",
-        "contactowner",
-        "website",
-        "personalization",
-        "region",
-        "zipcode",
-        "metadata",
-        "customvariables",
-        "campaign",
-        "campaignid",
-        "listid",
-        "id",
-        "source",
-        "link",
-        "linktoshorten",
-        "externalleadid",
-        "externalcreated",
-        "lead",
-        "leads",
-        "status",
-        "plvaluelead",
-        "assignedto",
-    }
-)
+# Keys a flat body already uses besides the spec's fields: a custom variable with one of these
+# names would be read as something else by the provider.
+_FLAT_RESERVED = frozenset({"id", "campaignid", "customvariables", "customfields", "variables"})
 
 
 def sanitize_custom_name(header: str, spec: ProviderSpec) -> str:
     """A custom-variable name the provider takes and templates use: ``Taille société`` -> ``tailleSociete``.
 
     lemlist, SendPilot and Aktify get camelCase, Instantly snake_case (its documented style). A
-    name that would collide with a real field (``Email`` as a custom variable) gets a ``Custom``
-    suffix, because lemlist and SendPilot put custom variables beside the fields.
+    name that would collide with one of the provider's own fields (``Email`` as a custom
+    variable) gets a ``Custom`` suffix: lemlist and SendPilot put custom variables beside the
+    fields, and in Instantly and Aktify templates the two would read the same.
     """
     words = normalize_header(header).split() or ["custom"]
     if spec.custom_shape == "custom_variables":
@@ -909,7 +872,9 @@ def sanitize_custom_name(header: str, spec: ProviderSpec) -> str:
         name = words[0] + "".join(w[:1].upper() + w[1:] for w in words[1:])
     if name[0].isdigit():
         name = ("col_" if spec.custom_shape == "custom_variables" else "col") + name
-    reserved = _RESERVED | {re.sub(r"[^a-z0-9]", "", f.name.lower()) for f in spec.fields}
+    reserved = {re.sub(r"[^a-z0-9]", "", f.name.lower()) for f in spec.fields}
+    if spec.custom_shape == "flat":
+        reserved |= _FLAT_RESERVED
     if re.sub(r"[^a-z0-9]", "", name.lower()) in reserved:
         name += "_custom" if spec.custom_shape == "custom_variables" else "Custom"
     return name[:64]

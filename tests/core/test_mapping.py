@@ -258,6 +258,8 @@ def test_full_name_columns_are_explained() -> None:
         ("2nd touch", "lemlist", "col2ndTouch"),
         ("2nd touch", "instantly", "col_2nd_touch"),
         ("???", "lemlist", "custom"),
+        ("Company", "aktify", "company"),  # not an Aktify field, so no suffix
+        ("ID", "lemlist", "idCustom"),
     ],
 )
 def test_sanitize_custom_name(header: str, provider: str, name: str) -> None:
