@@ -531,29 +531,29 @@ _NUMBER_TYPES = (float, int)
 def column_text(
     values: Sequence[object] | np.ndarray[Any, Any],
     number_format: str | None,
-    types: list[type] | None = None,
+    kinds: set[type] | None = None,
 ) -> tuple[np.ndarray[Any, Any], ColumnFacts]:
     """One column of typed cells as an object array of ``str``, and its facts.
 
     Number cells go through ``number_format`` (from the sheet's styles) when there is one.
     Text cells are kept as they are; integral numbers under General or a zero-padding format
-    (the ids, phones and ZIPs of a lead list) are converted with numpy in one go. ``types`` is
-    ``type()`` of each value when the caller has it already.
+    (the ids, phones and ZIPs of a lead list) are converted with numpy in one go. ``kinds`` is
+    the set of value types when the caller has it already.
     """
-    if types is None:
-        types = list(map(type, values))
+    if kinds is None:
+        kinds = set(map(type, values))
     out = np.empty(len(values), dtype=object)
     out[:] = values
-    if set(types) <= {str}:
+    if kinds <= {str}:
         return out, ColumnFacts(0, len(values), 0, None)
     code = number_format if number_format and not is_date_format(number_format) else None
-    kinds = np.empty(len(values), dtype=object)
-    kinds[:] = types
+    types = np.empty(len(values), dtype=object)
+    types[:] = list(map(type, values))
     text_type: Any = str
     float_type: Any = float
     int_type: Any = int
-    is_text = kinds == text_type
-    is_number = (kinds == float_type) | (kinds == int_type)
+    is_text = types == text_type
+    is_number = (types == float_type) | (types == int_type)
     texts = int(np.count_nonzero(out[is_text] != ""))
     others = np.flatnonzero(~(is_text | is_number))
     if len(others):

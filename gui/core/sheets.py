@@ -273,21 +273,21 @@ def _load_workbook(
     width = max((len(r) for r in rows), default=0)
     # One 2-D object array (calamine rows are all the sheet's width) gives cheap column views.
     table = np.empty((len(body), width), dtype=object)
-    if body and all(len(row) == width for row in body):
+    try:
         table[:] = body
-    else:
+    except ValueError:  # rows of different lengths: pad them
         table[:] = ""
         for index, row in enumerate(body):
             table[index, : len(row)] = row
     transposed: list[Column] = [table[:, index] for index in range(width)]
-    types = [list(map(type, values)) for values in transposed]
-    numeric = [index for index, kinds in enumerate(types) if set(kinds) & {float, int}]
+    kinds = [set(map(type, values)) for values in transposed]
+    numeric = [index for index, found in enumerate(kinds) if found & {float, int}]
     formats = sheet_excel.number_formats(file, grid.sheet_name, header_row + 1, numeric)
     columns: list[Column] = []
     facts: dict[int, sheet_excel.ColumnFacts] = {}
     for index, values in enumerate(transposed):
         check(cancel)
-        column, column_facts = sheet_excel.column_text(values, formats.get(index), types[index])
+        column, column_facts = sheet_excel.column_text(values, formats.get(index), kinds[index])
         columns.append(column)
         facts[index] = column_facts
         _report(progress, index + 1, f"Converting column {index + 1} of {width}", width)
