@@ -804,8 +804,8 @@ def validate(
                 empties[f.name] = job.result()
                 advance(f"Checked {f.label}")
         except BaseException:
-            if cancel is not None:
-                cancel.cancel()
+            for other in pending:  # do not start columns nobody will look at
+                other.cancel()
             raise
 
     row_level: list[tuple[str, str, str]] = []
