@@ -54,6 +54,7 @@ class FakeProvider:
         self.retry_after: float | None = 0.05
         self.batches: list[int] = []
         self.send_times: list[float] = []
+        self.first_sent: dict[str, float] = {}
         self.in_flight = 0
         self.peak_in_flight = 0
         self.ids = itertools.count(1)
@@ -101,6 +102,7 @@ class FakeClient:
             keys = [lead_key(lead, self.spec) for lead in batch]
             faults = set()
             for key in keys:
+                p.first_sent.setdefault(key, p.send_times[-1])
                 p.attempts[key] += 1
                 if replay:
                     p.replays[key] += 1
@@ -257,11 +259,10 @@ def test_429_holds_all_workers_for_retry_after_and_the_row_still_lands() -> None
     provider.faults = {key_of(5): ["429"]}
     report = run(make_job(12), provider)
     assert report.summary.uploaded == 12 and report.rate_limited == 1
-    times = provider.send_times
-    # Find the 429'd request; no request may start in the 0.3 s after its answer.
-    index = next(i for i, _ in enumerate(times) if provider.attempts[key_of(5)] and i >= 5)
-    later = [t for t in times if t > times[index] + 0.01]
-    assert later and min(later) - times[index] >= 0.28
+    # No request may start in the 0.3 s after the 429 (the fake answers it at once).
+    limited_at = provider.first_sent[key_of(5)]
+    later = [t for t in provider.send_times if t > limited_at + 0.01]
+    assert later and min(later) - limited_at >= 0.28
 
 
 def test_a_fatal_answer_stops_the_run_and_leaves_the_rest_pending_then_resume_finishes() -> None:
@@ -388,7 +389,7 @@ def test_no_resume_abandons_the_old_run_and_starts_a_new_one() -> None:
 
 
 def test_cancel_stops_new_requests_within_a_tick_and_resume_sends_the_rest_once() -> None:
-    provider = FakeProvider(latency=0.01)
+    provider = FakeProvider(latency=0.05)  # 4 in flight: about 80 leads/s, so 60 leads take 0.75 s
     token = CancelToken()
     stamps: list[float] = []
 
@@ -399,8 +400,9 @@ def test_cancel_stops_new_requests_within_a_tick_and_resume_sends_the_rest_once(
 
     job = make_job(60)
     report = run(job, provider, cancel=token, on_outcomes=on_outcomes)
-    assert report.summary.note == "cancelled" and report.summary.pending > 0
-    late = [t for t in provider.send_times if t > stamps[0] + 0.05]
+    assert report.summary.note == "cancelled" and report.summary.pending >= 30
+    # In-flight requests may finish; none may start later than a tick or two (plus a loaded machine).
+    late = [t for t in provider.send_times if t > stamps[0] + 0.25]
     assert late == []
     resumed = run(job, provider)
     assert resumed.run_id == report.run_id and resumed.summary.uploaded == 60
@@ -432,7 +434,7 @@ def test_pause_holds_new_requests_until_resume() -> None:
 
     report = run(make_job(20), provider, cancel=token, on_outcomes=on_outcomes)
     assert report.summary.uploaded == 20
-    gap = [t for t in provider.send_times if paused_at[0] + 0.05 < t < paused_at[0] + 0.35]
+    gap = [t for t in provider.send_times if paused_at[0] + 0.15 < t < paused_at[0] + 0.35]
     assert gap == []
 
 
