@@ -445,6 +445,8 @@ _FILLER = frozenset({"1", "client", "cliente", "contact", "contacts", "customer"
            "votre", "your"})
 # fmt: on
 
+_BARE_NAMES = frozenset({"name", "naam", "nome"})
+
 _PROVIDER_CONCEPTS_FALLBACK: dict[str, tuple[str, ...]] = {
     # A provider without the concept's field may take a close one (lemlist has no website field).
     "website": ("company_domain",),
@@ -759,6 +761,7 @@ def suggest_mapping(
     candidates: list[tuple[float, int, str, str, str]] = []  # (confidence, order, column, field, reason)
     samples: dict[str, list[str]] = {}
     notes: dict[str, tuple[str, float, str]] = {}
+    concepts: list[tuple[int, str, tuple[str, float, str]]] = []
     for order, column in enumerate(frame.columns):
         header = str(column)
         values = sample_values(frame[column])
@@ -788,8 +791,20 @@ def suggest_mapping(
             choice = (sniffed[0], 0.6 + 0.3 * sniffed[1], sniffed[2])
         if choice is None:
             continue
-        concept, conf, reason = choice
         notes[header] = choice
+        concepts.append((order, header, choice))
+
+    # German and Dutch CRMs write "Vorname" + "Name": next to a first-name column and without a
+    # last-name column, a bare "Name" is the family name, not a full name.
+    found = {c[0] for _, _, c in concepts}
+    if "first_name" in found and "last_name" not in found:
+        concepts = [
+            (o, h, ("last_name", 0.7, f"‘{h}’ next to a first-name column reads as the last name"))
+            if c[0] == "full_name" and normalize_header(h) in _BARE_NAMES
+            else (o, h, c)
+            for o, h, c in concepts
+        ]
+    for order, header, (concept, conf, reason) in concepts:
         target = _field_for_concept(spec, concept)
         if target is None:
             continue

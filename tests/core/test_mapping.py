@@ -237,6 +237,18 @@ def test_custom_false_sends_no_custom_variables() -> None:
     assert all(not s.field.startswith("custom:") for s in result.suggestions)
 
 
+def test_bare_name_next_to_a_first_name_is_the_last_name() -> None:
+    frame = pd.DataFrame(
+        {"Vorname": ["Anna", "Jonas"], "Name": ["Schmidt", "Weber"], "E-Mail": ["a@b.de"] * 2}
+    )
+    result = suggest_mapping(frame, get_spec("lemlist"))
+    assert result.mapping.fields["lastName"] == "Name"
+    note = next(s for s in result.suggestions if s.column == "Name")
+    assert "reads as the last name" in note.reason
+    alone = pd.DataFrame({"Name": ["Anna Schmidt", "Jonas Weber"], "E-Mail": ["a@b.de"] * 2})
+    assert "Name" in suggest_mapping(alone, get_spec("lemlist")).mapping.custom
+
+
 def test_full_name_columns_are_explained() -> None:
     frame = pd.DataFrame({"Full Name": ["Jane Doe", "Bob Smith", "Ana Silva"], "Email": ["a@b.co"] * 3})
     result = suggest_mapping(frame, get_spec("lemlist"))
