@@ -782,11 +782,11 @@ def validate(
     # pyarrow kernels release the GIL, so two columns checked at once use both cores.
     with ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="validate") as pool:
         for f, column in mapped:
-            checked = _ColumnCheck(column, f.name, f.label, frame[column], np.zeros(n, dtype=np.uint8))
-            checks[column] = checked
             if f.kind is FieldKind.TEXT and f.name not in in_groups and f.name != spec.dedupe_field:
                 advance(f"Checked {f.label}")
                 continue  # free text: nothing to check, so no need to read it
+            checked = _ColumnCheck(column, f.name, f.label, frame[column], np.zeros(n, dtype=np.uint8))
+            checks[column] = checked
             blocking = f.name in in_groups or f.name == spec.dedupe_field
             job = pool.submit(
                 _check_field,
@@ -833,7 +833,7 @@ def validate(
 
     error_rows = np.zeros(n, dtype=bool)
     warning_rows = np.zeros(n, dtype=bool)
-    counts: dict[str, tuple[int, int]] = {}
+    counts: dict[str, tuple[int, int]] = {f.name: (0, 0) for f, _ in mapped}
     for checked in checks.values():
         if checked.rules:
             is_error = np.array([False] + [r.severity == ERROR for r in checked.rules], dtype=bool)
