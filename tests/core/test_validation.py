@@ -493,3 +493,16 @@ def test_progress_and_cancel() -> None:
     token.cancel()
     with pytest.raises(Cancelled):
         validate(frame, mapping, LEMLIST, cancel=token)
+
+
+def test_mostly_distinct_phone_columns_take_the_direct_path_with_the_same_rules() -> None:
+    phones = [f"(212) {200 + i // 10000:03d}-{i % 10000:04d}" for i in range(3000)]
+    phones[10] = "12"  # invalid
+    phones[20] = "+1 212 200 0000"  # the same number as row 0, written another way
+    phones[30] = ""  # empty
+    frame = pd.DataFrame({"Phone": phones, "State": ["NY"] * 3000})
+    result = validate(frame, ColumnMapping({"phoneNumber": "Phone", "region": "State"}), AKTIFY)
+    assert result.cell(10, "Phone") == (ERROR, "‘12’ is not a phone number")
+    assert result.cell(20, "Phone") == (ERROR, "Duplicate of row 2 (same phone number)")
+    assert result.cell(30, "Phone") == (ERROR, "Phone is empty: Aktify needs it for every lead")
+    assert result.invalid_row_count == 3
