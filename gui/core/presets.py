@@ -214,8 +214,32 @@ def save_preset(
         ).to_dict(),
         source=f"Preset ‘{name}’",
     )
-    _write_json(presets_dir() / f"{_slug(preset.name)}.json", preset.to_dict())
+    _write_json(_path_for(preset.name), preset.to_dict())
     return preset
+
+
+def _path_for(name: str) -> Path:
+    """The file of the preset called ``name``: its existing file, else a free one named after it.
+
+    "Q4/EU" and "Q4 EU" share a slug; each keeps its own file instead of overwriting the other.
+    """
+    folder = presets_dir()
+    for path in folder.glob("*.json"):
+        if path.name == _REMEMBERED:
+            continue
+        try:
+            data = _read_json(path)
+        except MappingError:
+            continue
+        if isinstance(data, Mapping) and str(data.get("name", "")).casefold() == name.casefold():
+            return path
+    slug = _slug(name)
+    candidate = folder / f"{slug}.json"
+    number = 2
+    while candidate.exists() or candidate.name == _REMEMBERED:
+        candidate = folder / f"{slug}-{number}.json"
+        number += 1
+    return candidate
 
 
 def list_presets() -> list[Preset]:

@@ -183,3 +183,13 @@ def test_remembered_mappings_are_bounded_and_survive_damage() -> None:
     assert recall_mapping(["col209"], "lemlist") is None
     remember_mapping(["a"], "lemlist", ColumnMapping({"email": "a"}))
     assert recall_mapping(["a"], "lemlist") == ColumnMapping({"email": "a"})
+
+
+def test_names_that_share_a_file_name_keep_separate_files() -> None:
+    save_preset("Q4/EU", "lemlist", MAPPING, COLUMNS)
+    save_preset("Q4 EU", "instantly", ColumnMapping({"email": "E-mail"}), COLUMNS)
+    save_preset("q4/eu", "lemlist", ColumnMapping({"email": "E-mail"}), COLUMNS)  # same preset, saved again
+    names = sorted(p.name for p in list_presets())
+    assert names == ["Q4 EU", "q4/eu"]
+    assert len(list(presets_dir().glob("Q4-EU*.json"))) == 2
+    assert load_preset("Q4 EU").provider == "instantly"
