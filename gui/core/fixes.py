@@ -191,6 +191,11 @@ def _lowercase_email(values: np.ndarray, **_: Any) -> np.ndarray:
     return np.asarray(np.where(has_at, lowered.to_numpy(dtype=object), values), dtype=object)
 
 
+def _uppercase(values: np.ndarray, **_: Any) -> np.ndarray:
+    series = pd.Series(values, dtype=object)
+    return np.asarray(series.str.strip().str.upper().fillna("").to_numpy(dtype=object), dtype=object)
+
+
 def _phone_e164(values: np.ndarray, *, region: str = "US", **_: Any) -> np.ndarray:
     stripped = pd.Series(values, dtype=object).str.strip().to_numpy(dtype=object)
     codes, uniques = pd.factorize(stripped)
@@ -298,6 +303,7 @@ def _states_from_zips(zips: np.ndarray) -> np.ndarray:
 _SIMPLE: dict[str, Callable[..., np.ndarray]] = {
     "trim": _trim,
     "lowercase_email": _lowercase_email,
+    "uppercase": _uppercase,
     "phone_e164": _phone_e164,
     "normalize_linkedin": _normalize_linkedin,
     "fill_constant": _fill_constant,
@@ -307,6 +313,7 @@ _SIMPLE: dict[str, Callable[..., np.ndarray]] = {
 FIXES: dict[str, str] = {
     "trim": "Trim spaces",
     "lowercase_email": "Lowercase emails",
+    "uppercase": "Capital letters (state codes: ny -> NY)",
     "phone_e164": "Phone numbers to international format (+1…)",
     "split_full_name": "Split full name into first and last name",
     "zip_to_state": "Fill US state from ZIP code",

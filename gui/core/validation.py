@@ -180,7 +180,9 @@ def _state_message(value: str, _row: int, _c: _ColumnCheck, _label: RowLabel) ->
 
 
 def _state_case_message(value: str, _row: int, _c: _ColumnCheck, _label: RowLabel) -> str:
-    return f"{_quote(value)} should be written in capitals: ‘{value.upper()}’"
+    return (
+        f"{_quote(value)} should be written in capitals: ‘{value.upper()}’ (the Capital letters fix does it)"
+    )
 
 
 def _zip_message(value: str, _row: int, _c: _ColumnCheck, _label: RowLabel) -> str:

@@ -49,6 +49,7 @@ def test_every_fix_has_words() -> None:
     assert set(FIXES) == {
         "trim",
         "lowercase_email",
+        "uppercase",
         "phone_e164",
         "split_full_name",
         "zip_to_state",
@@ -286,3 +287,10 @@ def test_unknown_fix_or_column() -> None:
         apply_fix(frame, "Email", "explode")
     with pytest.raises(MappingError, match="no column ‘Nope’"):
         preview_fix(frame, "Nope", "trim")
+
+
+def test_uppercase_fix_for_state_codes() -> None:
+    frame = pd.DataFrame({"State": ["ny", " ca", "TX", "", None]})
+    result = apply_fix(frame, "State", "uppercase")
+    assert frame["State"].tolist() == ["NY", "CA", "TX", "", None]
+    assert result.rows.tolist() == [0, 1]

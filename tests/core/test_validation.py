@@ -226,7 +226,7 @@ def test_us_state_codes() -> None:
     result = _one(["CA", "ny", "California", "XX", "", " TX "], "region", AKTIFY)
     cells = _cells(result, 6)
     assert cells[0] is None
-    assert cells[1] == (WARNING, "‘ny’ should be written in capitals: ‘NY’")
+    assert cells[1] == (WARNING, "‘ny’ should be written in capitals: ‘NY’ (the Capital letters fix does it)")
     assert cells[2] == (ERROR, "‘California’ is a state name: use its two-letter code ‘CA’")
     assert cells[3] == (ERROR, "‘XX’ is not a US state code (two letters, like CA or NY)")
     assert cells[4] == (ERROR, "US state or ZIP code is empty: Aktify needs one of them for every lead")
