@@ -585,3 +585,19 @@ def test_number_formats_without_cell_references(tmp_path: Path) -> None:
     source.close()
     assert b' r="' not in zipfile.ZipFile(target_path).read("xl/worksheets/sheet1.xml")
     assert rows_of(load_sheet(target_path)) == rows_of(load_sheet(DATA / "phone_formats.xlsx"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (b"a,b\n1,2\n", False),
+        (b'a,b\n"x\ny",2\n', True),
+        (b'a,b\n"x,y","z"\n', False),
+        (b'a,b\n"a""b",2\n', False),
+        (b'a,b\n5" in,2\n', True),  # a quote inside a field: unsure, so the careful parser
+        (b'a,b\n"x"\n"y\ny",1\n', True),
+        (b'a,b\n"x""\ny",2\n', True),
+    ],
+)
+def test_quoted_newlines_check(text: bytes, expected: bool) -> None:
+    assert sheet_csv.quoted_newlines(text, 0, ",") is expected
