@@ -32,12 +32,35 @@ from gui.core.providers.base import RatePolicy
 
 Clock = Callable[[], float]
 
-#: Steady spacing is stretched by this much so that network jitter between our send time and
-#: the provider's arrival time cannot put one request too many into its rolling window.
-DEFAULT_MARGIN = 0.02
+#: Steady spacing is stretched by this much so that jitter between our send time and the
+#: provider's arrival time cannot put one request too many into its rolling window: 2.5 % of
+#: lemlist's 2 s is 50 ms of tolerance. One 429 costs a ``Retry-After`` of at least a second
+#: (3 % of a 400-lead run), so the margin pays for itself on a busy machine or network.
+DEFAULT_MARGIN = 0.025
 
 #: Wait after a 429 that named no Retry-After (seconds); lemlist's documented value.
 DEFAULT_429_WAIT = 2.0
+
+
+class _Sent:
+    """One request in the sliding log: when its slot was, and how late it probably arrived.
+
+    The provider counts *arrivals*. A request that took longer than the fastest one seen
+    (a fresh TCP connection, a slow write to the journal before it left) may have arrived up
+    to that much later, and so stays in the provider's window that much longer.
+    """
+
+    __slots__ = ("at", "delay", "rtt")
+
+    def __init__(self, at: float) -> None:
+        self.at = at
+        self.delay = 0.0
+        self.rtt: float | None = None
+
+    def arrival(self, best_rtt: float) -> float:
+        if self.rtt is None:
+            return self.at
+        return self.at + self.delay + max(0.0, self.rtt - best_rtt)
 
 
 @dataclass(frozen=True)
@@ -46,6 +69,7 @@ class Slot:
 
     at: float
     epoch: int
+    entry: _Sent | None = None
 
 
 @dataclass(frozen=True)
@@ -85,7 +109,8 @@ class Pacer:
         self._clock = clock
         self._lock = threading.Lock()
         self._spacing = max(w.seconds / w.requests for w in policy.windows) * (1.0 + margin)
-        self._logs: list[deque[float]] = [deque(maxlen=w.requests) for w in policy.windows]
+        self._logs: list[deque[_Sent]] = [deque(maxlen=w.requests) for w in policy.windows]
+        self._best_rtt = float("inf")
         self._next_at = float("-inf")
         self._hold_until = float("-inf")
         self._epoch = 0
@@ -125,11 +150,23 @@ class Pacer:
             for window, log in zip(self.policy.windows, self._logs, strict=True):
                 if len(log) == window.requests:
                     # The oldest of the last ``requests`` sends must leave the window first.
-                    at = max(at, log[0] + window.seconds * (1.0 + DEFAULT_MARGIN / 2))
+                    oldest = log[0].arrival(self._best_rtt)
+                    at = max(at, oldest + window.seconds * (1.0 + DEFAULT_MARGIN / 2))
+            entry = _Sent(at)
             for log in self._logs:
-                log.append(at)
+                log.append(entry)
             self._next_at = at + self.spacing
-            return Slot(at, self._epoch)
+            return Slot(at, self._epoch, entry)
+
+    def on_answer(self, slot: Slot, sent_at: float, answered_at: float) -> None:
+        """Learn how late a request left its slot and how long its round trip took."""
+        if slot.entry is None:
+            return
+        with self._lock:
+            rtt = max(0.0, answered_at - sent_at)
+            slot.entry.delay = max(0.0, sent_at - slot.at)
+            slot.entry.rtt = rtt
+            self._best_rtt = min(self._best_rtt, rtt)
 
     def is_valid(self, slot: Slot) -> bool:
         """False when a drain happened after the slot was given."""
@@ -150,7 +187,7 @@ class Pacer:
             now = self._clock()
             if remaining is not None and remaining <= 0:
                 window, log = self.policy.windows[0], self._logs[0]
-                ours = sum(1 for t in log if now - window.seconds < t <= now)
+                ours = sum(1 for e in log if now - window.seconds < e.at <= now)
                 if ours < window.requests * 0.75:
                     self._speed = max(self._rule.floor, self._speed * self._rule.decrease)
                     self._slowed_at = now
@@ -180,22 +217,22 @@ class Pacer:
         self._next_at = max(self._next_at, self._hold_until)
         self._epoch += 1
 
-    async def wait(self, should_stop: Callable[[], bool] | None = None, *, tick: float = 0.1) -> bool:
-        """Sleep until a valid slot is due; False when ``should_stop`` turned true meanwhile.
+    async def wait(self, should_stop: Callable[[], bool] | None = None, *, tick: float = 0.1) -> Slot | None:
+        """Sleep until a valid slot is due and return it; None when ``should_stop`` turned true.
 
         Sleeps in ``tick`` slices so a cancel or pause is seen within a tick even during a
-        long ``Retry-After``.
+        long ``Retry-After``. Pass the slot to :meth:`on_answer` once the answer is in.
         """
         while True:
             slot = self.reserve()
             while True:
                 if should_stop is not None and should_stop():
-                    return False
+                    return None
                 if not self.is_valid(slot):
                     break
                 left = slot.at - self._clock()
                 if left <= 0:
-                    return True
+                    return slot
                 await asyncio.sleep(min(left, tick))
 
 

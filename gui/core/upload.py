@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from gui.core.cancel import CancelToken, ProgressCallback
-from gui.core.domain import FINAL_STATUSES, Lead, Progress, RowOutcome, RunSummary, Status
+from gui.core.domain import FINAL_STATUSES, BatchResult, Lead, Progress, RowOutcome, RunSummary, Status
 from gui.core.errors import (
     FatalProviderError,
     NotFoundError,
@@ -32,7 +32,7 @@ from gui.core.errors import (
     TransientError,
 )
 from gui.core.journal import Journal, lead_key
-from gui.core.pacing import DEFAULT_429_WAIT, Clock, Pacer, shared_pacer
+from gui.core.pacing import DEFAULT_429_WAIT, Clock, Pacer, Slot, shared_pacer
 from gui.core.providers import get_spec
 from gui.core.providers.base import ProviderClient, ProviderSpec
 
@@ -435,20 +435,20 @@ class _Engine:
     async def send_batch(self, client: ProviderClient, batch: _Batch) -> None:
         """Send one batch until every row has a final outcome, or the run stops."""
         assert self.pacer is not None
-        job, tuning = self.job, self.tuning
+        tuning = self.tuning
         leads, replay = list(batch.leads), batch.replay
         attempts = limited = 0
         while leads:
             if not await self.gate():
                 return
-            if not await self.pacer.wait(lambda: self.stopping or self.paused, tick=tuning.tick):
+            slot = await self.pacer.wait(lambda: self.stopping or self.paused, tick=tuning.tick)
+            if slot is None:
                 continue  # paused or stopping: the gate decides
             rows = [lead.row for lead in leads]
             keys = [self.keys.get(r, "") for r in rows]
             self.journal.mark_sending(self.run_id, rows, keys)
-            sent_at = self.clock()
             try:
-                result = await client.send(leads, job.destination, job.options, replay=replay)
+                result = await self.timed_send(client, leads, replay, slot)
             except (FatalProviderError, NotFoundError) as exc:
                 self.release(rows, replay)
                 self.fatal = self.fatal or str(exc)
@@ -461,7 +461,7 @@ class _Engine:
                 wait = exc.retry_after
                 if wait is None:
                     wait = self.backoff(limited, base=tuning.rate_limit_wait)
-                self.pacer.on_rate_limited(wait, sent_at=sent_at)
+                self.pacer.on_rate_limited(wait, sent_at=slot.at)
                 self.waiting_until = max(self.waiting_until, self.clock() + wait)
                 if limited > tuning.max_rate_limited:
                     reason = f"{exc} Gave up after {limited} tries."
@@ -513,6 +513,17 @@ class _Engine:
             leads = retry
             await self.sleep(self.backoff(attempts))
 
+    async def timed_send(
+        self, client: ProviderClient, leads: Sequence[Lead], replay: bool, slot: Slot
+    ) -> BatchResult:
+        """Send, and tell the limiter how late the request left and how long it took."""
+        assert self.pacer is not None
+        sent_at = self.clock()
+        try:
+            return await client.send(leads, self.job.destination, self.job.options, replay=replay)
+        finally:
+            self.pacer.on_answer(slot, sent_at, self.clock())
+
     def release(self, rows: Sequence[int], replay: bool) -> None:
         """Mark rows pending again after an answer that did nothing (429, 401, a retryable failure).
 
@@ -542,7 +553,7 @@ class _Engine:
     async def confirm(self, client: ProviderClient) -> tuple[str, int | None]:
         """Ask the provider which uploaded ids it lists in the destination."""
         assert self.pacer is not None
-        if not await self.pacer.wait(lambda: self.stopping, tick=self.tuning.tick):
+        if await self.pacer.wait(lambda: self.stopping, tick=self.tuning.tick) is None:
             return "", None
         self.emit(force=True, message="Checking the campaign...")
         for attempt in range(1, 4):
@@ -552,7 +563,10 @@ class _Engine:
             except RateLimited as exc:
                 # A read-back may page through several GETs; give the window time and try again.
                 self.pacer.on_rate_limited(exc.retry_after)
-                if attempt == 3 or not await self.pacer.wait(lambda: self.stopping, tick=self.tuning.tick):
+                if (
+                    attempt == 3
+                    or await self.pacer.wait(lambda: self.stopping, tick=self.tuning.tick) is None
+                ):
                     return f"could not verify: {exc}", None
             except ProviderError as exc:
                 return f"could not verify: {exc}", None

