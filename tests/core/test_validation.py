@@ -506,3 +506,24 @@ def test_mostly_distinct_phone_columns_take_the_direct_path_with_the_same_rules(
     assert result.cell(20, "Phone") == (ERROR, "Duplicate of row 2 (same phone number)")
     assert result.cell(30, "Phone") == (ERROR, "Phone is empty: Aktify needs it for every lead")
     assert result.invalid_row_count == 3
+
+
+def test_duplicate_detection_matches_a_plain_python_reference() -> None:
+    from gui.core.validation import _duplicate_rows
+
+    rnd = random.Random(7)
+    for _ in range(50):
+        n = rnd.randint(1, 300)
+        keys = [rnd.choice(["a", "b", "c", "d", "e", "f"]) + str(rnd.randint(0, 5)) for _ in range(n)]
+        usable = np.array([rnd.random() > 0.2 for _ in range(n)])
+        duplicate, first = _duplicate_rows(pa.array(keys), usable)
+        seen: dict[str, int] = {}
+        for i, key in enumerate(keys):
+            if not usable[i]:
+                assert not duplicate[i]
+                continue
+            if key in seen:
+                assert duplicate[i] and first[i] == seen[key]
+            else:
+                seen[key] = i
+                assert not duplicate[i] and first[i] == i
