@@ -197,39 +197,36 @@ def write_xlsx(path: Path, rows: int) -> None:
 
 
 def write_csv(path: Path, rows: int) -> None:
-    """A lead list CSV: unique emails, phones, ids and URLs; repeated names, cities, countries."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
+    """A lead list CSV as Excel or a CRM writes it: quotes only around fields that need them.
 
+    Unique emails, phones, ids and URLs; repeated names, companies, cities, countries and notes.
+    """
     rng = np.random.default_rng(11)
-    index = np.arange(rows)
+    index = np.arange(rows).astype(str)
 
-    def pick(pool: list[str]) -> Any:
-        return pa.DictionaryArray.from_arrays(
-            pa.array(rng.integers(0, len(pool), rows), pa.int32()), pa.array(pool)
-        ).cast(pa.string())
-
-    def text(values: np.ndarray[Any, Any]) -> Any:
-        return pa.array(values.astype(str))
+    def pick(pool: list[str]) -> list[str]:
+        return np.array(pool, dtype=object)[rng.integers(0, len(pool), rows)].tolist()
 
     zips = np.char.zfill(rng.integers(0, 99_999, rows).astype(str), 5)
-    table = pa.table(
-        {
-            "First Name": pick(FIRST),
-            "Last Name": pick(LAST),
-            "Email": text(np.char.add(np.char.add("lead", index.astype(str)), "@example.com")),
-            "Company": pick([f"Company {i}" for i in range(5000)]),
-            "Title": pick(TITLES),
-            "Phone": text(np.char.add("+1415", rng.integers(1_000_000, 9_999_999, rows).astype(str))),
-            "Zip": pa.array(zips),
-            "City": pick(CITIES),
-            "Country": pick(COUNTRIES),
-            "LinkedIn": text(np.char.add("https://www.linkedin.com/in/lead-", index.astype(str))),
-            "Account Id": text((10**15 + rng.integers(0, 10**15, rows)).astype(str)),
-            "Notes": pick(["", "call back", "N/A", 'met at "SaaStr", 2024']),
-        }
-    )
-    pacsv.write_csv(table, str(path), write_options=pacsv.WriteOptions(quoting_style="needed"))
+    columns = [
+        pick(FIRST),
+        pick(LAST),
+        np.char.add(np.char.add("lead", index), "@example.com").tolist(),
+        pick([f"Company {i}" for i in range(5000)] + ['"Acme, Inc."']),
+        pick(TITLES),
+        np.char.add("+1415", rng.integers(1_000_000, 9_999_999, rows).astype(str)).tolist(),
+        zips.tolist(),
+        pick(CITIES),
+        pick(COUNTRIES),
+        np.char.add("https://www.linkedin.com/in/lead-", index).tolist(),
+        (10**15 + rng.integers(0, 10**15, rows)).astype(str).tolist(),
+        pick(["", "call back", "N/A", '"met at ""SaaStr"", 2024"']),
+    ]
+    header = "First Name,Last Name,Email,Company,Title,Phone,Zip,City,Country,LinkedIn,Account Id,Notes"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(header + "\r\n")
+        handle.write("\r\n".join(map(",".join, zip(*columns, strict=True))))
+        handle.write("\r\n")
 
 
 @pytest.fixture(scope="module")
