@@ -194,9 +194,13 @@ def _zip_message(value: str, _row: int, _c: _ColumnCheck, _label: RowLabel) -> s
     return f"{_quote(value)} is not a US ZIP code (5 digits, or ZIP+4 like 12345-6789)"
 
 
+@lru_cache(maxsize=1)
+def _folded_timezones() -> dict[str, str]:
+    return {z.casefold(): z for z in timezones()}
+
+
 def _timezone_message(value: str, _row: int, _c: _ColumnCheck, _label: RowLabel) -> str:
-    folded = {z.casefold(): z for z in timezones()}
-    near = folded.get(value.casefold().replace(" ", "_"))
+    near = _folded_timezones().get(value.casefold().replace(" ", "_"))
     hint = f" (did you mean ‘{near}’?)" if near else ""
     return f"{_quote(value)} is not a time zone name like Europe/Paris or America/New_York{hint}"
 
