@@ -84,6 +84,7 @@ class RedactingFilter(logging.Filter):
 
 
 _FILTER = RedactingFilter()
+_level_before: int | None = None
 
 
 def redacting_filter() -> logging.Filter:
@@ -107,6 +108,9 @@ def setup_logging(*, level: int = logging.INFO) -> Path:
     path = log_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     root = logging.getLogger()
+    global _level_before  # noqa: PLW0603 - what close_logging() puts back
+    if _level_before is None:
+        _level_before = root.level
     root.setLevel(level)
     ours = None
     for handler in list(root.handlers):
@@ -137,9 +141,13 @@ def setup_logging(*, level: int = logging.INFO) -> Path:
 
 
 def close_logging() -> None:
-    """Detach and close the file handler (tests, and a clean shutdown that flushes the file)."""
+    """Detach and close the file handler and restore the root level (tests, a clean shutdown)."""
+    global _level_before  # noqa: PLW0603 - see setup_logging()
     root = logging.getLogger()
     for handler in list(root.handlers):
         if getattr(handler, "_leadloader", False):
             root.removeHandler(handler)
             handler.close()
+    if _level_before is not None:
+        root.setLevel(_level_before)
+        _level_before = None

@@ -100,3 +100,13 @@ def test_other_root_handlers_get_the_filter(log_file: Path) -> None:
         assert key not in stream.getvalue()
     finally:
         root.removeHandler(handler)
+
+
+def test_close_restores_the_root_level(leadloader_home: Path) -> None:
+    root = logging.getLogger()
+    before = root.level
+    setup_logging(level=logging.DEBUG)
+    assert root.level == logging.DEBUG
+    logs.close_logging()
+    assert root.level == before
+    assert not [h for h in root.handlers if getattr(h, "_leadloader", False)]
