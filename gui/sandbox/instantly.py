@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -15,6 +16,7 @@ from starlette.routing import BaseRoute
 
 from gui.sandbox import seed
 from gui.sandbox.common import BadJsonError, Context, Provider, envelope, key_ok, read_json, route
+from gui.sandbox.ledger import LedgerLead
 from gui.sandbox.limits import Decision
 
 # The lead item schema of POST /api/v2/leads/add, in its property order (additionalProperties: false).
@@ -160,6 +162,7 @@ class Instantly(Provider):
             route(self, "/api/v2/campaigns/{campaign_id}", self.get_campaign, "GET"),
             route(self, "/api/v2/lead-lists", self.list_lists, "GET"),
             route(self, "/api/v2/leads/add", self.add_leads, "POST", write=True),
+            route(self, "/api/v2/leads/list", self.list_leads, "POST"),
         ]
 
     # -- reads ----------------------------------------------------------------------------------------
@@ -238,6 +241,76 @@ class Instantly(Provider):
         if after:
             items = [lst for lst in items if lst["timestamp_created"] > after]
         return self._page(items, limit, "timestamp_created")
+
+    async def list_leads(self, request: Request, key: str) -> Response:
+        """``POST /api/v2/leads/list``: filters, ``limit`` and ``starting_after`` in the body (§2.1).
+
+        Supports the filters a read-back needs: ``campaign``, ``list_id``, ``ids`` and ``contacts`` (emails);
+        other filters of the real endpoint are accepted and ignored. The cursor is the last lead id.
+        """
+        try:
+            body = await read_json(request)
+        except BadJsonError:
+            return bad_request("Body is not valid JSON")
+        body = {} if body is None else body
+        if not isinstance(body, dict):
+            return bad_request("body must be object")
+        limit = body.get("limit", 100)
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 100:
+            return bad_request(
+                "body/limit must be <= 100" if isinstance(limit, int) else "body/limit must be integer"
+            )
+        for name in ("campaign", "list_id"):
+            if body.get(name) is not None and not _is_uuid(body[name]):
+                return bad_request(f'body/{name} must match format "uuid"')
+        for name in ("ids", "contacts"):
+            if name in body and not (
+                isinstance(body[name], list) and all(isinstance(v, str) for v in body[name])
+            ):
+                return bad_request(f"body/{name} must be array")
+        if body.get("campaign"):
+            containers = [body["campaign"]]
+        elif body.get("list_id"):
+            containers = [body["list_id"]]
+        else:
+            containers = self.ctx.ledger.containers(self.name)
+        leads = [lead for c in containers for lead in self.ctx.ledger.leads(self.name, c)]
+        if "ids" in body:
+            wanted = set(body["ids"])
+            leads = [lead for lead in leads if lead.id in wanted]
+        if "contacts" in body:
+            emails = {e.strip().lower() for e in body["contacts"]}
+            leads = [lead for lead in leads if lead.key in emails]
+        after = body.get("starting_after")
+        if after:
+            ids = [lead.id for lead in leads]
+            leads = leads[ids.index(after) + 1 :] if after in ids else []
+        items = [self._lead_object(lead) for lead in leads[:limit]]
+        answer: dict[str, Any] = {"items": items}
+        if items:
+            answer["next_starting_after"] = items[-1]["id"]
+        return JSONResponse(answer)
+
+    def _lead_object(self, lead: LedgerLead) -> dict[str, Any]:
+        payload = lead.payload
+        in_campaign = lead.container in self.campaign_ids
+        return {
+            "id": lead.id,
+            "timestamp_created": seed.iso(datetime.fromtimestamp(lead.created_at, UTC)),
+            "organization": seed.INSTANTLY_WORKSPACE_ID,
+            "campaign": lead.container if in_campaign else None,
+            "list_id": None if in_campaign else lead.container,
+            "status": 1,
+            "email": payload.get("email"),
+            "first_name": payload.get("first_name"),
+            "last_name": payload.get("last_name"),
+            "company_name": payload.get("company_name"),
+            "job_title": payload.get("job_title"),
+            "phone": payload.get("phone"),
+            "website": payload.get("website"),
+            "personalization": payload.get("personalization"),
+            "payload": dict(payload.get("custom_variables") or {}),
+        }
 
     # -- write ----------------------------------------------------------------------------------------
     async def add_leads(self, request: Request, key: str) -> Response:

@@ -327,3 +327,32 @@ def test_default_limits_are_100_per_second_and_6000_per_minute(sandbox):
     """§2.5: the documented numbers are the defaults (100 req/s, 6000 req/min per workspace)."""
     limiter = sandbox.sandbox.providers["instantly"].ctx.limiters["instantly"]
     assert [(w.requests, w.seconds) for w in limiter.windows] == [(100, 1.0), (6000, 60.0)]
+
+
+def test_leads_list_reads_back_by_ids_with_body_cursor(ins):
+    """§2.1 / INS-CONV: ``POST /api/v2/leads/list`` takes filters, limit and the cursor in the body."""
+    _, client = ins
+    leads = [{"email": f"rb{i}@example.com", "custom_variables": {"n": i}} for i in range(5)]
+    created = client.post(ADD, json={"campaign_id": seed.INSTANTLY_CAMPAIGN, "leads": leads}).json()[
+        "created_leads"
+    ]
+    ids = [c["id"] for c in created]
+    page = client.post(
+        "/api/v2/leads/list", json={"campaign": seed.INSTANTLY_CAMPAIGN, "ids": ids[:3], "limit": 2}
+    )
+    body = page.json()
+    assert [item["id"] for item in body["items"]] == ids[:2]
+    assert body["items"][0]["email"] == "rb0@example.com" and body["items"][0]["payload"] == {"n": 0}
+    following = client.post(
+        "/api/v2/leads/list",
+        json={
+            "campaign": seed.INSTANTLY_CAMPAIGN,
+            "ids": ids[:3],
+            "limit": 2,
+            "starting_after": body["next_starting_after"],
+        },
+    ).json()
+    assert [item["id"] for item in following["items"]] == ids[2:3]
+    everything = client.post("/api/v2/leads/list", json={"campaign": seed.INSTANTLY_CAMPAIGN}).json()["items"]
+    assert len(everything) == 6  # the seeded duplicate plus the five new ones
+    assert client.post("/api/v2/leads/list", json={"limit": 101}).status_code == 400
