@@ -235,6 +235,8 @@ class Aktify(Provider):
                 400, "Bad Request", ["phoneNumber should not be empty", "region or zipCode must be provided"]
             )
         problems = validate(body)
+        if seed.AKTIFY_LINK_CLICK_KEY_MARK in key and not (body.get("link") or body.get("linkToShorten")):
+            problems.append("link or linkToShorten must be provided for a link-click campaign")
         if problems:
             return envelope(400, "Bad Request", problems)
         lead_key = phone_key(body["phoneNumber"])

@@ -59,6 +59,9 @@ INSTANTLY_PLAN_LEADS = 1_000_000
 AKTIFY_KEY = "sandbox-aktify"
 """A key label whose campaign starts with ``AKTIFY_DUPLICATE_PHONE`` (any ``sandbox*`` key has its own)."""
 AKTIFY_DUPLICATE_PHONE = "(509) 555-0142"
+AKTIFY_LINK_CLICK_KEY_MARK = "linkclick"
+"""A key containing this (e.g. ``sandbox-linkclick``) is a link-click campaign: every lead needs ``link`` or
+``linkToShorten`` ("one or the other must be provided, but not both", seeds/aktify-create-lead.md)."""
 
 # -- SendPilot -------------------------------------------------------------------------------------------
 SENDPILOT_WORKSPACE_ID = "ws_sandbox0001"

@@ -161,3 +161,16 @@ def test_default_aktify_limit_is_5_per_second(sandbox):
     """Brief: a few per second by default for the undocumented limits (Aktify 5/s)."""
     limiter = sandbox.sandbox.providers["aktify"].ctx.limiters["aktify"]
     assert [(w.requests, w.seconds) for w in limiter.windows] == [(5, 1.0)]
+
+
+def test_link_click_campaign_needs_a_link(sandbox):
+    """Seed: link and linkToShorten, "one or the other must be provided, but not both" for a link-click
+    campaign (keys containing ``linkclick`` stand for one); other campaigns take leads without a link."""
+    with helpers.aktify(sandbox.base_urls["aktify"], key="sandbox-linkclick") as client:
+        missing = client.post(LEADS, json={"phoneNumber": "5095551234", "region": "WA"})
+        ok = client.post(
+            LEADS, json={"phoneNumber": "5095551234", "region": "WA", "link": "https://a.example"}
+        )
+    assert missing.status_code == 400
+    assert "link or linkToShorten must be provided for a link-click campaign" in missing.json()["message"]
+    assert ok.status_code == 201
