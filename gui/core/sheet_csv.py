@@ -441,7 +441,7 @@ def _blank_rows(batch: Any, width: int) -> Mask:
             keep = empty.to_numpy(zero_copy_only=False)
             full = np.zeros(len(batch), dtype=bool)
             full[positions[keep]] = True
-            blank = pa_bool(full)
+            blank = _pa_bool(full)
         if not pc.any(blank).as_py():
             return np.zeros(len(batch), dtype=bool)
     if blank is None:
@@ -450,7 +450,7 @@ def _blank_rows(batch: Any, width: int) -> Mask:
     return result
 
 
-def pa_bool(values: Mask) -> Any:
+def _pa_bool(values: Mask) -> Any:
     """A numpy bool mask as an arrow array (for filtering)."""
     import pyarrow as pa
 

@@ -525,7 +525,6 @@ BUILTIN_FORMATS: dict[int, str] = {
     48: "##0.0E+0",
     49: "@",
 }
-_NUMBER_TYPES = (float, int)
 
 
 def column_text(
