@@ -252,7 +252,12 @@ def dialect_of(
         bom = next((len(b) for b, n in _BOMS if data.startswith(b) and _same_codec(n, encoding)), 0)
     if delimiter is None:
         sample = str(memoryview(data)[bom : bom + _SAMPLE_BYTES], encoding, "replace")
-        delimiter = sniff_delimiter(sample, suffix)
+        # Excel's own hint line "sep=;" names the delimiter (the header finder skips the line).
+        hint = sample[:6]
+        if hint[:4].lower() == "sep=" and len(hint) > 4 and hint[4] not in "\r\n":
+            delimiter = hint[4]
+        else:
+            delimiter = sniff_delimiter(sample, suffix)
     return Dialect(encoding, delimiter, bom)
 
 

@@ -312,6 +312,13 @@ def test_utf8_bom_is_not_part_of_the_first_header() -> None:
     assert list(sheet.frame.columns) == ["Email", "First Name"]
 
 
+def test_excel_sep_hint_line() -> None:
+    sheet = load_sheet(DATA / "sep_hint.csv")
+    assert sheet.delimiter == ";"
+    assert sheet.header_row == 1
+    assert rows_of(sheet) == [["Ann", "Acme, Inc.", "1,5"], ["Bob", "Globex", "2,25"]]
+
+
 def test_pipe_delimited_and_null_words_stay_text() -> None:
     sheet = load_sheet(DATA / "pipe.txt")
     assert sheet.delimiter == "|"

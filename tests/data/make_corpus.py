@@ -283,6 +283,9 @@ def write_text_files(out: Path) -> None:
     )
     (out / "utf16_bom.tsv").write_bytes(utf16.encode("utf-16-le"))
     (out / "utf8_bom.csv").write_bytes("\ufeffEmail,First Name\nanna@example.com,Anna\n".encode())
+    (out / "sep_hint.csv").write_text(
+        "sep=;\nName;Company;Revenue\nAnn;Acme, Inc.;1,5\nBob;Globex;2,25\n", encoding="utf-8"
+    )
     (out / "pipe.txt").write_text(
         "Name|Email|Status|Comment\nAnn|ann@example.com|None|null\nBob|bob@example.com|N/A|a, b; c\n",
         encoding="utf-8",
