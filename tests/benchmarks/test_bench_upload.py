@@ -115,7 +115,7 @@ def test_lemlist_400_leads_reach_the_ceiling_with_almost_no_429(sandbox_factory:
         f"engine/peer = {engine_rate / peer_rate:.2f}x"
     )
     assert pace >= 0.95 * ceiling
-    assert engine_rate >= 0.93 * ceiling  # a run's fixed costs (start, last answer, read-back) on top
+    assert engine_rate >= 0.95 * ceiling  # start-up, the last answer and the read-back included
     assert share <= 0.01
 
 
