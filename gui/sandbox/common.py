@@ -25,20 +25,30 @@ from gui.sandbox.seed import KEY_PREFIX
 
 
 class DroppedConnection(httpx.RemoteProtocolError):
-    """Raised by the app to close a connection without an answer.
+    """Raised by the app to end a request without an answer when it cannot close the socket itself.
 
-    In-process (``httpx.ASGITransport``) the client sees this transport error directly; over uvicorn the
-    response has started, so uvicorn closes the socket and the client sees a broken response.
+    In-process (``httpx.ASGITransport``) the client sees this transport error directly.
     """
 
 
 class DropResponse(Response):
-    """Starts an answer and then dies: the client gets no usable response."""
+    """Closes the connection without a byte of answer, like a provider timing out or a proxy resetting.
+
+    Over uvicorn the request's transport is reachable from ``receive`` and is aborted; the client sees a
+    reset or "server disconnected". Anywhere else the response starts and the app raises, which the server
+    turns into an abrupt close (and ``httpx.ASGITransport`` into ``DroppedConnection``).
+    """
 
     def __init__(self) -> None:
         super().__init__(status_code=200)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        transport = getattr(getattr(receive, "__self__", None), "transport", None)
+        abort = getattr(transport, "abort", None)
+        if callable(abort):
+            abort()
+            await asyncio.sleep(0)  # let the server see the connection is gone, so it sends nothing
+            return
         await send(
             {
                 "type": "http.response.start",
