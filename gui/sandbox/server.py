@@ -23,6 +23,7 @@ from gui.sandbox.ledger import Ledger
 from gui.sandbox.seed import KEY_PREFIX
 
 HOST = "127.0.0.1"
+_IN_USE = {errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", errno.EADDRINUSE)}
 _STARTUP_TIMEOUT_S = 10.0
 
 
@@ -46,13 +47,16 @@ def bind(port: int) -> socket.socket:
     # without it Nagle plus delayed ACKs add ~40 ms to every answer.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if sys.platform == "win32":
+            # On Windows SO_REUSEADDR would let us bind a port another server holds; refuse that instead.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
+        else:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((HOST, port))
         sock.listen(2048)
     except OSError:
         sock.close()
         raise
-    sock.set_inheritable(True)
     return sock
 
 
@@ -208,7 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         sock = bind(args.port)
     except OSError as exc:
-        if exc.errno == errno.EADDRINUSE:
+        if exc.errno in _IN_USE:
             print(f"port {args.port} is already in use; pick another with --port", file=sys.stderr)
         else:
             print(f"cannot listen on {HOST}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
