@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QPalette,
 )
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QComboBox,
     QFileDialog,
@@ -103,6 +104,10 @@ class LeadTableView(QTableView):
         self.hint = (
             "Drop a spreadsheet here\n(.xlsx .xls .ods .csv .tsv .txt)\n\nor press Ctrl+O to choose a file"
         )
+        corner = self.findChild(QAbstractButton)
+        if corner is not None:  # the top-left "select all" button
+            corner.setAccessibleName("Select all cells")
+            corner.setToolTip("Select all cells")
 
     def paintEvent(self, event: QPaintEvent) -> None:
         """Paint the rows, or the drop hint when there are none."""
