@@ -90,30 +90,36 @@ def test_kill_9_mid_run_then_rerun_loses_nothing_and_creates_nothing_twice(
     def created() -> int:
         return int(box.ledger.count("lemlist", CAMPAIGN))
 
-    first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
-    try:
-        # Kill once the provider holds a good part of the leads, while requests are in flight.
-        wait_for(lambda: created() >= 15 or first.poll() is not None, 60, "the first run to make progress")
-        assert first.poll() is None, first.communicate()
-        os.kill(first.pid, signal.SIGKILL)
-        first.wait(timeout=10)
-    finally:
-        if first.poll() is None:
-            first.kill()
-            first.wait(timeout=10)
-        for stream in (first.stdout, first.stderr):
-            assert stream is not None
-            stream.close()
-    assert first.returncode == -signal.SIGKILL
-    # Requests already on the wire still commit on the sandbox after the kill (its latency is 150 ms).
-    time.sleep(0.4)
-    at_kill = created()
-    assert 15 <= at_kill < LEADS
-    states = journal_rows(home)
-    in_flight = {row for row, status in states.items() if status == "sending"}
-    done = {row for row, status in states.items() if status == "uploaded"}
-    assert len(in_flight) <= 4  # lemlist's max_in_flight
-    assert len(done) + len(in_flight) >= at_kill  # every lead the provider holds is known to the journal
+    in_flight: set[int] = set()
+    for threshold in (15, 35):  # two kills: early, and again in the middle of the resumed run
+        process = subprocess.Popen(
+            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path
+        )
+        try:
+            # Kill once the provider holds a good part of the leads, while requests are in flight.
+            wait_for(lambda: created() >= threshold or process.poll() is not None, 60, "progress")  # noqa: B023
+            assert process.poll() is None, process.communicate()
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait(timeout=10)
+            for stream in (process.stdout, process.stderr):
+                assert stream is not None
+                stream.close()
+        assert process.returncode == -signal.SIGKILL
+        # Requests already on the wire may still commit on the sandbox after the kill (latency 150 ms).
+        time.sleep(0.4)
+        at_kill = created()
+        assert threshold <= at_kill < LEADS
+        states = journal_rows(home)
+        sending = {row for row, status in states.items() if status == "sending"}
+        done = {row for row, status in states.items() if status == "uploaded"}
+        assert len(sending) <= 4  # lemlist's max_in_flight
+        assert len(done) + len(sending) >= at_kill  # every lead the provider holds is known to the journal
+        in_flight |= sending
+        print(f"\ncrash: killed at {at_kill}/{LEADS} created, {len(sending)} in flight")
 
     second = subprocess.run(
         command, env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path, check=False
@@ -139,6 +145,9 @@ def test_kill_9_mid_run_then_rerun_loses_nothing_and_creates_nothing_twice(
     in_flight_keys = {f"crash.test{row}@example.com" for row in in_flight}
     assert resent <= in_flight_keys, (resent, in_flight_keys)
     assert sum(attempts.values()) - LEADS <= len(in_flight)
-    print(f"\ncrash: killed at {at_kill}/{LEADS} created, {len(in_flight)} in flight; resent {len(resent)}")
+    print(
+        f"crash: after the rerun {len(stored)} leads, each once; "
+        f"resent {len(resent)} of {len(in_flight)} in flight"
+    )
     final = journal_rows(home)
     assert set(final.values()) == {"uploaded"} and len(final) == LEADS
