@@ -932,11 +932,20 @@ class MainWindow(QMainWindow):
 
     def push_fix(self, column: str, result: Any) -> None:
         """Record an applied column fix so Ctrl+Z can take it back."""
-        label = getattr(result, "description", "") or getattr(result, "label", "") or f"Fix column {column}"
-        self.undo_stack.push(ColumnFixCommand(self.model, column, result, str(label)))
+        label = f"Fix column ‘{column}’"
+        self.undo_stack.push(
+            ColumnFixCommand(self.model, column, result, label, on_columns_changed=self._on_columns_changed)
+        )
         changed = getattr(result, "changed", None)
         if changed is not None:
             self.statusBar().showMessage(f"{label}: {int(changed):,} cells changed (Ctrl+Z to undo).", 8000)
+
+    def _on_columns_changed(self) -> None:
+        """A fix added or removed columns: the mapping panel must offer them."""
+        frame = self.model.frame
+        self.mapping_panel.set_frame(frame, tuple(getattr(self._sheet, "notes", ()) or ()))
+        self._fit_columns()
+        self._schedule_validation()
 
     def go_to_next_problem(self) -> None:
         """Select the next cell with a problem (F8)."""

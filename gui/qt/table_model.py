@@ -285,6 +285,14 @@ class LeadTableModel(QAbstractTableModel):
                 )
         self.sig_cells_changed.emit(list(columns))
 
+    def refresh_structure(self, changed: Sequence[str] = ()) -> None:
+        """Re-read the frame after columns were added or removed (a fix that splits a column)."""
+        self.beginResetModel()
+        self._names = [str(c) for c in self._frame.columns]
+        self._cache_columns()
+        self.endResetModel()
+        self.sig_cells_changed.emit([c for c in changed if c in self._names])
+
     def _emit_all(self, roles: Sequence[int]) -> None:
         if self._rows and self._cols:
             self.dataChanged.emit(
@@ -409,36 +417,54 @@ class CellEditCommand(QUndoCommand):
 
 
 class ColumnFixCommand(QUndoCommand):
-    """A whole-column fix (``gui.core.fixes.FixResult``) on the undo stack.
+    """A whole-column fix (``gui.core.fixes.FixResult``: ``undo(frame)``/``redo(frame)``) on the undo stack.
 
-    The fix is already applied when the dialog returns, so the first redo does nothing.
+    The fix is already applied when the dialog returns, so the first redo only repaints. A fix may
+    add columns (split full name); then the model is re-read and ``on_columns_changed`` runs.
     """
 
-    def __init__(self, model: LeadTableModel, column: str, result: Any, label: str = "") -> None:
+    def __init__(
+        self,
+        model: LeadTableModel,
+        column: str,
+        result: Any,
+        label: str = "",
+        on_columns_changed: Any = None,
+    ) -> None:
         super().__init__(label or f"Fix column {column}")
         self._model = model
-        self._column = column
         self._result = result
-        self._applied = True
-        self._snapshot: Any = None
+        self._first = True
+        self._on_columns_changed = on_columns_changed
+        self._columns = _touched_columns(result) or [column]
 
     def redo(self) -> None:
-        """Re-apply after an undo (from the snapshot of the fixed values)."""
-        if self._applied:
-            self._model.refresh_columns([self._column])
-            return
-        frame = self._model.frame
-        frame[self._column] = self._snapshot
-        self._applied = True
-        self._model.refresh_columns([self._column])
+        """Apply the fix (again)."""
+        if not self._first:
+            self._result.redo(self._model.frame)
+        self._first = False
+        self._refresh()
 
     def undo(self) -> None:
-        """Put the column back as it was before the fix."""
-        frame = self._model.frame
-        self._snapshot = frame[self._column].copy()
-        self._result.undo(frame)
-        self._applied = False
-        self._model.refresh_columns([self._column])
+        """Put the columns back as they were before the fix."""
+        self._result.undo(self._model.frame)
+        self._refresh()
+
+    def _refresh(self) -> None:
+        model = self._model
+        if [str(c) for c in model.frame.columns] != model.column_names:
+            model.refresh_structure(self._columns)
+            if self._on_columns_changed is not None:
+                self._on_columns_changed()
+        else:
+            model.refresh_columns([c for c in self._columns if c in model.column_names])
+
+
+def _touched_columns(result: Any) -> list[str]:
+    out = [str(getattr(result, "column", ""))]
+    for other in getattr(result, "also", ()):
+        out.extend(_touched_columns(other))
+    return [c for c in dict.fromkeys(out) if c]
 
 
 # ---- sort and filter, in numpy

@@ -219,3 +219,54 @@ def test_every_action_has_a_shortcut_and_controls_have_names(window: MainWindow)
         and not (isinstance(w, QAbstractButton) and w.text().strip("&…. "))
     ]
     assert not unnamed, unnamed
+
+
+def test_column_fixes_go_on_the_undo_stack(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    from gui.core.fixes import apply_fix
+
+    path = tmp_path / "names.csv"
+    path.write_text("Full name,Email\nAnn Lee,ANN@X.COM\nBob Stone,Bob@Y.org\n", encoding="utf-8")
+    with qtbot.waitSignal(window.sig_loaded, timeout=TIMEOUT):
+        window.open_file(path)
+    model = window.model
+    frame = model.frame
+    email = model.view_column("Email")
+    window.push_fix("Email", apply_fix(frame, "Email", "lowercase_email"))
+    assert model.data(model.index(0, email)) == "ann@x.com"
+    window.action_undo.trigger()
+    assert model.data(model.index(0, email)) == "ANN@X.COM"
+    window.action_redo.trigger()
+    assert model.data(model.index(1, email)) == "bob@y.org"
+
+    columns = model.columnCount()
+    window.push_fix("Full name", apply_fix(frame, "Full name", "split_full_name"))
+    assert model.columnCount() == columns + 2
+    added = model.column_names[-2:]
+    assert [model.data(model.index(0, model.view_column(c))) for c in added] == ["Ann", "Lee"]
+    window.action_undo.trigger()
+    assert model.columnCount() == columns
+    window.action_redo.trigger()
+    assert model.columnCount() == columns + 2
+
+
+def test_fix_dialog_opens_from_the_column(qtbot, window: MainWindow, tmp_path: Path, monkeypatch) -> None:
+    from gui.core.fixes import apply_fix
+    from gui.qt.dialogs import fix_dialog
+
+    path = tmp_path / "emails.csv"
+    path.write_text("Email\nANN@X.COM\n", encoding="utf-8")
+    with qtbot.waitSignal(window.sig_loaded, timeout=TIMEOUT):
+        window.open_file(path)
+    seen: list[str] = []
+
+    def fake_exec(self) -> int:
+        seen.append(self.windowTitle())
+        self._result = apply_fix(window.model.frame, "Email", "lowercase_email")
+        return 1
+
+    monkeypatch.setattr(fix_dialog.FixDialog, "exec", fake_exec)
+    window.table.setCurrentIndex(window.model.index(0, 0))
+    window.action_fix.trigger()
+    assert seen
+    assert window.model.data(window.model.index(0, 0)) == "ann@x.com"
+    assert window.undo_stack.count() == 1
