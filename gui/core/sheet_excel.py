@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 import functools
 import math
+import operator
 import re
 import zipfile
 from collections import Counter
@@ -546,13 +547,14 @@ def column_text(
     if kinds <= {str}:
         return out, ColumnFacts(0, len(values), 0, None)
     code = number_format if number_format and not is_date_format(number_format) else None
-    types = np.empty(len(values), dtype=object)
-    types[:] = list(map(type, values))
-    text_type: Any = str
-    float_type: Any = float
-    int_type: Any = int
-    is_text = types == text_type
-    is_number = (types == float_type) | (types == int_type)
+    # Masks through operator.is_ at C speed; an object array of type objects would be far
+    # slower (numpy takes each type for a dtype on assignment).
+    types = list(map(type, values))
+    count = len(types)
+    is_text = np.fromiter(map(operator.is_, types, repeat(str)), dtype=bool, count=count)
+    is_number = np.fromiter(map(operator.is_, types, repeat(float)), dtype=bool, count=count)
+    if int in kinds:
+        is_number |= np.fromiter(map(operator.is_, types, repeat(int)), dtype=bool, count=count)
     texts = int(np.count_nonzero(out[is_text] != ""))
     others = np.flatnonzero(~(is_text | is_number))
     if len(others):

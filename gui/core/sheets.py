@@ -30,7 +30,7 @@ EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 #: How many rows from the top the header may sit at (title rows, notes, logos above it).
 HEADER_SCAN_ROWS = 30
 #: How many values per column the damage detector looks at (spread over the whole column).
-NOTE_SAMPLE = 5000
+NOTE_SAMPLE = 2000
 
 Column = np.ndarray[Any, Any]
 _T = TypeVar("_T")
