@@ -34,6 +34,7 @@ from pathlib import Path
 
 from gui.core import paths
 from gui.core.domain import FINAL_STATUSES, FieldKind, Lead, RowOutcome, RunSummary, Status
+from gui.core.errors import LeadLoaderError
 from gui.core.providers.base import ProviderSpec
 
 #: The journal's own row state for "the request left, no answer recorded yet".
@@ -75,6 +76,18 @@ CREATE TABLE IF NOT EXISTS rows (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS rows_key ON rows (key, status);
 """
+
+#: Bumped when a column is added; :meth:`Journal._migrate` adds what an older file lacks.
+SCHEMA_VERSION = 1
+
+
+class JournalError(LeadLoaderError):
+    """The journal file cannot be opened, read or written (a full disk, a read-only folder...)."""
+
+    def __init__(self, path: Path, action: str, cause: BaseException) -> None:
+        self.path = path
+        super().__init__(f"The upload journal {path} could not be {action}: {cause}")
+
 
 #: SQLite's default limit on bound parameters is 999 in old builds; stay under it.
 _CHUNK = 900
@@ -207,24 +220,51 @@ class Journal:
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = Path(path) if path is not None else paths.home() / "journal.sqlite3"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA foreign_keys=ON")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
+        except (OSError, sqlite3.Error) as exc:
+            raise JournalError(self.path, "opened", exc) from None
+        try:
+            with self._guard("opened"):
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._db.execute("PRAGMA foreign_keys=ON")
+                self._db.executescript(_SCHEMA)
+                self._migrate()
+        except JournalError:
+            self._db.close()
+            raise
+
+    def _migrate(self) -> None:
+        """Bring a journal written by an older version up to this schema (additive only)."""
+        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        if version < SCHEMA_VERSION:
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(rows)")}
+            if "retryable" not in columns:
+                self._db.execute("ALTER TABLE rows ADD COLUMN retryable INTEGER NOT NULL DEFAULT 0")
+            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    @contextmanager
+    def _guard(self, action: str) -> Iterator[None]:
+        """Hold the lock and turn a database failure into a :class:`JournalError` naming the file."""
         with self._lock:
-            self._db.executescript(_SCHEMA)
+            try:
+                yield
+            except sqlite3.Error as exc:
+                raise JournalError(self.path, action, exc) from None
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
         """One committed transaction (``BEGIN IMMEDIATE`` so two writers queue instead of failing)."""
-        with self._lock:
+        with self._guard("written"):
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
             except BaseException:
-                self._db.execute("ROLLBACK")
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
 
@@ -277,7 +317,7 @@ class Journal:
         A run is resumable after a crash (never finished), a cancel or a fatal answer; not
         after it ended with every row done, nor once a newer run replaced it.
         """
-        with self._lock:
+        with self._guard("read"):
             found = self._db.execute(
                 "SELECT id FROM runs WHERE fingerprint=? AND provider=? AND destination=?"
                 " AND state IN ('running','stopped') ORDER BY id DESC LIMIT 1",
@@ -316,7 +356,7 @@ class Journal:
 
     def run(self, run_id: int) -> RunRecord | None:
         """One run by id, with its per-status counts."""
-        with self._lock:
+        with self._guard("read"):
             row = self._db.execute(
                 "SELECT id, started_at, finished_at, file_name, fingerprint, provider, account, destination,"
                 " destination_name, total, note FROM runs WHERE id=?",
@@ -342,7 +382,7 @@ class Journal:
 
     def run_settings(self, run_id: int) -> tuple[dict[str, str], dict[str, bool | str]]:
         """The mapping and options a run was started with (to offer the same on resume)."""
-        with self._lock:
+        with self._guard("read"):
             row = self._db.execute("SELECT mapping, options FROM runs WHERE id=?", (run_id,)).fetchone()
         if row is None:
             return {}, {}
@@ -360,7 +400,7 @@ class Journal:
 
     def history(self, limit: int = 50) -> list[RunRecord]:
         """The newest runs first, for the GUI's history list."""
-        with self._lock:
+        with self._guard("read"):
             query = "SELECT id FROM runs ORDER BY id DESC LIMIT ?"
             ids = [int(r[0]) for r in self._db.execute(query, (limit,))]
         return [r for r in (self.run(i) for i in ids) if r is not None]
@@ -420,7 +460,7 @@ class Journal:
 
         An unanswered row (see :meth:`unanswered`) carries :data:`UNANSWERED_REASON`.
         """
-        with self._lock:
+        with self._guard("read"):
             rows = self._db.execute(
                 "SELECT row, status, reason, provider_id, retryable FROM rows WHERE run_id=?", (run_id,)
             ).fetchall()
@@ -436,13 +476,13 @@ class Journal:
 
     def row_keys(self, run_id: int) -> dict[int, str]:
         """The identity key recorded for each row the run touched."""
-        with self._lock:
+        with self._guard("read"):
             query = "SELECT row, key FROM rows WHERE run_id=?"
             return {int(r): str(k) for r, k in self._db.execute(query, (run_id,))}
 
     def unanswered(self, run_id: int) -> set[int]:
         """Rows whose request left without a recorded answer (in flight at a crash or kill)."""
-        with self._lock:
+        with self._guard("read"):
             query = "SELECT row FROM rows WHERE run_id=? AND status='sending'"
             return {int(r[0]) for r in self._db.execute(query, (run_id,))}
 
@@ -457,7 +497,7 @@ class Journal:
         """
         found: set[str] = set()
         unique = sorted({k for k in keys if k})
-        with self._lock:
+        with self._guard("read"):
             for start in range(0, len(unique), _CHUNK):
                 chunk = unique[start : start + _CHUNK]
                 marks = ",".join("?" * len(chunk))
@@ -480,7 +520,7 @@ class Journal:
         """
         found: dict[str, str] = {}
         unique = sorted({k for k in keys if k})
-        with self._lock:
+        with self._guard("read"):
             for start in range(0, len(unique), _CHUNK):
                 chunk = unique[start : start + _CHUNK]
                 marks = ",".join("?" * len(chunk))

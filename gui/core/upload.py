@@ -195,7 +195,8 @@ def run_upload(
         tuning: Retry and timing knobs.
 
     Raises:
-        LeadLoaderError: Only for a journal that cannot be opened or written.
+        JournalError: The journal cannot be opened or written (the run stops; what was
+            committed so far stays, so a later run resumes).
     """
     own = journal is None
     jrn = journal if journal is not None else Journal()

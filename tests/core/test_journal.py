@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from gui.core.domain import Lead, RowOutcome, RunSummary, Status
-from gui.core.journal import UNANSWERED_REASON, Journal, file_fingerprint, lead_key
+from gui.core.journal import UNANSWERED_REASON, Journal, JournalError, file_fingerprint, lead_key
 from gui.core.providers import get_spec
 
 LEMLIST = get_spec("lemlist")
@@ -212,4 +212,32 @@ def test_finished_rows_count_as_done(tmp_path: Path, status: Status) -> None:
     journal.record(run, [RowOutcome(0, status)])
     record = journal.run(run)
     assert record is not None and not record.resumable
+    journal.close()
+
+
+def test_an_unusable_journal_is_a_clear_error_naming_the_file(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    with pytest.raises(JournalError, match="not-a-folder"):
+        Journal(blocker / "journal.sqlite3")
+    garbage = tmp_path / "garbage.sqlite3"
+    garbage.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(JournalError, match=r"garbage\.sqlite3 could not be opened"):
+        Journal(garbage)
+
+
+def test_a_journal_from_before_the_retryable_column_is_upgraded(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript(
+        "CREATE TABLE rows (run_id INTEGER NOT NULL, row INTEGER NOT NULL, key TEXT NOT NULL DEFAULT '',"
+        " status TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '', provider_id TEXT NOT NULL DEFAULT '',"
+        " attempts INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL,"
+        " PRIMARY KEY (run_id, row)) WITHOUT ROWID;"
+    )
+    db.close()
+    journal = Journal(path)
+    run = start(journal)
+    journal.record(run, [RowOutcome(0, Status.FAILED, "lost", retryable=True)])
+    assert journal.row_states(run)[0].retryable
     journal.close()
