@@ -674,7 +674,7 @@ def sample_values(series: pd.Series, limit: int = 200) -> list[str]:
     while len(out) < limit and start < len(series):
         chunk = series.iloc[start : start + step]
         for value in chunk.tolist():
-            if value is None or (isinstance(value, float) and np.isnan(value)):
+            if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
                 continue
             text = str(value).strip()
             if text:

@@ -231,6 +231,15 @@ def test_missing_required_groups_are_reported_in_words() -> None:
     assert as_list.missing_required == ()
 
 
+def test_suggestions_on_arrow_backed_frames_with_missing_cells() -> None:
+    frame = pd.DataFrame(
+        {"Column 1": ["a@b.co", None, "c@d.co", "e@f.co", None], "Blank": [None] * 5}
+    ).astype("string[pyarrow]")
+    result = suggest_mapping(frame, get_spec("lemlist"))
+    assert result.mapping.fields == {"email": "Column 1"}
+    assert result.mapping.custom == {}  # an all-missing column is not sent
+
+
 def test_custom_false_sends_no_custom_variables() -> None:
     result = suggest_mapping(_apollo(), get_spec("lemlist"), custom=False)
     assert result.mapping.custom == {}
