@@ -270,7 +270,7 @@ def _load_workbook(
         raise SheetError(file, f"the header row {header_row + 1} is below the last row ({len(rows)}).")
     header = _grid_text(file, grid.sheet_name, [rows[header_row]], header_row)[0]
     body = rows[header_row + 1 :]
-    width = max((len(r) for r in rows), default=0)
+    width = max(map(len, rows), default=0)
     # One 2-D object array (calamine rows are all the sheet's width) gives cheap column views.
     table = np.empty((len(body), width), dtype=object)
     try:
@@ -280,7 +280,7 @@ def _load_workbook(
         for index, row in enumerate(body):
             table[index, : len(row)] = row
     transposed: list[Column] = [table[:, index] for index in range(width)]
-    kinds = [set(map(type, values)) for values in transposed]
+    kinds = [set(map(type, values.tolist())) for values in transposed]
     numeric = [index for index, found in enumerate(kinds) if found & {float, int}]
     formats = sheet_excel.number_formats(file, grid.sheet_name, header_row + 1, numeric)
     columns: list[Column] = []
