@@ -172,11 +172,16 @@ class RunSummary:
     verified: int | None = None
     mapping: Mapping[str, str] | None = None
     note: str = ""
+    #: A dry run: ``pending`` counts the rows it would send, which is no failure.
+    dry_run: bool = False
 
     @property
     def ok(self) -> bool:
-        """True when every row ended uploaded, duplicate or skipped (exit code 0)."""
-        return self.invalid == 0 and self.failed == 0 and self.pending == 0
+        """True when every row ended uploaded, duplicate or skipped (exit code 0).
+
+        For a dry run: when no row is invalid or failed, so every row would go.
+        """
+        return self.invalid == 0 and self.failed == 0 and (self.pending == 0 or self.dry_run)
 
     def to_json(self) -> str:
         """The one-line JSON summary of DESIGN §3, with the optional keys only when set."""

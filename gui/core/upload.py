@@ -20,7 +20,7 @@ import random
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from gui.core.cancel import CancelToken, ProgressCallback
 from gui.core.domain import FINAL_STATUSES, BatchResult, Lead, Progress, RowOutcome, RunSummary, Status
@@ -352,7 +352,7 @@ class _Engine:
         if self.on_outcomes is not None and outcomes:
             self.on_outcomes([outcomes[r] for r in sorted(outcomes)])
         self.emit(force=True, message="Dry run: nothing sent")
-        summary = self.summary(note=DRY_RUN_NOTE, mapping=dict(self.job.mapping))
+        summary = replace(self.summary(note=DRY_RUN_NOTE, mapping=dict(self.job.mapping)), dry_run=True)
         return RunReport(prepared.run_id, summary, outcomes)
 
     # -- the run ----------------------------------------------------------------------------

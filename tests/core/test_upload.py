@@ -366,8 +366,11 @@ def test_dry_run_sends_nothing_and_writes_nothing() -> None:
     job = make_job(5, invalid={0: "missing email"}, dry_run=True)
     report = run_upload(job, factory)  # type: ignore[arg-type]
     assert calls == []
-    assert report.run_id == 0 and report.summary.note == "dry run"
+    assert report.run_id == 0 and report.summary.note == "dry run" and report.summary.dry_run
     assert report.summary.pending == 4 and report.summary.invalid == 1
+    assert not report.summary.ok  # the invalid row
+    clean = run_upload(make_job(3, dry_run=True), factory)  # type: ignore[arg-type]
+    assert clean.summary.pending == 3 and clean.summary.ok  # would all go: exit code 0
     assert report.outcomes[1] == RowOutcome(1, Status.PENDING, DRY_RUN_REASON)
     assert report.summary.mapping == {"Email": "email", "First": "firstName"}
     assert Journal().history() == []
