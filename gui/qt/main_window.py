@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QStyle,
     QTableView,
@@ -263,13 +264,18 @@ class MainWindow(QMainWindow):
         show_label.setBuddy(self.filter_combo)
         filter_bar.addWidget(show_label)
         filter_bar.addWidget(self.filter_combo)
-        filter_bar.addWidget(self.row_count_label, 1)
+        filter_bar.addWidget(self.row_count_label)
+        filter_bar.addSpacing(12)
         self.undo_hint = QLabel(
             "Double-click a cell to edit it · Ctrl+Z undoes · right-click a column name to fix it"
         )
         self.undo_hint.setAccessibleName("Table tips")
         self.undo_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        filter_bar.addWidget(self.undo_hint)
+        filter_bar.addWidget(self.undo_hint, 1)
+        # Long one-line labels must not widen the table side and squeeze the panels.
+        for label in (self.undo_hint, self.source_label):
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            label.setMinimumWidth(0)
 
         # Load progress (shown while a file loads).
         self.load_progress = QProgressBar()
@@ -966,8 +972,22 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("No more problems below this row.", 4000)
 
     def _on_current_changed(self, current: Any, _previous: Any) -> None:
-        if current.isValid():
-            self.mapping_panel.set_selected_row(self.model.frame_row(current.row()))
+        if not current.isValid():
+            return
+        row = self.model.frame_row(current.row())
+        self.mapping_panel.set_selected_row(row)
+        # Say what is wrong with the selected cell, so keyboard users need no tooltip.
+        column = self.model.frame_column(current.column())
+        validation = self._validation
+        hit = validation.cell(row, column) if validation is not None and column is not None else None
+        if hit is not None:
+            self.statusBar().showMessage(f"Row {row + self.model.row_number_base}, {column}: {hit[1]}")
+        elif column is None and row in self._outcomes and self._outcomes[row].reason:
+            self.statusBar().showMessage(
+                f"Row {row + self.model.row_number_base}: {self._outcomes[row].reason}"
+            )
+        else:
+            self.statusBar().clearMessage()
 
     # ------------------------------------------------------------------ mapping and validation
 

@@ -237,7 +237,7 @@ class ResultsPanel(QWidget):
             )
         if summary.invalid:
             lines.append(
-                f"{_rows(summary.invalid)} had problems and were not sent: "
+                f"{_rows(summary.invalid)} had problems and {'was' if summary.invalid == 1 else 'were'} not sent: "
                 "fix them in the table, then Upload."
             )
         if summary.pending:
