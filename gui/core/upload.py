@@ -176,9 +176,16 @@ def run_upload(
     A fatal answer (401, 402, 403, or 404 for the destination) stops every worker; rows not
     sent stay pending and ``RunReport.fatal`` carries the reason.
 
+    Resume: with ``job.resume``, an unfinished run of the same file fingerprint, provider and
+    destination continues: rows it recorded uploaded, duplicate or skipped are kept, and rows
+    it left ``sending`` (no answer recorded: in flight at a crash) are replayed. Across runs,
+    a row whose identity key an earlier run uploaded to the same destination is ``skipped``
+    with "already uploaded on YYYY-MM-DD" unless ``job.skip_already_uploaded`` is False.
+
     A dry run prepares exactly what a run would (resume state, invalid and already-uploaded
     rows) and sends nothing and writes nothing: each row it would send gets a ``pending``
-    outcome with :data:`DRY_RUN_REASON`, and ``summary.note`` is ``"dry run"``.
+    outcome with :data:`DRY_RUN_REASON`; ``summary.note`` is ``"dry run"`` and
+    ``summary.dry_run`` is True (so ``summary.ok`` holds when no row is invalid).
 
     Args:
         job: What to send where.
@@ -191,7 +198,8 @@ def run_upload(
         cancel: Cancel and pause switch.
         on_outcomes: Receives row outcomes as they land (first the ones known before any
             send: invalid, skipped, and done in an earlier part of a resumed run).
-        clock: Monotonic seconds for pacing, rate and timing.
+        clock: Monotonic seconds for pacing, rate and timing; it must follow real time, since
+            the waits themselves are ``asyncio.sleep``.
         tuning: Retry and timing knobs.
 
     Raises:
