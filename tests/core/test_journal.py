@@ -163,6 +163,7 @@ def test_default_location_is_leadloader_home_and_wal(leadloader_home: Path) -> N
     journal.close()
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 def test_a_committed_write_survives_kill_9(tmp_path: Path) -> None:
     path = tmp_path / "j.sqlite3"
     script = textwrap.dedent(
