@@ -847,6 +847,8 @@ def validate(
         checks[mapping.fields[short.name]].flag(both, rule)
     advance("Checked links")
 
+    # Duplicates were found inside the dedupe field's own column task (after its format rules,
+    # so a malformed value is reported as malformed, never as a duplicate).
     advance("Checked duplicates")
 
     error_rows = np.zeros(n, dtype=bool)
