@@ -61,7 +61,7 @@ from gui.qt.results_panel import HistoryDialog, ResultsPanel
 from gui.qt.style import banner_style, emphasise, std_icon
 from gui.qt.table_model import STATUS_WORDS, ColumnFixCommand, LeadTableModel, filter_order, sort_order
 from gui.qt.upload_bar import UploadBar
-from gui.qt.workers import Worker, start_worker
+from gui.qt.workers import Worker, start_worker, tune_gil_for_gui
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +147,7 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        tune_gil_for_gui()
         self.settings = settings
         self.store = store or CredentialStore(settings=settings)
         self.setWindowTitle("LeadLoader")
@@ -679,7 +680,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{path.name} — LeadLoader")
         self.file_label.setText(path.name)
         self._show_source_facts()
-        self.mapping_panel.set_spec(self.destination_panel.spec())
         self.mapping_panel.set_frame(sheet.frame, notes)
         self._push_destination_to_mapping()
         self.statusBar().showMessage(self._loaded_message(sheet), 8000)

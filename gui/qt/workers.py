@@ -8,6 +8,7 @@ widget is ever touched from the worker and the GUI thread never blocks on it.
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -182,6 +183,19 @@ def start_worker(
     worker = Worker(fn, parent)
     worker.start()
     return worker
+
+
+#: CPython hands the GIL to a waiting thread only every ``switchinterval`` (5 ms by default). The GUI
+#: thread makes hundreds of short Python calls per repaint (one per cell and role), each of which may
+#: wait that long behind a busy worker, so a repaint can take far over 100 ms. 1 ms keeps the GUI
+#: responsive and costs the workers little (they spend most of their time in C: pyarrow, sqlite, I/O).
+GUI_SWITCH_INTERVAL = 0.001
+
+
+def tune_gil_for_gui() -> None:
+    """Shorten the GIL switch interval while a GUI runs (see :data:`GUI_SWITCH_INTERVAL`)."""
+    if sys.getswitchinterval() > GUI_SWITCH_INTERVAL:
+        sys.setswitchinterval(GUI_SWITCH_INTERVAL)
 
 
 def live_workers() -> int:
