@@ -343,3 +343,32 @@ def test_history_dialog_lists_past_runs(qtbot, window: MainWindow, sample: Path,
     )
     window.show_history()
     assert shown and shown[0] >= 1
+
+
+def test_retry_failed_rows_and_export_only_failed(
+    qtbot, window: MainWindow, sample: Path, tmp_path: Path
+) -> None:
+    from gui.core.domain import RowOutcome, Status
+
+    _load(qtbot, window, sample)
+    _pick_campaign(qtbot, window, seed.LEMLIST_CAMPAIGN_2)
+    with qtbot.waitSignal(window.sig_run_finished, timeout=RUN_TIMEOUT):
+        window.start_upload()
+    # Pretend the provider failed two rows (the demo sandbox injects no faults).
+    failed_rows = [3, 4]
+    for row in failed_rows:
+        window._outcomes[row] = RowOutcome(row, Status.FAILED, "HTTP 503 from lemlist", retryable=True)
+    window.model.update_outcomes([window._outcomes[r] for r in failed_rows])
+    assert window.model.data(window.model.index(3, 0)) == "Failed"
+    out = tmp_path / "failed.csv"
+    assert window.export_results(only_failed=True, path=out) >= 2
+    with qtbot.waitSignal(window.sig_run_finished, timeout=RUN_TIMEOUT) as blocker:
+        window.results_panel.retry_button.setEnabled(True)
+        window.results_panel.retry_button.click()
+    report = blocker.args[0]
+    assert set(report.outcomes) == set(failed_rows)  # only the failed rows were sent again
+    assert all(
+        window.model.data(window.model.index(r, 0)) in ("Uploaded", "Duplicate", "Skipped")
+        for r in failed_rows
+    )
+    assert window.results_panel.chart.counts().get("failed", 0) == 0
