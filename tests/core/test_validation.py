@@ -99,6 +99,18 @@ def test_invalid_emails_say_why(value: str, hint: str) -> None:
     assert hint in message
 
 
+def test_misspelt_mailbox_domains_are_warnings() -> None:
+    result = _one(["jane@gmial.com", "bob@Hotmail.con", "ann@gmail.com", "x@acme.com"], "email")
+    assert result.cell(0, "Col") == (
+        WARNING,
+        "‘jane@gmial.com’: ‘gmial.com’ looks like a typo for ‘gmail.com’",
+    )
+    cell = result.cell(1, "Col")
+    assert cell is not None and cell[0] == WARNING and "‘hotmail.com’" in cell[1]
+    assert result.cell(2, "Col") is None and result.cell(3, "Col") is None
+    assert not result.error_rows.any()
+
+
 # ---------------------------------------------------------------------------------------------- phone
 
 
