@@ -392,6 +392,10 @@ class MainWindow(QMainWindow):
         self.resize(width, height)
         self.move(area.x() + (area.width() - width) // 2, area.y() + (area.height() - height) // 2)
 
+    def _focus_filter(self) -> None:
+        self.filter_combo.setFocus()
+        self.filter_combo.showPopup()
+
     def _splitters(self) -> dict[str, QSplitter]:
         return {"main": self.main_split, "left": self.left_split, "side": self.side_split}
 
@@ -424,7 +428,9 @@ class MainWindow(QMainWindow):
         self.action_undo = self.undo_stack.createUndoAction(self, "&Undo")
         self.action_undo.setShortcut(QKeySequence.StandardKey.Undo)
         self.action_redo = self.undo_stack.createRedoAction(self, "&Redo")
-        self.action_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
+        self.action_redo.setShortcuts(
+            [QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)]
+        )
         menu_edit.addAction(self.action_undo)
         menu_edit.addAction(self.action_redo)
         menu_edit.addSeparator()
@@ -443,9 +449,7 @@ class MainWindow(QMainWindow):
         menu_view.addAction(self.action_problems)
         self.action_filter = QAction("Choose rows to &show", self)
         self.action_filter.setShortcut(QKeySequence.StandardKey.Find)
-        self.action_filter.triggered.connect(
-            lambda: (self.filter_combo.setFocus(), self.filter_combo.showPopup())
-        )
+        self.action_filter.triggered.connect(self._focus_filter)
         menu_view.addAction(self.action_filter)
         self.action_next_problem = QAction("&Next problem", self)
         self.action_next_problem.setShortcut(QKeySequence("F8"))
@@ -551,8 +555,9 @@ class MainWindow(QMainWindow):
             return
         campaigns = panel.campaigns()
         running = [c for c in campaigns if c.status.lower() in ("running", "active") and not c.warning]
-        choice = (running or campaigns or [None])[0]
-        if choice is not None:
+        candidates = running or campaigns
+        if candidates:
+            choice = candidates[0]
             panel.set_destination(choice.id if choice.kind != "list" else f"list:{choice.id}")
 
     def _fill_recent_menu(self) -> None:

@@ -490,4 +490,4 @@ def filter_order(order: np.ndarray | None, mask: np.ndarray | None, n_rows: int)
         return order
     if order is None:
         return np.flatnonzero(mask).astype(np.int64, copy=False)
-    return order[mask[order]]
+    return np.asarray(order[mask[order]], dtype=np.int64)
