@@ -236,9 +236,9 @@ class ResultsPanel(QWidget):
                 "then Retry failed rows."
             )
         if summary.invalid:
+            verb = "was" if summary.invalid == 1 else "were"
             lines.append(
-                f"{_rows(summary.invalid)} had problems and {'was' if summary.invalid == 1 else 'were'} not sent: "
-                "fix them in the table, then Upload."
+                f"{_rows(summary.invalid)} had problems and {verb} not sent: fix them in the table, then Upload."
             )
         if summary.pending:
             lines.append(f"{_rows(summary.pending)} not sent yet: Upload continues where it stopped.")
