@@ -238,7 +238,8 @@ class ResultsPanel(QWidget):
         if summary.invalid:
             verb = "was" if summary.invalid == 1 else "were"
             lines.append(
-                f"{_rows(summary.invalid)} had problems and {verb} not sent: fix them in the table, then Upload."
+                f"{_rows(summary.invalid)} had problems and {verb} not sent: "
+                "fix them in the table, then Upload."
             )
         if summary.pending:
             lines.append(f"{_rows(summary.pending)} not sent yet: Upload continues where it stopped.")
