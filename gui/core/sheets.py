@@ -4,6 +4,15 @@ Sales-ops files are where lead data gets damaged: zip codes lose their leading z
 ``+``, ids become ``4.47E+11``, "NA" (Namibia) becomes a missing value. This module never types a
 cell: every value is the string Excel would show, empty cells are "", and whatever looks already
 damaged by Excel is reported as a :class:`ColumnNote` instead of being silently "fixed".
+
+Known limits (each measured or tested, see tests/core/test_sheets.py):
+- Number formats are applied for .xlsx/.xlsm only, one per column, taken from the styles of the
+  first 200 data rows; .xls and .ods numbers print plainly (integral floats without ".0").
+- Excel error cells (``#N/A``, ``#DIV/0!``) come back as "" (calamine gives no text for them).
+- Between Latin code pages a tie goes to Windows-1252: a short Czech cp1250 file can be read
+  as cp1252; the user switches the encoding in the preview.
+- Calamine parses a worksheet in one call: cancel is checked before and after it and between
+  columns, not inside it (about 1.5 s per 100k x 12 cells here).
 """
 
 from __future__ import annotations
