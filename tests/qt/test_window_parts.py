@@ -270,3 +270,14 @@ def test_fix_dialog_opens_from_the_column(qtbot, window: MainWindow, tmp_path: P
     assert seen
     assert window.model.data(window.model.index(0, 0)) == "ann@x.com"
     assert window.undo_stack.count() == 1
+
+
+def test_wrong_encoding_is_pointed_out(qtbot, tmp_path: Path) -> None:
+    path = tmp_path / "latin.csv"
+    path.write_bytes("Email;Prénom\nann@x.com;Zoé\n".encode("cp1252"))
+    dialog = SourceDialog(path, current=SourceChoice(encoding="utf-8", delimiter=";"))
+    qtbot.addWidget(dialog)
+    assert "wrong encoding" in dialog.message.text()
+    dialog.encoding_combo.setCurrentIndex(dialog.encoding_combo.findData("cp1252"))
+    dialog.refresh_preview()
+    assert "wrong encoding" not in dialog.message.text()

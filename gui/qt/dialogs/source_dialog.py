@@ -200,11 +200,12 @@ class SourceDialog(QDialog):
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
                 self.preview.setItem(r, c, QTableWidgetItem(value))
-        self.message.setText(
-            f"{width} columns. One wide column usually means the wrong delimiter."
-            if self._text
-            else f"{width} columns."
-        )
+        message = f"{width} columns."
+        if self._text:
+            message += " One wide column usually means the wrong delimiter."
+            if any("\ufffd" in v or "Ã" in v for row in rows for v in row):
+                message += " Signs like � or Ã© mean the wrong encoding: try another one."
+        self.message.setText(message)
         self._mark_header()
 
     def _mark_header(self) -> None:
