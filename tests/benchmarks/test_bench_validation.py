@@ -136,15 +136,23 @@ AKTIFY = ColumnMapping(
 )
 
 
-def _time(frame: pd.DataFrame, mapping: ColumnMapping, provider: str) -> tuple[float, int]:
-    """Wall seconds of one validation (and prints its CPU seconds: the box is shared, so both tell)."""
+def _time(frame: pd.DataFrame, mapping: ColumnMapping, provider: str, repeat: int = 3) -> tuple[float, int]:
+    """Best wall seconds of ``repeat`` validations, as timeit does: the box is shared with other jobs.
+
+    Each run's wall and CPU seconds are printed too, so a busy box shows as CPU << wall.
+    """
     spec = get_spec(provider)
     validate(frame.head(1000), mapping, spec)  # warm caches of compiled patterns, not of values
-    start, cpu = time.perf_counter(), time.process_time()
-    result = validate(frame, mapping, spec)
-    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
-    print(f"\n  {provider}: wall {wall:.2f} s, CPU {cpu:.2f} s (both threads)", end="")
-    return wall, result.invalid_row_count
+    best = float("inf")
+    invalid = 0
+    for _ in range(repeat):
+        start, cpu = time.perf_counter(), time.process_time()
+        result = validate(frame, mapping, spec)
+        wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+        print(f"\n  {provider}: wall {wall:.2f} s, CPU {cpu:.2f} s (both threads)", end="")
+        best = min(best, wall)
+        invalid = result.invalid_row_count
+    return best, invalid
 
 
 @pytest.mark.benchmark
@@ -155,7 +163,7 @@ def test_validate_one_million_rows_repeated_phones() -> None:
     arrow = frame.astype("string[pyarrow]")
     arrow_seconds, arrow_invalid = _time(arrow, LEMLIST, "lemlist")
     print(
-        f"\nvalidate {ROWS:,} rows x {frame.shape[1]} cols, 5,000 distinct phones: "
+        f"\nvalidate {ROWS:,} rows x {frame.shape[1]} cols, 5,000 distinct phones (best of 3): "
         f"lemlist {seconds:.2f} s ({invalid:,} invalid rows), aktify {aktify_seconds:.2f} s "
         f"({aktify_invalid:,} invalid), lemlist on arrow-backed strings {arrow_seconds:.2f} s"
     )
@@ -171,7 +179,8 @@ def test_validate_one_million_rows_all_unique_phones() -> None:
     seconds, invalid = _time(frame, LEMLIST, "lemlist")
     aktify_seconds, aktify_invalid = _time(frame, AKTIFY, "aktify")
     print(
-        f"\nvalidate {ROWS:,} rows, every phone distinct: lemlist {seconds:.2f} s ({invalid:,} invalid), "
+        f"\nvalidate {ROWS:,} rows, every phone distinct (best of 3): "
+        f"lemlist {seconds:.2f} s ({invalid:,} invalid), "
         f"aktify (phone is the dedupe key) {aktify_seconds:.2f} s ({aktify_invalid:,} invalid)"
     )
     # The 3 s target holds for realistic lists (above). With a million distinct phones every
