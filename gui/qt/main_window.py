@@ -470,6 +470,7 @@ class MainWindow(QMainWindow):
         self.action_upload.triggered.connect(self.start_upload)
         menu_upload.addAction(self.action_upload)
         self.action_history = QAction("Upload &history…", self)
+        self.action_history.setShortcut(QKeySequence("Ctrl+H"))
         self.action_history.triggered.connect(self.show_history)
         menu_upload.addAction(self.action_history)
         self.action_accounts = QAction("Manage &accounts…", self)
