@@ -76,6 +76,9 @@ FILTER_PROBLEMS = "problems"
 FILTER_ERRORS = "errors"
 FILTER_NOT_SENT = "not-sent"
 
+#: The Status column's word for rows waiting their turn during a run.
+QUEUED = "Queued"
+
 
 def supported_suffixes() -> tuple[str, ...]:
     """What File > Open and drag-and-drop accept."""
@@ -845,7 +848,9 @@ class MainWindow(QMainWindow):
             word = STATUS_WORDS.get(value.split(":", 1)[1], "")
             return np.asarray(status == word, dtype=bool)
         if value == FILTER_NOT_SENT and status is not None:
-            return np.asarray((status == "") | (status == STATUS_WORDS["pending"]), dtype=bool)
+            return np.asarray(
+                (status == "") | (status == STATUS_WORDS["pending"]) | (status == QUEUED), dtype=bool
+            )
         return None
 
     def _apply_order(self) -> None:
@@ -1327,6 +1332,7 @@ class MainWindow(QMainWindow):
             self.model.set_outcomes({})
             self._reset_filter_items()
             self._fit_status_column()
+        self.model.mark_rows(send_rows, QUEUED)
         self.results_panel.hide()
         self.resume_banner.hide()
         self._set_editing_enabled(False)
@@ -1437,6 +1443,9 @@ class MainWindow(QMainWindow):
         if self._run_worker is not worker:
             return
         self._run_worker = None
+        status = self.model.status_array()
+        if status is not None:
+            self.model.mark_rows(np.flatnonzero(status == QUEUED), STATUS_WORDS["pending"])
         self.upload_bar.finish_run()
         self._set_editing_enabled(True)
         self._reset_filter_items()

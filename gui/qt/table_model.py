@@ -51,7 +51,7 @@ _STATUS_BRUSHES: dict[str, QBrush] = {
 
 #: Words shown in the status column (the enum values are the report contract; these are for people).
 STATUS_WORDS: dict[str, str] = {
-    Status.PENDING.value: "Pending",
+    Status.PENDING.value: "Not sent",
     Status.UPLOADED.value: "Uploaded",
     Status.DUPLICATE.value: "Duplicate",
     Status.SKIPPED.value: "Skipped",
@@ -254,6 +254,26 @@ class LeadTableModel(QAbstractTableModel):
                 return
             top, bottom = int(where[0]), int(where[-1])
         self.dataChanged.emit(self.index(top, 0), self.index(bottom, 0), [_DISPLAY, _TOOLTIP, _BACKGROUND])
+
+    def mark_rows(self, rows: Sequence[int] | np.ndarray, word: str, *, only_if: str | None = None) -> None:
+        """Write a status word on rows without an outcome yet ("Queued" at the start of a run...).
+
+        Args:
+            rows: Frame rows.
+            word: The text shown.
+            only_if: Change only rows that currently show this word.
+        """
+        status = self._status
+        if status is None:
+            return
+        index = np.asarray(rows, dtype=np.int64)
+        if only_if is not None:
+            index = index[status[index] == only_if]
+        if not index.size:
+            return
+        status[index] = word
+        if self._rows:  # one signal for the whole column beats one per scattered row
+            self.dataChanged.emit(self.index(0, 0), self.index(self._rows - 1, 0), [_DISPLAY, _BACKGROUND])
 
     def status_array(self) -> np.ndarray | None:
         """Per frame row status words ("" for rows without an outcome), for the status filter."""

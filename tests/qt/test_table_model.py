@@ -135,3 +135,15 @@ def test_empty_frames(qtmodeltester, n: int) -> None:
     assert model.rowCount() == n
     assert model.data(QModelIndex(), Qt.ItemDataRole.BackgroundRole) is None
     qtmodeltester.check(model)
+
+
+def test_rows_waiting_in_a_run_are_marked(qtbot) -> None:
+    model = LeadTableModel()
+    model.set_frame(_frame())
+    model.mark_rows([0, 1], "Queued")  # no status column yet: nothing to mark
+    model.set_outcomes({})
+    model.mark_rows([0, 1, 2], "Queued")
+    model.update_outcomes([RowOutcome(0, Status.UPLOADED)])
+    assert [model.data(model.index(r, 0)) for r in range(4)] == ["Uploaded", "Queued", "Queued", ""]
+    model.mark_rows([0, 1, 2, 3], "Not sent", only_if="Queued")
+    assert [model.data(model.index(r, 0)) for r in range(4)] == ["Uploaded", "Not sent", "Not sent", ""]
