@@ -117,16 +117,16 @@ def _target_columns(frame: pd.DataFrame, column: str, fix: str, params: Mapping[
 
 def dry_run(
     frame: pd.DataFrame, column: str, fix: str, params: Mapping[str, Any], *, limit: int = PREVIEW_ROWS
-) -> tuple[list[tuple[int, str, str]], int]:
-    """The preview rows and the number of cells the fix would change; ``frame`` is not touched.
+) -> tuple[list[tuple[int, str, str]], FixResult]:
+    """The preview rows and the full record of what the fix would change; ``frame`` is not touched.
 
-    The count comes from applying the fix to a copy of only the columns it touches, so it is
-    exactly what Apply will do, without copying the whole sheet.
+    The fix runs on a copy of only the columns it touches, so the count is exactly what Apply
+    will do, and the record (rows, before, after) can be written to the real frame on Apply
+    (``FixResult.redo``) without computing the fix again on the GUI thread.
     """
     rows = preview_fix(frame, column, fix, limit=limit, **dict(params))
     scratch = frame[_target_columns(frame, column, fix, params)].copy()
-    changed = apply_fix(scratch, column, fix, **dict(params)).changed
-    return rows, changed
+    return rows, apply_fix(scratch, column, fix, **dict(params))
 
 
 class FixDialog(QDialog):
@@ -158,6 +158,7 @@ class FixDialog(QDialog):
         self._workers: set[Worker] = set()
         self._generation = 0
         self._changed: int | None = None
+        self._dry_result: FixResult | None = None
         self.setWindowTitle(f"Fix column “{column}”")
         self.setAccessibleName("Fix a column")
         self.resize(820, 560)
@@ -413,6 +414,7 @@ class FixDialog(QDialog):
 
     def _schedule_preview(self, *_args: Any) -> None:
         self._changed = None
+        self._dry_result = None
         self.apply_button.setEnabled(False)
         self.count_label.setText("Checking…")
         self._timer.start()
@@ -422,12 +424,13 @@ class FixDialog(QDialog):
         self._generation += 1
         generation = self._generation
         self._changed = None
+        self._dry_result = None
         self.apply_button.setEnabled(False)
         self.count_label.setText("Checking…")
         fix, params = self.fix_name(), self.params()
         frame, column = self._frame, self._column
 
-        def job(_progress: Any, _cancel: Any) -> tuple[list[tuple[int, str, str]], int]:
+        def job(_progress: Any, _cancel: Any) -> tuple[list[tuple[int, str, str]], FixResult]:
             return dry_run(frame, column, fix, params)
 
         # A stale preview still running finishes on its own; its answer is ignored by generation.
@@ -442,7 +445,8 @@ class FixDialog(QDialog):
             return
         assert isinstance(result, tuple)
         rows: list[tuple[int, str, str]] = result[0]
-        changed = int(result[1])
+        self._dry_result = result[1]
+        changed = self._dry_result.changed
         self._changed = changed
         self.table.setRowCount(len(rows))
         for r, (row, before, after) in enumerate(rows):
@@ -478,7 +482,12 @@ class FixDialog(QDialog):
 
     def _apply(self) -> None:
         try:
-            self._result = apply_fix(self._frame, self._column, self.fix_name(), **self.params())
+            if self._dry_result is not None:
+                # The preview already computed every change on a copy: write it, fast.
+                self._dry_result.redo(self._frame)
+                self._result = self._dry_result
+            else:
+                self._result = apply_fix(self._frame, self._column, self.fix_name(), **self.params())
         except LeadLoaderError as exc:
             self.count_label.setText(f"⚠ {exc}")
             return
