@@ -328,3 +328,18 @@ def test_columns_added_by_a_fix_appear_and_map_themselves(qtbot) -> None:
     widget.refresh_frame(["First name", "Last name"])
     assert widget.field_column("firstName") is None
     assert "First name" not in widget.mapping().columns()
+
+
+def test_seeding_a_new_sheet_emits_one_signal(qtbot) -> None:
+    widget = MappingPanel()
+    qtbot.addWidget(widget)
+    seen: list[ColumnMapping] = []
+    widget.sig_mapping_changed.connect(seen.append)
+    widget.set_spec(get_spec("lemlist"))  # no sheet yet: nothing to say
+    with qtbot.waitSignal(widget.sig_mapping_changed, timeout=2000):
+        widget.set_frame(_frame())
+        widget.set_spec(get_spec("instantly"))
+        widget.set_destination("cam_1", {})
+    qtbot.waitUntil(lambda: not widget._emit_timer.isActive(), timeout=2000)
+    assert len(seen) == 1
+    assert seen[0].fields["email"] == "Courriel"
