@@ -158,6 +158,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.start_demo()
     elif to_open is not None:
         window.open_file(to_open)
+    else:
+        window.offer_interrupted_run()
     for path in file_filter.pending:
         window.open_file(path)
     if settings.note:

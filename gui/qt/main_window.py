@@ -511,7 +511,7 @@ class MainWindow(QMainWindow):
         )
         self.results_panel.sig_retry_requested.connect(self.retry_failed)
         self.results_panel.sig_history_requested.connect(self.show_history)
-        self.resume_button.clicked.connect(self.start_upload)
+        self.resume_button.clicked.connect(self._on_resume_clicked)
         self.start_over_button.clicked.connect(self._start_over)
 
         self._validate_timer = QTimer(self)
@@ -1202,6 +1202,70 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ resume
 
+    def offer_interrupted_run(self) -> None:
+        """On start: if a recent file has an upload that stopped midway, offer to open it.
+
+        The file must still be the same (its fingerprint is checked in a worker: hashing a big
+        file takes a moment), so an edited file is never resumed by mistake.
+        """
+        from gui.core.journal import Journal
+
+        try:
+            journal = Journal()
+            try:
+                records = [r for r in journal.history(20) if r.resumable]
+            finally:
+                journal.close()
+        except LeadLoaderError as exc:
+            log.warning("Journal not readable: %s", exc)
+            return
+        candidates = [
+            (record, Path(p))
+            for record in records
+            for p in self.settings.recent_files
+            if Path(p).name == record.file_name and Path(p).is_file()
+        ]
+        if not candidates:
+            return
+
+        def job(_progress: Any, cancel: Any) -> tuple[Any, Path] | None:
+            from gui.core.journal import file_fingerprint
+
+            for record, path in candidates:
+                cancel.raise_if_cancelled()
+                if file_fingerprint(path) == record.fingerprint:
+                    return record, path
+            return None
+
+        worker = start_worker(job, parent=self)
+        worker.sig_succeeded.connect(self._show_interrupted_run)
+        self._offer_worker = worker
+
+    def _show_interrupted_run(self, found: tuple[Any, Path] | None) -> None:
+        if found is None or self._sheet is not None or self._load_worker is not None:
+            return
+        record, path = found
+        pending = record.counts.get("pending", 0)
+        when = str(record.started_at).replace("T", " ")[:16]
+        self._interrupted_path = path
+        self.resume_label.setText(
+            f"The upload of <b>{record.file_name}</b> to ‘{record.destination_name or record.destination}’ "
+            f"({record.provider}) stopped on {when} UTC "
+            f"with {pending:,} of {record.total:,} rows not sent yet."
+        )
+        self.resume_button.setText("Open it to resume")
+        self.start_over_button.hide()
+        self.resume_banner.show()
+
+    def _on_resume_clicked(self) -> None:
+        path = getattr(self, "_interrupted_path", None)
+        if path is not None and self._sheet is None:
+            self._interrupted_path = None
+            self.resume_banner.hide()
+            self.open_file(path)
+            return
+        self.start_upload()
+
     def _check_resumable(self) -> None:
         self._resumable = None
         destination = self.destination_panel.destination()
@@ -1225,6 +1289,9 @@ class MainWindow(QMainWindow):
             self.resume_banner.hide()
             return
         self._resumable = record
+        self._interrupted_path = None
+        self.resume_button.setText("Resume upload")
+        self.start_over_button.show()
         pending = record.counts.get("pending", 0)
         when = str(record.started_at).replace("T", " ")[:16]
         self.resume_label.setText(
@@ -1543,7 +1610,8 @@ class MainWindow(QMainWindow):
 
     def shutdown(self, timeout_ms: int = 5000) -> None:
         """Stop the upload, the loader and the checks (close, tests)."""
-        for worker in (self._run_worker, self._load_worker, self._validate_worker):
+        offer = getattr(self, "_offer_worker", None)
+        for worker in (self._run_worker, self._load_worker, self._validate_worker, offer):
             if worker is not None:
                 worker.stop(timeout_ms)
         self._run_worker = self._load_worker = self._validate_worker = None

@@ -372,3 +372,39 @@ def test_retry_failed_rows_and_export_only_failed(
         for r in failed_rows
     )
     assert window.results_panel.chart.counts().get("failed", 0) == 0
+
+
+def test_start_offers_a_recent_file_whose_upload_stopped(qtbot, sample: Path) -> None:
+    from gui.core.domain import RowOutcome, RunSummary, Status
+    from gui.core.journal import Journal, file_fingerprint
+
+    journal = Journal()
+    try:
+        run = journal.start_run(
+            fingerprint=file_fingerprint(sample),
+            provider="lemlist",
+            account="Sandbox",
+            destination=seed.LEMLIST_CAMPAIGN,
+            destination_name="Q4 Outbound",
+            file_name=sample.name,
+            total=26,
+            mapping={},
+            options={},
+        )
+        journal.record(run.id, [RowOutcome(i, Status.UPLOADED) for i in range(10)])
+        journal.finish_run(run.id, RunSummary(total=26, uploaded=10, pending=16), note="cancelled")
+    finally:
+        journal.close()
+    settings = Settings(recent_files=[str(sample)])
+    window = MainWindow(settings, CredentialStore(settings=settings))
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        window.offer_interrupted_run()
+        qtbot.waitUntil(window.resume_banner.isVisible, timeout=LOAD_TIMEOUT)
+        assert "16 of 26 rows not sent" in window.resume_label.text()
+        with qtbot.waitSignal(window.sig_loaded, timeout=LOAD_TIMEOUT):
+            window.resume_button.click()
+        assert window.file_label.text() == sample.name
+    finally:
+        window.shutdown()
