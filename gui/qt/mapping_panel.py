@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QAction, QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -256,6 +256,11 @@ class MappingPanel(QWidget):
         self.preset_combo.setAccessibleName("Saved mappings")
         self.preset_combo.setToolTip("Apply a mapping you saved earlier")
         self.preset_combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        # Right-click (or the menu key) on the list offers to delete the saved mapping shown.
+        self.delete_preset_action = QAction("Delete this saved mapping…", self.preset_combo)
+        self.delete_preset_action.triggered.connect(lambda: self.delete_preset())  # noqa: PLW0108 - drop "checked"
+        self.preset_combo.addAction(self.delete_preset_action)
+        self.preset_combo.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.save_preset_button = QPushButton("Save…")
         self.save_preset_button.setAccessibleName("Save this mapping")
         self.save_preset_button.setToolTip("Save this mapping under a name to reuse it for the next file")
@@ -1026,6 +1031,7 @@ class MappingPanel(QWidget):
             self.preset_combo.addItem(text, preset.name)
         self.preset_combo.setCurrentIndex(0)
         self.preset_combo.setEnabled(bool(found))
+        self.delete_preset_action.setEnabled(bool(found))
         self.preset_combo.blockSignals(False)
 
     def _on_preset_picked(self, index: int) -> None:
@@ -1070,6 +1076,29 @@ class MappingPanel(QWidget):
             self.status_label.setText(
                 self.status_label.text() + f"  This sheet has no column {shown}; those fields stay empty."
             )
+
+    def delete_preset(self, name: str | None = None, *, confirm: bool = True) -> bool:
+        """Delete a saved mapping (the one shown in the list when no name is given), after asking."""
+        name = name or str(self.preset_combo.currentData() or "")
+        if not name:
+            return False
+        if confirm:
+            answer = QMessageBox.question(
+                self,
+                "Delete saved mapping",
+                f"Delete the saved mapping “{name}”? Files you exported from it are not touched.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        try:
+            core_presets.delete_preset(name)
+        except (LeadLoaderError, OSError) as exc:
+            QMessageBox.warning(self, "Delete saved mapping", f"Could not delete “{name}”: {exc}")
+            return False
+        self._reload_presets()
+        return True
 
     def save_preset(self, name: str | None = None) -> Preset | None:
         """Save the current mapping (with its fixes and options) under a name; asks for one if not given."""

@@ -343,3 +343,19 @@ def test_seeding_a_new_sheet_emits_one_signal(qtbot) -> None:
     qtbot.waitUntil(lambda: not widget._emit_timer.isActive(), timeout=2000)
     assert len(seen) == 1
     assert seen[0].fields["email"] == "Courriel"
+
+
+def test_delete_a_saved_mapping(qtbot, panel: MappingPanel, monkeypatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from gui.core.presets import list_presets
+
+    panel.save_preset("Old one")
+    assert panel.preset_combo.currentData() == "Old one"
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    assert not panel.delete_preset()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    panel.preset_combo.setCurrentIndex(panel.preset_combo.findData("Old one"))
+    panel.delete_preset_action.trigger()
+    assert list_presets() == []
+    assert not panel.preset_combo.isEnabled()
