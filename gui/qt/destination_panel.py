@@ -127,10 +127,11 @@ class DestinationPanel(QWidget):
         self.campaign_combo.setEditable(True)
         self.campaign_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         completer = self.campaign_combo.completer()
+        line = self.campaign_combo.lineEdit()
+        assert completer is not None and line is not None  # an editable combo has both
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        line = self.campaign_combo.lineEdit()
         line.setPlaceholderText("Type to search the campaigns")
         line.setAccessibleName("Search campaigns")
         line.editingFinished.connect(self._on_campaign_text_done)

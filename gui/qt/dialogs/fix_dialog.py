@@ -400,7 +400,8 @@ class FixDialog(QDialog):
         for i in range(self.params_stack.count()):
             page = self.params_stack.widget(i)
             policy = QSizePolicy.Policy.Preferred if i == current else QSizePolicy.Policy.Ignored
-            page.setSizePolicy(policy, policy)
+            if page is not None:
+                page.setSizePolicy(policy, policy)
         self.params_stack.setCurrentIndex(current)
         self.params_stack.adjustSize()
         if fix == "split_full_name":
