@@ -171,6 +171,8 @@ class MainWindow(QMainWindow):
         self._run_destination: Campaign | None = None
         self._run_sandbox = False
         self._resumable: Any = None
+        self._interrupted_path: Path | None = None
+        self._offer_worker: Worker | None = None
         self._outcomes_target: tuple[str, str] | None = None
         self._filter = FILTER_ALL
         self._sort: tuple[str | None, bool] | None = None  # (column or None for Status, descending)
@@ -1258,7 +1260,7 @@ class MainWindow(QMainWindow):
         self.resume_banner.show()
 
     def _on_resume_clicked(self) -> None:
-        path = getattr(self, "_interrupted_path", None)
+        path = self._interrupted_path
         if path is not None and self._sheet is None:
             self._interrupted_path = None
             self.resume_banner.hide()
@@ -1610,8 +1612,7 @@ class MainWindow(QMainWindow):
 
     def shutdown(self, timeout_ms: int = 5000) -> None:
         """Stop the upload, the loader and the checks (close, tests)."""
-        offer = getattr(self, "_offer_worker", None)
-        for worker in (self._run_worker, self._load_worker, self._validate_worker, offer):
+        for worker in (self._run_worker, self._load_worker, self._validate_worker, self._offer_worker):
             if worker is not None:
                 worker.stop(timeout_ms)
         self._run_worker = self._load_worker = self._validate_worker = None
