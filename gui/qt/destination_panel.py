@@ -474,7 +474,7 @@ class DestinationPanel(QWidget):
         spec = self.spec()
         if isinstance(exc, AuthError):
             text = (
-                f"{spec.label} rejected the API key of '{self.account_label()}'. "
+                f"{spec.label} rejected the API key of “{self.account_label()}”. "
                 "Check or replace it in Manage accounts…"
             )
         elif isinstance(exc, LeadLoaderError):
