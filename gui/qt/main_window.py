@@ -172,6 +172,7 @@ class MainWindow(QMainWindow):
         self._run_sandbox = False
         self._resumable: Any = None
         self._interrupted_path: Path | None = None
+        self._sheet_generation = 0
         self._offer_worker: Worker | None = None
         self._outcomes_target: tuple[str, str] | None = None
         self._filter = FILTER_ALL
@@ -686,13 +687,27 @@ class MainWindow(QMainWindow):
         self.table.horizontalHeader().setSortIndicatorShown(False)
         self._reset_filter_items()
         self._fit_columns()
-        self.settings.add_recent_file(path)
-        self._save_settings()
         self.setWindowTitle(f"{path.name} — LeadLoader")
         self.file_label.setText(path.name)
         self._show_source_facts()
+        # The rest in later turns of the event loop: the table paints first, and no single step
+        # holds the GUI thread long (the heartbeat test allows 100 ms).
+        self._sheet_generation += 1
+        generation = self._sheet_generation
+        QTimer.singleShot(0, self, lambda: self._set_sheet_mapping(generation, sheet, notes))
+
+    def _set_sheet_mapping(self, generation: int, sheet: Any, notes: tuple[Any, ...]) -> None:
+        if generation != self._sheet_generation:
+            return
         self.mapping_panel.set_frame(sheet.frame, notes)
         self._push_destination_to_mapping()
+        QTimer.singleShot(0, self, lambda: self._set_sheet_done(generation, sheet))
+
+    def _set_sheet_done(self, generation: int, sheet: Any) -> None:
+        if generation != self._sheet_generation or self._path is None:
+            return
+        self.settings.add_recent_file(self._path)
+        self._save_settings()
         self.statusBar().showMessage(self._loaded_message(sheet), 8000)
         self._schedule_validation(immediately=True)
         self._check_resumable()
@@ -960,9 +975,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"{label}: {int(changed):,} cells changed (Ctrl+Z to undo).", 8000)
 
     def _on_columns_changed(self) -> None:
-        """A fix added or removed columns: the mapping panel must offer them."""
-        frame = self.model.frame
-        self.mapping_panel.set_frame(frame, tuple(getattr(self._sheet, "notes", ()) or ()))
+        """A fix added or removed columns: the mapping panel must offer them (keeping its choices)."""
+        self.mapping_panel.refresh_frame(self.model.column_names)
         self._fit_columns()
         self._schedule_validation()
 
