@@ -1115,10 +1115,16 @@ class MainWindow(QMainWindow):
             return  # an older check finished after a newer one started
         self._validation = validation
         self.model.set_validation(validation)
-        self.mapping_panel.set_validation(validation)
         if self._filter in (FILTER_PROBLEMS, FILTER_ERRORS):
             self._apply_order()
         self._refresh_upload_plan()
+        # The panel's bars in the next turn of the event loop: the table repaints in between.
+        QTimer.singleShot(0, self, lambda: self._apply_validation_to_panel(generation, validation))
+
+    def _apply_validation_to_panel(self, generation: int, validation: Any) -> None:
+        if generation != self._validation_generation:
+            return
+        self.mapping_panel.set_validation(validation)
         self.sig_validated.emit(validation)
 
     # ------------------------------------------------------------------ the upload plan
