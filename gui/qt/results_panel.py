@@ -254,7 +254,16 @@ class ResultsPanel(QWidget):
 class HistoryDialog(QDialog):
     """Past runs from the journal, newest first (``Journal.history()`` records)."""
 
-    COLUMNS: Sequence[str] = ("Started", "File", "Sent to", "Account", "Rows", "Uploaded", "Problems", "Note")
+    COLUMNS: Sequence[str] = (
+        "Started (UTC)",
+        "File",
+        "Sent to",
+        "Account",
+        "Rows",
+        "Uploaded",
+        "Problems",
+        "Note",
+    )
 
     def __init__(self, records: Sequence[Any], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -290,7 +299,8 @@ class HistoryDialog(QDialog):
                 self.table.setItem(r, c, item)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
-        empty = QLabel("No uploads yet." if not records else f"{len(records)} uploads, newest first.")
+        count = f"{len(records)} upload" + ("" if len(records) == 1 else "s")
+        empty = QLabel("No uploads yet." if not records else f"{count}, newest first.")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
