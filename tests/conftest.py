@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -93,6 +94,15 @@ def memory_keyring() -> Iterator[object]:
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_demo_sandbox() -> Iterator[None]:
+    """Each test meets a fresh in-process demo sandbox: no leads or rate-limit window left by another."""
+    yield
+    demo = sys.modules.get("gui.sandbox.demo")
+    if demo is not None:
+        demo.reset_shared_sandbox()
 
 
 @pytest.fixture(autouse=True)

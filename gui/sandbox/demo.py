@@ -75,3 +75,10 @@ class DemoTransport(httpx.AsyncBaseTransport):
 def demo_transport(provider_id: str) -> httpx.AsyncBaseTransport:
     """A transport that serves ``provider_id``'s API from the in-process sandbox."""
     return DemoTransport(provider_id)
+
+
+def reset_shared_sandbox() -> None:
+    """Forget the shared emulator, so the next demo client meets a fresh one (tests start clean)."""
+    global _shared  # noqa: PLW0603 - see shared_sandbox
+    with _lock:
+        _shared = None

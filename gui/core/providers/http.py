@@ -7,13 +7,14 @@ built from request headers (where the key lives).
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import email.utils
 import logging
 import time
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, TypeVar
 
 import httpx
 
@@ -88,6 +89,32 @@ async def request(
         ) from None
     _log.debug("%s %s %s: %d", provider, method, _path(url), response.status_code)
     return response
+
+
+_T = TypeVar("_T")
+
+#: A read may be repeated safely, so a 429 on one is waited out here instead of reaching the user:
+#: a campaign picker refreshed right after an upload meets the key's window still full.
+READ_RETRIES = 5
+#: The longest single wait for a read, whatever Retry-After says: a picker must not hang for minutes.
+MAX_READ_WAIT = 10.0
+
+
+async def patiently(fetch: Callable[[], Awaitable[_T]]) -> _T:
+    """Run a read, waiting out 429s (Retry-After, else 1, 2, 4... s) up to :data:`READ_RETRIES` times.
+
+    Only for reads: a write's retry policy belongs to the engine, which knows about replays.
+    A long paginated read that calls this per page resumes at its page instead of restarting.
+    """
+    for attempt in range(READ_RETRIES):
+        try:
+            return await fetch()
+        except RateLimited as exc:
+            if attempt == READ_RETRIES - 1:
+                raise
+            wait = exc.retry_after if exc.retry_after is not None else 2.0**attempt
+            await asyncio.sleep(min(MAX_READ_WAIT, wait))
+    raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
 
 def _path(url: str) -> str:

@@ -304,9 +304,12 @@ class InstantlyClient:
     async def _read(
         self, method: str, path: str, *, params: Mapping[str, str | int] | None = None, body: object = None
     ) -> Any:
-        response = await http.request(self._http, SPEC.id, method, path, params=params, json=body)
-        http.raise_for_read(SPEC.id, SPEC.label, response)
-        return http.json_of(SPEC.id, SPEC.label, response)
+        async def once() -> Any:
+            response = await http.request(self._http, SPEC.id, method, path, params=params, json=body)
+            http.raise_for_read(SPEC.id, SPEC.label, response)
+            return http.json_of(SPEC.id, SPEC.label, response)
+
+        return await http.patiently(once)
 
     async def check_key(self) -> str:
         """The workspace name; a key without ``workspaces:read`` is checked on the campaign list.

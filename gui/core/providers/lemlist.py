@@ -99,10 +99,13 @@ class LemlistClient:
                 )
 
     async def _get(self, path: str, params: Mapping[str, str | int] | None = None) -> Any:
-        response = await http.request(self._http, SPEC.id, "GET", path, params=params)
-        self._raise_for_key(response)
-        http.raise_for_read(SPEC.id, SPEC.label, response)
-        return http.json_of(SPEC.id, SPEC.label, response)
+        async def once() -> Any:
+            response = await http.request(self._http, SPEC.id, "GET", path, params=params)
+            self._raise_for_key(response)
+            http.raise_for_read(SPEC.id, SPEC.label, response)
+            return http.json_of(SPEC.id, SPEC.label, response)
+
+        return await http.patiently(once)
 
     async def check_key(self) -> str:
         """``GET /team`` is cheap and needs no scope beyond the key itself."""

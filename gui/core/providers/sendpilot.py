@@ -58,8 +58,6 @@ _PAGE = 100
 _MAX_CAMPAIGN_PAGES = 50
 #: Lead pages to read at most when learning or verifying a campaign's leads (20 000 leads).
 _MAX_LEAD_PAGES = 200
-#: 429s a long read waits out before giving up (the engine then backs off as for a send).
-_READ_RETRIES = 5
 _URL_KEYS = ("linkedinUrl", "linkedInUrl", "linkedin_url", "profileUrl", "url")
 REPLAY_REASON = "created by an earlier attempt (SendPilot skipped it as a duplicate on replay)"
 
@@ -206,24 +204,12 @@ class SendPilotClient:
         await self._http.aclose()
 
     async def _get(self, path: str, params: Mapping[str, str | int] | None = None) -> Any:
-        response = await http.request(self._http, SPEC.id, "GET", path, params=params)
-        http.raise_for_read(SPEC.id, SPEC.label, response)
-        return http.json_of(SPEC.id, SPEC.label, response)
+        async def once() -> Any:
+            response = await http.request(self._http, SPEC.id, "GET", path, params=params)
+            http.raise_for_read(SPEC.id, SPEC.label, response)
+            return http.json_of(SPEC.id, SPEC.label, response)
 
-    async def _get_patiently(self, path: str, params: Mapping[str, str | int]) -> Any:
-        """A GET that waits out 429s itself, so a long read resumes at its page instead of restarting.
-
-        Reading a campaign's leads takes one request per 100 leads; if a 429 reached the engine
-        mid-way, the retried send would read again from page 1 and could never finish.
-        """
-        for attempt in range(_READ_RETRIES):
-            try:
-                return await self._get(path, params)
-            except RateLimited as exc:
-                if attempt == _READ_RETRIES - 1:
-                    raise
-                await asyncio.sleep(exc.retry_after if exc.retry_after is not None else 2.0 * 2**attempt)
-        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+        return await http.patiently(once)
 
     async def check_key(self) -> str:
         """The workspace name from ``GET /v1/me``; a key without ``workspace:read`` is tried on campaigns."""
@@ -261,9 +247,7 @@ class SendPilotClient:
         """The LinkedIn keys of every lead in a campaign (``GET /v1/leads``, paged)."""
         urls: set[str] = set()
         for page in range(1, _MAX_LEAD_PAGES + 1):
-            data = await self._get_patiently(
-                "/v1/leads", {"campaignId": campaign_id, "page": page, "limit": _PAGE}
-            )
+            data = await self._get("/v1/leads", {"campaignId": campaign_id, "page": page, "limit": _PAGE})
             items, pages = _page(data, ("leads", "data", "items"))
             urls.update(linkedin_key(_lead_url(item)) for item in items)
             if not items or (page >= pages if pages is not None else len(items) < _PAGE):

@@ -184,3 +184,18 @@ def test_read_back_checks_only_the_last_500_ids_and_raises_when_it_cannot_read()
     failing = Script(("GET", LEADS, reply(503, text="down")))
     with pytest.raises(TransientError):  # the engine reports "could not verify", never "0 found"
         call(failing, lambda c: c.read_back(CAMPAIGN, ["lea_1"]))
+
+
+def test_a_read_waits_out_429s_but_not_forever() -> None:
+    """A campaign list refreshed right after an upload meets a full window: wait (Retry-After), then read."""
+    busy = reply(429, text="Too Many Requests", headers={"Retry-After": "0"})
+    page = httpx.Response(200, json=[{"_id": "cam_1", "name": "Q4", "status": "running"}])
+    script = Script(
+        ("GET", "/api/campaigns", busy), ("GET", "/api/campaigns", busy), ("GET", "/api/campaigns", page)
+    )
+    campaigns = call(script, lambda c: c.list_campaigns())
+    assert [c.id for c in campaigns] == ["cam_1"] and script.done()
+    always_busy = Script(*[("GET", "/api/team", busy)] * 5)
+    with pytest.raises(RateLimited):
+        call(always_busy, lambda c: c.check_key())
+    assert always_busy.done()
