@@ -214,7 +214,7 @@ class ResultsPanel(QWidget):
         """Fill the panel from a finished (or stopped) run."""
         counts = summary_counts(summary)
         self.chart.set_counts(counts)
-        sent_to = f"'{destination}'" + (" (sandbox: nothing left this computer)" if sandbox else "")
+        sent_to = f"'{destination}'" + (" (sandbox: nothing was really sent)" if sandbox else "")
         note = summary.note
         if fatal:
             self.title.setText(f"Upload stopped: {fatal}")
