@@ -34,7 +34,15 @@ class UsageError(Exception):
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Dispatch to a subcommand, the self-test, or the desktop app."""
-    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _dispatch(list(sys.argv[1:] if argv is None else argv))
+    except BrokenPipeError:
+        # `leadloader campaigns ... | head` closed the pipe: not an error worth a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _dispatch(args: list[str]) -> int:
     if args and args[0] in SUBCOMMANDS:
         command, rest = args[0], args[1:]
         if command == "sandbox":
