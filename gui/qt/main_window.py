@@ -10,9 +10,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -63,6 +61,9 @@ from gui.qt.table_model import STATUS_WORDS, ColumnFixCommand, LeadTableModel, f
 from gui.qt.upload_bar import UploadBar
 from gui.qt.workers import Worker, start_worker, tune_gil_for_gui
 
+if TYPE_CHECKING:
+    import numpy as np
+
 log = logging.getLogger(__name__)
 
 #: File suffixes the loader reads (kept in step with gui.core.sheets.SUPPORTED_SUFFIXES).
@@ -78,6 +79,18 @@ FILTER_NOT_SENT = "not-sent"
 
 #: The Status column's word for rows waiting their turn during a run.
 QUEUED = "Queued"
+
+#: What :meth:`MainWindow.load_data_stack` imports after the window is shown: every module a sheet
+#: needs from loading to validation, heaviest first (pandas, pyarrow).
+DATA_STACK = (
+    "pandas",
+    "gui.core.sheets",
+    "gui.core.mapping",
+    "gui.core.validation",
+    "gui.core.fixes",
+    "gui.core.presets",
+    "gui.core.journal",
+)
 
 
 def supported_suffixes() -> tuple[str, ...]:
@@ -148,8 +161,22 @@ class MainWindow(QMainWindow):
         settings: Settings,
         store: CredentialStore | None = None,
         parent: QWidget | None = None,
+        *,
+        defer_data: bool = False,
     ) -> None:
+        """Build the window.
+
+        Args:
+            settings: The app's settings (saved as the user changes things).
+            store: Where the API keys are; a default store on ``settings`` when None.
+            parent: Qt parent (None for the app's window).
+            defer_data: Build without the data stack (pandas, the mapping rules): the mapping
+                panel stays empty until :meth:`load_data_stack` has loaded it in a worker. The app
+                starts this way so the window shows within DESIGN §5's 1.5 s.
+        """
         super().__init__(parent)
+        self._defer_data = defer_data
+        self._data_worker: Worker | None = None
         tune_gil_for_gui()
         self.settings = settings
         self.store = store or CredentialStore(settings=settings)
@@ -336,7 +363,7 @@ class MainWindow(QMainWindow):
 
         # Right side: where to send, then how columns map.
         self.destination_panel = DestinationPanel(self.store, self.settings)
-        self.mapping_panel = MappingPanel()
+        self.mapping_panel = MappingPanel(populate=not self._defer_data)
         # Both steps stay visible: the campaign decides which fields the mapping shows.
         self.destination_box = QGroupBox("1 · Where to send")
         self.destination_box.setAccessibleName("Step 1: where to send")
@@ -350,7 +377,8 @@ class MainWindow(QMainWindow):
         self.side_split.setStretchFactor(1, 1)
         self.side_split.setChildrenCollapsible(False)
         self.side_split.setSizes([230, 600])
-        self.mapping_panel.set_spec(self.destination_panel.spec())
+        if not self._defer_data:
+            self.mapping_panel.set_spec(self.destination_panel.spec())
 
         self.main_split = QSplitter(Qt.Orientation.Horizontal)
         self.main_split.addWidget(self.left_split)
@@ -539,6 +567,36 @@ class MainWindow(QMainWindow):
         from gui.core.paths import resource
 
         self.open_file(resource("sample_leads.csv"))
+
+    def load_data_stack(self, on_ready: Callable[[], None] | None = None) -> None:
+        """Import pandas, the sheet readers and the mapping rules in a worker, then fill the panels.
+
+        The window is usable meanwhile; ``on_ready`` runs on the GUI thread once the mapping panel
+        shows the provider's fields (also when an import failed: the error then surfaces where
+        the module is used, with its own message).
+        """
+
+        def job(_progress: Any, _cancel: Any) -> None:
+            import importlib
+
+            for name in DATA_STACK:
+                importlib.import_module(name)
+
+        def finish() -> None:
+            if self._data_worker is not worker:  # shut down meanwhile
+                return
+            self._data_worker = None
+            if self._defer_data:
+                self._defer_data = False
+                self.mapping_panel.set_spec(self.destination_panel.spec())
+                self._refresh_everything()
+            if on_ready is not None:
+                on_ready()
+
+        worker = start_worker(job, parent=self)
+        worker.sig_failed.connect(lambda exc: log.warning("Preloading the data stack failed: %r", exc))
+        worker.sig_finished.connect(finish)
+        self._data_worker = worker
 
     def start_demo(self) -> None:
         """First run with no account: the sample sheet and a sandbox campaign, ready to upload."""
@@ -850,6 +908,8 @@ class MainWindow(QMainWindow):
         self._apply_order()
 
     def _filter_mask(self) -> np.ndarray | None:
+        import numpy as np
+
         n = len(self.model.frame)
         value = self._filter
         validation = self._validation
@@ -889,7 +949,7 @@ class MainWindow(QMainWindow):
         self._update_row_count()
 
     def _update_row_count(self) -> None:
-        total = len(self.model.frame)
+        total = self.model.frame_row_count()
         shown = self.model.rowCount()
         if not total:
             self.row_count_label.setText("")
@@ -982,6 +1042,8 @@ class MainWindow(QMainWindow):
 
     def go_to_next_problem(self) -> None:
         """Select the next cell with a problem (F8)."""
+        import numpy as np
+
         validation = self._validation
         if validation is None or self.model.rowCount() == 0:
             return
@@ -1144,6 +1206,8 @@ class MainWindow(QMainWindow):
 
     def valid_rows(self) -> np.ndarray:
         """Frame rows that pass validation (the ones an upload sends)."""
+        import numpy as np
+
         n = len(self.model.frame)
         if self._validation is None:
             return np.arange(n)
@@ -1346,6 +1410,8 @@ class MainWindow(QMainWindow):
 
     def start_upload(self, *, rows: Sequence[int] | None = None, retry: bool = False) -> bool:
         """Build the job from what the window shows and run it; False when something is missing."""
+        import numpy as np
+
         if self.run_in_progress() or self._sheet is None or self._path is None:
             return False
         if rows is None:
@@ -1529,6 +1595,8 @@ class MainWindow(QMainWindow):
         self.sig_run_finished.emit(None)
 
     def _on_run_finished(self, worker: Worker) -> None:
+        import numpy as np
+
         if self._run_worker is not worker:
             return
         self._run_worker = None
@@ -1632,10 +1700,11 @@ class MainWindow(QMainWindow):
 
     def shutdown(self, timeout_ms: int = 5000) -> None:
         """Stop the upload, the loader and the checks (close, tests)."""
-        for worker in (self._run_worker, self._load_worker, self._validate_worker, self._offer_worker):
+        workers = (self._run_worker, self._load_worker, self._validate_worker, self._offer_worker)
+        for worker in (*workers, self._data_worker):
             if worker is not None:
                 worker.stop(timeout_ms)
-        self._run_worker = self._load_worker = self._validate_worker = None
+        self._run_worker = self._load_worker = self._validate_worker = self._data_worker = None
         self._validate_timer.stop()
         self.destination_panel.shutdown()
         shutdown_panel: Callable[[], None] | None = getattr(self.mapping_panel, "shutdown", None)

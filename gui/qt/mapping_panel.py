@@ -17,11 +17,7 @@ import json
 import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
-
-import httpx
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFontDatabase
@@ -45,17 +41,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.core import mapping as core_mapping
-from gui.core import presets as core_presets
 from gui.core.domain import LeadField
 from gui.core.errors import LeadLoaderError
-from gui.core.fixes import FixStep
-from gui.core.presets import Preset
 from gui.core.providers import get_spec, make_client
 from gui.core.providers.base import ProviderClient, ProviderSpec
-from gui.core.sheets import ColumnNote
 from gui.qt.field_bar import FieldBar
 from gui.qt.workers import Worker, start_worker
+
+if TYPE_CHECKING:
+    import httpx
+    import pandas as pd
+
+    from gui.core import mapping as core_mapping
+    from gui.core.fixes import FixStep
+    from gui.core.presets import Preset
+    from gui.core.sheets import ColumnNote
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,8 @@ SYNC_COUNT_ROWS = 50_000
 
 def _refuse(request: httpx.Request) -> httpx.Response:
     """The preview clients' transport: a preview must never send anything."""
+    import httpx
+
     raise httpx.ConnectError("the payload preview never connects", request=request)
 
 
@@ -81,6 +83,8 @@ def count_filled(series: pd.Series) -> int:
     One pass over the values without building new strings (``str.strip`` on a million cells
     costs about two seconds; this is a tenth of that).
     """
+    import numpy as np
+
     values = series.to_numpy(dtype=object, copy=False)
     return int(
         np.fromiter(
@@ -115,6 +119,8 @@ def suggestion_words(item: Any) -> str:
 
 def required_words(spec: ProviderSpec, kind: str = "campaign") -> str:
     """The provider's required-field rule in a sentence ("lemlist needs Email or LinkedIn URL ...")."""
+    from gui.core import mapping as core_mapping
+
     groups = [core_mapping.group_label(spec, g) for g in core_mapping.required_groups(spec, kind)]
     if not groups:
         return ""
@@ -124,6 +130,8 @@ def required_words(spec: ProviderSpec, kind: str = "campaign") -> str:
 
 def field_caption(spec: ProviderSpec, lead_field: LeadField, kind: str = "campaign") -> str:
     """The field's label with its rule: "Email (required)" or "Email (or LinkedIn URL)"."""
+    from gui.core import mapping as core_mapping
+
     for group in core_mapping.required_groups(spec, kind):
         if lead_field.name in group:
             others = [spec.field(n).label for n in group if n != lead_field.name]
@@ -170,6 +178,8 @@ class _FieldRow:
 
     def set_rule(self, spec: ProviderSpec, kind: str) -> None:
         """Show the field's required rule; required fields are bold."""
+        from gui.core import mapping as core_mapping
+
         self.caption.setText(field_caption(spec, self.field, kind))
         groups = core_mapping.required_groups(spec, kind)
         font = self.caption.font()
@@ -194,7 +204,12 @@ class MappingPanel(QWidget):
     #: (``preset.fixes``) and set its provider options (``preset.options``).
     sig_preset_applied = Signal(object)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, populate: bool = True) -> None:
+        """The panel, empty until :meth:`set_spec`.
+
+        ``populate=False`` leaves the saved mappings unread until :meth:`set_spec` (which reads
+        them): the app builds its first window before the mapping rules and pandas are loaded.
+        """
         super().__init__(parent)
         self.setAccessibleName("Column mapping")
         self._spec: ProviderSpec | None = None
@@ -357,8 +372,9 @@ class MappingPanel(QWidget):
         self.export_preset_button.clicked.connect(self.export_preset)
         self.import_preset_button.clicked.connect(self.import_preset)
 
-        self._reload_presets()
-        self._refresh_all()
+        if populate:
+            self._reload_presets()
+            self._refresh_all()
 
     # ---- public API -------------------------------------------------------------------------
 
@@ -417,6 +433,8 @@ class MappingPanel(QWidget):
 
     def _map_new_columns(self, new_columns: Sequence[str]) -> None:
         """Give a new column to the field its header names, when that field has no column yet."""
+        from gui.core import mapping as core_mapping
+
         spec = self._spec
         if spec is None:
             return
@@ -529,6 +547,8 @@ class MappingPanel(QWidget):
 
     def missing_required(self) -> list[str]:
         """One phrase per unmet required group ("Email or LinkedIn URL")."""
+        from gui.core import mapping as core_mapping
+
         if self._spec is None:
             return []
         mapped = {r.field.name for r in self._rows if r.column() is not None}
@@ -555,6 +575,9 @@ class MappingPanel(QWidget):
 
     def _seed(self, carry_over: Mapping[str, str]) -> None:
         """Fill the pickers: a remembered mapping first, else the suggestion, plus what carries over."""
+        from gui.core import mapping as core_mapping
+        from gui.core import presets as core_presets
+
         spec, frame = self._spec, self._frame
         if spec is None or frame is None:
             return
@@ -633,6 +656,8 @@ class MappingPanel(QWidget):
 
     def _custom_name(self, column: str, taken: set[str]) -> str:
         """The custom-variable name of a column: the one it came with, else the sanitised header."""
+        from gui.core import mapping as core_mapping
+
         assert self._spec is not None
         name = self._custom_names.get(column) or core_mapping.sanitize_custom_name(column, self._spec)
         base, n = name, 2
@@ -643,6 +668,8 @@ class MappingPanel(QWidget):
         return name
 
     def _build_mapping(self) -> core_mapping.ColumnMapping:
+        from gui.core import mapping as core_mapping
+
         fields = {r.field.name: c for r in self._rows if (c := r.column()) is not None}
         taken: set[str] = set()
         custom = {c: self._custom_name(c, taken) for c in self.custom_columns()} if self._spec else {}
@@ -787,6 +814,8 @@ class MappingPanel(QWidget):
 
     def _remember(self, mapping: Any) -> None:
         """Remember the mapping for this header set, so the same export maps itself next time."""
+        from gui.core import presets as core_presets
+
         if self._spec is None or self._frame is None:
             return
         try:
@@ -807,6 +836,8 @@ class MappingPanel(QWidget):
             button.setEnabled(has_sheet)
 
     def _refresh_hints(self) -> None:
+        from gui.core import mapping as core_mapping
+
         samples = self._samples(sorted(self._mapped_columns())) if self._frame is not None else {}
         for row in self._rows:
             column = row.column()
@@ -997,6 +1028,10 @@ class MappingPanel(QWidget):
         building a real one loads the system's certificate bundle each time, which costs up to
         a second on the GUI thread, and a preview never connects anyway.
         """
+        import httpx
+
+        from gui.core import mapping as core_mapping
+
         spec, frame = self._spec, self._frame
         assert spec is not None and frame is not None
         (lead,) = core_mapping.build_leads(frame, self._build_mapping(), spec, rows=[row])
@@ -1016,6 +1051,8 @@ class MappingPanel(QWidget):
         self._fix_steps = tuple(steps)
 
     def _reload_presets(self) -> None:
+        from gui.core import presets as core_presets
+
         self.preset_combo.blockSignals(True)
         self.preset_combo.clear()
         self.preset_combo.addItem("— pick a saved mapping —", None)
@@ -1035,6 +1072,8 @@ class MappingPanel(QWidget):
         self.preset_combo.blockSignals(False)
 
     def _on_preset_picked(self, index: int) -> None:
+        from gui.core import presets as core_presets
+
         name = self.preset_combo.itemData(index)
         if name is None or self._frame is None or self._spec is None:
             return
@@ -1047,6 +1086,8 @@ class MappingPanel(QWidget):
 
     def _translate(self, preset: Preset) -> core_mapping.ColumnMapping:
         """A preset's mapping for this sheet and provider: headers matched by spelling, fields by meaning."""
+        from gui.core import mapping as core_mapping
+
         mapping = preset.mapping_for(self._columns())
         spec = self._spec
         if spec is None or preset.provider == spec.id:
@@ -1079,6 +1120,8 @@ class MappingPanel(QWidget):
 
     def delete_preset(self, name: str | None = None, *, confirm: bool = True) -> bool:
         """Delete a saved mapping (the one shown in the list when no name is given), after asking."""
+        from gui.core import presets as core_presets
+
         name = name or str(self.preset_combo.currentData() or "")
         if not name:
             return False
@@ -1102,6 +1145,8 @@ class MappingPanel(QWidget):
 
     def save_preset(self, name: str | None = None) -> Preset | None:
         """Save the current mapping (with its fixes and options) under a name; asks for one if not given."""
+        from gui.core import presets as core_presets
+
         if self._spec is None or self._frame is None:
             return None
         if name is None:
@@ -1136,6 +1181,8 @@ class MappingPanel(QWidget):
 
     def export_preset(self, path: str | Path | None = None) -> Path | None:
         """Save the current mapping and write it to a file a colleague can import."""
+        from gui.core import presets as core_presets
+
         if self._spec is None or self._frame is None:
             return None
         name = str(self.preset_combo.currentData() or "")
@@ -1160,6 +1207,8 @@ class MappingPanel(QWidget):
 
     def import_preset(self, path: str | Path | None = None) -> Preset | None:
         """Read a mapping file, keep it among the saved mappings and apply it to this sheet."""
+        from gui.core import presets as core_presets
+
         if path is None:
             path, _ = QFileDialog.getOpenFileName(
                 self, "Import mapping", str(Path.home()), "Mapping files (*.json);;All files (*)"

@@ -10,15 +10,16 @@ row-index array (:meth:`set_row_order`), never through a QSortFilterProxyModel.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QIcon, QUndoCommand, QUndoStack
 
 from gui.core.domain import RowOutcome, Status
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _EDIT = int(Qt.ItemDataRole.EditRole)
@@ -78,7 +79,8 @@ class LeadTableModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._frame: pd.DataFrame = pd.DataFrame()
+        # Created on first use: an empty window must not wait for pandas to load.
+        self._frame_obj: pd.DataFrame | None = None
         self._names: list[str] = []
         self._cols: list[np.ndarray] = []  # status array first when shown, then frame columns
         self._status: np.ndarray | None = None
@@ -132,9 +134,25 @@ class LeadTableModel(QAbstractTableModel):
         self._fast = (self._cols, self._order)
 
     @property
+    def _frame(self) -> pd.DataFrame:
+        if self._frame_obj is None:
+            import pandas as pd
+
+            self._frame_obj = pd.DataFrame()
+        return self._frame_obj
+
+    @_frame.setter
+    def _frame(self, frame: pd.DataFrame) -> None:
+        self._frame_obj = frame
+
+    @property
     def frame(self) -> pd.DataFrame:
         """The frame shown (the same object that was given, edits included)."""
         return self._frame
+
+    def frame_row_count(self) -> int:
+        """Rows in the frame (0 before any sheet, without loading pandas for it)."""
+        return 0 if self._frame_obj is None else len(self._frame_obj)
 
     @property
     def column_names(self) -> list[str]:
@@ -163,6 +181,8 @@ class LeadTableModel(QAbstractTableModel):
 
     def view_row(self, frame_row: int) -> int | None:
         """Where ``frame_row`` is shown, None when filtered out."""
+        import numpy as np
+
         if self._order is None:
             return frame_row if 0 <= frame_row < len(self._frame) else None
         hits = np.flatnonzero(self._order == frame_row)
@@ -182,6 +202,8 @@ class LeadTableModel(QAbstractTableModel):
 
     def set_row_order(self, order: np.ndarray | None) -> None:
         """Show only these frame rows, in this order (sort/filter result); None shows all."""
+        import numpy as np
+
         self.beginResetModel()
         self._order = None if order is None else np.asarray(order, dtype=np.int64)
         self._rows = len(self._frame) if self._order is None else len(self._order)
@@ -219,6 +241,8 @@ class LeadTableModel(QAbstractTableModel):
 
     def set_outcomes(self, outcomes: Mapping[int, RowOutcome] | Iterable[RowOutcome]) -> None:
         """Show the Status column (first) and fill in these outcomes; other rows show nothing."""
+        import numpy as np
+
         if self._status is None:
             self.beginInsertColumns(QModelIndex(), 0, 0)
             self._status = np.full(len(self._frame), "", dtype=object)
@@ -230,6 +254,8 @@ class LeadTableModel(QAbstractTableModel):
 
     def update_outcomes(self, outcomes: Iterable[RowOutcome]) -> None:
         """Paint the status of these rows only (called live during a run)."""
+        import numpy as np
+
         if self._status is None:
             self.set_outcomes(list(outcomes))
             return
@@ -263,6 +289,8 @@ class LeadTableModel(QAbstractTableModel):
             word: The text shown.
             only_if: Change only rows that currently show this word.
         """
+        import numpy as np
+
         status = self._status
         if status is None:
             return
@@ -496,6 +524,7 @@ def sort_order(frame: pd.DataFrame, column: str, *, descending: bool = False) ->
     Arrow's sort of lower-cased strings: about 0.7 s for 1M distinct emails here, where
     ``pd.factorize(sort=True)`` takes over 3 s and a numpy ``U`` argsort over 1 s.
     """
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -507,6 +536,8 @@ def sort_order(frame: pd.DataFrame, column: str, *, descending: bool = False) ->
 
 def filter_order(order: np.ndarray | None, mask: np.ndarray | None, n_rows: int) -> np.ndarray | None:
     """Keep the rows of ``order`` (all rows when None) where ``mask`` is True; None means no change."""
+    import numpy as np
+
     if mask is None:
         return order
     if order is None:
