@@ -232,23 +232,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     store = CredentialStore(settings=settings)
     window = MainWindow(settings, store, defer_data=True)
     file_filter.window = window
-    to_open = _first_run_file(settings, store, file_arg)
-    if to_open is not None and file_arg is None:
-        settings.sample_shown = True
     timings: dict[str, float] = {}
+
+    def data_ready() -> None:
+        timings["ready"] = (time.perf_counter() - _T0) * 1000
+        to_open = _first_run_file(settings, store, file_arg)
+        if to_open is not None and file_arg is None:
+            settings.sample_shown = True
+        _open_first(window, settings, to_open, file_arg, file_filter)
 
     def painted() -> None:
         timings["window"] = (time.perf_counter() - _T0) * 1000
         splash.close()
         splash.deleteLater()
-
-    def data_ready() -> None:
-        timings["ready"] = (time.perf_counter() - _T0) * 1000
-        _open_first(window, settings, to_open, file_arg, file_filter)
+        window.finish_start(on_ready=data_ready)
 
     _FirstPaint(window, painted)
     window.show()
-    window.load_data_stack(on_ready=data_ready)
 
     if os.environ.get("LEADLOADER_QUIT_AFTER_SHOW") == "1":
         _quit_when_measured(app, window, splash_ms, timings)

@@ -93,7 +93,19 @@ class DestinationPanel(QWidget):
     #: Emitted when a campaign listing ends (True: listed; False: failed). Tests and the window wait on it.
     sig_campaigns_loaded = Signal(bool)
 
-    def __init__(self, store: CredentialStore, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store: CredentialStore,
+        settings: Settings,
+        parent: QWidget | None = None,
+        *,
+        defer: bool = False,
+    ) -> None:
+        """The panel on the remembered provider.
+
+        With ``defer`` the accounts stay unread (no keyring call) and no campaign listing starts
+        until :meth:`start`: the app paints its first window before asking the keyring.
+        """
         super().__init__(parent)
         self._store = store
         self._settings = settings
@@ -186,9 +198,12 @@ class DestinationPanel(QWidget):
         start = settings.last_provider if settings.last_provider in self._specs else next(iter(self._specs))
         self.provider_combo.setCurrentIndex(max(0, self.provider_combo.findData(start)))
         # Restore before connecting, so the first listing starts once and nothing is re-saved.
-        self._restoring = True
-        self._on_provider_changed()
-        self._restoring = False
+        self._started = False
+        if defer:
+            self._show_provider(self.spec())
+            self.account_combo.setEnabled(False)
+        else:
+            self.start()
 
         self.provider_combo.currentIndexChanged.connect(self._on_provider_changed)
         self.account_combo.currentIndexChanged.connect(self._on_account_changed)
@@ -339,6 +354,16 @@ class DestinationPanel(QWidget):
         worker.sig_failed.connect(lambda exc, g=generation: self._on_list_failed(g, exc))
         self._worker = worker
 
+    def start(self) -> None:
+        """Read the accounts and list the campaigns, once (a panel built with ``defer``)."""
+        if self._started:
+            return
+        self._restoring = True
+        try:
+            self._on_provider_changed()
+        finally:
+            self._restoring = False
+
     def reload_accounts(self) -> None:
         """Re-read the accounts of the chosen provider (after the accounts dialog changed them)."""
         before = self._account_id()
@@ -385,11 +410,16 @@ class DestinationPanel(QWidget):
         # An error keeps the palette's text colour but is marked with a sign, so it reads in both themes.
         self.status_label.setProperty("error", error)
 
-    def _on_provider_changed(self) -> None:
-        spec = self.spec()
+    def _show_provider(self, spec: ProviderSpec) -> None:
         self._rebuild_options(spec)
         self._campaign_caption.setText("&Campaign:" if not spec.has_lists else "&Campaign or list:")
         self.refresh_button.setVisible(spec.has_campaign_list)
+
+    def _on_provider_changed(self) -> None:
+        spec = self.spec()
+        self._show_provider(spec)
+        self._started = True
+        self.account_combo.setEnabled(True)
         self._fill_accounts()
         if not self._restoring:
             self._remember(provider_only=True)

@@ -80,7 +80,7 @@ FILTER_NOT_SENT = "not-sent"
 #: The Status column's word for rows waiting their turn during a run.
 QUEUED = "Queued"
 
-#: What :meth:`MainWindow.load_data_stack` imports after the window is shown: every module a sheet
+#: What :meth:`MainWindow.finish_start` imports after the window is shown: every module a sheet
 #: needs from loading to validation, heaviest first (pandas, pyarrow).
 DATA_STACK = (
     "pandas",
@@ -170,9 +170,10 @@ class MainWindow(QMainWindow):
             settings: The app's settings (saved as the user changes things).
             store: Where the API keys are; a default store on ``settings`` when None.
             parent: Qt parent (None for the app's window).
-            defer_data: Build without the data stack (pandas, the mapping rules): the mapping
-                panel stays empty until :meth:`load_data_stack` has loaded it in a worker. The app
-                starts this way so the window shows within DESIGN §5's 1.5 s.
+            defer_data: Build without the data stack (pandas, the mapping rules) and without
+                asking the keyring: the accounts and the mapping panel stay empty until
+                :meth:`finish_start` has loaded them in workers. The app starts this way so the
+                window shows within DESIGN §5's 1.5 s.
         """
         super().__init__(parent)
         self._defer_data = defer_data
@@ -362,7 +363,7 @@ class MainWindow(QMainWindow):
         self.left_split.setChildrenCollapsible(False)
 
         # Right side: where to send, then how columns map.
-        self.destination_panel = DestinationPanel(self.store, self.settings)
+        self.destination_panel = DestinationPanel(self.store, self.settings, defer=self._defer_data)
         self.mapping_panel = MappingPanel(populate=not self._defer_data)
         # Both steps stay visible: the campaign decides which fields the mapping shows.
         self.destination_box = QGroupBox("1 · Where to send")
@@ -568,22 +569,36 @@ class MainWindow(QMainWindow):
 
         self.open_file(resource("sample_leads.csv"))
 
-    def load_data_stack(self, on_ready: Callable[[], None] | None = None) -> None:
-        """Import pandas, the sheet readers and the mapping rules in a worker, then fill the panels.
+    def finish_start(self, on_ready: Callable[[], None] | None = None) -> None:
+        """The start-up work a window built with ``defer_data`` left for after its first paint.
 
-        The window is usable meanwhile; ``on_ready`` runs on the GUI thread once the mapping panel
-        shows the provider's fields (also when an import failed: the error then surfaces where
-        the module is used, with its own message).
+        In the background: the keyring's backend is found, then the accounts are read and the
+        campaigns listed; then pandas, the sheet readers and the mapping rules are imported and the
+        mapping panel shows the provider's fields. The window stays responsive throughout.
+        ``on_ready`` runs on the GUI thread at the end (also when an import failed: the error then
+        surfaces where the module is used, with its own message).
         """
 
-        def job(_progress: Any, _cancel: Any) -> None:
+        def find_keyring(_progress: Any, _cancel: Any) -> None:
+            self.store.available()  # keyring caches the backend it finds; the panel then reads fast
+
+        def import_data_stack(_progress: Any, _cancel: Any) -> None:
             import importlib
 
             for name in DATA_STACK:
                 importlib.import_module(name)
 
-        def finish() -> None:
-            if self._data_worker is not worker:  # shut down meanwhile
+        def accounts_found() -> None:
+            if self._data_worker is not keyring_worker:  # shut down meanwhile
+                return
+            self.destination_panel.start()
+            self._refresh_everything()
+            self._data_worker = worker = start_worker(import_data_stack, parent=self)
+            worker.sig_failed.connect(lambda exc: log.warning("Loading the data stack failed: %r", exc))
+            worker.sig_finished.connect(lambda: data_loaded(worker))
+
+        def data_loaded(worker: Worker) -> None:
+            if self._data_worker is not worker:
                 return
             self._data_worker = None
             if self._defer_data:
@@ -593,10 +608,9 @@ class MainWindow(QMainWindow):
             if on_ready is not None:
                 on_ready()
 
-        worker = start_worker(job, parent=self)
-        worker.sig_failed.connect(lambda exc: log.warning("Preloading the data stack failed: %r", exc))
-        worker.sig_finished.connect(finish)
-        self._data_worker = worker
+        self._data_worker = keyring_worker = start_worker(find_keyring, parent=self)
+        keyring_worker.sig_failed.connect(lambda exc: log.warning("Finding the keyring failed: %r", exc))
+        keyring_worker.sig_finished.connect(accounts_found)
 
     def start_demo(self) -> None:
         """First run with no account: the sample sheet and a sandbox campaign, ready to upload."""
