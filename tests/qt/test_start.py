@@ -1,0 +1,122 @@
+"""The app's fast start: a window built with ``defer_data`` asks neither the keyring nor pandas until
+it is painted, then ``finish_start`` fills it exactly as an eager window would be filled."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from PySide6.QtWidgets import QApplication
+
+import gui
+from gui.core.credentials import Account, CredentialStore
+from gui.core.paths import resource
+from gui.core.settings import Settings
+from gui.qt import app as app_module
+from gui.qt.destination_panel import SANDBOX_LABEL
+from gui.qt.main_window import MainWindow
+from gui.qt.workers import live_workers
+
+LOAD_TIMEOUT = 20_000
+
+
+class CountingStore(CredentialStore):
+    """Counts the keyring reads, so a test can tell the window did not ask before it was shown."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings=settings)
+        self.asked = 0
+
+    def list(self, provider: str | None = None) -> list[Account]:
+        self.asked += 1
+        return super().list(provider)
+
+
+@pytest.fixture
+def deferred(qtbot):
+    settings = Settings()
+    store = CountingStore(settings)
+    w = MainWindow(settings, store, defer_data=True)
+    qtbot.addWidget(w)
+    w.show()
+    yield w, store
+    w.shutdown()
+    qtbot.waitUntil(lambda: live_workers() == 0, timeout=10_000)
+
+
+def _finish(qtbot, window: MainWindow) -> None:
+    with qtbot.waitCallback(timeout=LOAD_TIMEOUT) as ready:
+        window.finish_start(on_ready=ready)
+
+
+def test_a_deferred_window_asks_the_keyring_only_in_finish_start(qtbot, deferred) -> None:
+    window, store = deferred
+    panel = window.destination_panel
+    assert store.asked == 0
+    assert panel.account_combo.count() == 0 and not panel.account_combo.isEnabled()
+    assert window.mapping_panel.title.text() == "Match your columns"  # no provider fields yet
+    assert window.upload_bar.isVisible()
+
+    _finish(qtbot, window)
+
+    assert store.asked >= 1
+    assert panel.account_combo.isEnabled()
+    assert panel.account_combo.itemText(panel.account_combo.count() - 1) == SANDBOX_LABEL
+    assert panel.is_sandbox()  # no saved account: the demo account, as an eager window picks
+    assert window.mapping_panel.title.text() == f"Match your columns to {panel.spec().label} fields"
+    assert window.sandbox_banner.isVisible()
+    qtbot.waitUntil(lambda: bool(panel.campaigns()), timeout=LOAD_TIMEOUT)
+
+
+def test_a_saved_account_is_preselected_after_finish_start(qtbot) -> None:
+    settings = Settings()
+    store = CredentialStore(settings=settings)
+    store.add("lemlist", "Main", "sandbox-main")
+    window = MainWindow(settings, store, defer_data=True)
+    qtbot.addWidget(window)
+    try:
+        _finish(qtbot, window)
+        account = window.destination_panel.account()
+        assert account is not None and account.label == "Main"
+        assert not window.sandbox_banner.isVisible()
+    finally:
+        window.shutdown()
+        qtbot.waitUntil(lambda: live_workers() == 0, timeout=10_000)
+
+
+def test_a_file_opened_before_the_data_stack_is_mapped_once_it_loads(qtbot, deferred, tmp_path: Path) -> None:
+    window, _store = deferred
+    sheet = tmp_path / "leads.csv"
+    shutil.copy(resource("sample_leads.csv"), sheet)
+    with qtbot.waitSignal(window.sig_loaded, timeout=LOAD_TIMEOUT):
+        window.open_file(sheet)
+    assert window.model.rowCount() > 0  # the table shows the sheet even before the rules load
+
+    _finish(qtbot, window)
+
+    assert window.mapping_panel.missing_required() == []  # Email was matched once the rules loaded
+    assert window.upload_bar.isVisible()
+
+
+def test_the_splash_shows_at_once() -> None:
+    # Qt's QSplashScreen spent a whole second in its show event waiting for an exposure that
+    # cannot come yet; the app's own splash must not.
+    started = time.perf_counter()
+    splash = app_module.Splash()
+    splash.show_now()
+    elapsed = time.perf_counter() - started
+    try:
+        assert splash.isVisible()
+        assert splash.accessibleName() == "LeadLoader is starting"
+        assert elapsed < 0.9, f"the splash took {elapsed * 1000:.0f} ms to show"
+    finally:
+        splash.close()
+        splash.deleteLater()
+        QApplication.processEvents()
+
+
+def test_the_start_clock_begins_no_later_than_the_first_gui_import() -> None:
+    assert app_module._process_start() <= gui.IMPORTED_AT + 1e-6
