@@ -366,6 +366,9 @@ class DestinationPanel(QWidget):
 
     def reload_accounts(self) -> None:
         """Re-read the accounts of the chosen provider (after the accounts dialog changed them)."""
+        if not self._started:  # a deferred panel: the first read picks the remembered account
+            self.start()
+            return
         before = self._account_id()
         self._fill_accounts()
         if self._account_id() != before or not self._campaigns:

@@ -120,3 +120,37 @@ def test_the_splash_shows_at_once() -> None:
 
 def test_the_start_clock_begins_no_later_than_the_first_gui_import() -> None:
     assert app_module._process_start() <= gui.IMPORTED_AT + 1e-6
+
+
+def test_a_window_never_painted_still_finishes_starting(qtbot) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    hidden = QWidget()  # never shown: no paint event will come
+    qtbot.addWidget(hidden)
+    calls: list[bool] = []
+    app_module._FirstPaint(hidden, calls.append, fallback_ms=50)
+    qtbot.waitUntil(lambda: calls == [False], timeout=2000)
+
+
+def test_a_painted_window_is_reported_once(qtbot) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    shown = QWidget()
+    qtbot.addWidget(shown)
+    calls: list[bool] = []
+    first_paint = app_module._FirstPaint(shown, calls.append, fallback_ms=60_000)
+    shown.show()
+    qtbot.waitUntil(lambda: calls == [True], timeout=2000)
+    shown.repaint()
+    first_paint._fire(shown, painted=False)  # what the fallback timer would do later
+    QApplication.processEvents()
+    assert calls == [True]
+
+
+def test_managing_accounts_before_the_start_finishes_reads_them(qtbot, deferred) -> None:
+    window, store = deferred
+    store.add("lemlist", "Main", "sandbox-main")
+    window.destination_panel.reload_accounts()  # what the accounts dialog does when it closes
+    account = window.destination_panel.account()
+    assert account is not None and account.label == "Main"
+    assert window.destination_panel.account_combo.isEnabled()
