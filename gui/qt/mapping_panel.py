@@ -375,6 +375,13 @@ class MappingPanel(QWidget):
         if populate:
             self._reload_presets()
             self._refresh_all()
+        else:  # what an empty panel shows, without reading the saved mappings yet
+            self.preset_combo.addItem("— pick a saved mapping —", None)
+            self.preset_combo.setEnabled(False)
+            self.delete_preset_action.setEnabled(False)
+            self.save_preset_button.setEnabled(False)
+            self.export_preset_button.setEnabled(False)
+            self.status_label.setText("Loading the provider's fields…")
 
     # ---- public API -------------------------------------------------------------------------
 

@@ -58,6 +58,8 @@ def test_a_deferred_window_asks_the_keyring_only_in_finish_start(qtbot, deferred
     assert store.asked == 0
     assert panel.account_combo.count() == 0 and not panel.account_combo.isEnabled()
     assert window.mapping_panel.title.text() == "Match your columns"  # no provider fields yet
+    assert window.mapping_panel.status_label.text() == "Loading the provider's fields…"
+    assert not window.mapping_panel.save_preset_button.isEnabled()
     assert window.upload_bar.isVisible()
 
     _finish(qtbot, window)
@@ -67,6 +69,7 @@ def test_a_deferred_window_asks_the_keyring_only_in_finish_start(qtbot, deferred
     assert panel.account_combo.itemText(panel.account_combo.count() - 1) == SANDBOX_LABEL
     assert panel.is_sandbox()  # no saved account: the demo account, as an eager window picks
     assert window.mapping_panel.title.text() == f"Match your columns to {panel.spec().label} fields"
+    assert window.mapping_panel.status_label.text() == "Open a sheet to match its columns."
     assert window.sandbox_banner.isVisible()
     qtbot.waitUntil(lambda: bool(panel.campaigns()), timeout=LOAD_TIMEOUT)
 
