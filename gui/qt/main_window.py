@@ -605,8 +605,8 @@ class MainWindow(QMainWindow):
                 self._defer_data = False
                 self.mapping_panel.set_spec(self.destination_panel.spec())
                 self._refresh_everything()
-            if on_ready is not None:
-                on_ready()
+            if on_ready is not None:  # a later event-loop turn: no single long step on the GUI thread
+                QTimer.singleShot(0, self, on_ready)
 
         self._data_worker = keyring_worker = start_worker(find_keyring, parent=self)
         keyring_worker.sig_failed.connect(lambda exc: log.warning("Finding the keyring failed: %r", exc))

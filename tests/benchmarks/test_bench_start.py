@@ -24,11 +24,12 @@ RUNS = 5
 TARGET_MS = 1500.0  # DESIGN §5
 LIMIT_MS = 2000.0  # issue 9
 _LINE = re.compile(
-    r"splash shown after (\d+) ms, window shown after (\d+) ms, data stack loaded after (\d+) ms"
+    r"splash shown after (\d+) ms, window shown after (\d+) ms, data stack loaded after (\d+) ms "
+    r"\(longest event-loop pause meanwhile (\d+) ms\)"
 )
 
 
-def _start_once(home: Path) -> tuple[int, int, int]:
+def _start_once(home: Path) -> tuple[int, int, int, int]:
     env = {
         **os.environ,
         "QT_QPA_PLATFORM": os.environ.get("LEADLOADER_BENCH_QPA", "offscreen"),
@@ -42,20 +43,21 @@ def _start_once(home: Path) -> tuple[int, int, int]:
     assert done.returncode == 0, done.stderr
     match = _LINE.search(done.stderr)
     assert match, done.stderr
-    splash, window, ready = (int(g) for g in match.groups())
-    return splash, window, ready
+    splash, window, ready, pause = (int(g) for g in match.groups())
+    return splash, window, ready, pause
 
 
 def test_cold_start_to_a_painted_window(tmp_path: Path) -> None:
     _start_once(tmp_path / "warm-up")  # the OS file cache, as on a user's second start of the day
     runs = [_start_once(tmp_path / f"home{i}") for i in range(RUNS)]
-    splash, window, ready = (statistics.median(r[i] for r in runs) for i in range(3))
+    splash, window, ready, pause = (statistics.median(r[i] for r in runs) for i in range(4))
     load = os.getloadavg()[0]
     print(
         f"\n[bench] cold start, median of {RUNS} (python -m gui, first run, "
         f"{os.environ.get('LEADLOADER_BENCH_QPA', 'offscreen')}): splash {splash:.0f} ms, "
         f"window painted {window:.0f} ms (target {TARGET_MS:.0f} ms, ratio {window / TARGET_MS:.2f}), "
-        f"data stack loaded {ready:.0f} ms; each run (splash, window, data) {runs}; "
+        f"data stack loaded {ready:.0f} ms, longest event-loop pause after the paint {pause:.0f} ms; "
+        f"each run (splash, window, data, pause) {runs}; "
         f"load average {load:.1f} on {os.cpu_count()} cores"
     )
     assert window <= LIMIT_MS, f"the window took {window:.0f} ms (median) to show"
