@@ -24,9 +24,8 @@ import sys
 import threading
 import unicodedata
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-import httpx
 import keyring
 import keyring.backend
 import keyring.errors
@@ -35,6 +34,9 @@ from gui.core.errors import CredentialError, FatalProviderError, KeyringUnavaila
 from gui.core.logs import register_secret
 from gui.core.providers import PROVIDER_IDS, make_client
 from gui.core.settings import Settings, save_settings
+
+if TYPE_CHECKING:
+    import httpx
 
 SERVICE = "LeadLoader"
 INDEX_ACCOUNT = "__accounts__"

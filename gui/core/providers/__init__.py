@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import importlib
 from types import ModuleType
-
-import httpx
+from typing import TYPE_CHECKING
 
 from gui.core.providers.base import ProviderClient, ProviderSpec
+
+if TYPE_CHECKING:
+    import httpx
 
 _MODULES = ("lemlist", "instantly", "aktify", "sendpilot")
 
