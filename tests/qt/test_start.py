@@ -3,7 +3,10 @@ it is painted, then ``finish_start`` fills it exactly as an eager window would b
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -157,3 +160,34 @@ def test_managing_accounts_before_the_start_finishes_reads_them(qtbot, deferred)
     account = window.destination_panel.account()
     assert account is not None and account.label == "Main"
     assert window.destination_panel.account_combo.isEnabled()
+
+
+_FIRST_WINDOW = """
+import sys
+from gui.qt.app import create_app
+app = create_app([])
+from gui.core.credentials import CredentialStore
+from gui.core.settings import load_settings
+from gui.qt.main_window import MainWindow
+settings = load_settings()
+window = MainWindow(settings, CredentialStore(settings=settings), defer_data=True)
+window.show()
+app.processEvents()
+heavy = ("pandas", "numpy", "pyarrow", "httpx", "gui.core.mapping", "gui.core.sheets", "gui.sandbox.app")
+print("LOADED", sorted(name for name in heavy if name in sys.modules))
+"""
+
+
+def test_the_first_window_loads_neither_pandas_nor_httpx(tmp_path: Path) -> None:
+    # aesthetics.md §5: no pandas at the top of GUI modules; the start-up budget (DESIGN §5) has
+    # no room for pandas, pyarrow or httpx before the window is painted.
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "LEADLOADER_HOME": str(tmp_path / "home"),
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+    }
+    command = [sys.executable, "-c", _FIRST_WINDOW]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "LOADED []" in done.stdout, done.stdout
