@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from gui.core.domain import BatchResult, Campaign, FieldKind, Lead, LeadField, RowOutcome, Status
 from gui.core.errors import NotFoundError, ProviderError
+from gui.core.providers import http
 from gui.core.providers.base import ProviderSpec, RatePolicy, RateWindow, ReadBack
 
 if TYPE_CHECKING:
@@ -58,8 +59,6 @@ class AktifyClient:
     spec = SPEC
 
     def __init__(self, api_key: str, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
-        from gui.core.providers import http
-
         self._http = http.make_client(SPEC.base_url(), headers={"x-api-key": api_key}, transport=transport)
 
     async def aclose(self) -> None:
@@ -75,8 +74,6 @@ class AktifyClient:
         the real API). A 2xx would mean Aktify accepted an empty lead; we report the key as good
         and log it, since nothing better can be said.
         """
-        from gui.core.providers import http
-
         response = await http.request(self._http, SPEC.id, "POST", _PATH, json={})
         http.raise_for_run(SPEC.id, SPEC.label, response)
         if response.status_code < 300:
@@ -114,8 +111,6 @@ class AktifyClient:
         replay: bool = False,
     ) -> BatchResult:
         """POST one lead: 201 uploaded, 409 duplicate (uploaded on a replay), 400 invalid."""
-        from gui.core.providers import http
-
         (lead,) = batch
         response = await http.request(
             self._http, SPEC.id, "POST", _PATH, json=self.payload(batch, destination, options)

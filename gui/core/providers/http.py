@@ -3,6 +3,10 @@
 Errors are turned into the core error tree here, once, so the engine can act on a class
 (fatal, rate-limited, transient) instead of on status codes, and so no message is ever
 built from request headers (where the key lives).
+
+httpx is imported where a request is made, not at module level: the app lists the provider
+specs (and so imports every provider module) before its first window, and httpx costs a
+quarter of a second there. This module is the one place that decision lives.
 """
 
 from __future__ import annotations
@@ -14,9 +18,7 @@ import email.utils
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, TypeVar
-
-import httpx
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from gui import __version__
 from gui.core.errors import (
@@ -29,20 +31,24 @@ from gui.core.errors import (
     TransientError,
 )
 
+if TYPE_CHECKING:
+    import httpx
+
 _log = logging.getLogger(__name__)
 
 #: Says who calls, so a provider's support can find our traffic in their logs.
-USER_AGENT = f"LeadLoader/{__version__} (desktop lead uploader; python-httpx/{httpx.__version__})"
+USER_AGENT = f"LeadLoader/{__version__} (desktop lead uploader; python-httpx)"
 
 #: Connect fast or fail (10 s: a provider that takes longer to accept a connection is down for us);
 #: 30 s for an answer, which covers a one-lead write and a page of a listing. The pool wait is
 #: short because we never keep more requests in flight than connections.
-TIMEOUT = httpx.Timeout(30.0, connect=10.0, pool=10.0)
+#: (connect, read, write, pool) seconds, the tuple form httpx accepts wherever it takes a timeout.
+TIMEOUT = (10.0, 30.0, 30.0, 10.0)
 
 #: A bulk write (1000 Instantly leads, 100 SendPilot leads) is validated and deduplicated on the
 #: provider's side before it answers: give it twice the read time. A timeout here makes the
 #: batch's fate unknown, so the engine replays it in the provider's deduplicating form.
-BULK_WRITE_TIMEOUT = httpx.Timeout(60.0, connect=10.0, pool=10.0)
+BULK_WRITE_TIMEOUT = (10.0, 60.0, 60.0, 10.0)
 
 #: How much of an error body reaches a message: enough for the provider's reason, no dumps.
 _BODY_CHARS = 300
@@ -55,6 +61,8 @@ def make_client(
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> httpx.AsyncClient:
     """An AsyncClient with our User-Agent, timeouts and pool sized for a few requests in flight."""
+    import httpx
+
     return httpx.AsyncClient(
         base_url=base_url,
         headers={"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})},
@@ -74,6 +82,8 @@ async def request(
     The message holds the exception's class name only: httpx texts can carry the URL with
     its query, and some providers accept the key as a query parameter.
     """
+    import httpx
+
     try:
         response = await client.request(method, url, **kwargs)
     except httpx.TimeoutException as exc:

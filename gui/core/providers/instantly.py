@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from gui.core.domain import BatchResult, Campaign, FieldKind, Lead, LeadField, RowOutcome, Status
 from gui.core.errors import ForbiddenError, NotFoundError, ProviderError, TransientError
+from gui.core.providers import http
 from gui.core.providers.attribution import email_key, plausible_email, whole_request_rejected
 from gui.core.providers.base import (
     LIST_PREFIX,
@@ -293,8 +294,6 @@ class InstantlyClient:
     spec = SPEC
 
     def __init__(self, api_key: str, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
-        from gui.core.providers import http
-
         self._http = http.make_client(
             SPEC.base_url(), headers={"Authorization": f"Bearer {api_key}"}, transport=transport
         )
@@ -306,8 +305,6 @@ class InstantlyClient:
     async def _read(
         self, method: str, path: str, *, params: Mapping[str, str | int] | None = None, body: object = None
     ) -> Any:
-        from gui.core.providers import http
-
         async def once() -> Any:
             response = await http.request(self._http, SPEC.id, method, path, params=params, json=body)
             http.raise_for_read(SPEC.id, SPEC.label, response)
@@ -420,8 +417,6 @@ class InstantlyClient:
         A replay adds ``skip_if_in_campaign`` (or ``skip_if_in_list``) so leads the lost first
         attempt created are skipped instead of added twice.
         """
-        from gui.core.providers import http
-
         target = target_of(destination)
         body = self.payload(batch, destination, options)
         if replay:

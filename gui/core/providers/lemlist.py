@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from gui.core.domain import BatchResult, Campaign, FieldKind, Lead, LeadField, RowOutcome, Status
 from gui.core.errors import AuthError, NotFoundError
+from gui.core.providers import http
 from gui.core.providers.base import ProviderOption, ProviderSpec, RatePolicy, RateWindow, ReadBack
 from gui.core.providers.shaping import flat_body, option_on
 
@@ -80,8 +81,6 @@ class LemlistClient:
     spec = SPEC
 
     def __init__(self, api_key: str, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
-        from gui.core.providers import http
-
         self._http = http.make_client(SPEC.base_url(), auth=("", api_key), transport=transport)
 
     async def aclose(self) -> None:
@@ -91,8 +90,6 @@ class LemlistClient:
     @staticmethod
     def _raise_for_key(response: httpx.Response) -> None:
         """Lemlist reports a missing or unknown key as 400 or 404 text: that stops the run like a 401."""
-        from gui.core.providers import http
-
         if response.status_code in (400, 404):
             reason = http.body_text(response)
             if reason.lower().rstrip(".") in _KEY_PROBLEMS:
@@ -103,8 +100,6 @@ class LemlistClient:
                 )
 
     async def _get(self, path: str, params: Mapping[str, str | int] | None = None) -> Any:
-        from gui.core.providers import http
-
         async def once() -> Any:
             response = await http.request(self._http, SPEC.id, "GET", path, params=params)
             self._raise_for_key(response)
@@ -186,8 +181,6 @@ class LemlistClient:
         On a replay, "already in the campaign" means our lost first attempt created the lead:
         uploaded. "Already in other campaign" stays a duplicate: that lead was elsewhere before.
         """
-        from gui.core.providers import http
-
         (lead,) = batch
         params = {name: "true" for name in _OPTION_NAMES if option_on(options, name)}
         response = await http.request(

@@ -20,6 +20,7 @@ from gui.core.errors import (
     RateLimited,
     TransientError,
 )
+from gui.core.providers import http
 from gui.core.providers.attribution import linkedin_key, whole_request_rejected
 from gui.core.providers.base import ProviderSpec, RatePolicy, RateWindow, ReadBack
 from gui.core.providers.shaping import flat_body
@@ -195,8 +196,6 @@ class SendPilotClient:
     spec = SPEC
 
     def __init__(self, api_key: str, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
-        from gui.core.providers import http
-
         self._http = http.make_client(SPEC.base_url(), headers={"X-API-Key": api_key}, transport=transport)
         self._known: dict[str, set[str] | None] = {}
         self._lock = asyncio.Lock()
@@ -206,8 +205,6 @@ class SendPilotClient:
         await self._http.aclose()
 
     async def _get(self, path: str, params: Mapping[str, str | int] | None = None) -> Any:
-        from gui.core.providers import http
-
         async def once() -> Any:
             response = await http.request(self._http, SPEC.id, "GET", path, params=params)
             http.raise_for_read(SPEC.id, SPEC.label, response)
@@ -290,8 +287,6 @@ class SendPilotClient:
         replay: bool = False,
     ) -> BatchResult:
         """POST up to 100 leads; rows are attributed by :func:`attribute`."""
-        from gui.core.providers import http
-
         known = await self._known_urls(destination)
         response = await http.request(
             self._http,
