@@ -93,6 +93,14 @@ class JournalError(LeadLoaderError):
 _CHUNK = 900
 
 
+def _key_chunks(keys: Sequence[str]) -> Iterator[tuple[list[str], str]]:
+    """Distinct non-empty keys in chunks SQLite can bind at once, each with its ``?,?,...`` marks."""
+    unique = sorted({k for k in keys if k})
+    for start in range(0, len(unique), _CHUNK):
+        chunk = unique[start : start + _CHUNK]
+        yield chunk, ",".join("?" * len(chunk))
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
@@ -496,11 +504,8 @@ class Journal:
         read as "our earlier attempt landed" instead of "someone else's lead".
         """
         found: set[str] = set()
-        unique = sorted({k for k in keys if k})
         with self._guard("read"):
-            for start in range(0, len(unique), _CHUNK):
-                chunk = unique[start : start + _CHUNK]
-                marks = ",".join("?" * len(chunk))
+            for chunk, marks in _key_chunks(keys):
                 query = (
                     "SELECT DISTINCT r.key FROM rows r JOIN runs u ON u.id = r.run_id"
                     " WHERE u.provider=? AND u.destination=? AND r.run_id != ?"
@@ -519,11 +524,8 @@ class Journal:
         Only ``uploaded`` counts: a ``duplicate`` answer may mean "in *another* campaign".
         """
         found: dict[str, str] = {}
-        unique = sorted({k for k in keys if k})
         with self._guard("read"):
-            for start in range(0, len(unique), _CHUNK):
-                chunk = unique[start : start + _CHUNK]
-                marks = ",".join("?" * len(chunk))
+            for chunk, marks in _key_chunks(keys):
                 query = (
                     "SELECT r.key, MIN(r.updated_at) FROM rows r JOIN runs u ON u.id = r.run_id"
                     " WHERE u.provider=? AND u.destination=? AND r.status='uploaded' AND r.run_id != ?"
