@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.qt.test_main_window import (  # the fixtures register by import
+from tests.qt.conftest import window  # noqa: F401 - the fixture registers by import
+from tests.qt.test_main_window import (  # the fixture registers by import
     check_breathing_while_loading,
     check_breathing_while_uploading,
     sample,  # noqa: F401
-    window,  # noqa: F401
 )
 
 TARGET_MS = 100.0

@@ -25,22 +25,10 @@ from gui.core.credentials import CredentialStore
 from gui.core.paths import resource
 from gui.core.settings import Settings
 from gui.qt.main_window import MainWindow
-from gui.qt.workers import live_workers
 from gui.sandbox import seed
 
 LOAD_TIMEOUT = 20_000
 RUN_TIMEOUT = 60_000
-
-
-@pytest.fixture
-def window(qtbot):
-    settings = Settings()
-    w = MainWindow(settings, CredentialStore(settings=settings))
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.shutdown()
-    qtbot.waitUntil(lambda: live_workers() == 0, timeout=10_000)
 
 
 @pytest.fixture

@@ -17,20 +17,8 @@ from gui.qt.dialogs.source_dialog import SourceChoice, SourceDialog
 from gui.qt.main_window import MainWindow
 from gui.qt.results_panel import HistoryDialog, ResultsPanel, StatusChart
 from gui.qt.upload_bar import UploadBar, format_duration, progress_words
-from gui.qt.workers import live_workers
 
 TIMEOUT = 20_000
-
-
-@pytest.fixture
-def window(qtbot):
-    settings = Settings()
-    w = MainWindow(settings, CredentialStore(settings=settings))
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.shutdown()
-    qtbot.waitUntil(lambda: live_workers() == 0, timeout=10_000)
 
 
 def test_reading_options_preview_follows_the_delimiter_and_encoding(qtbot, tmp_path: Path) -> None:
