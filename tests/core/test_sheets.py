@@ -448,11 +448,10 @@ def write_leads(path: Path, count: int, *, ragged: bool = False) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def test_streaming_reader_matches_and_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_small_blocks_match_and_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "many.csv"
     write_leads(path, 30_000)
     whole = load_sheet(path)
-    monkeypatch.setattr(sheet_csv, "STREAM_ABOVE_BYTES", 1)
     monkeypatch.setattr(sheet_csv, "_BLOCK_BYTES", 64 * 1024)
     events: list[Progress] = []
     streamed = load_sheet(path, progress=events.append)
@@ -468,7 +467,6 @@ def test_streaming_reader_matches_and_reports(tmp_path: Path, monkeypatch: pytes
 def test_cancel_between_blocks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "many.csv"
     write_leads(path, 30_000)
-    monkeypatch.setattr(sheet_csv, "STREAM_ABOVE_BYTES", 1)
     monkeypatch.setattr(sheet_csv, "_BLOCK_BYTES", 64 * 1024)
     token = CancelToken()
     seen: list[int] = []
