@@ -23,6 +23,7 @@ import re
 import zipfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import repeat
@@ -316,7 +317,8 @@ def shows_scientific(code: str, value: float) -> bool:
 CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURE = b"PK\x03\x04"
 _ENCRYPTION_MARK = "EncryptionInfo".encode("utf-16-le")
-_STYLE_SAMPLE_ROWS = 200
+#: Rows below the header whose cell styles decide a column's number format.
+STYLE_SAMPLE_ROWS = 200
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -331,11 +333,14 @@ class Grid:
         sheet_name: The sheet read.
         sheet_names: Every worksheet of the workbook, in order.
         rows: Typed cell values (str, float, bool, date, datetime, time, timedelta), from row 1.
+        styles: Number formats of the number cells of the first rows, one ``{column: format}``
+            per row (see :func:`sample_styles`); empty for formats without styles.
     """
 
     sheet_name: str
     sheet_names: tuple[str, ...]
     rows: list[list[object]]
+    styles: tuple[dict[int, str], ...] = ()
 
 
 def sniff_container(path: Path, head: bytes) -> None:
@@ -406,8 +411,12 @@ def workbook_sheet_names(path: Path) -> list[str]:
         workbook.close()
 
 
-def read_grid(path: Path, sheet: str | None) -> Grid:
+def read_grid(path: Path, sheet: str | None, *, style_rows: int = 0) -> Grid:
     """Typed cells of one worksheet (the first when ``sheet`` is None).
+
+    Calamine parses the sheet on a worker thread (it releases the GIL) while this thread reads
+    the number formats of the first ``style_rows`` rows from the sheet XML: on a big sheet the
+    formats then cost nothing.
 
     Raises:
         SheetError: Unknown sheet name, damaged or protected workbook.
@@ -427,11 +436,14 @@ def read_grid(path: Path, sheet: str | None) -> Grid:
         else:
             listed = ", ".join(f'"{n}"' for n in names)
             raise SheetError(path, f'there is no sheet named "{sheet}". The sheets are: {listed}.')
-        try:
-            rows = workbook.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
-        except python_calamine.CalamineError as error:
-            raise SheetError(path, _describe(error, path)) from error
-        return Grid(chosen, names, rows)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="calamine") as pool:
+            parsed = pool.submit(workbook.get_sheet_by_name, chosen)
+            styles = sample_styles(path, chosen, style_rows)
+            try:
+                rows = parsed.result().to_python(skip_empty_area=False)
+            except python_calamine.CalamineError as error:
+                raise SheetError(path, _describe(error, path)) from error
+        return Grid(chosen, names, rows, styles)
     finally:
         workbook.close()
 
@@ -528,6 +540,28 @@ BUILTIN_FORMATS: dict[int, str] = {
 }
 
 
+#: What pandas' C type inference says of a column of one type, as the set of cell types.
+_INFERRED_KINDS: dict[str, frozenset[type]] = {
+    "string": frozenset({str}),
+    "floating": frozenset({float}),
+    "integer": frozenset({int}),
+    "mixed-integer-float": frozenset({float, int}),
+    "boolean": frozenset({bool}),
+}
+
+
+def value_kinds(values: np.ndarray[Any, Any]) -> set[type]:
+    """The types of a column's cells.
+
+    Most columns hold one type; pandas' ``infer_dtype`` (C) says so three times faster than
+    collecting the types, which is left for the mixed ones.
+    """
+    from pandas.api.types import infer_dtype
+
+    known = _INFERRED_KINDS.get(infer_dtype(values, skipna=False))
+    return set(known) if known is not None else set(map(type, values.tolist()))
+
+
 def column_text(
     values: Sequence[object] | np.ndarray[Any, Any],
     number_format: str | None,
@@ -547,6 +581,9 @@ def column_text(
     if kinds <= {str}:
         return out, ColumnFacts(0, len(values), 0, None)
     code = number_format if number_format and not is_date_format(number_format) else None
+    if kinds <= {float, int}:  # a column of numbers only: no per-cell sorting out
+        rendered, scientific = _numbers_text(out.astype(float), code)
+        return rendered, ColumnFacts(len(values), 0, scientific, code)
     # Masks through operator.is_ at C speed; an object array of type objects would be far
     # slower (numpy takes each type for a dtype on assignment).
     types = list(map(type, values))
@@ -607,26 +644,46 @@ def _numbers_text(numbers: np.ndarray[Any, Any], code: str | None) -> tuple[np.n
     return rendered, scientific
 
 
-def number_formats(path: Path, sheet_name: str, first_row: int, columns: Iterable[int]) -> dict[int, str]:
-    """The number format of each wanted column, read from the styles of its first data rows.
+def sample_styles(path: Path, sheet_name: str, rows: int) -> tuple[dict[int, str], ...]:
+    """The number format of each number cell in the first ``rows`` rows, one dict per row.
 
     Calamine gives values but not formats; reading a whole sheet with openpyxl for them would
-    cost seconds. The format of a column is nearly always uniform, so the styles of the first
-    rows (from ``first_row``, 0-based) decide it; the sheet XML is streamed and left early.
-    Only .xlsx/.xlsm carry styles this way; other formats give an empty result.
+    cost seconds. The format of a column is nearly always uniform, so the styles of its first
+    rows decide it (:func:`column_formats`); the sheet XML is streamed and left early. Only
+    .xlsx/.xlsm carry styles this way; other formats give an empty result.
     """
-    wanted = set(columns)
-    if not wanted or path.suffix.lower() not in (".xlsx", ".xlsm"):
-        return {}
+    if rows <= 0 or path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return ()
     try:
         with zipfile.ZipFile(path) as archive:
             sheet_part = _sheet_part(archive, sheet_name)
             formats = _style_formats(archive)
             if sheet_part is None or not formats:
-                return {}
-            return _sample_formats(archive, sheet_part, formats, first_row, wanted)
+                return ()
+            return _read_styles(archive, sheet_part, formats, rows)
     except (zipfile.BadZipFile, KeyError, ET.ParseError, OSError, ValueError):
-        return {}
+        return ()
+
+
+def column_formats(
+    styles: Sequence[dict[int, str]], first_row: int, columns: Iterable[int]
+) -> dict[int, str]:
+    """The most common format of each wanted column's number cells from row ``first_row`` on.
+
+    Columns whose numbers are General are left out (they render as plain numbers).
+    """
+    wanted = set(columns)
+    seen: dict[int, Counter[str]] = {}
+    for row in styles[first_row : first_row + STYLE_SAMPLE_ROWS]:
+        for column, code in row.items():
+            if column in wanted:
+                seen.setdefault(column, Counter())[code] += 1
+    result: dict[int, str] = {}
+    for column, counter in seen.items():
+        code, _count = counter.most_common(1)[0]
+        if code.lower() != "general":
+            result[column] = code
+    return result
 
 
 def _sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> str | None:
@@ -670,16 +727,15 @@ def _column_index(letters: str) -> int:
     return index - 1
 
 
-def _sample_formats(
-    archive: zipfile.ZipFile, part: str, formats: list[str], first_row: int, wanted: set[int]
-) -> dict[int, str]:
-    """Most common format of the number cells per wanted column in the first sampled rows.
+def _read_styles(
+    archive: zipfile.ZipFile, part: str, formats: list[str], rows: int
+) -> tuple[dict[int, str], ...]:
+    """Format codes of the number cells of the first ``rows`` rows of a sheet part.
 
     Cell and row references (``r``) are optional in the file format; without them the position
     counts up, as Excel reads it.
     """
-    seen: dict[int, Counter[str]] = {}
-    last_row = first_row + _STYLE_SAMPLE_ROWS
+    out: list[dict[int, str]] = []
     row_index = -1
     column = -1
     cell_tag = f"{_MAIN_NS}c"
@@ -692,24 +748,17 @@ def _sample_formats(
                     reference = node.get("r")
                     row_index = int(reference) - 1 if reference else row_index + 1
                     column = -1
-                    if row_index > last_row:
+                    if row_index >= rows:
                         break
+                    out.extend({} for _ in range(row_index + 1 - len(out)))
                 continue
             if tag == cell_tag:
                 match = _CELL_REF.match(node.get("r", ""))
                 column = _column_index(match.group(1)) if match else column + 1
-                if row_index < first_row or column not in wanted:
-                    continue
                 if node.get("t", "n") != "n" or node.find(f"{_MAIN_NS}v") is None:
                     continue
                 style = int(node.get("s", "0"))
-                code = formats[style] if style < len(formats) else "General"
-                seen.setdefault(column, Counter())[code] += 1
+                out[row_index][column] = formats[style] if style < len(formats) else "General"
             elif tag == row_tag:
                 node.clear()
-    result: dict[int, str] = {}
-    for column, counter in seen.items():
-        code, _count = counter.most_common(1)[0]
-        if code.lower() != "general":
-            result[column] = code
-    return result
+    return tuple(out)

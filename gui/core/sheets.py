@@ -135,9 +135,8 @@ def preview_rows(
     file = _checked(path)
     if file.suffix.lower() in EXCEL_SUFFIXES:
         _sniff(file)
-        grid = _guard(file, lambda: sheet_excel.read_grid(file, sheet))
-        top = grid.rows[:rows]
-        return _grid_text(file, grid.sheet_name, top, 0)
+        grid = _guard(file, lambda: sheet_excel.read_grid(file, sheet, style_rows=rows))
+        return _grid_text(grid.styles, grid.rows[:rows], 0)
     head = _read_bytes(file, limit=1 << 20)
     dialect = _dialect(file, head, encoding, delimiter, whole=False)
     utf8 = sheet_csv.to_utf8(head, dialect.encoding, dialect.bom)
@@ -236,7 +235,7 @@ def _report(progress: ProgressCallback | None, done: int, message: str, total: i
 # --------------------------------------------------------------------------------------------
 
 
-def _grid_text(file: Path, sheet_name: str, rows: list[list[object]], first_row: int) -> list[list[str]]:
+def _grid_text(styles: Sequence[dict[int, str]], rows: list[list[object]], first_row: int) -> list[list[str]]:
     """Rows of typed cells as text, numbers through their column's format."""
     numeric = {
         index
@@ -244,7 +243,7 @@ def _grid_text(file: Path, sheet_name: str, rows: list[list[object]], first_row:
         for index, value in enumerate(row)
         if isinstance(value, float | int) and not isinstance(value, bool)
     }
-    formats = sheet_excel.number_formats(file, sheet_name, first_row, numeric)
+    formats = sheet_excel.column_formats(styles, first_row, numeric)
     out: list[list[str]] = []
     for row in rows:
         texts = []
@@ -268,16 +267,18 @@ def _load_workbook(
     _sniff(file)
     check(cancel)
     _report(progress, 0, f"Reading {file.name}")
-    grid = _guard(file, lambda: sheet_excel.read_grid(file, sheet))
+    scan = HEADER_SCAN_ROWS if header_row is None else header_row + 1
+    style_rows = scan + sheet_excel.STYLE_SAMPLE_ROWS
+    grid = _guard(file, lambda: sheet_excel.read_grid(file, sheet, style_rows=style_rows))
     check(cancel)
     rows: list[list[object]] = grid.rows
     if not any(_filled(v) for row in rows for v in row):
         raise SheetError(file, f'the sheet "{grid.sheet_name}" has no data.')
     if header_row is None:
-        header_row = detect_header(_grid_text(file, grid.sheet_name, rows[:HEADER_SCAN_ROWS], 0))
+        header_row = detect_header(_grid_text(grid.styles, rows[:HEADER_SCAN_ROWS], 0))
     if header_row >= len(rows):
         raise SheetError(file, f"the header row {header_row + 1} is below the last row ({len(rows)}).")
-    header = _grid_text(file, grid.sheet_name, [rows[header_row]], header_row)[0]
+    header = _grid_text(grid.styles, [rows[header_row]], header_row)[0]
     body = rows[header_row + 1 :]
     width = max(map(len, rows), default=0)
     # One 2-D object array (calamine rows are all the sheet's width) gives cheap column views.
@@ -289,9 +290,9 @@ def _load_workbook(
         for index, row in enumerate(body):
             table[index, : len(row)] = row
     transposed: list[Column] = [table[:, index] for index in range(width)]
-    kinds = [set(map(type, values.tolist())) for values in transposed]
+    kinds = [sheet_excel.value_kinds(values) for values in transposed]
     numeric = [index for index, found in enumerate(kinds) if found & {float, int}]
-    formats = sheet_excel.number_formats(file, grid.sheet_name, header_row + 1, numeric)
+    formats = sheet_excel.column_formats(grid.styles, header_row + 1, numeric)
     columns: list[Column] = []
     facts: dict[int, sheet_excel.ColumnFacts] = {}
     for index, values in enumerate(transposed):

@@ -604,3 +604,39 @@ def test_number_formats_without_cell_references(tmp_path: Path) -> None:
 def test_quoted_newlines_check(text: bytes, expected: bool) -> None:
     start = text.index(b"\n") + 1
     assert sheet_csv.quoted_newlines(text, start) is expected
+
+
+def test_formats_are_sampled_below_a_deep_header(tmp_path: Path) -> None:
+    # The styles are read beside calamine's parse, for the rows the header choice needs.
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in range(1, 46):
+        sheet.cell(row=row, column=1, value=f"note {row}")
+    sheet.append(["Email", "Zip"])
+    for index, zip_code in enumerate((2134, 501, 90210)):
+        sheet.append([f"lead{index}@example.com", zip_code])
+        sheet.cell(row=sheet.max_row, column=2).number_format = "00000"
+    path = tmp_path / "deep.xlsx"
+    book.save(path)
+    loaded = load_sheet(path, header_row=45)
+    assert loaded.frame["Zip"].tolist() == ["02134", "00501", "90210"]
+
+
+def test_value_kinds_of_single_and_mixed_columns() -> None:
+    import datetime
+
+    from gui.core.sheet_excel import value_kinds
+
+    def column(*values: object) -> np.ndarray[Any, Any]:
+        array = np.empty(len(values), dtype=object)
+        array[:] = values
+        return array
+
+    assert value_kinds(column("a", "")) == {str}
+    assert value_kinds(column(1.5, 2)) == {float, int}
+    assert value_kinds(column(True, False)) == {bool}
+    assert value_kinds(column(1.5, "x")) == {float, str}
+    day, moment = datetime.date(2024, 1, 2), datetime.datetime(2024, 1, 2, 3, 4)
+    assert value_kinds(column(day, moment)) == {datetime.date, datetime.datetime}
