@@ -33,6 +33,7 @@ from xml.etree import ElementTree as ET
 
 import numpy as np
 
+from gui.core import sheet_halves
 from gui.core.errors import SheetError
 
 _BRACKET = re.compile(r"\[([^\]]*)\]")
@@ -437,15 +438,34 @@ def read_grid(path: Path, sheet: str | None, *, style_rows: int = 0) -> Grid:
             listed = ", ".join(f'"{n}"' for n in names)
             raise SheetError(path, f'there is no sheet named "{sheet}". The sheets are: {listed}.')
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="calamine") as pool:
-            parsed = pool.submit(workbook.get_sheet_by_name, chosen)
+            parsed = pool.submit(_typed_rows, workbook, path, chosen)
             styles = sample_styles(path, chosen, style_rows)
             try:
-                rows = parsed.result().to_python(skip_empty_area=False)
+                rows = parsed.result()
             except python_calamine.CalamineError as error:
                 raise SheetError(path, _describe(error, path)) from error
         return Grid(chosen, names, rows, styles)
     finally:
         workbook.close()
+
+
+def _typed_rows(workbook: Any, path: Path, sheet_name: str) -> list[list[object]]:
+    """The sheet's cells from A1: a big .xlsx sheet in two halves at once, anything else whole."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        part = _part_name(path, sheet_name)
+        rows = sheet_halves.read_rows(path, part, sheet_name) if part else None
+        if rows is not None:
+            return rows
+    whole: list[list[object]] = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+    return whole
+
+
+def _part_name(path: Path, sheet_name: str) -> str | None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return _sheet_part(archive, sheet_name)
+    except (zipfile.BadZipFile, KeyError, ET.ParseError, OSError):
+        return None
 
 
 def cell_text(value: object) -> str:
