@@ -258,14 +258,38 @@ def big_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {"xlsx": xlsx, "csv": csv}
 
 
+def calamine_alone(path: Path) -> list[list[object]]:
+    """The reader's own floor: calamine's whole-sheet parse into Python values, on one core.
+
+    Printed beside our figure because this machine's speed drifts by up to 1.7x within minutes;
+    our load over this floor is the part the app adds (cells to text, notes, the frame).
+    """
+    import python_calamine
+
+    workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+    try:
+        rows: list[list[object]] = workbook.get_sheet_by_name("Leads").to_python(skip_empty_area=False)
+        return rows
+    finally:
+        workbook.close()
+
+
 def test_xlsx_100k_rows(big_files: dict[str, Path]) -> None:
     path = big_files["xlsx"]
-    ours, sheet = best_of(3, lambda: load_sheet(path), "xlsx ours")
+    # Interleaved with the reader alone, so a slow spell of the machine hits both alike.
+    ours, floor = float("inf"), float("inf")
+    sheet = None
+    for _ in range(5):
+        floor = min(floor, best_of(1, lambda: calamine_alone(path), "xlsx calamine")[0])
+        again, sheet = best_of(1, lambda: load_sheet(path), "xlsx ours")
+        ours = min(ours, again)
+    assert sheet is not None
     peer, frame = best_of(1, lambda: pd.read_excel(path, engine="openpyxl", dtype=str), "xlsx peer")
     ratio = peer / ours
     print(
-        f"\n[xlsx 100k x 12] load_sheet {ours:.2f} s (best of 3) | "
+        f"\n[xlsx 100k x 12] load_sheet {ours:.2f} s (best of 5) | "
         f'pandas.read_excel(engine="openpyxl", dtype=str) {peer:.2f} s | {ratio:.1f}x faster | '
+        f"calamine alone on one core {floor:.2f} s (best of 5; ours / it = {ours / floor:.2f}) | "
         f"{cpu_note('xlsx ours', 'xlsx peer')} | {load_note()}"
     )
     assert sheet.frame.shape == (XLSX_ROWS, 12)
