@@ -669,10 +669,13 @@ def sample_styles(path: Path, sheet_name: str, rows: int) -> tuple[dict[int, str
 
     Calamine gives values but not formats; reading a whole sheet with openpyxl for them would
     cost seconds. The format of a column is nearly always uniform, so the styles of its first
-    rows decide it (:func:`column_formats`); the sheet XML is streamed and left early. Only
-    .xlsx/.xlsm carry styles this way; other formats give an empty result.
+    rows decide it (:func:`column_formats`); the sheet XML is streamed and left early. Old
+    binary .xls workbooks are asked through xlrd; .ods gives an empty result.
     """
-    if rows <= 0 or path.suffix.lower() not in (".xlsx", ".xlsm"):
+    suffix = path.suffix.lower()
+    if rows > 0 and suffix == ".xls":
+        return _xls_styles(path, sheet_name, rows)
+    if rows <= 0 or suffix not in (".xlsx", ".xlsm"):
         return ()
     try:
         with zipfile.ZipFile(path) as archive:
@@ -683,6 +686,36 @@ def sample_styles(path: Path, sheet_name: str, rows: int) -> tuple[dict[int, str
             return _read_styles(archive, sheet_part, formats, rows)
     except (zipfile.BadZipFile, KeyError, ET.ParseError, OSError, ValueError):
         return ()
+
+
+def _xls_styles(path: Path, sheet_name: str, rows: int) -> tuple[dict[int, str], ...]:
+    """:func:`sample_styles` for a BIFF .xls workbook, from its XF records (through xlrd).
+
+    xlrd reads the whole sheet to give the styles of its first rows; an .xls sheet holds at
+    most 65,536 rows, and this runs while calamine parses the values on another thread.
+    """
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
+    except Exception:  # any failure here only means "no formats": calamine reports damage
+        return ()
+    try:
+        sheet = book.sheet_by_name(sheet_name)
+        out: list[dict[int, str]] = []
+        for row in range(min(rows, sheet.nrows)):
+            found: dict[int, str] = {}
+            for column, kind in enumerate(sheet.row_types(row)):
+                if kind != xlrd.XL_CELL_NUMBER:
+                    continue
+                xf = book.xf_list[sheet.cell_xf_index(row, column)]
+                found[column] = book.format_map[xf.format_key].format_str or "General"
+            out.append(found)
+        return tuple(out)
+    except Exception:  # as above
+        return ()
+    finally:
+        book.release_resources()
 
 
 def column_formats(

@@ -129,6 +129,35 @@ def test_dry_run_reports_mapping_and_sends_nothing(sandbox, tmp_path: Path) -> N
     assert "status" in text.splitlines()[0]
 
 
+@pytest.mark.parametrize(
+    ("name", "rows", "cells"),
+    [
+        ("leads.xlsx", 3, ["02134", "1234567890123456", "2024-03-05 14:30:00"]),
+        ("leads.xls", 2, ["02134", "'+447911123456", "3.50"]),  # ' : a leading + is not a formula
+        ("contacts.ods", 2, ["Åsa", "01234", "2024-02-29"]),
+        ("utf16_bom.tsv", 2, ["Łukasz", "'+48 600 100 200"]),
+        ("pipe.txt", 2, ["ann@example.com", "None", "null"]),
+        ("late_cp1252.csv", 41, ["Renée", "renee@example.com", "user39@example.com"]),
+    ],
+)
+def test_dry_run_report_shows_the_loaded_text_for_every_format(
+    sandbox, tmp_path: Path, name: str, rows: int, cells: list[str]
+) -> None:
+    report = tmp_path / "out.csv"
+    source = ROOT / "tests" / "data" / "sheets" / name
+    result = run_cli(
+        "upload", str(source), "--provider", "lemlist", "--campaign", seed.LEMLIST_CAMPAIGN,
+        "--dry-run", "--report", str(report), key=None,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert summary_of(result)["total"] == rows
+    lines = report.read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == rows + 1
+    for cell in cells:
+        assert any(cell in line.split(",") for line in lines[1:]), f"{cell!r} not in {lines}"
+    assert sandbox.ledger.created() == 0
+
+
 @pytest.mark.parametrize("provider", ["lemlist", "instantly", "sendpilot", "aktify"])
 def test_campaigns_lists_every_seeded_campaign(sandbox, provider: str) -> None:
     result = run_cli("campaigns", "--provider", provider)

@@ -211,6 +211,27 @@ def test_xlsm_reads_like_xlsx(tmp_path: Path) -> None:
     assert list_sheets(macro) == ["Leads", "Second", "Empty"]
 
 
+def test_real_xls_cells_are_the_text_excel_shows() -> None:
+    # A BIFF8 workbook written by xlwt: values through calamine, number formats through xlrd.
+    assert list_sheets(DATA / "leads.xls") == ["Leads", "Second"]
+    sheet = load_sheet(DATA / "leads.xls")
+    assert sheet.header_row == 2  # a title row and a blank row above the header
+    assert list(sheet.frame.columns) == [
+        "Name", "Email", "Zip", "Phone", "Mobile", "Account Id", "Created", "Meeting", "Active", "Score",
+    ]  # fmt: skip
+    assert rows_of(sheet) == [
+        ["Zoë", "zoe@example.com", "02134", "447911123456", "+447911123456", "1234567890123456",
+         "2024-03-05", "2024-03-05 14:30:00", "TRUE", "3.50"],
+        ["José", "jose@example.com", "00501", "14155550123", "+33612345678", "2345678901234567",
+         "2023-12-31", "2023-12-31 09:05:00", "FALSE", "12.00"],
+    ]  # fmt: skip
+    assert sheet.source_rows.tolist() == [4, 5]
+    assert {n.kind for n in sheet.notes_for("Phone")} == {"scientific", "phone_as_number"}
+    assert not sheet.notes_for("Zip")  # the 00000 format kept the zeros: nothing lost
+    assert preview_rows(DATA / "leads.xls", rows=4)[3][2] == "02134"
+    assert load_sheet(DATA / "leads.xls", sheet="Second").frame.to_numpy().tolist() == [["Ann"]]
+
+
 def test_ods() -> None:
     assert list_sheets(DATA / "contacts.ods") == ["Contacts", "Other"]
     sheet = load_sheet(DATA / "contacts.ods")

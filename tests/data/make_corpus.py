@@ -8,7 +8,8 @@ phantom rows, Windows code pages, UTF-16, odd delimiters, quoted line breaks, ra
 Files that cannot be produced faithfully with the packages installed here:
 - a real encrypted .xlsx (needs msoffcrypto-tool): ``encrypted.xlsx`` is a compound-file
   container holding an ``EncryptionInfo`` entry name, which is what the loader looks for;
-- a real .xls (needs xlwt or Excel): ``corrupt.xls`` only tests the .xls error path.
+- (``leads.xls``, a real BIFF8 workbook, is written with xlwt: ``pip install xlwt`` to
+  regenerate it; the tests only read the committed file.)
 """
 
 from __future__ import annotations
@@ -156,6 +157,41 @@ def make_leads_xlsx(path: Path) -> None:
     workbook.create_sheet("Empty")
     workbook.save(path)
     _stable_zip(path)
+
+
+def make_leads_xls(path: Path) -> None:
+    """The old binary format: title rows, number formats (00000, "+"0, 0.00), dates, booleans."""
+    import xlwt  # only to regenerate the corpus
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("Leads")
+    sheet.write(0, 0, "Exported from the old CRM")
+    header = ["Name", "Email", "Zip", "Phone", "Mobile", "Account Id", "Created", "Meeting", "Active"]
+    header.append("Score")
+    for column, name in enumerate(header):
+        sheet.write(2, column, name)
+    zip_style = xlwt.easyxf(num_format_str="00000")
+    plus_style = xlwt.easyxf(num_format_str='"+"0')
+    day_style = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    time_style = xlwt.easyxf(num_format_str="YYYY-MM-DD HH:MM")
+    score_style = xlwt.easyxf(num_format_str="0.00")
+    rows = [
+        ["Zoë", "zoe@example.com", 2134, 447911123456, 447911123456, 1234567890123456,
+         dt.date(2024, 3, 5), dt.datetime(2024, 3, 5, 14, 30), True, 3.5],
+        ["José", "jose@example.com", 501, 14155550123, 33612345678, 2345678901234567,
+         dt.date(2023, 12, 31), dt.datetime(2023, 12, 31, 9, 5), False, 12],
+    ]  # fmt: skip
+    styles = {2: zip_style, 4: plus_style, 6: day_style, 7: time_style, 9: score_style}
+    for offset, values in enumerate(rows):
+        for column, value in enumerate(values):
+            if column in styles:
+                sheet.write(3 + offset, column, value, styles[column])
+            else:
+                sheet.write(3 + offset, column, value)
+    second = book.add_sheet("Second")
+    second.write(0, 0, "Name")
+    second.write(1, 0, "Ann")
+    book.save(str(path))
 
 
 def make_phone_formats_xlsx(path: Path) -> None:
@@ -344,6 +380,7 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     make_leads_xlsx(OUT / "leads.xlsx")
     make_phone_formats_xlsx(OUT / "phone_formats.xlsx")
+    make_leads_xls(OUT / "leads.xls")
     make_encrypted_xlsx(OUT / "encrypted.xlsx")
     make_fake_cfb_xlsx(OUT / "old_container.xlsx")
     make_truncated_xlsx(OUT / "leads.xlsx", OUT / "truncated.xlsx")
