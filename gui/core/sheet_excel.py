@@ -33,7 +33,7 @@ from xml.etree import ElementTree as ET
 
 import numpy as np
 
-from gui.core import sheet_halves
+from gui.core import sheet_halves, sheet_ods
 from gui.core.errors import SheetError
 
 _BRACKET = re.compile(r"\[([^\]]*)\]")
@@ -670,11 +670,14 @@ def sample_styles(path: Path, sheet_name: str, rows: int) -> tuple[dict[int, str
     Calamine gives values but not formats; reading a whole sheet with openpyxl for them would
     cost seconds. The format of a column is nearly always uniform, so the styles of its first
     rows decide it (:func:`column_formats`); the sheet XML is streamed and left early. Old
-    binary .xls workbooks are asked through xlrd; .ods gives an empty result.
+    binary .xls workbooks are asked through xlrd, OpenDocument ones through their number
+    styles (:mod:`gui.core.sheet_ods`).
     """
     suffix = path.suffix.lower()
     if rows > 0 and suffix == ".xls":
         return _xls_styles(path, sheet_name, rows)
+    if rows > 0 and suffix == ".ods":
+        return sheet_ods.sample_styles(path, sheet_name, rows)
     if rows <= 0 or suffix not in (".xlsx", ".xlsm"):
         return ()
     try:

@@ -134,7 +134,7 @@ def test_dry_run_reports_mapping_and_sends_nothing(sandbox, tmp_path: Path) -> N
     [
         ("leads.xlsx", 3, ["02134", "1234567890123456", "2024-03-05 14:30:00"]),
         ("leads.xls", 2, ["02134", "'+447911123456", "3.50"]),  # ' : a leading + is not a formula
-        ("contacts.ods", 2, ["Åsa", "01234", "2024-02-29"]),
+        ("contacts.ods", 2, ["Åsa", "01234", "2024-02-29", "02134", "25%"]),
         ("utf16_bom.tsv", 2, ["Łukasz", "'+48 600 100 200"]),
         ("pipe.txt", 2, ["ann@example.com", "None", "null"]),
         ("late_cp1252.csv", 41, ["Renée", "renee@example.com", "user39@example.com"]),

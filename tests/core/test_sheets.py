@@ -236,11 +236,16 @@ def test_ods() -> None:
     assert list_sheets(DATA / "contacts.ods") == ["Contacts", "Other"]
     sheet = load_sheet(DATA / "contacts.ods")
     assert sheet.sheet_names == ("Contacts", "Other")
-    assert list(sheet.frame.columns) == ["Name", "Email", "Zip", "Phone", "Since", "VIP", "Revenue"]
+    assert list(sheet.frame.columns) == [
+        "Name", "Email", "Zip", "Phone", "Since", "VIP", "Revenue", "Postcode", "Mobile", "Amount", "Rate",
+    ]  # fmt: skip
+    # Numbers go through their LibreOffice number styles: 00000, "+"0, #,##0.00, 0%.
     assert rows_of(sheet) == [
-        ["Åsa", "asa@example.se", "01234", "46701234567", "2024-02-29", "TRUE", "1234.5"],
-        ["Lars", "lars@example.se", "", "46709876543", "2022-01-01", "FALSE", "10"],
-    ]
+        ["Åsa", "asa@example.se", "01234", "46701234567", "2024-02-29", "TRUE", "1234.5",
+         "02134", "+46701234567", "1,234.50", "25%"],
+        ["Lars", "lars@example.se", "", "46709876543", "2022-01-01", "FALSE", "10",
+         "00501", "+46709876543", "12.00", "100%"],
+    ]  # fmt: skip
     assert load_sheet(DATA / "contacts.ods", sheet="Other").frame.to_numpy().tolist() == [["x"]]
 
 

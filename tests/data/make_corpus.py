@@ -252,14 +252,45 @@ def make_truncated_xlsx(source: Path, path: Path) -> None:
 
 
 def make_ods(path: Path) -> None:
-    """An OpenDocument spreadsheet (LibreOffice) with text, numbers, a date, a boolean, two sheets."""
+    """An OpenDocument spreadsheet (LibreOffice): text, numbers with number styles, a date, two sheets."""
+    from odf.element import Element
+    from odf.number import Number, NumberStyle, PercentageStyle
+    from odf.number import Text as NumberText
     from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.style import Style
     from odf.table import Table, TableCell, TableRow
     from odf.text import P
 
     document = OpenDocumentSpreadsheet()
+    # Number styles as LibreOffice writes them: 00000, "+"0, #,##0.00 and 0%.
+    padded = NumberStyle(name="N5")
+    padded.addElement(Number(decimalplaces="0", minintegerdigits="5"))
+    plus = NumberStyle(name="NPlus")
+    plus.addElement(NumberText(text="+"))
+    plus.addElement(Number(decimalplaces="0", minintegerdigits="1"))
+    money = NumberStyle(name="NMoney")
+    money.addElement(Number(decimalplaces="2", minintegerdigits="1", grouping="true"))
+    percent = PercentageStyle(name="NPct")
+    percent.addElement(Number(decimalplaces="0", minintegerdigits="1"))
+    percent.addElement(NumberText(text="%"))
+    cell_styles = {}
+    for data_style in (padded, plus, money, percent):
+        document.automaticstyles.addElement(data_style)
+        name = f"ce{data_style.getAttribute('name')}"
+        cell_styles[data_style.getAttribute("name")] = Style(
+            name=name, family="table-cell", datastylename=name[2:]
+        )
+        document.automaticstyles.addElement(cell_styles[data_style.getAttribute("name")])
+    styled = ["Postcode", "Mobile", "Amount"]
+
+    def number(value: float, style: str, shown: str, kind: str = "float") -> TableCell:
+        node = TableCell(valuetype=kind, value=str(value), stylename=cell_styles[style])
+        node.addElement(P(text=shown))
+        return node
 
     def cell(value: object) -> TableCell:
+        if isinstance(value, Element):  # a cell built with its number style
+            return value
         if isinstance(value, bool):
             node = TableCell(valuetype="boolean", booleanvalue="true" if value else "false")
             node.addElement(P(text="TRUE" if value else "FALSE"))
@@ -278,9 +309,33 @@ def make_ods(path: Path) -> None:
 
     sheets = {
         "Contacts": [
-            ["Name", "Email", "Zip", "Phone", "Since", "VIP", "Revenue"],
-            ["Åsa", "asa@example.se", "01234", 46701234567, dt.date(2024, 2, 29), True, 1234.5],
-            ["Lars", "lars@example.se", "", 46709876543, dt.date(2022, 1, 1), False, 10.0],
+            ["Name", "Email", "Zip", "Phone", "Since", "VIP", "Revenue", *styled, "Rate"],
+            [
+                "Åsa",
+                "asa@example.se",
+                "01234",
+                46701234567,
+                dt.date(2024, 2, 29),
+                True,
+                1234.5,
+                number(2134, "N5", "02134"),
+                number(46701234567, "NPlus", "+46701234567"),
+                number(1234.5, "NMoney", "1,234.50"),
+                number(0.25, "NPct", "25%", "percentage"),
+            ],
+            [
+                "Lars",
+                "lars@example.se",
+                "",
+                46709876543,
+                dt.date(2022, 1, 1),
+                False,
+                10.0,
+                number(501, "N5", "00501"),
+                number(46709876543, "NPlus", "+46709876543"),
+                number(12, "NMoney", "12.00"),
+                number(1, "NPct", "100%", "percentage"),
+            ],
         ],
         "Other": [["Col"], ["x"]],
     }
