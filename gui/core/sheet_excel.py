@@ -1,7 +1,9 @@
 """Pure Python: workbooks (.xlsx .xlsm .xls .ods) read as the text Excel shows.
 
-Calamine (Rust) reads the cells fast; it does not give number formats, so for .xlsx/.xlsm the
-styles of the first data rows are looked up in the sheet XML for the columns holding numbers.
+Calamine (Rust) reads the cells fast; it does not give number formats, so the styles of the
+first data rows are looked up for the columns holding numbers: in the sheet XML for
+.xlsx/.xlsm, through xlrd for .xls, in the number styles for .ods (:mod:`gui.core.sheet_ods`).
+A big .xlsx sheet is parsed in two halves at once (:mod:`gui.core.sheet_halves`).
 
 Rendering a number the way an Excel number format shows it:
 
