@@ -417,57 +417,92 @@ def workbook_sheet_names(path: Path) -> list[str]:
 def read_grid(path: Path, sheet: str | None, *, style_rows: int = 0) -> Grid:
     """Typed cells of one worksheet (the first when ``sheet`` is None).
 
-    Calamine parses the sheet on a worker thread (it releases the GIL) while this thread reads
-    the number formats of the first ``style_rows`` rows from the sheet XML: on a big sheet the
-    formats then cost nothing.
+    The parse runs on a worker thread (calamine releases the GIL) while this thread opens the
+    workbook and reads the number formats of the first ``style_rows`` rows. A big .xlsx sheet
+    starts parsing in two halves (:mod:`gui.core.sheet_halves`) before calamine has even
+    opened the workbook for its sheet names; if the names say another sheet was meant, or the
+    sheet cannot be cut, calamine parses the chosen sheet whole.
 
     Raises:
         SheetError: Unknown sheet name, damaged or protected workbook.
     """
     import python_calamine
 
-    workbook = _open(path)
+    workbook = None
     try:
-        names = tuple(m.name for m in workbook.sheets_metadata if str(m.typ).endswith("WorkSheet"))
-        names = names or tuple(workbook.sheet_names)
-        if not names:
-            raise SheetError(path, "the workbook has no worksheets.")
-        if sheet is None:
-            chosen = names[0]
-        elif sheet in names:
-            chosen = sheet
-        else:
-            listed = ", ".join(f'"{n}"' for n in names)
-            raise SheetError(path, f'there is no sheet named "{sheet}". The sheets are: {listed}.')
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="calamine") as pool:
-            parsed = pool.submit(_typed_rows, workbook, path, chosen)
+            big = _big_sheet(path, sheet)
+            early = pool.submit(sheet_halves.read_rows, path, *big) if big else None
+            workbook = _open(path)
+            names = _worksheet_names(path, workbook)
+            chosen = _chosen_sheet(path, names, sheet)
+            if big is None or big[1] != chosen:
+                early = None
+            whole = pool.submit(_whole_rows, workbook, chosen) if early is None else None
             styles = sample_styles(path, chosen, style_rows)
-            try:
-                rows = parsed.result()
-            except python_calamine.CalamineError as error:
-                raise SheetError(path, _describe(error, path)) from error
+            rows = early.result() if early is not None else None
+            if rows is None:
+                rows = (whole or pool.submit(_whole_rows, workbook, chosen)).result()
         return Grid(chosen, names, rows, styles)
+    except python_calamine.CalamineError as error:
+        raise SheetError(path, _describe(error, path)) from error
     finally:
-        workbook.close()
+        if workbook is not None:
+            workbook.close()
 
 
-def _typed_rows(workbook: Any, path: Path, sheet_name: str) -> list[list[object]]:
-    """The sheet's cells from A1: a big .xlsx sheet in two halves at once, anything else whole."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        part = _part_name(path, sheet_name)
-        rows = sheet_halves.read_rows(path, part, sheet_name) if part else None
-        if rows is not None:
-            return rows
-    whole: list[list[object]] = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-    return whole
+def _worksheet_names(path: Path, workbook: Any) -> tuple[str, ...]:
+    names = tuple(m.name for m in workbook.sheets_metadata if str(m.typ).endswith("WorkSheet"))
+    names = names or tuple(workbook.sheet_names)
+    if not names:
+        raise SheetError(path, "the workbook has no worksheets.")
+    return names
 
 
-def _part_name(path: Path, sheet_name: str) -> str | None:
+def _chosen_sheet(path: Path, names: tuple[str, ...], sheet: str | None) -> str:
+    if sheet is None:
+        return names[0]
+    if sheet in names:
+        return sheet
+    listed = ", ".join(f'"{n}"' for n in names)
+    raise SheetError(path, f'there is no sheet named "{sheet}". The sheets are: {listed}.')
+
+
+def _whole_rows(workbook: Any, sheet_name: str) -> list[list[object]]:
+    rows: list[list[object]] = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+    return rows
+
+
+def _big_sheet(path: Path, sheet: str | None) -> tuple[str, str] | None:
+    """The part and name of the asked (or first) worksheet of a big .xlsx, or None.
+
+    Read straight from the package, so the halves can start before calamine opens the
+    workbook; None for small sheets, other formats, or on any doubt.
+    """
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return None
     try:
         with zipfile.ZipFile(path) as archive:
-            return _sheet_part(archive, sheet_name)
-    except (zipfile.BadZipFile, KeyError, ET.ParseError, OSError):
+            name = sheet if sheet is not None else _first_worksheet(archive)
+            part = _sheet_part(archive, name) if name is not None else None
+            if name is None or part is None:
+                return None
+            if archive.getinfo(part).file_size < sheet_halves.SPLIT_ABOVE_BYTES:
+                return None
+            return part, name
+    except (zipfile.BadZipFile, KeyError, ET.ParseError, OSError, ValueError):
         return None
+
+
+def _first_worksheet(archive: zipfile.ZipFile) -> str | None:
+    """The first sheet of the workbook that is a worksheet (not a chart or macro sheet)."""
+    workbook = ET.fromstring(archive.read("xl/workbook.xml"))
+    rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    kinds = {rel.get("Id"): rel.get("Type", "") for rel in rels.iter(f"{_PKG_REL_NS}Relationship")}
+    for node in workbook.iter(f"{_MAIN_NS}sheet"):
+        if kinds.get(node.get(f"{_REL_NS}id"), "").endswith("/worksheet"):
+            return node.get("name")
+    return None
 
 
 def cell_text(value: object) -> str:
