@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import zipfile
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from openpyxl import Workbook
 
 from gui.core import sheet_halves
 from gui.core.sheets import load_sheet
+from tests.core.workbooks import without_cell_references
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "sheets"
 
@@ -95,15 +95,7 @@ def test_join_pads_rows_and_columns() -> None:
 
 
 def test_rows_without_numbers_are_read_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    source = zipfile.ZipFile(DATA / "phone_formats.xlsx")
-    path = tmp_path / "no_refs.xlsx"
-    with zipfile.ZipFile(path, "w") as target:
-        for name in source.namelist():
-            data = source.read(name)
-            if name.startswith("xl/worksheets/"):
-                data = re.sub(rb' r="[A-Z]*\d+"', b"", data)
-            target.writestr(name, data)
-    source.close()
+    path = without_cell_references(DATA / "phone_formats.xlsx", tmp_path / "no_refs.xlsx")
     monkeypatch.setattr(sheet_halves, "SPLIT_ABOVE_BYTES", 0)
     assert sheet_halves.read_rows(path, "xl/worksheets/sheet1.xml", "Phones") is None
     whole, halves = load_both_ways(path, monkeypatch, cut=False)

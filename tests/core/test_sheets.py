@@ -25,6 +25,7 @@ from gui.core.sheets import (
     preview_rows,
     unique_names,
 )
+from tests.core.workbooks import without_cell_references
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "sheets"
 
@@ -602,18 +603,9 @@ def test_directory_is_not_a_sheet(tmp_path: Path) -> None:
 
 def test_number_formats_without_cell_references(tmp_path: Path) -> None:
     # Some generators omit the optional r="B2" references; formats must still line up.
-    import re
     import zipfile
 
-    source = zipfile.ZipFile(DATA / "phone_formats.xlsx")
-    target_path = tmp_path / "no_refs.xlsx"
-    with zipfile.ZipFile(target_path, "w") as target:
-        for name in source.namelist():
-            data = source.read(name)
-            if name.startswith("xl/worksheets/"):
-                data = re.sub(rb' r="[A-Z]*\d+"', b"", data)
-            target.writestr(name, data)
-    source.close()
+    target_path = without_cell_references(DATA / "phone_formats.xlsx", tmp_path / "no_refs.xlsx")
     assert b' r="' not in zipfile.ZipFile(target_path).read("xl/worksheets/sheet1.xml")
     assert rows_of(load_sheet(target_path)) == rows_of(load_sheet(DATA / "phone_formats.xlsx"))
 
