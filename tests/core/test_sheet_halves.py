@@ -69,7 +69,8 @@ def test_gap_rows_at_the_cut_and_a_second_half_starting_further_right(
         sheet.cell(row=100 + 2 * index, column=4, value=f"note {index}")
     path = tmp_path / "gaps.xlsx"
     book.save(path)
-    part = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    with zipfile.ZipFile(path) as archive:
+        part = archive.read("xl/worksheets/sheet1.xml")
     cut = sheet_halves._cut(part)
     assert cut is not None
     assert cut[2] > 100  # the second half starts among the sparse rows
