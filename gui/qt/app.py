@@ -142,7 +142,6 @@ class Splash(QWidget):
         from gui.qt.style import app_icon
 
         self.setAccessibleName("LeadLoader is starting")
-        self.setWindowTitle("Opening LeadLoader…")  # never shown (frameless); tells it from the window
         icon = QLabel()
         icon.setPixmap(app_icon().pixmap(160, 160))
         icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
