@@ -504,7 +504,7 @@ def _convert_blocks(
             expected = max(rows, math.ceil(rows * size / _BLOCK_BYTES * 1.05))
             columns = [np.empty(expected, dtype=object) for _ in range(width)]
         elif done + rows > len(columns[0]):
-            extra = max(rows, len(columns[0]) // 4)
+            extra = max(rows, len(columns[0]) // 2)  # grow by half: a bad guess costs a few copies
             columns = [np.concatenate([c, np.empty(extra, dtype=object)]) for c in columns]
         blanks.append(block.blank)
         for index, array in enumerate(block.arrays):

@@ -491,6 +491,23 @@ def test_small_blocks_match_and_report(tmp_path: Path, monkeypatch: pytest.Monke
     assert np.array_equal(streamed.source_rows, np.arange(2, 30_002))
 
 
+def test_rows_far_shorter_than_the_first_block_predicts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The columns are sized from the first block; a file whose rows get shorter must still fit.
+    path = tmp_path / "uneven.csv"
+    long_rows = [f"long{i}@example.com,{'x' * 400}" for i in range(300)]
+    short_rows = [f"s{i}@e.io,y" for i in range(40_000)]
+    path.write_text("\n".join(["Email,Note", *long_rows, *short_rows]) + "\n", encoding="utf-8")
+    monkeypatch.setattr(sheet_csv, "_BLOCK_BYTES", 64 * 1024)
+    sheet = load_sheet(path)
+    assert sheet.frame.shape == (40_300, 2)
+    assert sheet.frame.iloc[0, 0] == "long0@example.com"
+    assert sheet.frame.iloc[-1].tolist() == ["s39999@e.io", "y"]
+    assert sheet.frame["Email"].is_unique
+    assert_all_text(sheet.frame)
+
+
 def test_cancel_between_blocks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "many.csv"
     write_leads(path, 30_000)
