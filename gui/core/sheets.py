@@ -642,8 +642,8 @@ def _column_notes(name: str, values: list[str], fact: sheet_excel.ColumnFacts | 
             notes.append(
                 ColumnNote(
                     name,
-                    f"{fact.numbers} phone number(s) are stored as numbers in Excel, which cannot keep a "
-                    "leading + or 0: check the country codes.",
+                    f"{fact.numbers} phone number(s) are stored as numbers in the workbook, which cannot "
+                    "keep a leading + or 0: check the country codes.",
                     "phone_as_number",
                 )
             )

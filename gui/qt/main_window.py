@@ -794,7 +794,7 @@ class MainWindow(QMainWindow):
             parts.append(f"{dropped:,} empty rows left out")
         notes = getattr(sheet, "notes", ())
         if notes:
-            parts.append(f"{len(notes)} column(s) look damaged by Excel: see the ⚠ headers")
+            parts.append(f"{len(notes)} column(s) may have been damaged by a spreadsheet app: see ⚠ headers")
         return "; ".join(parts) + "."
 
     def _show_source_facts(self) -> None:
