@@ -3,7 +3,7 @@
 Calamine (Rust) reads the cells fast; it does not give number formats, so the styles of the
 first data rows are looked up for the columns holding numbers: in the sheet XML for
 .xlsx/.xlsm, through xlrd for .xls, in the number styles for .ods (:mod:`gui.core.sheet_ods`).
-A big .xlsx sheet is parsed in two halves at once (:mod:`gui.core.sheet_halves`).
+A big .xlsx sheet is parsed in pieces on two threads (:mod:`gui.core.sheet_pieces`).
 
 Rendering a number the way an Excel number format shows it:
 
@@ -35,7 +35,7 @@ from xml.etree import ElementTree as ET
 
 import numpy as np
 
-from gui.core import sheet_halves, sheet_ods
+from gui.core import sheet_ods, sheet_pieces
 from gui.core.errors import SheetError
 
 _BRACKET = re.compile(r"\[([^\]]*)\]")
@@ -419,7 +419,7 @@ def read_grid(path: Path, sheet: str | None, *, style_rows: int = 0) -> Grid:
 
     The parse runs on a worker thread (calamine releases the GIL) while this thread opens the
     workbook and reads the number formats of the first ``style_rows`` rows. A big .xlsx sheet
-    starts parsing in two halves (:mod:`gui.core.sheet_halves`) before calamine has even
+    starts parsing in pieces (:mod:`gui.core.sheet_pieces`) before calamine has even
     opened the workbook for its sheet names; if the names say another sheet was meant, or the
     sheet cannot be cut, calamine parses the chosen sheet whole.
 
@@ -432,7 +432,7 @@ def read_grid(path: Path, sheet: str | None, *, style_rows: int = 0) -> Grid:
     try:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="calamine") as pool:
             big = _big_sheet(path, sheet)
-            early = pool.submit(sheet_halves.read_rows, path, *big) if big else None
+            early = pool.submit(sheet_pieces.read_rows, path, *big) if big else None
             workbook = _open(path)
             names = _worksheet_names(path, workbook)
             chosen = _chosen_sheet(path, names, sheet)
@@ -476,7 +476,7 @@ def _whole_rows(workbook: Any, sheet_name: str) -> list[list[object]]:
 def _big_sheet(path: Path, sheet: str | None) -> tuple[str, str] | None:
     """The part and name of the asked (or first) worksheet of a big .xlsx, or None.
 
-    Read straight from the package, so the halves can start before calamine opens the
+    Read straight from the package, so the pieces can start before calamine opens the
     workbook; None for small sheets, other formats, or on any doubt.
     """
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
@@ -487,7 +487,7 @@ def _big_sheet(path: Path, sheet: str | None) -> tuple[str, str] | None:
             part = _sheet_part(archive, name) if name is not None else None
             if name is None or part is None:
                 return None
-            if archive.getinfo(part).file_size < sheet_halves.SPLIT_ABOVE_BYTES:
+            if archive.getinfo(part).file_size < sheet_pieces.SPLIT_ABOVE_BYTES:
                 return None
             return part, name
     except (zipfile.BadZipFile, KeyError, ET.ParseError, OSError, ValueError):
