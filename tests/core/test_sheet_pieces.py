@@ -139,3 +139,25 @@ def test_cut_keeps_prefixed_markup() -> None:
     assert four is not None and len(four) == 4
     assert [p.first_row for p in four] == sorted({p.first_row for p in four})
     assert sum(p.xml.count(b"<x:row ") for p in four) == 10
+
+
+def test_1904_dates_and_inline_text_survive_the_cut(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    book = Workbook()
+    book.epoch = CALENDAR_MAC_1904  # old Mac workbooks count days from 1904: the copy must keep it
+    sheet = book.active
+    sheet.append(["Email", "Signed up", "Zip"])
+    for index in range(60):
+        sheet.append(
+            [f"lead{index}@example.com", dt.date(2024, 1, 1) + dt.timedelta(days=index), 501 + index]
+        )
+        sheet.cell(row=sheet.max_row, column=3).number_format = "00000"
+    path = tmp_path / "mac.xlsx"
+    book.save(path)
+    whole, split = load_both_ways(path, monkeypatch)
+    assert_same(whole, split)
+    assert split.frame.iloc[0].tolist() == ["lead0@example.com", "2024-01-01", "00501"]  # type: ignore[attr-defined]
+    assert split.frame.iloc[-1, 1] == "2024-02-29"  # type: ignore[attr-defined]
