@@ -186,17 +186,11 @@ class Aktify(Provider):
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        for lead in seed.aktify_leads():
-            self.ctx.ledger.add(
-                self.name,
-                lead.container,
-                f"lead_{seed.token_for('aktify-seed')}",
-                phone_key(str(lead.payload["phoneNumber"])),
-                lead.payload,
-                state=lead.state,
-                seeded=True,
-                created_at=lead.created_at.timestamp(),
-            )
+        self.seed_leads(
+            seed.aktify_leads(),
+            lambda _i, _lead: f"lead_{seed.token_for('aktify-seed')}",
+            lambda payload: phone_key(str(payload["phoneNumber"])),
+        )
 
     def authenticate(self, request: Request) -> str | Response:
         key = request.headers.get("x-api-key", "").strip()

@@ -8,7 +8,7 @@ import math
 import random
 import threading
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +21,7 @@ from starlette.types import Receive, Scope, Send
 from gui.sandbox.faults import Fault, FaultPlan
 from gui.sandbox.ledger import Ledger
 from gui.sandbox.limits import Decision, RollingLimiter
-from gui.sandbox.seed import KEY_PREFIX
+from gui.sandbox.seed import KEY_PREFIX, SeedLead
 
 
 class DroppedConnection(httpx.RemoteProtocolError):
@@ -122,6 +122,25 @@ class Provider:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+
+    def seed_leads(
+        self,
+        leads: Iterable[SeedLead],
+        lead_id: Callable[[int, SeedLead], str],
+        key: Callable[[dict[str, Any]], str | None],
+    ) -> None:
+        """Put the seeded leads in the ledger: there before any upload, never counted as ours."""
+        for index, lead in enumerate(leads):
+            self.ctx.ledger.add(
+                self.name,
+                lead.container,
+                lead_id(index, lead),
+                key(lead.payload),
+                lead.payload,
+                state=lead.state,
+                seeded=True,
+                created_at=lead.created_at.timestamp(),
+            )
 
     # Hooks -----------------------------------------------------------------------------------------------
     def authenticate(self, request: Request) -> str | Response:

@@ -121,17 +121,11 @@ class Instantly(Provider):
         self.list_ids = {lst["id"] for lst in self.lists}
         self.remaining_in_plan = seed.INSTANTLY_PLAN_LEADS
         self.blocklist = {seed.INSTANTLY_BLOCKLISTED_EMAIL, seed.INSTANTLY_BLOCKLISTED_DOMAIN}
-        for i, lead in enumerate(seed.instantly_leads()):
-            self.ctx.ledger.add(
-                self.name,
-                lead.container,
-                seed.instantly_campaign_id(9000 + i),
-                str(lead.payload["email"]).lower(),
-                lead.payload,
-                state=lead.state,
-                seeded=True,
-                created_at=lead.created_at.timestamp(),
-            )
+        self.seed_leads(
+            seed.instantly_leads(),
+            lambda i, _lead: seed.instantly_campaign_id(9000 + i),
+            lambda payload: str(payload["email"]).lower(),
+        )
 
     # -- auth and shapes ------------------------------------------------------------------------------
     def authenticate(self, request: Request) -> str | Response:

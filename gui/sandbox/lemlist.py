@@ -66,17 +66,11 @@ class Lemlist(Provider):
         super().__init__(ctx)
         self.campaigns = seed.lemlist_campaigns()
         self.by_id = {c["_id"]: c for c in self.campaigns}
-        for lead in seed.lemlist_leads():
-            self.ctx.ledger.add(
-                self.name,
-                lead.container,
-                f"lea_{seed.token_for('seed-' + str(lead.payload['email']))}",
-                self.lead_key(lead.payload),
-                lead.payload,
-                state=lead.state,
-                seeded=True,
-                created_at=lead.created_at.timestamp(),
-            )
+        self.seed_leads(
+            seed.lemlist_leads(),
+            lambda _i, lead: f"lea_{seed.token_for('seed-' + str(lead.payload['email']))}",
+            self.lead_key,
+        )
 
     # -- auth and shapes ------------------------------------------------------------------------------
     def presented_key(self, request: Request) -> str:

@@ -49,17 +49,11 @@ class SendPilot(Provider):
         super().__init__(ctx)
         self.campaigns = seed.sendpilot_campaigns()
         self.by_id = {c["id"]: c for c in self.campaigns}
-        for lead in seed.sendpilot_leads():
-            self.ctx.ledger.add(
-                self.name,
-                lead.container,
-                f"lead_{seed.token_for('sendpilot-seed', 12)}",
-                linkedin_key(str(lead.payload["linkedinUrl"])),
-                lead.payload,
-                state=lead.state,
-                seeded=True,
-                created_at=lead.created_at.timestamp(),
-            )
+        self.seed_leads(
+            seed.sendpilot_leads(),
+            lambda _i, _lead: f"lead_{seed.token_for('sendpilot-seed', 12)}",
+            lambda payload: linkedin_key(str(payload["linkedinUrl"])),
+        )
 
     def authenticate(self, request: Request) -> str | Response:
         key = request.headers.get("x-api-key", "").strip()
