@@ -35,6 +35,7 @@ from pathlib import Path
 from gui.core import paths
 from gui.core.domain import FINAL_STATUSES, FieldKind, Lead, RowOutcome, RunSummary, Status
 from gui.core.errors import LeadLoaderError
+from gui.core.providers.attribution import email_key, linkedin_key
 from gui.core.providers.base import ProviderSpec
 
 #: The journal's own row state for "the request left, no answer recorded yet".
@@ -120,27 +121,16 @@ def file_fingerprint(path: Path) -> str:
     return f"{size}:{digest.hexdigest()}"
 
 
-_LINKEDIN = re.compile(r"^(?:https?://)?(?:[a-z]{2,3}\.|www\.)?linkedin\.com/", re.IGNORECASE)
-
-
-def _norm_email(value: str) -> str:
-    return value.strip().lower()
-
-
 def _norm_phone(value: str) -> str:
     digits = re.sub(r"\D", "", value)
     return ("+" + digits) if value.strip().startswith("+") else digits
 
 
-def _norm_linkedin(value: str) -> str:
-    text = value.strip().split("?", 1)[0].split("#", 1)[0].rstrip("/").lower()
-    return _LINKEDIN.sub("linkedin.com/", text)
-
-
 _NORMALISERS: dict[FieldKind, tuple[str, Callable[[str], str]]] = {
-    FieldKind.EMAIL: ("email", _norm_email),
+    # The same keys the clients attribute provider answers by, so "already uploaded" agrees.
+    FieldKind.EMAIL: ("email", email_key),
     FieldKind.PHONE: ("phone", _norm_phone),
-    FieldKind.LINKEDIN: ("linkedin", _norm_linkedin),
+    FieldKind.LINKEDIN: ("linkedin", linkedin_key),
 }
 
 

@@ -60,6 +60,20 @@ def test_lead_key_normalises_the_providers_identity() -> None:
     assert lead_key(phone_lead, aktify) == "phone:+15550102000"
 
 
+def test_lead_key_agrees_with_how_answers_are_attributed() -> None:
+    # Regional, mobile and percent-escaped forms of one profile are one lead, as for the clients.
+    from gui.core.providers.attribution import linkedin_key
+
+    sendpilot = get_spec("sendpilot")
+    forms = [
+        "https://de-de.linkedin.com/in/J%C3%A9r%C3%B4me/",
+        "http://mobile.linkedin.com/in/jérôme",
+        "linkedin.com/in/Jérôme?trk=x",
+    ]
+    keys = {lead_key(Lead(i, {"linkedinUrl": url}), sendpilot) for i, url in enumerate(forms)}
+    assert keys == {"linkedin:" + linkedin_key(forms[0])} == {"linkedin:linkedin.com/in/jérôme"}
+
+
 def test_lead_key_without_identity_is_a_stable_hash_of_all_values() -> None:
     a = Lead(0, {"firstName": "Ann"}, {"score": "5"})
     assert re.fullmatch(r"hash:[0-9a-f]{32}", lead_key(a, LEMLIST))
