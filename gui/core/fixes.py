@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 
 from gui.core.errors import MappingError
-from gui.core.validation import normalize_linkedin_url, phones_e164
+from gui.core.validation import normalize_linkedin_urls, phones_e164
 
 __all__ = [
     "FIXES",
@@ -161,15 +161,6 @@ def _write(frame: pd.DataFrame, column: str, rows: np.ndarray, values: np.ndarra
         frame[column] = current
 
 
-def _per_unique(values: np.ndarray, fn: Callable[[str], str]) -> np.ndarray:
-    """Apply ``fn`` once per distinct value."""
-    codes, uniques = pd.factorize(values)
-    mapped = np.array([fn(str(u)) for u in uniques], dtype=object)
-    out = np.empty(len(values), dtype=object)
-    out[:] = mapped[codes] if len(mapped) else []
-    return out
-
-
 # --------------------------------------------------------------------------------------------
 # The fixes: each maps a column's text to new text (same length)
 # --------------------------------------------------------------------------------------------
@@ -206,7 +197,9 @@ def _phone_e164(values: np.ndarray, *, region: str = "US", **_: Any) -> np.ndarr
 
 
 def _normalize_linkedin(values: np.ndarray, **_: Any) -> np.ndarray:
-    return _per_unique(values, lambda v: normalize_linkedin_url(v) or v)
+    text = pa.array(values.tolist(), type=pa.string(), from_pandas=True)
+    cleaned = normalize_linkedin_urls(text).to_numpy(zero_copy_only=False)
+    return np.asarray(np.where(pd.isna(cleaned), values, cleaned), dtype=object)
 
 
 def _fill_constant(values: np.ndarray, *, value: str = "", only_empty: bool = True, **_: Any) -> np.ndarray:
