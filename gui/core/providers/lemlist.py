@@ -64,6 +64,9 @@ SPEC = ProviderSpec(
     key_help="lemlist: Settings > Integrations > API keys.",
 )
 
+#: Field names a custom variable may not take (it would overwrite the field).
+_FIELD_NAMES = tuple(f.name for f in SPEC.fields)
+
 _DUPLICATE = re.compile(r"already (in|exist)", re.IGNORECASE)
 #: Texts lemlist answers when the key itself is the problem, whatever the status (400, 404).
 _KEY_PROBLEMS = ("no api key provided", "no user found for this api key", "bad team")
@@ -166,7 +169,7 @@ class LemlistClient:
         ``custom_<name>`` so it cannot overwrite the field.
         """
         (lead,) = batch
-        return flat_body(lead.fields, lead.custom, [f.name for f in SPEC.fields])
+        return flat_body(lead.fields, lead.custom, _FIELD_NAMES)
 
     async def send(
         self,
@@ -192,6 +195,10 @@ class LemlistClient:
             json=self.payload(batch, destination, options),
         )
         wait, left = http.retry_after(response), http.remaining(response)
+        if response.status_code < 400:  # the common case: no error text to read
+            data = http.json_or_none(response)
+            lead_id = str(data.get("_id") or "") if isinstance(data, dict) else ""
+            return BatchResult((RowOutcome(lead.row, Status.UPLOADED, provider_id=lead_id),), wait, left)
         reason = http.body_text(response)
         if response.status_code in (400, 409, 500) and _DUPLICATE.search(reason):
             if replay and "other campaign" not in reason.lower():
@@ -203,11 +210,7 @@ class LemlistClient:
         if response.status_code == 404:
             raise NotFoundError(SPEC.id, f"lemlist: {reason or 'Campaign not found'} ({destination}).", 404)
         http.raise_for_run(SPEC.id, SPEC.label, response)
-        if response.status_code >= 400:
-            return BatchResult((RowOutcome(lead.row, Status.INVALID, reason or "Bad request"),), wait, left)
-        data = http.json_or_none(response)
-        lead_id = str(data.get("_id") or "") if isinstance(data, dict) else ""
-        return BatchResult((RowOutcome(lead.row, Status.UPLOADED, provider_id=lead_id),), wait, left)
+        return BatchResult((RowOutcome(lead.row, Status.INVALID, reason or "Bad request"),), wait, left)
 
     async def _newest(self, destination: str, state: str = "") -> list[dict[str, Any]]:
         params: dict[str, str | int] = {"limit": _READ_LIMIT}
