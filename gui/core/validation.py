@@ -588,8 +588,16 @@ class Validation:
     _row_label: RowLabel = dataclasses.field(default=default_row_label, repr=False)
     _counts: Mapping[str, tuple[int, int]] = dataclasses.field(default_factory=dict, repr=False)
 
+    def severity(self, row: int, column: str) -> str | None:
+        """The severity of a cell's problem, None when it is fine: the tint, without the message."""
+        checked = self._checks.get(column)
+        if checked is None:
+            return None
+        code = int(checked.codes[row])
+        return checked.rules[code - 1].severity if code else None
+
     def cell(self, row: int, column: str) -> tuple[str, str] | None:
-        """``(severity, message)`` for one cell, None when it is fine. O(1): the table calls it per paint."""
+        """``(severity, message)`` for one cell, None when it is fine (the message for tooltips)."""
         checked = self._checks.get(column)
         if checked is None:
             return None

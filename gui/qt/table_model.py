@@ -16,6 +16,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QIcon, QUndoCommand, QUndoStack
 
 from gui.core.domain import RowOutcome, Status
+from gui.qt.style import STATUS_COLOURS
 
 if TYPE_CHECKING:
     import numpy as np
@@ -42,14 +43,6 @@ STATUS_HEADER = "Status"
 # the text readable in light and dark mode alike.
 _ERROR_BRUSH = QBrush(QColor(229, 57, 53, 90))
 _WARNING_BRUSH = QBrush(QColor(251, 192, 45, 90))
-_STATUS_BRUSHES: dict[str, QBrush] = {
-    Status.UPLOADED.value: QBrush(QColor(67, 160, 71, 80)),
-    Status.DUPLICATE.value: QBrush(QColor(30, 136, 229, 70)),
-    Status.SKIPPED.value: QBrush(QColor(158, 158, 158, 70)),
-    Status.INVALID.value: QBrush(QColor(229, 57, 53, 90)),
-    Status.FAILED.value: QBrush(QColor(229, 57, 53, 130)),
-}
-
 #: Words shown in the status column (the enum values are the report contract; these are for people).
 STATUS_WORDS: dict[str, str] = {
     Status.PENDING.value: "Not sent",
@@ -61,9 +54,18 @@ STATUS_WORDS: dict[str, str] = {
 }
 
 
-def status_brush(status: str) -> QBrush | None:
-    """The tint of a status, shared by the table and the results chart."""
-    return _STATUS_BRUSHES.get(status)
+def _tint(colour: QColor) -> QBrush:
+    tinted = QColor(colour)
+    tinted.setAlpha(90)
+    return QBrush(tinted)
+
+
+#: The tint of each status word, in the results chart's colours (style.STATUS_COLOURS).
+_STATUS_BRUSHES: dict[str, QBrush] = {
+    STATUS_WORDS[status]: _tint(colour)
+    for status, colour in STATUS_COLOURS.items()
+    if status != Status.PENDING.value
+}
 
 
 class LeadTableModel(QAbstractTableModel):
@@ -254,8 +256,6 @@ class LeadTableModel(QAbstractTableModel):
 
     def update_outcomes(self, outcomes: Iterable[RowOutcome]) -> None:
         """Paint the status of these rows only (called live during a run)."""
-        import numpy as np
-
         if self._status is None:
             self.set_outcomes(list(outcomes))
             return
@@ -274,11 +274,8 @@ class LeadTableModel(QAbstractTableModel):
             return
         if self._order is None:
             top, bottom = min(rows), max(rows)
-        else:
-            where = np.flatnonzero(np.isin(self._order, np.asarray(rows)))
-            if not where.size:
-                return
-            top, bottom = int(where[0]), int(where[-1])
+        else:  # sorted or filtered: the whole column (the view repaints only what it shows)
+            top, bottom = 0, max(0, self._rows - 1)
         self.dataChanged.emit(self.index(top, 0), self.index(bottom, 0), [_DISPLAY, _TOOLTIP, _BACKGROUND])
 
     def mark_rows(self, rows: Sequence[int] | np.ndarray, word: str, *, only_if: str | None = None) -> None:
@@ -374,18 +371,17 @@ class LeadTableModel(QAbstractTableModel):
         if c < 0:  # the Status column
             if role == _TOOLTIP:
                 return self._reasons.get(r) or None
-            status = self._status[r] if self._status is not None else ""
-            return _STATUS_BRUSHES.get(str(status).lower())
+            return _STATUS_BRUSHES.get(self._status[r]) if self._status is not None else None
         validation = self._validation
         if validation is None:
             return None
-        hit = validation.cell(r, self._names[c])
-        if hit is None:
-            return None
-        severity, message = hit
         if role == _TOOLTIP:
-            return message
-        return _ERROR_BRUSH if str(severity) == "error" else _WARNING_BRUSH
+            hit = validation.cell(r, self._names[c])
+            return hit[1] if hit is not None else None
+        severity = validation.severity(r, self._names[c])
+        if severity is None:
+            return None
+        return _ERROR_BRUSH if severity == "error" else _WARNING_BRUSH
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
         """Column names with a warning icon and tooltip where loading found Excel damage."""

@@ -97,6 +97,8 @@ def test_invalid_emails_say_why(value: str, hint: str) -> None:
     assert severity == ERROR
     assert message.startswith(f"‘{value.strip()}’ is not a valid email address")
     assert hint in message
+    assert result.severity(0, "Col") == ERROR  # the paint path's lookup, without the message
+    assert result.severity(0, "Nope") is None
 
 
 def test_misspelt_mailbox_domains_are_warnings() -> None:

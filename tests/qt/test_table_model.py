@@ -22,6 +22,10 @@ class FakeValidation:
     def cell(self, row: int, column: str) -> tuple[str, str] | None:
         return self._bad.get((row, column))
 
+    def severity(self, row: int, column: str) -> str | None:
+        hit = self._bad.get((row, column))
+        return hit[0] if hit is not None else None
+
 
 class Note:
     def __init__(self, column: str, message: str) -> None:
