@@ -1561,9 +1561,7 @@ class MainWindow(QMainWindow):
 
     def _on_run_succeeded(self, report: Any) -> None:
         self._last_report = report
-        for row, outcome in report.outcomes.items():
-            self._outcomes[int(row)] = outcome
-        self.model.update_outcomes(list(report.outcomes.values()))
+        # Every outcome already arrived through sig_outcomes (queued before this signal).
         destination = self._run_destination.name if self._run_destination else ""
         summary = report.summary
         if self._outcomes and len(self._outcomes) > len(report.outcomes):
