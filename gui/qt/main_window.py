@@ -1451,38 +1451,48 @@ class MainWindow(QMainWindow):
         done = self._done_rows() if not retry else set()
         if rows is None and done:
             # A second upload to the same campaign sends only what is left (fixed rows included).
-            rows = [int(r) for r in self.valid_rows() if int(r) not in done]
+            valid = self.valid_rows()
+            rows = valid[~np.isin(valid, np.fromiter(done, dtype=np.int64, count=len(done)))]
             retry = True
+        no_rows = np.empty(0, dtype=np.int64)
         if rows is None:
             send_rows = self.valid_rows()
-            invalid: dict[int, str] = {}
-            if validation is not None:
-                for row in np.flatnonzero(np.asarray(validation.error_rows, dtype=bool)):
-                    invalid[int(row)] = "; ".join(validation.row_messages(int(row)))
+            skipped = (
+                no_rows
+                if validation is None
+                else np.flatnonzero(np.asarray(validation.error_rows, dtype=bool))
+            )
             total_rows = len(frame)
         else:
-            send_rows = np.asarray(list(rows), dtype=np.int64)
-            invalid = {}
+            send_rows = np.asarray(rows, dtype=np.int64)
+            skipped = no_rows
             total_rows = len(send_rows)
-        leads = build_leads(frame, mapping, spec, rows=send_rows)
         sandbox = self.destination_panel.is_sandbox()
-        job = UploadJob(
-            provider=spec.id,
-            destination=destination.id,
-            destination_name=destination.name,
-            account=self.destination_panel.account_label(),
-            leads=tuple(leads),
-            invalid=invalid,
-            total_rows=total_rows,
-            options=self.destination_panel.options(),
-            mapping=mapping.summary(),
-            fingerprint=self._fingerprint,
-            file_name=self._path.name,
-            resume=not retry,
-        )
+        # Read from the widgets here, on the GUI thread; the worker gets plain values.
+        account = self.destination_panel.account_label()
+        options = self.destination_panel.options()
+        fingerprint, file_name = self._fingerprint, self._path.name
         relay = self._relay
 
         def job_fn(progress: Any, cancel: Any) -> Any:
+            # A lead per row and the skipped rows' reasons take about a second per million rows:
+            # built here on the worker (the sheet cannot change: editing is off during a run).
+            reasons = validation.row_messages if validation is not None else None
+            invalid = {row: "; ".join(reasons(row)) for row in skipped.tolist()} if reasons else {}
+            job = UploadJob(
+                provider=spec.id,
+                destination=destination.id,
+                destination_name=destination.name,
+                account=account,
+                leads=tuple(build_leads(frame, mapping, spec, rows=send_rows)),
+                invalid=invalid,
+                total_rows=total_rows,
+                options=options,
+                mapping=mapping.summary(),
+                fingerprint=fingerprint,
+                file_name=file_name,
+                resume=not retry,
+            )
             return run_upload(
                 job,
                 factory,
@@ -1506,7 +1516,7 @@ class MainWindow(QMainWindow):
         self.resume_banner.hide()
         self._set_editing_enabled(False)
         what = "Sending (sandbox)" if sandbox else "Sending"
-        self.upload_bar.start_run(len(leads) + len(invalid), what)
+        self.upload_bar.start_run(len(send_rows) + len(skipped), what)
         self.statusBar().showMessage(f"Uploading to ‘{destination.name}’…")
         worker = start_worker(job_fn, parent=self)
         worker.sig_progress.connect(self.upload_bar.show_progress)
