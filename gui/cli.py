@@ -279,6 +279,7 @@ def _upload(options: argparse.Namespace) -> int:
     from gui.core import presets, sheets
     from gui.core.cancel import CancelToken
     from gui.core.errors import Cancelled, LeadLoaderError, MappingError, SheetError
+    from gui.core.fixes import apply_steps
     from gui.core.journal import Journal, file_fingerprint
     from gui.core.logs import setup_logging
     from gui.core.providers import get_spec, make_client
@@ -309,20 +310,21 @@ def _upload(options: argparse.Namespace) -> int:
 
     try:
         if options.preset:
+            # As the window applies a preset: headers matched to this file's spelling, its fixes replayed.
             preset = presets.load_preset(options.preset)
-            column_mapping = preset.mapping
+            column_mapping = preset.mapping_for(list(frame.columns))
+            apply_steps(frame, preset.fixes)
             provider_options = {**provider_options, **dict(preset.options)}
         elif options.map:
             column_mapping = mapping_mod.parse_map_args(options.map, list(frame.columns), spec)
         else:
             column_mapping = mapping_mod.suggest_mapping(frame, spec, custom=not options.no_custom).mapping
+        if options.no_custom:
+            column_mapping = mapping_mod.ColumnMapping(fields=column_mapping.fields, custom={})
+        kind = "list" if destination.startswith("list:") else "campaign"
+        checked = validate(frame, column_mapping, spec, destination_kind=kind, default_region=options.region)
     except MappingError as exc:
         raise UsageError(str(exc)) from None
-    if options.no_custom:
-        column_mapping = mapping_mod.ColumnMapping(fields=column_mapping.fields, custom={})
-
-    kind = "list" if destination.startswith("list:") else "campaign"
-    checked = validate(frame, column_mapping, spec, destination_kind=kind, default_region=options.region)
     invalid = {int(row): "; ".join(checked.row_messages(int(row))) for row in checked.error_rows.nonzero()[0]}
     valid_rows = [row for row in range(len(frame)) if row not in invalid]
     if options.stop_on_invalid and invalid:
@@ -335,8 +337,10 @@ def _upload(options: argparse.Namespace) -> int:
         valid_rows = []
     leads = mapping_mod.build_leads(frame, column_mapping, spec, rows=valid_rows)
 
-    key = "" if options.dry_run else _resolve_key(options.provider, options.account)[0]
-    account = options.account or ("LEADLOADER_API_KEY" if os.environ.get("LEADLOADER_API_KEY") else "")
+    if options.dry_run:
+        key, account = "", options.account or ""
+    else:
+        key, account = _resolve_key(options.provider, options.account)
     job = UploadJob(
         provider=spec.id,
         destination=destination,

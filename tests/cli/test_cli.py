@@ -129,6 +129,30 @@ def test_dry_run_reports_mapping_and_sends_nothing(sandbox, tmp_path: Path) -> N
     assert "status" in text.splitlines()[0]
 
 
+def test_preset_matches_headers_like_the_window_and_replays_its_fixes(sandbox, tmp_path: Path) -> None:
+    from gui.core.fixes import FixStep
+    from gui.core.mapping import ColumnMapping
+    from gui.core.presets import Preset
+
+    # Saved on a file whose headers were spelled in capitals, with one fix.
+    preset = Preset(
+        name="Weekly",
+        provider="lemlist",
+        mapping=ColumnMapping(fields={"email": "EMAIL", "companyName": "COMPANY"}),
+        fixes=(FixStep("Company", "uppercase", {}),),
+    )
+    path = tmp_path / "weekly.json"
+    path.write_text(json.dumps(preset.to_dict()), encoding="utf-8")
+    report = tmp_path / "out.csv"
+    result = run_cli(
+        "upload", str(LEADS_20), "--provider", "lemlist", "--campaign", seed.LEMLIST_CAMPAIGN,
+        "--preset", str(path), "--dry-run", "--report", str(report), key=None,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert summary_of(result)["mapping"] == {"Email": "email", "Company": "companyName"}
+    assert "ANALYTICAL ENGINES" in report.read_text(encoding="utf-8-sig")
+
+
 @pytest.mark.parametrize(
     ("name", "rows", "cells"),
     [
