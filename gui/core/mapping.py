@@ -892,12 +892,21 @@ def sanitize_custom_name(header: str, spec: ProviderSpec) -> str:
         name = words[0] + "".join(w[:1].upper() + w[1:] for w in words[1:])
     if name[0].isdigit():
         name = ("col_" if spec.custom_shape == "custom_variables" else "col") + name
+    if is_reserved_name(name, spec):
+        name += "_custom" if spec.custom_shape == "custom_variables" else "Custom"
+    return name[:64]
+
+
+def is_reserved_name(name: str, spec: ProviderSpec) -> bool:
+    """Whether a custom variable called ``name`` would collide with a field of the provider.
+
+    Compared folded (``first_name`` is ``firstName``); flat bodies also reserve the keys the
+    provider itself sets on a lead (:data:`_FLAT_RESERVED`).
+    """
     reserved = {re.sub(r"[^a-z0-9]", "", f.name.lower()) for f in spec.fields}
     if spec.custom_shape == "flat":
         reserved |= _FLAT_RESERVED
-    if re.sub(r"[^a-z0-9]", "", name.lower()) in reserved:
-        name += "_custom" if spec.custom_shape == "custom_variables" else "Custom"
-    return name[:64]
+    return re.sub(r"[^a-z0-9]", "", name.lower()) in reserved
 
 
 # --------------------------------------------------------------------------------------------
@@ -963,10 +972,11 @@ def parse_map_args(
                     f"--map {item!r}: ‘{name}’ cannot be a custom variable name "
                     "(letters, digits and _ only, starting with a letter)."
                 )
-            if re.sub(r"[^a-z0-9]", "", name.lower()) in {
-                re.sub(r"[^a-z0-9]", "", f.name.lower()) for f in spec.fields
-            }:
-                raise MappingError(f"--map {item!r}: ‘{name}’ is a {spec.label} field; map the column to it.")
+            if is_reserved_name(name, spec):
+                raise MappingError(
+                    f"--map {item!r}: ‘{name}’ is a {spec.label} field name; map the column to the field "
+                    "or pick another name."
+                )
             if name in custom.values():
                 raise MappingError(f"--map {item!r}: the custom variable ‘{name}’ is used twice.")
             custom[header] = name

@@ -341,6 +341,7 @@ def test_parse_map_args() -> None:
         (["E-mail=email", "E-mail=custom:x"], "already mapped"),
         (["Notes=custom:bad name"], "cannot be a custom variable name"),
         (["Notes=custom:firstName"], "is a lemlist field"),
+        (["Notes=custom:id"], "is a lemlist field"),  # a key lemlist sets on the lead itself
     ],
 )
 def test_parse_map_args_errors_name_the_problem(items: list[str], words: str) -> None:
