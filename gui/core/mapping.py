@@ -1071,12 +1071,17 @@ def build_leads(
     return leads
 
 
+def header_key(header: object) -> str:
+    """A header as "the same header" is judged: case and runs of spaces do not count."""
+    return " ".join(str(header).casefold().split())
+
+
 def header_fingerprint(columns: Sequence[object]) -> str:
     """A short id of a header set, the same whatever the column order, case or spacing.
 
     The weekly export is recognised by it even when the tool that makes it shuffles columns.
     """
-    keys = sorted(" ".join(str(c).casefold().split()) for c in columns)
+    keys = sorted(header_key(c) for c in columns)
     digest = hashlib.sha256("\x1f".join(keys).encode("utf-8")).hexdigest()
     return digest[:20]
 

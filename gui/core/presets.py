@@ -16,7 +16,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +25,7 @@ from typing import Any
 from gui.core import paths
 from gui.core.errors import MappingError
 from gui.core.fixes import FixStep
-from gui.core.mapping import ColumnMapping, header_fingerprint
+from gui.core.mapping import ColumnMapping, header_fingerprint, header_key
 from gui.core.providers import PROVIDER_IDS
 
 __all__ = [
@@ -218,20 +218,27 @@ def save_preset(
     return preset
 
 
-def _path_for(name: str) -> Path:
-    """The file of the preset called ``name``: its existing file, else a free one named after it.
-
-    "Q4/EU" and "Q4 EU" share a slug; each keeps its own file instead of overwriting the other.
-    """
-    folder = presets_dir()
-    for path in folder.glob("*.json"):
+def _saved_files() -> Iterator[tuple[Path, Mapping[str, Any]]]:
+    """Every readable preset file and its JSON, by file name (unreadable files are skipped)."""
+    for path in sorted(presets_dir().glob("*.json")):
         if path.name == _REMEMBERED:
             continue
         try:
             data = _read_json(path)
         except MappingError:
             continue
-        if isinstance(data, Mapping) and str(data.get("name", "")).casefold() == name.casefold():
+        if isinstance(data, Mapping):
+            yield path, data
+
+
+def _path_for(name: str) -> Path:
+    """The file of the preset called ``name``: its existing file, else a free one named after it.
+
+    "Q4/EU" and "Q4 EU" share a slug; each keeps its own file instead of overwriting the other.
+    """
+    folder = presets_dir()
+    for path, data in _saved_files():
+        if str(data.get("name", "")).casefold() == name.casefold():
             return path
     slug = _slug(name)
     candidate = folder / f"{slug}.json"
@@ -245,11 +252,9 @@ def _path_for(name: str) -> Path:
 def list_presets() -> list[Preset]:
     """Every readable saved preset, by name (unreadable files are skipped, not fatal)."""
     found = []
-    for path in sorted(presets_dir().glob("*.json")):
-        if path.name == _REMEMBERED:
-            continue
+    for path, data in _saved_files():
         try:
-            found.append(Preset.from_dict(_read_json(path), source=path.name))
+            found.append(Preset.from_dict(data, source=path.name))
         except MappingError:
             continue
     return sorted(found, key=lambda p: p.name.casefold())
@@ -271,14 +276,8 @@ def load_preset(name_or_path: str | Path) -> Preset:
 def delete_preset(name: str) -> None:
     """Remove a saved preset by name."""
     preset = load_preset(name)
-    for path in presets_dir().glob("*.json"):
-        if path.name == _REMEMBERED:
-            continue
-        try:
-            data = _read_json(path)
-        except MappingError:
-            continue
-        if isinstance(data, Mapping) and data.get("name") == preset.name:
+    for path, data in _saved_files():
+        if data.get("name") == preset.name:
             path.unlink()
 
 
@@ -367,6 +366,6 @@ def recall_mapping(columns: Sequence[object], provider_id: str) -> ColumnMapping
 
 
 def _case_renames(wanted: Sequence[str], present: set[str]) -> dict[str, str]:
-    """Match headers that differ only in case or spacing (the fingerprint ignores both)."""
-    by_key = {" ".join(h.casefold().split()): h for h in present}
-    return {h: by_key[k] for h in wanted if (k := " ".join(h.casefold().split())) in by_key}
+    """Match headers that differ only in case or spacing, as :func:`header_fingerprint` does."""
+    by_key = {header_key(h): h for h in present}
+    return {h: by_key[k] for h in wanted if (k := header_key(h)) in by_key}
