@@ -42,9 +42,6 @@ SERVICE = "LeadLoader"
 INDEX_ACCOUNT = "__accounts__"
 MAX_LABEL = 64
 
-# Backends that store nothing or store keys in a file anyone with the disk can read.
-_REFUSED_MODULES = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
-
 
 @dataclass(frozen=True)
 class Account:
@@ -227,11 +224,6 @@ class CredentialStore:
                 ]
             session = [a for a in self._session if provider in (None, a.provider) and a not in stored]
             return stored + session
-
-    def _exists(self, account: Account) -> bool:
-        return account in self._session or (
-            self.available() and account.label in self._read_index().get(account.provider, [])
-        )
 
     def add(self, provider: str, label: str, key: str) -> Account:
         """Store ``key`` under ``label`` for ``provider``.

@@ -284,7 +284,7 @@ def zip_to_state(zip_code: str) -> str:
 
 def _states_from_zips(zips: np.ndarray) -> np.ndarray:
     series = pd.Series(zips, dtype=object)
-    five = series.str.extract(r"^\s*(\d{5})(?:-?\d{4})?\s*$", expand=False)
+    five = series.str.extract(_ZIP_SHAPE.pattern, expand=False)
     prefix = pd.to_numeric(five.str[:3], errors="coerce").to_numpy(dtype=float)
     out = np.full(len(zips), "", dtype=object)
     ok = ~np.isnan(prefix)
@@ -369,18 +369,19 @@ def preview_fix(
     """
     head = frame
     targets: dict[str, np.ndarray] = {}
+    changes: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    changed: set[int] = set()
     for size in (2000, 20000, len(frame)):
         head = frame.iloc[: min(size, len(frame))]
         targets = _targets(head, column, fix, params)
-        changed = set()
-        for name, new in targets.items():
-            changed |= set(_changes(head, name, new)[0].tolist())
+        changes = {name: _changes(head, name, new) for name, new in targets.items()}
+        changed = {int(r) for rows, _old in changes.values() for r in rows.tolist()}
         if len(changed) >= limit or size >= len(frame):
             break
     source = _column_text(head, column)
     names = list(targets)
-    olds = {name: _changes(head, name, targets[name])[1] for name in names}
-    rows = sorted({int(r) for name in names for r in _changes(head, name, targets[name])[0]})[:limit]
+    olds = {name: changes[name][1] for name in names}
+    rows = sorted(changed)[:limit]
     out: list[tuple[int, str, str]] = []
     for row in rows:
         if fix == "split_full_name":
