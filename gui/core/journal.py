@@ -172,6 +172,21 @@ def lead_key(lead: Lead, spec: ProviderSpec) -> str:
 
 
 @dataclass(frozen=True)
+class RunRows:
+    """The rows a run touched, as a resume needs them.
+
+    Attributes:
+        states: Final outcomes, and ``pending`` for unanswered or released rows.
+        keys: The identity key recorded for each row.
+        unanswered: Rows whose request left without a recorded answer.
+    """
+
+    states: dict[int, RowOutcome]
+    keys: dict[int, str]
+    unanswered: set[int]
+
+
+@dataclass(frozen=True)
 class RunRecord:
     """One run as the history and the resume offer show it.
 
@@ -453,36 +468,36 @@ class Journal:
                 params,
             )
 
-    def row_states(self, run_id: int) -> dict[int, RowOutcome]:
-        """Every row the run touched: final outcomes, and ``pending`` for unanswered or released rows.
-
-        An unanswered row (see :meth:`unanswered`) carries :data:`UNANSWERED_REASON`.
-        """
+    def run_rows(self, run_id: int) -> RunRows:
+        """Every row the run touched, read in one pass: what a resume starts from."""
         with self._guard("read"):
             rows = self._db.execute(
-                "SELECT row, status, reason, provider_id, retryable FROM rows WHERE run_id=?", (run_id,)
+                "SELECT row, key, status, reason, provider_id, retryable FROM rows WHERE run_id=?", (run_id,)
             ).fetchall()
-        states: dict[int, RowOutcome] = {}
-        for row, status, reason, provider_id, retryable in rows:
+        found = RunRows({}, {}, set())
+        for row, key, status, reason, provider_id, retryable in rows:
+            number = int(row)
+            found.keys[number] = str(key)
             if status == SENDING:
-                states[int(row)] = RowOutcome(int(row), Status.PENDING, UNANSWERED_REASON)
+                found.unanswered.add(number)
+                found.states[number] = RowOutcome(number, Status.PENDING, UNANSWERED_REASON)
             else:
-                states[int(row)] = RowOutcome(
-                    int(row), Status(status), str(reason), str(provider_id), bool(retryable)
+                found.states[number] = RowOutcome(
+                    number, Status(status), str(reason), str(provider_id), bool(retryable)
                 )
-        return states
+        return found
+
+    def row_states(self, run_id: int) -> dict[int, RowOutcome]:
+        """Final outcomes, and ``pending`` for unanswered (:data:`UNANSWERED_REASON`) or released rows."""
+        return self.run_rows(run_id).states
 
     def row_keys(self, run_id: int) -> dict[int, str]:
         """The identity key recorded for each row the run touched."""
-        with self._guard("read"):
-            query = "SELECT row, key FROM rows WHERE run_id=?"
-            return {int(r): str(k) for r, k in self._db.execute(query, (run_id,))}
+        return self.run_rows(run_id).keys
 
     def unanswered(self, run_id: int) -> set[int]:
         """Rows whose request left without a recorded answer (in flight at a crash or kill)."""
-        with self._guard("read"):
-            query = "SELECT row FROM rows WHERE run_id=? AND status='sending'"
-            return {int(r[0]) for r in self._db.execute(query, (run_id,))}
+        return self.run_rows(run_id).unanswered
 
     def unconfirmed(
         self, provider: str, destination: str, keys: Sequence[str], *, exclude_run: int | None = None

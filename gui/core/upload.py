@@ -281,9 +281,8 @@ class _Engine:
         record = self.journal.find_resumable(job.fingerprint, job.provider, job.destination)
         if record is not None and job.resume:
             run_id = record.id
-            prior = self.journal.row_states(run_id)
-            prior_keys = self.journal.row_keys(run_id)
-            unanswered = self.journal.unanswered(run_id)
+            known = self.journal.run_rows(run_id)
+            prior, prior_keys, unanswered = known.states, known.keys, known.unanswered
         elif write:
             if record is not None:
                 self.journal.abandon(record.id)
