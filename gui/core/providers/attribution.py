@@ -8,7 +8,8 @@ status per lead. These helpers hold the rules both of them share: which row a wh
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from gui.core.domain import Lead, RowOutcome, Status
@@ -53,6 +54,12 @@ def whole_request_rejected(batch: Sequence[Lead], label: str, reason: str) -> tu
 
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def count_of(data: Mapping[str, Any], key: str) -> int:
+    """A counter of a bulk answer (``duplicated_leads``...): a positive int, else 0."""
+    value = data.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
 def email_key(value: str) -> str:

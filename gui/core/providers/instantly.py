@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from gui.core.domain import BatchResult, Campaign, FieldKind, Lead, LeadField, RowOutcome, Status
 from gui.core.errors import ForbiddenError, NotFoundError, ProviderError, TransientError
 from gui.core.providers import http
-from gui.core.providers.attribution import email_key, plausible_email, whole_request_rejected
+from gui.core.providers.attribution import count_of, email_key, plausible_email, whole_request_rejected
 from gui.core.providers.base import (
     LIST_PREFIX,
     ProviderOption,
@@ -161,11 +161,6 @@ def target_of(destination: str, *, strict: bool = True) -> Target:
     return target
 
 
-def _count(data: Mapping[str, Any], key: str) -> int:
-    value = data.get(key)
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
-
-
 def attribute(
     batch: Sequence[Lead], data: Mapping[str, Any], target: Target, *, replay: bool = False
 ) -> tuple[RowOutcome, ...]:
@@ -189,7 +184,7 @@ def attribute(
     size = len(batch)
     outcomes: dict[int, RowOutcome] = {}
     if not isinstance(data.get("created_leads"), list):
-        created_total = _count(data, "leads_uploaded")
+        created_total = count_of(data, "leads_uploaded")
         if created_total == size:
             return tuple(RowOutcome(lead.row, Status.UPLOADED) for lead in batch)
         reason = f"Instantly's answer did not list the created leads ({created_total} of {size} created)"
@@ -204,7 +199,7 @@ def attribute(
                 batch[index].row, Status.UPLOADED, provider_id=str(lead_id) if lead_id else ""
             )
     missing = [i for i in range(size) if i not in outcomes]
-    counts = {key: _count(data, key) for key in _COUNTERS}
+    counts = {key: count_of(data, key) for key in _COUNTERS}
 
     def pin(key: str, rows: list[int], status: Status, reason: str) -> None:
         if rows and counts[key] == len(rows):

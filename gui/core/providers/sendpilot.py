@@ -21,7 +21,7 @@ from gui.core.errors import (
     TransientError,
 )
 from gui.core.providers import http
-from gui.core.providers.attribution import linkedin_key, whole_request_rejected
+from gui.core.providers.attribution import count_of, linkedin_key, whole_request_rejected
 from gui.core.providers.base import ProviderSpec, RatePolicy, RateWindow, ReadBack
 from gui.core.providers.shaping import flat_body
 
@@ -120,8 +120,8 @@ def attribute(
             index = next((i for i in range(size) if url and keys[i] == url and i not in outcomes), None)
         if index is not None:
             outcomes[index] = RowOutcome(batch[index].row, Status.INVALID, f"SendPilot: {words}")
-    invalid_left = max(0, _count(data, "invalidEntries") - len(outcomes))
-    duplicates = _count(data, "duplicatesSkipped")
+    invalid_left = max(0, count_of(data, "invalidEntries") - len(outcomes))
+    duplicates = count_of(data, "duplicatesSkipped")
     rest = [i for i in range(size) if i not in outcomes]
     first: dict[str, int] = {}
     repeats: dict[int, int] = {}
@@ -156,7 +156,7 @@ def attribute(
                 batch[i].row, Status.INVALID, "SendPilot counted it invalid (no reason given)"
             )
     else:
-        added = _count(data, "leadsAdded")
+        added = count_of(data, "leadsAdded")
         counts = f"SendPilot added {added}, skipped {duplicates} as duplicates"
         if invalid_left:
             reason = f"{counts} and counted {invalid_left} more invalid without naming the rows"
@@ -177,11 +177,6 @@ def attribute(
 def _uploaded(lead: Lead, reason: str = "") -> RowOutcome:
     """Uploaded, with the LinkedIn URL as the id (SendPilot returns none; see the client)."""
     return RowOutcome(lead.row, Status.UPLOADED, reason, provider_id=lead.fields.get("linkedinUrl", ""))
-
-
-def _count(data: Mapping[str, Any], key: str) -> int:
-    value = data.get(key)
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
 class SendPilotClient:
