@@ -564,20 +564,11 @@ class _Engine:
         if await self.pacer.wait(lambda: self.stopping, tick=self.tuning.tick) is None:
             return "", None
         self.emit(force=True, message="Checking the campaign...")
-        for attempt in range(1, 4):
-            try:
-                result = await client.read_back(self.job.destination, list(self.upload_order))
-                break
-            except RateLimited as exc:
-                # A read-back may page through several GETs; give the window time and try again.
-                self.pacer.on_rate_limited(exc.retry_after)
-                if (
-                    attempt == 3
-                    or await self.pacer.wait(lambda: self.stopping, tick=self.tuning.tick) is None
-                ):
-                    return f"could not verify: {exc}", None
-            except ProviderError as exc:
-                return f"could not verify: {exc}", None
+        try:
+            # The read waits out 429s itself, page by page (http.patiently).
+            result = await client.read_back(self.job.destination, list(self.upload_order))
+        except ProviderError as exc:
+            return f"could not verify: {exc}", None
         if result is None:
             return "", None
         return result.note, result.found
