@@ -29,7 +29,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from gui.core import paths
@@ -76,7 +76,19 @@ CREATE TABLE IF NOT EXISTS rows (
     PRIMARY KEY (run_id, row)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS rows_key ON rows (key, status);
+CREATE TABLE IF NOT EXISTS removals (
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    row INTEGER NOT NULL,
+    provider_id TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (run_id, row)
+) WITHOUT ROWID;
 """
+
+#: How long a finished run is kept before :meth:`Journal.prune` drops it (a setting can change it).
+KEEP_DAYS = 180
 
 #: Bumped when a column is added; :meth:`Journal._migrate` adds what an older file lacks.
 SCHEMA_VERSION = 1
@@ -520,6 +532,59 @@ class Journal:
                 params = (provider, destination, exclude_run or -1, *chunk)
                 found.update(str(k[0]) for k in self._db.execute(query, params))
         return found
+
+    # -- taking a run back ------------------------------------------------------------------
+
+    def created(self, run_id: int) -> dict[int, str]:
+        """Row -> provider id for every lead this run created (never duplicates or earlier leads)."""
+        with self._guard("read"):
+            rows = self._db.execute(
+                "SELECT row, provider_id FROM rows WHERE run_id=? AND status='uploaded' AND provider_id != ''"
+                " ORDER BY row",
+                (run_id,),
+            ).fetchall()
+        return {int(row): str(pid) for row, pid in rows}
+
+    def removals(self, run_id: int) -> dict[int, tuple[str, str]]:
+        """Row -> (outcome, reason) of every removal recorded for this run, so a rerun resumes."""
+        with self._guard("read"):
+            rows = self._db.execute(
+                "SELECT row, outcome, reason FROM removals WHERE run_id=?", (run_id,)
+            ).fetchall()
+        return {int(row): (str(outcome), str(reason)) for row, outcome, reason in rows}
+
+    def record_removals(self, run_id: int, removed: Sequence[tuple[int, str, str, str]]) -> None:
+        """Record ``(row, provider_id, outcome, reason)`` answers (committed on return)."""
+        now = _now()
+        with self._tx() as db:
+            db.executemany(
+                "INSERT INTO removals (run_id, row, provider_id, outcome, reason, updated_at)"
+                " VALUES (?,?,?,?,?,?) ON CONFLICT (run_id, row) DO UPDATE SET outcome=excluded.outcome,"
+                " reason=excluded.reason, updated_at=excluded.updated_at",
+                [(run_id, row, pid, outcome, reason, now) for row, pid, outcome, reason in removed],
+            )
+
+    # -- retention --------------------------------------------------------------------------
+
+    def prune(self, older_than_days: float = KEEP_DAYS, *, now: datetime | None = None) -> int:
+        """Drop finished runs older than the limit with their rows; return how many went.
+
+        Runs that can still be resumed (``running`` after a crash, ``stopped``) are never
+        dropped, whatever their age: their rows are what stops a resume sending a lead twice.
+        The file is compacted afterwards, so a year of runs does not keep its size forever.
+        """
+        cutoff = (now or datetime.now(UTC)) - timedelta(days=older_than_days)
+        stamp = cutoff.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        with self._tx() as db:
+            gone = db.execute(
+                "DELETE FROM runs WHERE state IN ('done','abandoned') AND finished_at IS NOT NULL"
+                " AND finished_at < ?",
+                (stamp,),
+            ).rowcount
+        if gone:
+            with self._guard("compacted"):
+                self._db.execute("VACUUM")
+        return int(gone)
 
     def already_uploaded(
         self, provider: str, destination: str, keys: Sequence[str], *, exclude_run: int | None = None
