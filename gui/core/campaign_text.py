@@ -7,6 +7,7 @@ how Instantly stores variants.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -42,3 +43,28 @@ class CampaignText:
     provider: str
     campaign_id: str
     steps: tuple[EmailStep, ...]
+
+
+@dataclass(frozen=True)
+class TagVocabulary:
+    """What one provider's merge tags mean, as data on its spec.
+
+    A tag is lead data (the value this upload sends for the row), the provider's own (it
+    fills sender, signature and unsubscribe tags itself), or spintax (a choice of words).
+    Anything else is looked up as a custom variable by its exact key, because that is how
+    both providers resolve it.
+
+    Attributes:
+        fields: Tag name to the provider's standard field it reads (``firstName`` ->
+            ``first_name`` for Instantly); several spellings may read one field.
+        own: Tag names the provider fills itself, whatever the lead holds.
+        own_prefixes: Tag-name prefixes of the provider's own families (``sendingAccount``).
+        spintax: The first word of a spintax tag (``RANDOM``); empty when the provider has none.
+        source: Where the lists come from, shown to a maintainer who doubts them.
+    """
+
+    fields: Mapping[str, str]
+    own: frozenset[str] = frozenset()
+    own_prefixes: tuple[str, ...] = ()
+    spintax: str = ""
+    source: str = ""
