@@ -10,14 +10,16 @@ million entries are never read into memory: only the rows that match come back.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from gui.core.dnc import DncList
+from gui.core.dnc import KINDS, DncList
 from gui.core.mapping import ColumnMapping, clean_values
 from gui.core.providers.base import ProviderSpec
 from gui.core.validation import normalize_linkedin_urls, phones_e164
@@ -76,33 +78,38 @@ def _column(
 
 
 def _probes(
-    frame: pd.DataFrame, mapping: ColumnMapping, spec: ProviderSpec, region: str
-) -> list[tuple[int, str, int]]:
+    frame: pd.DataFrame, mapping: ColumnMapping, spec: ProviderSpec, region: str, kinds: set[str]
+) -> Iterator[tuple[int, str, int]]:
     """``(row, value, priority)`` for every value of every row that could be on the list.
 
-    The priority orders a row's matches so its reason names the most specific entry: the
-    email itself before its domain, a sub-domain before its parent.
+    Only the kinds the list holds are probed. The priority orders a row's matches so its
+    reason names the most specific entry: the email before its domain, a sub-domain before
+    its parent. Whole columns are worked on as arrow arrays; Python only zips the result.
     """
-    probes: list[tuple[int, str, int]] = []
     emails = _column(frame, mapping, spec, "email")
-    if emails is not None:
-        for row, email in enumerate(emails.tolist()):
-            if "@" not in email:
-                continue
-            low = email.lower()
-            probes.append((row, low, 0))
-            parts = low.rsplit("@", 1)[1].split(".")
-            for i in range(len(parts) - 1):
-                probes.append((row, ".".join(parts[i:]), 1 + i))
+    if emails is not None and kinds & {"email", "domain"}:
+        text = pc.utf8_lower(pa.array(emails.tolist(), type=pa.string()))
+        rows = np.flatnonzero(pc.match_substring(text, "@").to_numpy(zero_copy_only=False))
+        text = text.take(pa.array(rows))
+        if "email" in kinds:
+            yield from zip(rows.tolist(), text.to_pylist(), repeat(0), strict=False)
+        if "domain" in kinds:
+            domains = pc.replace_substring_regex(text, r"^.*@", "")
+            for level in range(1, 10):  # eu.acme.com, then acme.com; never the bare top-level "com"
+                dotted = pc.match_substring(domains, ".").to_numpy(zero_copy_only=False)
+                if not dotted.any():
+                    break
+                rows, domains = rows[dotted], domains.filter(pa.array(dotted))
+                yield from zip(rows.tolist(), domains.to_pylist(), repeat(level), strict=False)
+                domains = pc.replace_substring_regex(domains, r"^[^.]*\.", "")
     phones = _column(frame, mapping, spec, "phone")
-    if phones is not None:
+    if phones is not None and "phone" in kinds:
         e164 = phones_e164(pa.array(phones.tolist(), type=pa.string()), region).to_pylist()
-        probes.extend((row, value, 50) for row, value in enumerate(e164) if value)
+        yield from ((row, value, 50) for row, value in enumerate(e164) if value)
     linkedin = _column(frame, mapping, spec, "linkedin")
-    if linkedin is not None:
+    if linkedin is not None and "linkedin" in kinds:
         urls = normalize_linkedin_urls(pa.array(linkedin.tolist(), type=pa.string())).to_pylist()
-        probes.extend((row, value, 60) for row, value in enumerate(urls) if value)
-    return probes
+        yield from ((row, value, 60) for row, value in enumerate(urls) if value)
 
 
 def check_sheet(
@@ -121,11 +128,13 @@ def check_sheet(
         dnc: The list.
         region: How phones in national form are read.
     """
-    probes = _probes(frame, mapping, spec, region)
     with dnc.reading() as db:
         total = int(db.execute("SELECT count(*) FROM entries").fetchone()[0])
-        if not probes or not total:
+        held = "SELECT 1 FROM entries WHERE kind = ? LIMIT 1"
+        kinds: set[str] = {k for k in KINDS if db.execute(held, (k,)).fetchone()}
+        if not kinds:
             return DncCheck(entries=total)
+        probes = _probes(frame, mapping, spec, region, kinds)
         db.execute("CREATE TEMP TABLE IF NOT EXISTS probe(row INTEGER, value TEXT, priority INTEGER)")
         db.execute("BEGIN")  # one transaction for the inserts; the rollback empties the probe table
         try:
