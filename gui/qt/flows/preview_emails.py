@@ -1,0 +1,244 @@
+"""Qt layer: the "preview the emails" flow: each step of the campaign as the selected prospect reads it.
+
+The pane answers, before anything is sent, "what will this person get?" Values from the sheet
+are tinted green, tags that would go out empty red, tags the provider fills itself (sender,
+signature, unsubscribe) grey. It follows the table's selection and the mapping live; the
+whole-sheet check (which rows would go out broken) runs in a worker so a 100k-row sheet never
+freezes the window.
+
+The flow holds no provider code: the window gives it a function that reads the campaign's
+emails (run in a worker too) and the provider's tag vocabulary.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Callable, Sequence
+
+import pandas as pd
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QLabel, QTextBrowser, QVBoxLayout, QWidget
+
+from gui.core.campaign_text import CampaignText, TagVocabulary
+from gui.core.cancel import CancelToken, ProgressCallback
+from gui.core.errors import Cancelled
+from gui.core.mapping import ColumnMapping
+from gui.core.merge_tags import (
+    Piece,
+    RenderedEmail,
+    TagCheck,
+    check_tags,
+    looks_like_html,
+    not_checked,
+    render_row,
+)
+from gui.qt.workers import Worker, start_worker
+
+log = logging.getLogger(__name__)
+
+#: Tints drawn under the palette's text colour, readable on light and dark themes.
+TINTS = {
+    "resolved": "background-color: rgba(67, 160, 71, 60);",
+    "unresolved": "background-color: rgba(229, 57, 53, 80); font-weight: bold;",
+    "own": "color: gray; font-style: italic;",
+    "spintax": "text-decoration: underline;",
+}
+LEGEND = (
+    f"<span style='{TINTS['resolved']}'>&nbsp;from the sheet&nbsp;</span> &nbsp; "
+    f"<span style='{TINTS['unresolved']}'>&nbsp;would go out empty&nbsp;</span> &nbsp; "
+    f"<span style='{TINTS['own']}'>filled by the provider</span> &nbsp; "
+    f"<span style='{TINTS['spintax']}'>one of several wordings</span>"
+)
+
+ReadCampaign = Callable[[], CampaignText | None]
+
+
+def _piece_html(piece: Piece, *, is_html: bool) -> str:
+    if piece.kind == "text":
+        return piece.text if is_html else html.escape(piece.text).replace("\n", "<br>")
+    title = f" title='{{{{{html.escape(piece.tag)}}}}}'" if piece.tag else ""
+    return f"<span style='{TINTS[piece.kind]}'{title}>{html.escape(piece.text)}</span>"
+
+
+def email_html(email: RenderedEmail) -> str:
+    """One email as rich text: a heading, the subject line, then the body as the prospect reads it."""
+    is_html = looks_like_html(email.step.body)
+    subject = (
+        "".join(_piece_html(p, is_html=False) for p in email.subject) or "<i>(replies in the thread)</i>"
+    )
+    body = "".join(_piece_html(p, is_html=is_html) for p in email.body)
+    warn = ""
+    if email.unresolved:
+        tags = ", ".join(html.escape(t) for t in email.unresolved)
+        warn = (
+            f"<p style='{TINTS['unresolved']}'>&nbsp;Would go out empty for this prospect: {tags}&nbsp;</p>"
+        )
+    return (
+        f"<h3>{html.escape(email.step.label.capitalize())}</h3>"
+        f"<p><b>Subject:</b> {subject}</p>{warn}<div>{body}</div><hr>"
+    )
+
+
+class PreviewEmailsFlow(QWidget):
+    """The campaign's emails for the selected row, and the whole-sheet merge-tag check.
+
+    Signals:
+        sig_checked: A :class:`TagCheck` for the current sheet, mapping and campaign.
+        sig_allow_empty_changed: The user's "send rows with empty merge tags anyway" choice.
+    """
+
+    sig_checked = Signal(object)
+    sig_allow_empty_changed = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._campaign: CampaignText | None = None
+        self._vocab: TagVocabulary | None = None
+        self._note = "Choose a campaign to see its emails."
+        self._frame: pd.DataFrame | None = None
+        self._mapping = ColumnMapping()
+        self._row: int | None = None
+        self._check: TagCheck = not_checked(self._note)
+        self._reader: Worker | None = None
+        self._checker: Worker | None = None
+        self._build()
+
+    def _build(self) -> None:
+        self.status = QLabel(self._note)
+        self.status.setObjectName("previewStatus")
+        self.status.setWordWrap(True)
+        self.allow_empty = QCheckBox("Send rows with empty merge tags anyway")
+        self.allow_empty.setToolTip(
+            "Off: a row whose email would go out with an empty merge tag is not sent and shows why.\n"
+            "On: such rows are sent as they are."
+        )
+        self.allow_empty.toggled.connect(self.sig_allow_empty_changed)
+        self.allow_empty.setVisible(False)
+        self.legend = QLabel(LEGEND)
+        self.legend.setVisible(False)
+        self.view = QTextBrowser()
+        self.view.setObjectName("emailPreview")
+        self.view.setOpenLinks(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.status)
+        layout.addWidget(self.allow_empty)
+        layout.addWidget(self.legend)
+        layout.addWidget(self.view, 1)
+
+    # -- what the window tells the flow ------------------------------------------------------
+
+    def read_campaign(self, read: ReadCampaign | None, vocab: TagVocabulary | None, label: str) -> None:
+        """Read the chosen campaign's emails in a worker; ``read`` None means the provider publishes none.
+
+        Args:
+            read: Returns the campaign's emails (None when the provider has no such route).
+            vocab: The provider's merge tags.
+            label: The provider's name, for the one-line notes.
+        """
+        self._stop(self._reader)
+        self._vocab = vocab
+        self._campaign = None
+        if read is None or vocab is None:
+            self._show_note(f"{label} does not publish a campaign's emails, so they are not checked.")
+            return
+        self._show_note("Reading the campaign's emails…")
+        reader = self._reader = start_worker(lambda _p, _c: read(), parent=self)
+        # A campaign chosen while another is read: only the latest reader's answer counts.
+        reader.sig_succeeded.connect(lambda text: self._reader is reader and self._on_read(text, label))
+        reader.sig_failed.connect(lambda exc: self._reader is reader and self._on_read_failed(exc))
+
+    def set_sheet(self, frame: pd.DataFrame | None, mapping: ColumnMapping) -> None:
+        """The sheet (fixes applied) and the mapping changed: render again and re-check."""
+        self._frame = frame
+        self._mapping = mapping
+        self._render()
+        self._start_check()
+
+    def set_row(self, row: int | None) -> None:
+        """The table's selection moved to frame row ``row`` (a position)."""
+        self._row = row
+        self._render()
+
+    def clear(self) -> None:
+        """No campaign chosen any more."""
+        self._stop(self._reader)
+        self._campaign = None
+        self._show_note("Choose a campaign to see its emails.")
+
+    @property
+    def check(self) -> TagCheck:
+        """The last finished whole-sheet check."""
+        return self._check
+
+    @property
+    def allows_empty_tags(self) -> bool:
+        """The user chose to send rows with empty merge tags."""
+        return self.allow_empty.isChecked()
+
+    # -- inside --------------------------------------------------------------------------------
+
+    def _show_note(self, note: str) -> None:
+        self._note = note
+        self._check = not_checked(note)
+        self.status.setText(note)
+        self.allow_empty.setVisible(False)
+        self.legend.setVisible(False)
+        self.view.clear()
+        self.sig_checked.emit(self._check)
+
+    def _on_read(self, text: CampaignText | None, label: str) -> None:
+        if text is None:
+            self._show_note(f"{label} does not publish a campaign's emails, so they are not checked.")
+            return
+        if not text.steps:
+            self._show_note("The campaign has no emails yet, so there is nothing to check.")
+            return
+        self._campaign = text
+        self.legend.setVisible(True)
+        self._render()
+        self._start_check()
+
+    def _on_read_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, Cancelled):
+            return
+        self._show_note(f"The emails could not be checked: {exc} The upload is still possible.")
+
+    def _render(self) -> None:
+        if self._campaign is None or self._vocab is None:
+            return
+        if self._frame is None or self._row is None or not 0 <= self._row < len(self._frame):
+            self.view.setHtml("<p><i>Select a row in the table to read its emails.</i></p>")
+            return
+        emails = render_row(self._frame, self._mapping, self._campaign, self._vocab, self._row)
+        self.view.setHtml("".join(email_html(e) for e in emails))
+
+    def _start_check(self) -> None:
+        self._stop(self._checker)
+        campaign, vocab, frame, mapping = self._campaign, self._vocab, self._frame, self._mapping
+        if campaign is None or vocab is None or frame is None:
+            return
+
+        def run(_progress: ProgressCallback, cancel: CancelToken) -> TagCheck:
+            return check_tags(frame, mapping, campaign, vocab, cancel=cancel)
+
+        checker = self._checker = start_worker(run, parent=self)
+        checker.sig_succeeded.connect(lambda check: self._checker is checker and self._on_checked(check))
+
+    def _on_checked(self, check: TagCheck) -> None:
+        self._check = check
+        self.status.setText(check.note + ("" if not check.missing else "\n" + _lines(check)))
+        self.allow_empty.setVisible(check.checked and check.flagged > 0)
+        self.sig_checked.emit(check)
+
+    @staticmethod
+    def _stop(worker: Worker | None) -> None:
+        if worker is not None and worker.running:
+            worker.cancel.cancel()
+
+
+def _lines(check: TagCheck) -> str:
+    messages: Sequence[str] = [m.message for m in check.missing[1:]]
+    return "\n".join(messages)

@@ -1,0 +1,122 @@
+"""The email preview flow, built alone: each step as the selected prospect reads it."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from gui.core.campaign_text import CampaignText, EmailStep, TagVocabulary
+from gui.core.errors import NotFoundError
+from gui.core.mapping import ColumnMapping
+from gui.qt.flows.preview_emails import PreviewEmailsFlow
+from gui.qt.workers import live_workers
+
+VOCAB = TagVocabulary(
+    fields={"firstName": "firstName", "companyName": "companyName"},
+    own=frozenset({"senderName"}),
+    spintax="RANDOM",
+)
+CAMPAIGN = CampaignText(
+    "lemlist",
+    "cam_1",
+    (
+        EmailStep(
+            1,
+            "step 1",
+            "{{RANDOM | Hi | Hello}} {{firstName}}",
+            "<p>Hi {{firstName}},</p><p>{{senderName}}</p>",
+        ),
+        EmailStep(2, "step 2 (if the lead opened)", "", "About {{companyName}}\n{{icebreaker}}"),
+    ),
+)
+FRAME = pd.DataFrame({"Email": ["a@x.com", "b@x.com"], "First": ["Ann", ""], "Company": ["Acme", "Beta"]})
+MAPPING = ColumnMapping(fields={"email": "Email", "firstName": "First", "companyName": "Company"})
+
+
+@pytest.fixture
+def flow(qtbot):
+    pane = PreviewEmailsFlow()
+    qtbot.addWidget(pane)
+    pane.show()
+    yield pane
+    qtbot.waitUntil(lambda: live_workers() == 0, timeout=10_000)
+
+
+def _loaded(qtbot, flow: PreviewEmailsFlow, read=lambda: CAMPAIGN) -> None:
+    flow.set_sheet(FRAME, MAPPING)
+    flow.set_row(0)
+    with qtbot.waitSignal(flow.sig_checked, timeout=10_000, check_params_cb=lambda c: c.checked):
+        flow.read_campaign(read, VOCAB, "lemlist")
+
+
+def test_the_selected_row_reads_as_the_prospect_gets_it(qtbot, flow: PreviewEmailsFlow) -> None:
+    _loaded(qtbot, flow)
+    text = flow.view.toPlainText()
+    assert "Subject: Hi Ann" in text
+    assert "Hi Ann," in text
+    assert "{{senderName}}" in text  # the provider fills it: shown, never flagged
+    assert "Would go out empty for this prospect: {{icebreaker}}" in text
+    markup = flow.view.toHtml().replace(" ", "")
+    assert (
+        "background-color:rgba(67,160,71" in markup.split(">Ann<")[0].rsplit("<span", 1)[1]
+    )  # resolved: green
+    assert "background-color:rgba(229,57,53" in markup.split(">{{icebreaker}}<")[0].rsplit("<span", 1)[1]
+
+
+def test_it_follows_the_selection(qtbot, flow: PreviewEmailsFlow) -> None:
+    _loaded(qtbot, flow)
+    flow.set_row(1)
+    text = flow.view.toPlainText()
+    assert "Hi Ann" not in text
+    assert "Would go out empty for this prospect: {{firstName}}" in text
+
+
+def test_it_follows_the_mapping(qtbot, flow: PreviewEmailsFlow) -> None:
+    _loaded(qtbot, flow)
+    with qtbot.waitSignal(flow.sig_checked, timeout=10_000) as blocker:
+        flow.set_sheet(
+            FRAME.assign(Line=["Loved it", "Nice"]),
+            ColumnMapping(fields=dict(MAPPING.fields), custom={"Line": "icebreaker"}),
+        )
+    assert "Loved it" in flow.view.toPlainText()
+    assert not blocker.args[0].missing
+    assert set(blocker.args[0].reasons) == {1}
+
+
+def test_the_whole_sheet_check_names_the_missing_column(qtbot, flow: PreviewEmailsFlow) -> None:
+    _loaded(qtbot, flow)
+    check = flow.check
+    assert [m.message for m in check.missing] == [
+        "The campaign's step 2 (if the lead opened) uses {{icebreaker}}; no column provides it."
+    ]
+    assert "no column provides it" in flow.status.text()
+    assert flow.allow_empty.isVisible()
+    with qtbot.waitSignal(flow.sig_allow_empty_changed) as blocker:
+        flow.allow_empty.setChecked(True)
+    assert blocker.args == [True]
+    assert flow.allows_empty_tags
+
+
+def test_a_provider_without_campaign_text_says_so_in_one_line(qtbot, flow: PreviewEmailsFlow) -> None:
+    with qtbot.waitSignal(flow.sig_checked) as blocker:
+        flow.read_campaign(None, None, "Aktify")
+    assert not blocker.args[0].checked
+    assert flow.status.text() == "Aktify does not publish a campaign's emails, so they are not checked."
+    assert not flow.allow_empty.isVisible()
+
+
+def test_an_unreadable_campaign_leaves_the_upload_possible(qtbot, flow: PreviewEmailsFlow) -> None:
+    def refuse() -> CampaignText:
+        raise NotFoundError("lemlist", "Campaign cam_1 was not found.", 404)
+
+    flow.set_sheet(FRAME, MAPPING)
+    with qtbot.waitSignal(flow.sig_checked, timeout=10_000, check_params_cb=lambda c: "could not" in c.note):
+        flow.read_campaign(refuse, VOCAB, "lemlist")
+    assert "The emails could not be checked: Campaign cam_1 was not found." in flow.status.text()
+    assert "upload is still possible" in flow.status.text()
+
+
+def test_a_campaign_with_no_steps_says_so(qtbot, flow: PreviewEmailsFlow) -> None:
+    with qtbot.waitSignal(flow.sig_checked, timeout=10_000, check_params_cb=lambda c: "no emails" in c.note):
+        flow.read_campaign(lambda: CampaignText("lemlist", "c", ()), VOCAB, "lemlist")
+    assert "no emails yet" in flow.status.text()
