@@ -117,6 +117,8 @@ class Pacer:
         self._speed = 1.0
         self._slowed_at = float("-inf")
         self._rule = DOCUMENTED if policy.documented else UNDOCUMENTED
+        self._ceiling = 1.0
+        self._answered: deque[float] = deque(maxlen=max(w.requests for w in policy.windows) * 4)
         self.rate_limited = 0
 
     @property
@@ -183,8 +185,9 @@ class Pacer:
         it is only a wait when no ``X-RateLimit-Remaining`` comes with it.
         """
         with self._lock:
-            self._speed = min(1.0, self._speed + self._rule.increase)
+            self._speed = min(self._ceiling, self._speed + self._rule.increase)
             now = self._clock()
+            self._answered.append(now)
             if remaining is not None and remaining <= 0:
                 window, log = self.policy.windows[0], self._logs[0]
                 ours = sum(1 for e in log if now - window.seconds < e.at <= now)
@@ -205,11 +208,32 @@ class Pacer:
         with self._lock:
             self.rate_limited += 1
             if sent_at is None or sent_at >= self._slowed_at:
-                self._speed = max(self._rule.floor, self._speed * self._rule.decrease)
+                self._speed = max(self._rule.floor, self._learned_speed())
                 self._slowed_at = self._clock()
             wait = retry_after if retry_after is not None else max(DEFAULT_429_WAIT, self.spacing)
             self._hold(self._clock() + wait)
             return wait
+
+    def _learned_speed(self) -> float:
+        """The speed after an unforeseen 429.
+
+        For a documented limit, a gentle multiplicative cut. For an undocumented one the
+        answers say more than a blind halving: the requests that succeeded in the last
+        window before the 429 are what the provider allows per window, so the grid goes
+        straight to that pace and stays under it (the ceiling) instead of climbing back
+        into the next 429. Halving is the fallback when no success is in the window.
+        """
+        cut = self._speed * self._rule.decrease
+        if self.policy.documented:
+            return cut
+        window = min(self.policy.windows, key=lambda w: w.requests / w.seconds)
+        now = self._clock()
+        succeeded = sum(1 for at in self._answered if now - at <= window.seconds)
+        learned = succeeded / window.requests
+        if not succeeded or learned >= self._speed:  # no evidence, or someone else spends the key
+            return cut
+        self._ceiling = max(self._rule.floor, learned)
+        return learned
 
     def _hold(self, until: float) -> None:
         self._hold_until = max(self._hold_until, until)

@@ -162,15 +162,20 @@ def test_sendpilot_500_leads_in_batches_of_at_most_100_with_its_limit_on(sandbox
 
 
 def test_an_undocumented_limit_tighter_than_our_guess_settles_with_few_429s(sandbox_factory: Any) -> None:
-    """Aktify publishes no limit; here the sandbox allows 2/s while our polite guess is 5/s."""
+    """Aktify publishes no limit; here the sandbox allows 2/s while our polite guess is 5/s (issue 18).
+
+    Targets: at least 90 % of the hidden ceiling with at most 2 % of requests answered 429.
+    """
     box = sandbox_factory(latency_ms=LATENCY_MS, limits={"aktify": (2, 1.0)})
-    leads = [Lead(i, {"phoneNumber": f"+1509555{i:04d}", "region": "WA"}) for i in range(60)]
+    count = 100
+    leads = [Lead(i, {"phoneNumber": f"+1509555{i:04d}", "region": "WA"}) for i in range(count)]
     report = run_upload(job("aktify", KEY, leads), lambda: make_client("aktify", KEY))
     requests, throttled, share = share_429(box, "aktify")
-    rate = 60 / report.summary.seconds
+    rate = count / report.summary.seconds
     print(
-        f"\naktify 60 leads, hidden limit 2/s, our guess 5/s: {rate:.2f} leads/s = "
-        f"{rate / 2:.0%} of the hidden ceiling, 429s {throttled}/{requests} = {share:.1%}"
+        f"\naktify {count} leads, hidden limit 2/s, our guess 5/s: {rate:.2f} leads/s = "
+        f"{rate / 2:.0%} of the hidden ceiling (target 90 %, ratio {rate / 2 / 0.9:.2f}), "
+        f"429s {throttled}/{requests} = {share:.1%} (target 2 %, ratio {share / 0.02:.2f})"
     )
-    assert report.summary.uploaded == 60
+    assert report.summary.uploaded == count
     assert throttled <= 10

@@ -128,6 +128,34 @@ def test_undocumented_limits_halve_on_429_and_recover_slowly() -> None:
     assert pacer.speed == pytest.approx(1 / 32)  # floor
 
 
+def test_an_undocumented_limit_is_learned_from_the_successes_before_the_first_429() -> None:
+    """Our guess is 5/s, the provider allows 2/s: one 429 sets the pace to 2/s and it stays there."""
+    clock = FakeClock()
+    pacer = Pacer(RatePolicy((RateWindow(5, 1.0),), documented=False), clock=clock)
+    for _ in range(2):
+        clock.advance(0.2)
+        pacer.on_success()
+    clock.advance(0.2)
+    pacer.on_rate_limited(1.0)
+    assert pacer.speed == pytest.approx(2 / 5)
+    assert pacer.spacing == pytest.approx(0.5 * (1 + DEFAULT_MARGIN))
+    for _ in range(500):
+        clock.advance(0.5)
+        pacer.on_success()
+    assert pacer.speed == pytest.approx(2 / 5)  # the learned ceiling holds: no climb into the next 429
+
+
+def test_a_429_at_a_pace_that_was_fine_cuts_instead() -> None:
+    """Many successes in the window and still a 429: someone else spends the key, so halve."""
+    clock = FakeClock()
+    pacer = Pacer(RatePolicy((RateWindow(5, 1.0),), documented=False), clock=clock)
+    for _ in range(5):
+        clock.advance(0.19)
+        pacer.on_success()
+    pacer.on_rate_limited(1.0)
+    assert pacer.speed == pytest.approx(0.5)
+
+
 def test_documented_limits_slow_only_a_little_on_a_stray_429() -> None:
     pacer = Pacer(get_spec("lemlist").rate, clock=FakeClock())
     pacer.on_rate_limited(2.0)
