@@ -1,4 +1,4 @@
-"""Qt layer: the mapping panel: which column of the sheet feeds which field of the provider.
+"""Qt layer: the "map columns" flow: which column of the sheet feeds which field of the provider.
 
 One row per provider field: a column picker seeded by the core's suggestion (with the reason in
 small print), and a bar showing how full the chosen column is and how many of its cells have
@@ -146,7 +146,7 @@ def field_caption(spec: ProviderSpec, lead_field: LeadField, kind: str = "campai
 class _FieldRow:
     """The widgets of one provider field."""
 
-    def __init__(self, panel: MappingPanel, spec: ProviderSpec, lead_field: LeadField) -> None:
+    def __init__(self, panel: MapColumnsFlow, spec: ProviderSpec, lead_field: LeadField) -> None:
         self.field = lead_field
         self.caption = QLabel()
         self.set_rule(spec, panel._destination_kind())
@@ -191,7 +191,7 @@ class _FieldRow:
         return str(data) if data is not None else None
 
 
-class MappingPanel(QWidget):
+class MapColumnsFlow(QWidget):
     """Map the sheet's columns to the chosen provider's fields.
 
     Signals:
