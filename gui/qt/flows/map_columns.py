@@ -12,15 +12,13 @@ what a mapping means.
 
 from __future__ import annotations
 
-import asyncio
-import json
 import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFontDatabase
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -32,7 +30,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -43,13 +40,13 @@ from PySide6.QtWidgets import (
 
 from gui.core.domain import LeadField
 from gui.core.errors import LeadLoaderError
-from gui.core.providers import get_spec, make_client
-from gui.core.providers.base import ProviderClient, ProviderSpec
+from gui.core.providers import get_spec
+from gui.core.providers.base import ProviderSpec
 from gui.qt.field_bar import FieldBar
+from gui.qt.widgets.payload_preview import PayloadPreviewBox
 from gui.qt.workers import Worker, start_worker
 
 if TYPE_CHECKING:
-    import httpx
     import pandas as pd
 
     from gui.core import mapping as core_mapping
@@ -68,13 +65,6 @@ PREVIEW_DELAY_MS = 40
 _SAMPLE_CHARS = 32
 #: Up to this many rows the fill of a column is counted on the spot (a few ms); beyond, in a worker.
 SYNC_COUNT_ROWS = 50_000
-
-
-def _refuse(request: httpx.Request) -> httpx.Response:
-    """The preview clients' transport: a preview must never send anything."""
-    import httpx
-
-    raise httpx.ConnectError("the payload preview never connects", request=request)
 
 
 def count_filled(series: pd.Series) -> int:
@@ -222,7 +212,6 @@ class MapColumnsFlow(QWidget):
         self._custom_touched: set[str] = set()
         self._region = "US"
         self._row_number_base = 2
-        self._preview_clients: dict[str, ProviderClient] = {}
         self._filled: dict[str, int] = {}
         self._row_columns_offered: list[str] = []
         self._counting: set[str] = set()
@@ -330,15 +319,8 @@ class MapColumnsFlow(QWidget):
         custom_layout.addWidget(self.custom_list)
 
         # -- payload preview ----------------------------------------------------------------
-        self.preview_box = QGroupBox("What one row sends")
-        self.preview = QPlainTextEdit()
-        self.preview.setReadOnly(True)
-        self.preview.setAccessibleName("Payload preview")
-        self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.preview.setPlaceholderText("Open a sheet to see the data one row sends.")
-        preview_layout = QVBoxLayout(self.preview_box)
-        preview_layout.addWidget(self.preview)
+        self.preview_box = PayloadPreviewBox()
+        self.preview = self.preview_box.editor
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setChildrenCollapsible(False)
@@ -954,9 +936,7 @@ class MapColumnsFlow(QWidget):
 
     def shutdown(self) -> None:
         """Stop background counts and close the preview clients (window closing)."""
-        clients, self._preview_clients = list(self._preview_clients.values()), {}
-        for client in clients:
-            asyncio.run(client.aclose())
+        self.preview_box.shutdown()
         self._frame_generation += 1
         for worker in list(self._count_workers):
             worker.stop(timeout_ms=5000)
@@ -1012,44 +992,18 @@ class MapColumnsFlow(QWidget):
 
     def _refresh_preview(self) -> None:
         spec, frame = self._spec, self._frame
-        if spec is None or frame is None or len(frame) == 0:
-            self.preview.setPlainText("")
-            self.preview_box.setTitle("What one row sends")
+        if spec is None or frame is None:
+            self.preview_box.clear()
             return
-        row = min(self._selected_row, len(frame) - 1)
-        destination = self._destination_id or "CAMPAIGN_ID"
-        self.preview_box.setTitle(
-            f"What row {row + self._row_number_base:,} sends to {spec.label} "
-            "(click a row in the table to see another)"
+        self.preview_box.show_row(
+            spec,
+            frame,
+            self._build_mapping(),
+            self._selected_row,
+            destination_id=self._destination_id,
+            options=self._options,
+            row_number_base=self._row_number_base,
         )
-        try:
-            text = self._payload_text(row, destination)
-        except (LeadLoaderError, KeyError, ValueError) as exc:
-            text = f"Cannot build this row's data yet: {exc}"
-        self.preview.setPlainText(text)
-
-    def _payload_text(self, row: int, destination: str) -> str:
-        """The JSON the provider's own client would post for one row (its ``payload()``).
-
-        The client is built once per provider with a transport that refuses every request:
-        building a real one loads the system's certificate bundle each time, which costs up to
-        a second on the GUI thread, and a preview never connects anyway.
-        """
-        import httpx
-
-        from gui.core import mapping as core_mapping
-
-        spec, frame = self._spec, self._frame
-        assert spec is not None and frame is not None
-        (lead,) = core_mapping.build_leads(frame, self._build_mapping(), spec, rows=[row])
-        options = spec.default_options()
-        options.update(self._options)
-        client = self._preview_clients.get(spec.id)
-        if client is None:
-            client = make_client(spec.id, "preview", transport=httpx.MockTransport(_refuse))
-            self._preview_clients[spec.id] = client
-        body = client.payload([lead], destination, options)
-        return json.dumps(body, indent=2, ensure_ascii=False, default=str)
 
     # ---- presets --------------------------------------------------------------------------------
 
