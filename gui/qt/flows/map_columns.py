@@ -23,12 +23,9 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -43,6 +40,7 @@ from gui.core.errors import LeadLoaderError
 from gui.core.providers import get_spec
 from gui.core.providers.base import ProviderSpec
 from gui.qt.field_bar import FieldBar
+from gui.qt.widgets.custom_variables_box import CustomVariablesBox, OtherColumn
 from gui.qt.widgets.payload_preview import PayloadPreviewBox
 from gui.qt.workers import Worker, start_worker
 
@@ -209,7 +207,6 @@ class MapColumnsFlow(QWidget):
         self._hints: dict[str, str] = {}  # field -> why it was suggested
         self._custom: set[str] = set()
         self._custom_names: dict[str, str] = {}
-        self._custom_touched: set[str] = set()
         self._region = "US"
         self._row_number_base = 2
         self._filled: dict[str, int] = {}
@@ -298,25 +295,11 @@ class MapColumnsFlow(QWidget):
         fields_scroll.setAccessibleName("Provider fields")
 
         # -- custom variables -----------------------------------------------------------------
-        self.custom_box = QGroupBox("Other columns: send as custom variables")
-        self.custom_list = QListWidget()
-        self.custom_list.setAccessibleName("Columns sent as custom variables")
-        self.custom_help = QLabel(
-            "Ticked columns travel with each lead under the name shown, so you can use them in your "
-            "emails (e.g. {{industry}})."
-        )
-        self.custom_help.setWordWrap(True)
-        self.custom_all_button = QPushButton("All")
-        self.custom_all_button.setAccessibleName("Send all other columns")
-        self.custom_none_button = QPushButton("None")
-        self.custom_none_button.setAccessibleName("Send no other column")
-        custom_buttons = QHBoxLayout()
-        custom_buttons.addWidget(self.custom_help, 1)
-        custom_buttons.addWidget(self.custom_all_button)
-        custom_buttons.addWidget(self.custom_none_button)
-        custom_layout = QVBoxLayout(self.custom_box)
-        custom_layout.addLayout(custom_buttons)
-        custom_layout.addWidget(self.custom_list)
+        self.custom_box = CustomVariablesBox()
+        self.custom_list = self.custom_box.columns_list
+        self.custom_help = self.custom_box.help_label
+        self.custom_all_button = self.custom_box.all_button
+        self.custom_none_button = self.custom_box.none_button
 
         # -- payload preview ----------------------------------------------------------------
         self.preview_box = PayloadPreviewBox()
@@ -346,9 +329,8 @@ class MapColumnsFlow(QWidget):
         layout.addLayout(preset_row)
         layout.addWidget(splitter, 1)
 
-        self.custom_list.itemChanged.connect(self._on_custom_item_changed)
-        self.custom_all_button.clicked.connect(lambda: self._set_all_custom(True))
-        self.custom_none_button.clicked.connect(lambda: self._set_all_custom(False))
+        self.custom_box.sig_column_toggled.connect(self._on_custom_toggled)
+        self.custom_box.sig_all_set.connect(self._on_all_custom_set)
         self.preset_combo.activated.connect(self._on_preset_picked)
         self.save_preset_button.clicked.connect(self.save_preset)
         self.export_preset_button.clicked.connect(self.export_preset)
@@ -391,7 +373,6 @@ class MapColumnsFlow(QWidget):
         self._filled = {}
         self._problems = {}
         self._validation = None
-        self._custom_touched = set()
         self._custom_names = {}
         self._selected_row = 0
         self._fill_combos()
@@ -520,12 +501,7 @@ class MapColumnsFlow(QWidget):
 
     def set_custom_column(self, column: str, send: bool) -> None:
         """Tick or untick a column as a custom variable."""
-        for i in range(self.custom_list.count()):
-            item = self.custom_list.item(i)
-            if item.data(Qt.ItemDataRole.UserRole) == column:
-                item.setCheckState(Qt.CheckState.Checked if send else Qt.CheckState.Unchecked)
-                return
-        raise KeyError(column)
+        self.custom_box.set_column(column, send)
 
     def hint(self, field_name: str) -> str:
         """The small print under a field's picker."""
@@ -762,28 +738,14 @@ class MapColumnsFlow(QWidget):
         self._refresh_all()
         self._schedule_emit()
 
-    def _on_custom_item_changed(self, item: QListWidgetItem) -> None:
-        if self._seeding:
-            return
-        column = str(item.data(Qt.ItemDataRole.UserRole))
-        self._custom_touched.add(column)
-        if item.checkState() == Qt.CheckState.Checked:
-            self._custom.add(column)
-        else:
-            self._custom.discard(column)
+    def _on_custom_toggled(self, column: str, send: bool) -> None:
+        (self._custom.add if send else self._custom.discard)(column)
         self._refresh_preview()
         self._schedule_emit()
 
-    def _set_all_custom(self, send: bool) -> None:
-        self._seeding = True
-        try:
-            for i in range(self.custom_list.count()):
-                item = self.custom_list.item(i)
-                column = str(item.data(Qt.ItemDataRole.UserRole))
-                item.setCheckState(Qt.CheckState.Checked if send else Qt.CheckState.Unchecked)
-                (self._custom.add if send else self._custom.discard)(column)
-        finally:
-            self._seeding = False
+    def _on_all_custom_set(self, send: bool) -> None:
+        for column in self.custom_box.columns():
+            (self._custom.add if send else self._custom.discard)(column)
         self._refresh_preview()
         self._schedule_emit()
 
@@ -853,40 +815,17 @@ class MapColumnsFlow(QWidget):
     def _refresh_custom(self) -> None:
         spec = self._spec
         mapped = self._mapped_columns()
-        self._seeding = True
         taken: set[str] = set()
         # Ticked columns claim their names first, so the names shown are the ones sent.
         names = {c: self._custom_name(c, taken) for c in self.custom_columns()} if spec else {}
-        try:
-            self.custom_list.clear()
-            for column in self._columns():
-                if column in mapped:
-                    continue
-                if column not in names:
-                    names[column] = self._custom_name(column, taken) if spec else column
-                name = names[column]
-                text = column if name == column else f"{column}  →  {name}"
-                item = QListWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, column)
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(
-                    Qt.CheckState.Checked if column in self._custom else Qt.CheckState.Unchecked
-                )
-                item.setToolTip(f"Sent as the custom variable “{name}”")
-                self.custom_list.addItem(item)
-        finally:
-            self._seeding = False
-        count = self.custom_list.count()
-        example = next(iter(names.values()), "industry")
-        self.custom_help.setText(
-            "Ticked columns travel with each lead under the name shown, so your campaign's messages "
-            f"can use them (e.g. {{{{{example}}}}})."
-        )
-        self.custom_box.setTitle(
-            f"Other columns ({count}): send as custom variables" if count else "Other columns: none left"
-        )
-        for w in (self.custom_all_button, self.custom_none_button):
-            w.setEnabled(count > 0)
+        shown = []
+        for column in self._columns():
+            if column in mapped:
+                continue
+            if column not in names:
+                names[column] = self._custom_name(column, taken) if spec else column
+            shown.append(OtherColumn(column, names[column], column in self._custom))
+        self.custom_box.show_columns(shown, example=next(iter(names.values()), "industry"))
 
     def _filled_count(self, column: str) -> int | None:
         """Non-blank cells of a column; None while a big column is still being counted."""
