@@ -18,16 +18,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QGridLayout,
-    QHBoxLayout,
-    QInputDialog,
     QLabel,
-    QMessageBox,
-    QPushButton,
     QScrollArea,
     QSizePolicy,
     QSplitter,
@@ -42,6 +36,7 @@ from gui.core.providers.base import ProviderSpec
 from gui.qt.field_bar import FieldBar
 from gui.qt.widgets.custom_variables_box import CustomVariablesBox, OtherColumn
 from gui.qt.widgets.payload_preview import PayloadPreviewBox
+from gui.qt.widgets.saved_mappings_bar import MappingToSave, SavedMappingsBar
 from gui.qt.workers import Worker, start_worker
 
 if TYPE_CHECKING:
@@ -253,32 +248,12 @@ class MapColumnsFlow(QWidget):
         self.recall_label.setFont(italic)
 
         # -- presets ----------------------------------------------------------------------------
-        self.preset_combo = QComboBox()
-        self.preset_combo.setAccessibleName("Saved mappings")
-        self.preset_combo.setToolTip("Apply a mapping you saved earlier")
-        self.preset_combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        # Right-click (or the menu key) on the list offers to delete the saved mapping shown.
-        self.delete_preset_action = QAction("Delete this saved mapping…", self.preset_combo)
-        self.delete_preset_action.triggered.connect(lambda: self.delete_preset())  # noqa: PLW0108 - drop "checked"
-        self.preset_combo.addAction(self.delete_preset_action)
-        self.preset_combo.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        self.save_preset_button = QPushButton("Save…")
-        self.save_preset_button.setAccessibleName("Save this mapping")
-        self.save_preset_button.setToolTip("Save this mapping under a name to reuse it for the next file")
-        self.export_preset_button = QPushButton("Export…")
-        self.export_preset_button.setAccessibleName("Export the mapping to a file")
-        self.export_preset_button.setToolTip("Write this mapping to a small file you can send to a colleague")
-        self.import_preset_button = QPushButton("Import…")
-        self.import_preset_button.setAccessibleName("Import a mapping file")
-        self.import_preset_button.setToolTip("Load a mapping file a colleague sent you")
-        preset_row = QHBoxLayout()
-        preset_caption = QLabel("Sa&ved:")
-        preset_caption.setBuddy(self.preset_combo)
-        preset_row.addWidget(preset_caption)
-        preset_row.addWidget(self.preset_combo, 1)
-        preset_row.addWidget(self.save_preset_button)
-        preset_row.addWidget(self.export_preset_button)
-        preset_row.addWidget(self.import_preset_button)
+        self.saved_mappings = SavedMappingsBar(self._mapping_to_save)
+        self.preset_combo = self.saved_mappings.combo
+        self.delete_preset_action = self.saved_mappings.delete_action
+        self.save_preset_button = self.saved_mappings.save_button
+        self.export_preset_button = self.saved_mappings.export_button
+        self.import_preset_button = self.saved_mappings.import_button
 
         # -- one row per field --------------------------------------------------------------
         self._fields_host = QWidget()
@@ -326,25 +301,20 @@ class MapColumnsFlow(QWidget):
         layout.addWidget(self.rule_label)
         layout.addWidget(self.status_label)
         layout.addWidget(self.recall_label)
-        layout.addLayout(preset_row)
+        layout.addWidget(self.saved_mappings)
         layout.addWidget(splitter, 1)
 
         self.custom_box.sig_column_toggled.connect(self._on_custom_toggled)
         self.custom_box.sig_all_set.connect(self._on_all_custom_set)
-        self.preset_combo.activated.connect(self._on_preset_picked)
-        self.save_preset_button.clicked.connect(self.save_preset)
-        self.export_preset_button.clicked.connect(self.export_preset)
-        self.import_preset_button.clicked.connect(self.import_preset)
+        self.saved_mappings.sig_preset_chosen.connect(self._on_preset_chosen)
+        self.saved_mappings.sig_exported.connect(
+            lambda name, path: self.status_label.setText(f"Mapping “{name}” written to {path}.")
+        )
 
         if populate:
             self._reload_presets()
             self._refresh_all()
         else:  # what an empty panel shows, without reading the saved mappings yet
-            self.preset_combo.addItem("— pick a saved mapping —", None)
-            self.preset_combo.setEnabled(False)
-            self.delete_preset_action.setEnabled(False)
-            self.save_preset_button.setEnabled(False)
-            self.export_preset_button.setEnabled(False)
             self.status_label.setText("Loading the provider's fields…")
 
     # ---- public API -------------------------------------------------------------------------
@@ -783,8 +753,7 @@ class MapColumnsFlow(QWidget):
         self._refresh_status()
         self._refresh_preview()
         has_sheet = self._frame is not None and self._spec is not None
-        for button in (self.save_preset_button, self.export_preset_button):
-            button.setEnabled(has_sheet)
+        self.saved_mappings.set_sheet_ready(has_sheet)
 
     def _refresh_hints(self) -> None:
         from gui.core import mapping as core_mapping
@@ -951,38 +920,19 @@ class MapColumnsFlow(QWidget):
         self._fix_steps = tuple(steps)
 
     def _reload_presets(self) -> None:
-        from gui.core import presets as core_presets
+        self.saved_mappings.show_presets(self._spec.id if self._spec is not None else None)
 
-        self.preset_combo.blockSignals(True)
-        self.preset_combo.clear()
-        self.preset_combo.addItem("— pick a saved mapping —", None)
-        try:
-            found = core_presets.list_presets()
-        except (LeadLoaderError, OSError, ValueError) as exc:
-            log.warning("Could not list saved mappings: %s", exc)
-            found = []
-        for preset in found:
-            text = preset.name
-            if self._spec is not None and preset.provider != self._spec.id:
-                text += f"  (made for {get_spec(preset.provider).label})"
-            self.preset_combo.addItem(text, preset.name)
-        self.preset_combo.setCurrentIndex(0)
-        self.preset_combo.setEnabled(bool(found))
-        self.delete_preset_action.setEnabled(bool(found))
-        self.preset_combo.blockSignals(False)
+    def _mapping_to_save(self) -> MappingToSave | None:
+        """What the saved-mappings bar writes; None while there is no sheet or provider."""
+        if self._spec is None or self._frame is None:
+            return None
+        return MappingToSave(
+            self._spec.id, self._build_mapping(), tuple(self._columns()), self._fix_steps, dict(self._options)
+        )
 
-    def _on_preset_picked(self, index: int) -> None:
-        from gui.core import presets as core_presets
-
-        name = self.preset_combo.itemData(index)
-        if name is None or self._frame is None or self._spec is None:
-            return
-        try:
-            preset = core_presets.load_preset(str(name))
-        except (LeadLoaderError, OSError, ValueError) as exc:
-            QMessageBox.warning(self, "Saved mapping", f"Could not open “{name}”: {exc}")
-            return
-        self.use_preset(preset)
+    def _on_preset_chosen(self, preset: Preset) -> None:
+        if self._frame is not None and self._spec is not None:
+            self.use_preset(preset)
 
     def _translate(self, preset: Preset) -> core_mapping.ColumnMapping:
         """A preset's mapping for this sheet and provider: headers matched by spelling, fields by meaning."""
@@ -1020,108 +970,16 @@ class MapColumnsFlow(QWidget):
 
     def delete_preset(self, name: str | None = None, *, confirm: bool = True) -> bool:
         """Delete a saved mapping (the one shown in the list when no name is given), after asking."""
-        from gui.core import presets as core_presets
-
-        name = name or str(self.preset_combo.currentData() or "")
-        if not name:
-            return False
-        if confirm:
-            answer = QMessageBox.question(
-                self,
-                "Delete saved mapping",
-                f"Delete the saved mapping “{name}”? Files you exported from it are not touched.",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return False
-        try:
-            core_presets.delete_preset(name)
-        except (LeadLoaderError, OSError) as exc:
-            QMessageBox.warning(self, "Delete saved mapping", f"Could not delete “{name}”: {exc}")
-            return False
-        self._reload_presets()
-        return True
+        return self.saved_mappings.delete(name, confirm=confirm)
 
     def save_preset(self, name: str | None = None) -> Preset | None:
         """Save the current mapping (with its fixes and options) under a name; asks for one if not given."""
-        from gui.core import presets as core_presets
-
-        if self._spec is None or self._frame is None:
-            return None
-        if name is None:
-            current = str(self.preset_combo.currentData() or "")
-            name, ok = QInputDialog.getText(
-                self,
-                "Save mapping",
-                "Name for this mapping (e.g. “Weekly Apollo export”).\n"
-                "A sheet with the same headers will be matched this way automatically.",
-                text=current,
-            )
-            if not ok:
-                return None
-        name = name.strip()
-        if not name:
-            return None
-        try:
-            preset = core_presets.save_preset(
-                name,
-                self._spec.id,
-                self._build_mapping(),
-                self._columns(),
-                fixes=self._fix_steps,
-                options=self._options,
-            )
-        except (LeadLoaderError, OSError, ValueError) as exc:
-            QMessageBox.warning(self, "Save mapping", f"Could not save the mapping: {exc}")
-            return None
-        self._reload_presets()
-        self.preset_combo.setCurrentIndex(max(0, self.preset_combo.findData(preset.name)))
-        return preset
+        return self.saved_mappings.save(name)
 
     def export_preset(self, path: str | Path | None = None) -> Path | None:
         """Save the current mapping and write it to a file a colleague can import."""
-        from gui.core import presets as core_presets
-
-        if self._spec is None or self._frame is None:
-            return None
-        name = str(self.preset_combo.currentData() or "")
-        if path is None:
-            suggested = name or "mapping"
-            path, _ = QFileDialog.getSaveFileName(
-                self, "Export mapping", str(Path.home() / f"{suggested}.json"), "Mapping files (*.json)"
-            )
-            if not path:
-                return None
-        target = Path(path)
-        preset = self.save_preset(name or target.stem)
-        if preset is None:
-            return None
-        try:
-            written = core_presets.export_preset(preset.name, target)
-        except (LeadLoaderError, OSError, ValueError) as exc:
-            QMessageBox.warning(self, "Export mapping", f"Could not write {target}: {exc}")
-            return None
-        self.status_label.setText(f"Mapping “{preset.name}” written to {written}.")
-        return written
+        return self.saved_mappings.export(path)
 
     def import_preset(self, path: str | Path | None = None) -> Preset | None:
         """Read a mapping file, keep it among the saved mappings and apply it to this sheet."""
-        from gui.core import presets as core_presets
-
-        if path is None:
-            path, _ = QFileDialog.getOpenFileName(
-                self, "Import mapping", str(Path.home()), "Mapping files (*.json);;All files (*)"
-            )
-            if not path:
-                return None
-        try:
-            preset = core_presets.import_preset(Path(path))
-        except (LeadLoaderError, OSError, ValueError) as exc:
-            QMessageBox.warning(self, "Import mapping", f"Could not read {path}: {exc}")
-            return None
-        self._reload_presets()
-        self.preset_combo.setCurrentIndex(max(0, self.preset_combo.findData(preset.name)))
-        if self._frame is not None and self._spec is not None:
-            self.use_preset(preset)
-        return preset
+        return self.saved_mappings.import_file(path)
