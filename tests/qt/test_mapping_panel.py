@@ -288,7 +288,7 @@ def test_excel_damage_notes_show_under_the_field(qtbot) -> None:
 
 
 def test_big_sheets_are_counted_in_the_background(qtbot, monkeypatch) -> None:
-    import gui.qt.flows.map_columns as module
+    import gui.qt.widgets.column_fill_counter as module
 
     monkeypatch.setattr(module, "SYNC_COUNT_ROWS", 2)
     widget = MapColumnsFlow()

@@ -34,10 +34,10 @@ from gui.core.errors import LeadLoaderError
 from gui.core.providers import get_spec
 from gui.core.providers.base import ProviderSpec
 from gui.qt.field_bar import FieldBar
+from gui.qt.widgets.column_fill_counter import ColumnFillCounter
 from gui.qt.widgets.custom_variables_box import CustomVariablesBox, OtherColumn
 from gui.qt.widgets.payload_preview import PayloadPreviewBox
 from gui.qt.widgets.saved_mappings_bar import MappingToSave, SavedMappingsBar
-from gui.qt.workers import Worker, start_worker
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -56,24 +56,6 @@ EMIT_DELAY_MS = 60
 #: Milliseconds after the last row change before the payload preview is rebuilt.
 PREVIEW_DELAY_MS = 40
 _SAMPLE_CHARS = 32
-#: Up to this many rows the fill of a column is counted on the spot (a few ms); beyond, in a worker.
-SYNC_COUNT_ROWS = 50_000
-
-
-def count_filled(series: pd.Series) -> int:
-    """Cells that hold something other than blanks: what build_leads would send.
-
-    One pass over the values without building new strings (``str.strip`` on a million cells
-    costs about two seconds; this is a tenth of that).
-    """
-    import numpy as np
-
-    values = series.to_numpy(dtype=object, copy=False)
-    return int(
-        np.fromiter(
-            (type(v) is str and bool(v) and not v.isspace() for v in values), dtype=bool, count=len(values)
-        ).sum()
-    )
 
 
 def suggestion_words(item: Any) -> str:
@@ -204,11 +186,7 @@ class MapColumnsFlow(QWidget):
         self._custom_names: dict[str, str] = {}
         self._region = "US"
         self._row_number_base = 2
-        self._filled: dict[str, int] = {}
         self._row_columns_offered: list[str] = []
-        self._counting: set[str] = set()
-        self._count_workers: set[Worker] = set()
-        self._frame_generation = 0
         self._problems: dict[str, tuple[int, int]] = {}  # field -> (errors, warnings)
         self._validation: Any = None
         self._selected_row = 0
@@ -219,6 +197,8 @@ class MapColumnsFlow(QWidget):
         self._fix_steps: tuple[FixStep, ...] = ()
         self._user_changed = False
 
+        self._fill = ColumnFillCounter(self)
+        self._fill.sig_counted.connect(self._refresh_bars)
         self._emit_timer = QTimer(self)
         self._emit_timer.setSingleShot(True)
         self._emit_timer.setInterval(EMIT_DELAY_MS)
@@ -335,12 +315,10 @@ class MapColumnsFlow(QWidget):
         ``notes`` (Excel damage found while loading) show under the field their column feeds.
         """
         self._frame = frame
-        self._frame_generation += 1
-        self._counting = set()
+        self._fill.set_frame(frame)
         self._notes = {}
         for note in notes:
             self._notes.setdefault(str(note.column), []).append(str(note.message))
-        self._filled = {}
         self._problems = {}
         self._validation = None
         self._custom_names = {}
@@ -360,12 +338,11 @@ class MapColumnsFlow(QWidget):
             return
         before = set(self._row_columns_offered)
         columns = self._columns()
-        for column in changed_columns:
-            self._filled.pop(str(column), None)
+        self._fill.forget(changed_columns)
         if set(columns) != before:
-            for gone in before - set(columns):
-                self._filled.pop(gone, None)
-                self._custom.discard(gone)
+            gone = before - set(columns)
+            self._fill.forget(sorted(gone))
+            self._custom.difference_update(gone)
             self._fill_combos()
             self._map_new_columns([c for c in columns if c not in before])
             self._schedule_emit()
@@ -796,71 +773,24 @@ class MapColumnsFlow(QWidget):
             shown.append(OtherColumn(column, names[column], column in self._custom))
         self.custom_box.show_columns(shown, example=next(iter(names.values()), "industry"))
 
-    def _filled_count(self, column: str) -> int | None:
-        """Non-blank cells of a column; None while a big column is still being counted."""
-        if column in self._filled or self._frame is None:
-            return self._filled.get(column, 0)
-        if len(self._frame) <= SYNC_COUNT_ROWS:
-            self._filled[column] = count_filled(self._frame[column])
-            return self._filled[column]
-        return None
-
-    def _count_in_background(self, columns: Sequence[str]) -> None:
-        """Count big columns in one worker, one after the other, so the panel never freezes.
-
-        One worker, not one per column: Python threads share one interpreter lock, and eight
-        counting threads would leave the GUI thread a ninth of it.
-        """
-        todo = [c for c in dict.fromkeys(columns) if c not in self._counting and c not in self._filled]
-        if not todo or self._frame is None:
-            return
-        self._counting.update(todo)
-        frame, generation = self._frame, self._frame_generation
-
-        def job(_progress: Any, cancel: Any) -> dict[str, int]:
-            counts = {}
-            for column in todo:
-                cancel.raise_if_cancelled()
-                counts[column] = count_filled(frame[column])
-            return counts
-
-        worker = start_worker(job, parent=self)
-        self._count_workers.add(worker)
-        worker.sig_succeeded.connect(lambda counts, g=generation: self._on_counted(g, counts))
-        worker.sig_finished.connect(lambda w=worker, cols=tuple(todo): self._on_count_finished(w, cols))
-
-    def _on_counted(self, generation: int, counts: object) -> None:
-        if generation == self._frame_generation and isinstance(counts, dict):
-            self._filled.update(counts)
-            self._refresh_bars()
-
-    def _on_count_finished(self, worker: Worker, columns: Sequence[str]) -> None:
-        self._count_workers.discard(worker)
-        self._counting.difference_update(columns)
-
     def counting(self) -> bool:
         """True while a big column's fill is being counted (tests, the window's busy state)."""
-        return any(w.running for w in self._count_workers)
+        return self._fill.counting()
 
     def shutdown(self) -> None:
         """Stop background counts and close the preview clients (window closing)."""
         self.preview_box.shutdown()
-        self._frame_generation += 1
-        for worker in list(self._count_workers):
-            worker.stop(timeout_ms=5000)
-        self._count_workers.clear()
-        self._counting.clear()
+        self._fill.shutdown()
 
     def _refresh_bars(self) -> None:
         total = len(self._frame) if self._frame is not None else 0
-        missing = [c for r in self._rows if (c := r.column()) is not None and self._filled_count(c) is None]
-        if missing:
-            # After the current burst of GUI work, so the count does not compete with it.
-            QTimer.singleShot(0, self, lambda cols=tuple(missing): self._count_in_background(cols))
+        self._fill.count_soon(
+            [c for r in self._rows if (c := r.column()) is not None and self._fill.filled(c) is None]
+        )
         for row in self._rows:
             column = row.column()
             errors, warnings = self._problems.get(row.field.name, (0, 0))
-            filled = self._filled_count(column) if column is not None else 0
+            filled = self._fill.filled(column) if column is not None else 0
             shown = filled if filled is not None else 0
             row.bar.set_counts(shown, errors, total if column is not None or errors else 0, warnings)
             parts = []
