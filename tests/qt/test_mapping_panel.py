@@ -12,7 +12,8 @@ from PySide6.QtCore import Qt
 
 from gui.core.mapping import ColumnMapping
 from gui.core.providers import get_spec
-from gui.qt.flows.map_columns import NOT_MAPPED, MapColumnsFlow
+from gui.qt.flows.map_columns import MapColumnsFlow
+from gui.qt.widgets.field_picker import NOT_MAPPED
 
 
 def _frame() -> pd.DataFrame:

@@ -19,23 +19,19 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
-    QGridLayout,
     QLabel,
-    QScrollArea,
-    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
-from gui.core.domain import LeadField
 from gui.core.errors import LeadLoaderError
 from gui.core.providers import get_spec
 from gui.core.providers.base import ProviderSpec
-from gui.qt.field_bar import FieldBar
 from gui.qt.widgets.column_fill_counter import ColumnFillCounter
 from gui.qt.widgets.custom_variables_box import CustomVariablesBox, OtherColumn
+from gui.qt.widgets.field_picker import FieldPicker, column_samples, required_words, suggestion_words
+from gui.qt.widgets.field_picker_grid import FieldPickerGrid
 from gui.qt.widgets.payload_preview import PayloadPreviewBox
 from gui.qt.widgets.saved_mappings_bar import MappingToSave, SavedMappingsBar
 
@@ -49,111 +45,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-NOT_MAPPED = "— not mapped —"
 #: Milliseconds the panel waits after the last change before telling the window: several pickers
 #: changed in one go (a preset, a moved column) become one signal, so validation runs once.
 EMIT_DELAY_MS = 60
 #: Milliseconds after the last row change before the payload preview is rebuilt.
 PREVIEW_DELAY_MS = 40
-_SAMPLE_CHARS = 32
-
-
-def suggestion_words(item: Any) -> str:
-    """The core's reason for a suggestion in words a sales-ops person reads at a glance.
-
-    "header synonym" becomes "from the header “Courriel”", "fuzzy 87" becomes "the header
-    “Emial” is close", and value sniffing keeps its own words ("values look like emails").
-    """
-    reason = str(getattr(item, "reason", "") or "")
-    column = str(getattr(item, "column", ""))
-    confidence = float(getattr(item, "confidence", 1.0))
-    if reason.startswith("header synonym"):
-        text = f"from the header “{column}”"
-    elif reason.startswith("fuzzy"):
-        text = f"the header “{column}” is close to this field's name"
-    elif reason.startswith("header contains"):
-        text = f"the header “{column}” {reason.removeprefix('header ')}"
-    elif reason:
-        text = f"“{column}”: {reason}"
-    else:
-        text = f"from “{column}”"
-    if confidence < 0.7:
-        text += " (a guess: please check)"
-    return text
-
-
-def required_words(spec: ProviderSpec, kind: str = "campaign") -> str:
-    """The provider's required-field rule in a sentence ("lemlist needs Email or LinkedIn URL ...")."""
-    from gui.core import mapping as core_mapping
-
-    groups = [core_mapping.group_label(spec, g) for g in core_mapping.required_groups(spec, kind)]
-    if not groups:
-        return ""
-    where = " in a lead list" if kind == "list" else ""
-    return f"{spec.label} needs {', and '.join(groups)} on every lead{where}."
-
-
-def field_caption(spec: ProviderSpec, lead_field: LeadField, kind: str = "campaign") -> str:
-    """The field's label with its rule: "Email (required)" or "Email (or LinkedIn URL)"."""
-    from gui.core import mapping as core_mapping
-
-    for group in core_mapping.required_groups(spec, kind):
-        if lead_field.name in group:
-            others = [spec.field(n).label for n in group if n != lead_field.name]
-            if not others:
-                return f"{lead_field.label} (required)"
-            return f"{lead_field.label} (or {' / '.join(others)})"
-    if lead_field.required:
-        return f"{lead_field.label} (required)"
-    return lead_field.label
-
-
-class _FieldRow:
-    """The widgets of one provider field."""
-
-    def __init__(self, panel: MapColumnsFlow, spec: ProviderSpec, lead_field: LeadField) -> None:
-        self.field = lead_field
-        self.caption = QLabel()
-        self.set_rule(spec, panel._destination_kind())
-        self.combo = QComboBox()
-        self.combo.setAccessibleName(f"Column for {lead_field.label}")
-        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.combo.setMinimumContentsLength(8)
-        self.combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.caption.setBuddy(self.combo)
-        self.hint = QLabel()
-        self.hint.setAccessibleName(f"Why this column for {lead_field.label}")
-        self.hint.setWordWrap(True)
-        # A long sample (an email, a URL) must not hold the column wide: the hint wraps or clips.
-        self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.hint.setMinimumWidth(0)
-        self.hint.setEnabled(False)  # the palette's quiet text colour, in light and dark themes
-        small = self.hint.font()
-        small.setPointSizeF(max(7.0, small.pointSizeF() * 0.88))
-        self.hint.setFont(small)
-        self.bar = FieldBar()
-        self.bar.setAccessibleName(f"Fill of {lead_field.label}")
-        self.count = QLabel()
-        self.count.setAccessibleName(f"Counts for {lead_field.label}")
-        self.count.setFont(small)
-        self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.count.setWordWrap(True)
-        self.bar.setFixedWidth(self.count.fontMetrics().horizontalAdvance("999,999 / 999,999"))
-        self.combo.currentIndexChanged.connect(lambda _i: panel._on_picker_changed(self))
-
-    def set_rule(self, spec: ProviderSpec, kind: str) -> None:
-        """Show the field's required rule; required fields are bold."""
-        from gui.core import mapping as core_mapping
-
-        self.caption.setText(field_caption(spec, self.field, kind))
-        groups = core_mapping.required_groups(spec, kind)
-        font = self.caption.font()
-        font.setBold(any(self.field.name in g for g in groups) or self.field.required)
-        self.caption.setFont(font)
-
-    def column(self) -> str | None:
-        data = self.combo.currentData()
-        return str(data) if data is not None else None
 
 
 class MapColumnsFlow(QWidget):
@@ -180,8 +76,6 @@ class MapColumnsFlow(QWidget):
         self._spec: ProviderSpec | None = None
         self._frame: pd.DataFrame | None = None
         self._notes: dict[str, list[str]] = {}
-        self._rows: list[_FieldRow] = []
-        self._hints: dict[str, str] = {}  # field -> why it was suggested
         self._custom: set[str] = set()
         self._custom_names: dict[str, str] = {}
         self._region = "US"
@@ -192,7 +86,6 @@ class MapColumnsFlow(QWidget):
         self._selected_row = 0
         self._destination_id = ""
         self._options: dict[str, bool | str] = {}
-        self._seeding = False
         self._recalled = ""
         self._fix_steps: tuple[FixStep, ...] = ()
         self._user_changed = False
@@ -236,18 +129,7 @@ class MapColumnsFlow(QWidget):
         self.import_preset_button = self.saved_mappings.import_button
 
         # -- one row per field --------------------------------------------------------------
-        self._fields_host = QWidget()
-        self._grid = QGridLayout(self._fields_host)
-        self._grid.setColumnStretch(1, 1)
-        self._grid.setHorizontalSpacing(10)
-        self._grid.setVerticalSpacing(2)
-        fields_scroll = QScrollArea()
-        fields_scroll.setWidgetResizable(True)
-        fields_scroll.setWidget(self._fields_host)
-        fields_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        # The panel is often a narrow side column: the rows shrink to its width instead of scrolling.
-        fields_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        fields_scroll.setAccessibleName("Provider fields")
+        self.field_pickers = FieldPickerGrid()
 
         # -- custom variables -----------------------------------------------------------------
         self.custom_box = CustomVariablesBox()
@@ -262,7 +144,7 @@ class MapColumnsFlow(QWidget):
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setChildrenCollapsible(False)
-        splitter.addWidget(fields_scroll)
+        splitter.addWidget(self.field_pickers)
         splitter.addWidget(self.custom_box)
         splitter.addWidget(self.preview_box)
         splitter.setStretchFactor(0, 4)
@@ -270,7 +152,7 @@ class MapColumnsFlow(QWidget):
         splitter.setStretchFactor(2, 2)
         # The fields are the main job: they get most of the height at first; the user can drag.
         splitter.setSizes([700, 110, 170])
-        fields_scroll.setMinimumHeight(200)
+        self.field_pickers.setMinimumHeight(200)
         self.custom_list.setMinimumHeight(60)
         self.preview.setMinimumHeight(80)
         self.splitter = splitter
@@ -284,6 +166,7 @@ class MapColumnsFlow(QWidget):
         layout.addWidget(self.saved_mappings)
         layout.addWidget(splitter, 1)
 
+        self.field_pickers.sig_column_picked.connect(self._on_column_picked)
         self.custom_box.sig_column_toggled.connect(self._on_custom_toggled)
         self.custom_box.sig_all_set.connect(self._on_all_custom_set)
         self.saved_mappings.sig_preset_chosen.connect(self._on_preset_chosen)
@@ -301,9 +184,12 @@ class MapColumnsFlow(QWidget):
 
     def set_spec(self, spec: ProviderSpec) -> None:
         """Show ``spec``'s fields; the current columns carry over where the field means the same."""
-        previous = self._current_concepts() if self._spec is not None else {}
+        previous = self.field_pickers.concepts() if self._spec is not None else {}
         self._spec = spec
-        self._build_rows()
+        self.title.setText(f"Match your columns to {spec.label} fields")
+        self.rule_label.setText(required_words(spec, self._destination_kind()))
+        self.field_pickers.show_fields(spec, self._destination_kind())
+        self._offer_columns()
         self._reload_presets()
         if self._frame is not None:
             self._seed(carry_over=previous)
@@ -323,7 +209,7 @@ class MapColumnsFlow(QWidget):
         self._validation = None
         self._custom_names = {}
         self._selected_row = 0
-        self._fill_combos()
+        self._offer_columns()
         self._seed(carry_over={})
         self._refresh_all()
 
@@ -343,31 +229,10 @@ class MapColumnsFlow(QWidget):
             gone = before - set(columns)
             self._fill.forget(sorted(gone))
             self._custom.difference_update(gone)
-            self._fill_combos()
-            self._map_new_columns([c for c in columns if c not in before])
+            self._offer_columns()
+            self.field_pickers.map_new_columns([c for c in columns if c not in before])
             self._schedule_emit()
         self._refresh_all()
-
-    def _map_new_columns(self, new_columns: Sequence[str]) -> None:
-        """Give a new column to the field its header names, when that field has no column yet."""
-        from gui.core import mapping as core_mapping
-
-        spec = self._spec
-        if spec is None:
-            return
-        self._seeding = True
-        try:
-            for column in new_columns:
-                found = core_mapping.detect_concept(column)
-                target = spec.field_for_concept(found[0]) if found else None
-                if target is None:
-                    continue
-                row = next((r for r in self._rows if r.field.name == target.name), None)
-                if row is not None and row.column() is None:
-                    row.combo.setCurrentIndex(max(0, row.combo.findData(column)))
-                    self._hints[target.name] = f"new column “{column}” from a fix"
-        finally:
-            self._seeding = False
 
     def mapping(self) -> core_mapping.ColumnMapping:
         """The current ``ColumnMapping``."""
@@ -409,8 +274,7 @@ class MapColumnsFlow(QWidget):
         self._destination_id = destination_id or ""
         self._options = dict(options)
         if self._destination_kind() != kind_before and self._spec is not None:
-            for row in self._rows:
-                row.set_rule(self._spec, self._destination_kind())
+            self.field_pickers.set_rule(self._spec, self._destination_kind())
             self.rule_label.setText(required_words(self._spec, self._destination_kind()))
             self._refresh_status()
         self._refresh_preview()
@@ -426,21 +290,12 @@ class MapColumnsFlow(QWidget):
 
     def field_column(self, field_name: str) -> str | None:
         """The column chosen for a field, None when unmapped (tests, the window's summary)."""
-        for row in self._rows:
-            if row.field.name == field_name:
-                return row.column()
-        raise KeyError(field_name)
+        return self.field_pickers.picker(field_name).column()
 
     def set_field_column(self, field_name: str, column: str | None) -> None:
         """Pick ``column`` for ``field_name`` as the user would."""
-        for row in self._rows:
-            if row.field.name == field_name:
-                index = row.combo.findData(column) if column is not None else 0
-                if index < 0:
-                    raise KeyError(f"No column {column!r} in this sheet")
-                row.combo.setCurrentIndex(index)
-                return
-        raise KeyError(field_name)
+        if not self.field_pickers.picker(field_name).choose(column):
+            raise KeyError(f"No column {column!r} in this sheet")
 
     def custom_columns(self) -> list[str]:
         """The columns ticked to go as custom variables, in sheet order."""
@@ -452,10 +307,7 @@ class MapColumnsFlow(QWidget):
 
     def hint(self, field_name: str) -> str:
         """The small print under a field's picker."""
-        for row in self._rows:
-            if row.field.name == field_name:
-                return row.hint.text()
-        raise KeyError(field_name)
+        return self.field_pickers.picker(field_name).hint.text()
 
     def missing_required(self) -> list[str]:
         """One phrase per unmet required group ("Email or LinkedIn URL")."""
@@ -463,7 +315,7 @@ class MapColumnsFlow(QWidget):
 
         if self._spec is None:
             return []
-        mapped = {r.field.name for r in self._rows if r.column() is not None}
+        mapped = set(self.field_pickers.fields())
         return [
             core_mapping.group_label(self._spec, group)
             for group in core_mapping.required_groups(self._spec, self._destination_kind())
@@ -478,12 +330,13 @@ class MapColumnsFlow(QWidget):
     def _columns(self) -> list[str]:
         return [str(c) for c in self._frame.columns] if self._frame is not None else []
 
-    def _mapped_columns(self) -> set[str]:
-        return {c for c in (r.column() for r in self._rows) if c is not None}
+    @property
+    def _rows(self) -> list[FieldPicker]:
+        """The pickers, one per provider field."""
+        return self.field_pickers.pickers
 
-    def _current_concepts(self) -> dict[str, str]:
-        """Concept -> column of the current mapping, to carry over to another provider."""
-        return {r.field.concept: c for r in self._rows if (c := r.column()) is not None and r.field.concept}
+    def _mapped_columns(self) -> set[str]:
+        return self.field_pickers.mapped_columns()
 
     def _seed(self, carry_over: Mapping[str, str]) -> None:
         """Fill the pickers: a remembered mapping first, else the suggestion, plus what carries over."""
@@ -493,7 +346,7 @@ class MapColumnsFlow(QWidget):
         spec, frame = self._spec, self._frame
         if spec is None or frame is None:
             return
-        self._hints = {}
+        self.field_pickers.hints.clear()
         self._recalled = ""
         columns = self._columns()
         mapping: core_mapping.ColumnMapping | None = None
@@ -507,12 +360,12 @@ class MapColumnsFlow(QWidget):
         if mapping is not None:
             self._recalled = "last time"
             for name in mapping.fields:
-                self._hints[name] = "as you matched it last time"
+                self.field_pickers.hints[name] = "as you matched it last time"
         elif preset is not None:
             mapping = preset.mapping_for(columns)
             self._recalled = f"your saved mapping “{preset.name}”"
             for name in mapping.fields:
-                self._hints[name] = f"from the saved mapping “{preset.name}”"
+                self.field_pickers.hints[name] = f"from the saved mapping “{preset.name}”"
             self.sig_preset_applied.emit(preset)
         else:
             suggestion = core_mapping.suggest_mapping(
@@ -521,48 +374,17 @@ class MapColumnsFlow(QWidget):
             mapping = suggestion.mapping
             for item in suggestion.suggestions:
                 if not item.field.startswith(core_mapping.CUSTOM_PREFIX):
-                    self._hints[item.field] = suggestion_words(item)
+                    self.field_pickers.hints[item.field] = suggestion_words(item)
         self._apply_mapping(mapping, seeding=True)
         if carry_over:
-            self._carry_over(carry_over)
+            self.field_pickers.carry_over(carry_over)
         self._schedule_emit(by_user=False)
 
-    def _carry_over(self, concepts: Mapping[str, str]) -> None:
-        """Keep the user's columns when switching provider: same meaning, same column."""
-        self._seeding = True
-        try:
-            taken = self._mapped_columns()
-            for row in self._rows:
-                column = concepts.get(row.field.concept)
-                if column is None or row.column() == column:
-                    continue
-                if column in taken and row.column() is None:
-                    continue
-                index = row.combo.findData(column)
-                if index >= 0 and row.column() is None:
-                    row.combo.setCurrentIndex(index)
-                    taken.add(column)
-                    self._hints[row.field.name] = "kept from your previous provider"
-        finally:
-            self._seeding = False
-
     def _apply_mapping(self, mapping: core_mapping.ColumnMapping, *, seeding: bool = False) -> None:
-        fields = dict(mapping.fields)
-        custom = dict(mapping.custom)
         columns = set(self._columns())
-        self._seeding = True
-        try:
-            for row in self._rows:
-                column = fields.get(row.field.name)
-                index = row.combo.findData(column) if column in columns else 0
-                row.combo.setCurrentIndex(max(0, index))
-            self._custom = {c for c in custom if c in columns}
-            self._custom_names.update({c: n for c, n in custom.items() if c in columns})
-        finally:
-            self._seeding = False
-        if not seeding:
-            for row in self._rows:
-                self._hints.pop(row.field.name, None)
+        self.field_pickers.apply(mapping.fields, keep_hints=seeding)
+        self._custom = {c for c in mapping.custom if c in columns}
+        self._custom_names.update({c: n for c, n in mapping.custom.items() if c in columns})
 
     # ---- the core's mapping, out -----------------------------------------------------------
 
@@ -582,106 +404,19 @@ class MapColumnsFlow(QWidget):
     def _build_mapping(self) -> core_mapping.ColumnMapping:
         from gui.core import mapping as core_mapping
 
-        fields = {r.field.name: c for r in self._rows if (c := r.column()) is not None}
+        fields = self.field_pickers.fields()
         taken: set[str] = set()
         custom = {c: self._custom_name(c, taken) for c in self.custom_columns()} if self._spec else {}
         return core_mapping.ColumnMapping(fields=fields, custom=custom)
 
-    # ---- building the rows ----------------------------------------------------------------------
-
-    def _build_rows(self) -> None:
-        while self._grid.count():
-            item = self._grid.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
-        self._rows = []
-        spec = self._spec
-        if spec is None:
-            return
-        self.title.setText(f"Match your columns to {spec.label} fields")
-        self.rule_label.setText(required_words(spec, self._destination_kind()))
-        header_field = QLabel("Field")
-        header_column = QLabel("Column in your sheet")
-        header_fill = QLabel("Filled")
-        for h in (header_field, header_column, header_fill):
-            h.setEnabled(False)
-        self._grid.addWidget(header_field, 0, 0)
-        self._grid.addWidget(header_column, 0, 1)
-        self._grid.addWidget(header_fill, 0, 2)
-        previous: QWidget | None = None
-        for i, lead_field in enumerate(spec.fields):
-            row = _FieldRow(self, spec, lead_field)
-            self._rows.append(row)
-            r = 1 + i * 2
-            self._grid.addWidget(row.caption, r, 0)
-            self._grid.addWidget(row.combo, r, 1)
-            self._grid.addWidget(row.bar, r, 2)
-            # Second line: why this column (under the picker) and the counts (under the bar).
-            self._grid.addWidget(row.hint, r + 1, 1)
-            self._grid.addWidget(row.count, r + 1, 2)
-            if previous is not None:
-                QWidget.setTabOrder(previous, row.combo)
-            previous = row.combo
-        self._grid.setRowStretch(1 + len(spec.fields) * 2, 1)
-        self._fill_combos()
-
-    def _fill_combos(self) -> None:
+    def _offer_columns(self) -> None:
         columns = self._columns()
         self._row_columns_offered = list(columns)
-        samples = self._samples(columns)
-        self._seeding = True
-        try:
-            for row in self._rows:
-                current = row.column()
-                row.combo.clear()
-                row.combo.addItem(NOT_MAPPED, None)
-                for column in columns:
-                    row.combo.addItem(column, column)
-                    tip = f"Column “{column}”"
-                    if samples.get(column):
-                        tip += f"\ne.g. {samples[column]}"
-                    row.combo.setItemData(row.combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
-                index = row.combo.findData(current) if current is not None else 0
-                row.combo.setCurrentIndex(max(0, index))
-        finally:
-            self._seeding = False
-
-    def _samples(self, columns: Sequence[str]) -> dict[str, str]:
-        """A first non-empty value per column (from the top rows only: cheap on a big sheet)."""
-        frame = self._frame
-        if frame is None:
-            return {}
-        head = frame.head(50)
-        out: dict[str, str] = {}
-        for column in columns:
-            values = [str(v) for v in head[column].tolist() if str(v).strip()]
-            if values:
-                sample = values[0]
-                out[column] = sample if len(sample) <= _SAMPLE_CHARS else sample[: _SAMPLE_CHARS - 1] + "…"
-        return out
+        self.field_pickers.offer_columns(columns, column_samples(self._frame, columns))
 
     # ---- reacting ---------------------------------------------------------------------------
 
-    def _on_picker_changed(self, changed: _FieldRow) -> None:
-        if self._seeding:
-            return
-        column = changed.column()
-        self._hints.pop(changed.field.name, None)
-        moved_from = ""
-        if column is not None:
-            # One column feeds one field: take it away from the field that had it.
-            self._seeding = True
-            try:
-                for row in self._rows:
-                    if row is not changed and row.column() == column:
-                        row.combo.setCurrentIndex(0)
-                        self._hints[row.field.name] = f"“{column}” moved to {changed.field.label}"
-                        moved_from = row.field.label
-            finally:
-                self._seeding = False
-        if moved_from:
-            self._hints[changed.field.name] = f"moved here from {moved_from}"
+    def _on_column_picked(self, _field_name: str) -> None:
         self._refresh_all()
         self._schedule_emit()
 
@@ -733,30 +468,8 @@ class MapColumnsFlow(QWidget):
         self.saved_mappings.set_sheet_ready(has_sheet)
 
     def _refresh_hints(self) -> None:
-        from gui.core import mapping as core_mapping
-
-        samples = self._samples(sorted(self._mapped_columns())) if self._frame is not None else {}
-        for row in self._rows:
-            column = row.column()
-            parts = []
-            if column is not None:
-                reason = self._hints.get(row.field.name)
-                # "from the header “Email”" says nothing when the header is the field's own name.
-                obvious = (
-                    core_mapping.normalize_header(column) == core_mapping.normalize_header(row.field.label)
-                    and reason == f"from the header “{column}”"
-                )
-                if reason and not obvious:
-                    parts.append(reason)
-                if samples.get(column):
-                    parts.append(f"e.g. {samples[column]}")
-                parts.extend(f"⚠ {n}" for n in self._notes.get(column, []))
-            else:
-                reason = self._hints.get(row.field.name)
-                if reason:
-                    parts.append(reason)
-            row.hint.setText("  ·  ".join(parts))
-            row.hint.setVisible(bool(parts))
+        samples = column_samples(self._frame, sorted(self._mapped_columns()))
+        self.field_pickers.show_hints(samples, self._notes)
 
     def _refresh_custom(self) -> None:
         spec = self._spec
@@ -784,24 +497,16 @@ class MapColumnsFlow(QWidget):
 
     def _refresh_bars(self) -> None:
         total = len(self._frame) if self._frame is not None else 0
-        self._fill.count_soon(
-            [c for r in self._rows if (c := r.column()) is not None and self._fill.filled(c) is None]
-        )
-        for row in self._rows:
-            column = row.column()
-            errors, warnings = self._problems.get(row.field.name, (0, 0))
+        waiting = []
+        for picker in self._rows:
+            column = picker.column()
             filled = self._fill.filled(column) if column is not None else 0
-            shown = filled if filled is not None else 0
-            row.bar.set_counts(shown, errors, total if column is not None or errors else 0, warnings)
-            parts = []
-            if column is not None:
-                parts.append(f"{filled:,} / {total:,}" if filled is not None else "counting…")
-            if errors:
-                parts.append(f"{errors:,} problem{'s' if errors != 1 else ''}")
-            if warnings:
-                parts.append(f"{warnings:,} warning{'s' if warnings != 1 else ''}")
-            row.count.setText(" · ".join(parts))
-            row.count.setToolTip(row.bar.toolTip())
+            if filled is None:
+                waiting.append(str(column))
+            errors, warnings = self._problems.get(picker.field.name, (0, 0))
+            picker.show_counts(filled, total, errors, warnings)
+        # After the current burst of GUI work, so the count does not compete with it.
+        self._fill.count_soon(waiting)
 
     def _refresh_status(self) -> None:
         if self._spec is None:
@@ -889,7 +594,7 @@ class MapColumnsFlow(QWidget):
         self.set_mapping(mapping)
         for row in self._rows:
             if row.field.name in mapping.fields and row.column() is not None:
-                self._hints[row.field.name] = f"from the saved mapping “{preset.name}”"
+                self.field_pickers.hints[row.field.name] = f"from the saved mapping “{preset.name}”"
         self._refresh_hints()
         self.sig_preset_applied.emit(preset)
         if missing:
