@@ -29,7 +29,7 @@ from gui.core.errors import LeadLoaderError
 from gui.core.providers import get_spec
 from gui.core.providers.base import ProviderSpec
 from gui.qt.widgets.column_fill_counter import ColumnFillCounter
-from gui.qt.widgets.custom_variables_box import CustomVariablesBox, OtherColumn
+from gui.qt.widgets.custom_variables_box import CustomVariablesBox
 from gui.qt.widgets.field_picker import FieldPicker, column_samples, required_words, suggestion_words
 from gui.qt.widgets.field_picker_grid import FieldPickerGrid
 from gui.qt.widgets.payload_preview import PayloadPreviewBox
@@ -76,8 +76,6 @@ class MapColumnsFlow(QWidget):
         self._spec: ProviderSpec | None = None
         self._frame: pd.DataFrame | None = None
         self._notes: dict[str, list[str]] = {}
-        self._custom: set[str] = set()
-        self._custom_names: dict[str, str] = {}
         self._region = "US"
         self._row_number_base = 2
         self._row_columns_offered: list[str] = []
@@ -167,8 +165,7 @@ class MapColumnsFlow(QWidget):
         layout.addWidget(splitter, 1)
 
         self.field_pickers.sig_column_picked.connect(self._on_column_picked)
-        self.custom_box.sig_column_toggled.connect(self._on_custom_toggled)
-        self.custom_box.sig_all_set.connect(self._on_all_custom_set)
+        self.custom_box.sig_ticks_changed.connect(self._on_ticks_changed)
         self.saved_mappings.sig_preset_chosen.connect(self._on_preset_chosen)
         self.saved_mappings.sig_exported.connect(
             lambda name, path: self.status_label.setText(f"Mapping “{name}” written to {path}.")
@@ -207,7 +204,7 @@ class MapColumnsFlow(QWidget):
             self._notes.setdefault(str(note.column), []).append(str(note.message))
         self._problems = {}
         self._validation = None
-        self._custom_names = {}
+        self.custom_box.forget_names()
         self._selected_row = 0
         self._offer_columns()
         self._seed(carry_over={})
@@ -228,7 +225,7 @@ class MapColumnsFlow(QWidget):
         if set(columns) != before:
             gone = before - set(columns)
             self._fill.forget(sorted(gone))
-            self._custom.difference_update(gone)
+            self.custom_box.drop(gone)
             self._offer_columns()
             self.field_pickers.map_new_columns([c for c in columns if c not in before])
             self._schedule_emit()
@@ -299,7 +296,7 @@ class MapColumnsFlow(QWidget):
 
     def custom_columns(self) -> list[str]:
         """The columns ticked to go as custom variables, in sheet order."""
-        return [c for c in self._columns() if c in self._custom and c not in self._mapped_columns()]
+        return self.custom_box.ticked_columns(self._columns(), self._mapped_columns())
 
     def set_custom_column(self, column: str, send: bool) -> None:
         """Tick or untick a column as a custom variable."""
@@ -381,33 +378,17 @@ class MapColumnsFlow(QWidget):
         self._schedule_emit(by_user=False)
 
     def _apply_mapping(self, mapping: core_mapping.ColumnMapping, *, seeding: bool = False) -> None:
-        columns = set(self._columns())
         self.field_pickers.apply(mapping.fields, keep_hints=seeding)
-        self._custom = {c for c in mapping.custom if c in columns}
-        self._custom_names.update({c: n for c, n in mapping.custom.items() if c in columns})
+        self.custom_box.take(mapping.custom, set(self._columns()))
 
     # ---- the core's mapping, out -----------------------------------------------------------
-
-    def _custom_name(self, column: str, taken: set[str]) -> str:
-        """The custom-variable name of a column: the one it came with, else the sanitised header."""
-        from gui.core import mapping as core_mapping
-
-        assert self._spec is not None
-        name = self._custom_names.get(column) or core_mapping.sanitize_custom_name(column, self._spec)
-        base, n = name, 2
-        while name.casefold() in taken:
-            name = f"{base}{n}"
-            n += 1
-        taken.add(name.casefold())
-        return name
 
     def _build_mapping(self) -> core_mapping.ColumnMapping:
         from gui.core import mapping as core_mapping
 
-        fields = self.field_pickers.fields()
-        taken: set[str] = set()
-        custom = {c: self._custom_name(c, taken) for c in self.custom_columns()} if self._spec else {}
-        return core_mapping.ColumnMapping(fields=fields, custom=custom)
+        spec, mapped = self._spec, self._mapped_columns()
+        custom = self.custom_box.variables(self._columns(), mapped, spec) if spec is not None else {}
+        return core_mapping.ColumnMapping(fields=self.field_pickers.fields(), custom=custom)
 
     def _offer_columns(self) -> None:
         columns = self._columns()
@@ -420,14 +401,7 @@ class MapColumnsFlow(QWidget):
         self._refresh_all()
         self._schedule_emit()
 
-    def _on_custom_toggled(self, column: str, send: bool) -> None:
-        (self._custom.add if send else self._custom.discard)(column)
-        self._refresh_preview()
-        self._schedule_emit()
-
-    def _on_all_custom_set(self, send: bool) -> None:
-        for column in self.custom_box.columns():
-            (self._custom.add if send else self._custom.discard)(column)
+    def _on_ticks_changed(self) -> None:
         self._refresh_preview()
         self._schedule_emit()
 
@@ -472,19 +446,7 @@ class MapColumnsFlow(QWidget):
         self.field_pickers.show_hints(samples, self._notes)
 
     def _refresh_custom(self) -> None:
-        spec = self._spec
-        mapped = self._mapped_columns()
-        taken: set[str] = set()
-        # Ticked columns claim their names first, so the names shown are the ones sent.
-        names = {c: self._custom_name(c, taken) for c in self.custom_columns()} if spec else {}
-        shown = []
-        for column in self._columns():
-            if column in mapped:
-                continue
-            if column not in names:
-                names[column] = self._custom_name(column, taken) if spec else column
-            shown.append(OtherColumn(column, names[column], column in self._custom))
-        self.custom_box.show_columns(shown, example=next(iter(names.values()), "industry"))
+        self.custom_box.show_columns(self._columns(), self._mapped_columns(), self._spec)
 
     def counting(self) -> bool:
         """True while a big column's fill is being counted (tests, the window's busy state)."""
