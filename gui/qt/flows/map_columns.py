@@ -19,21 +19,20 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QLabel,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from gui.core.errors import LeadLoaderError
-from gui.core.providers import get_spec
 from gui.core.providers.base import ProviderSpec
 from gui.qt.widgets.column_fill_counter import ColumnFillCounter
 from gui.qt.widgets.custom_variables_box import CustomVariablesBox
-from gui.qt.widgets.field_picker import FieldPicker, column_samples, required_words, suggestion_words
+from gui.qt.widgets.field_picker import FieldPicker, column_samples, suggestion_words
 from gui.qt.widgets.field_picker_grid import FieldPickerGrid
+from gui.qt.widgets.mapping_summary import MappingSummary
 from gui.qt.widgets.payload_preview import PayloadPreviewBox
-from gui.qt.widgets.saved_mappings_bar import MappingToSave, SavedMappingsBar
+from gui.qt.widgets.saved_mappings_bar import MappingToSave, SavedMappingsBar, preset_mapping_for
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -100,23 +99,11 @@ class MapColumnsFlow(QWidget):
         self._preview_timer.timeout.connect(self._refresh_preview)
 
         # -- header: what this is and whether the required fields are there ------------------
-        self.title = QLabel("Match your columns")
-        title_font = self.title.font()
-        title_font.setPointSizeF(title_font.pointSizeF() * 1.15)
-        title_font.setBold(True)
-        self.title.setFont(title_font)
-        self.rule_label = QLabel()
-        self.rule_label.setWordWrap(True)
-        self.rule_label.setAccessibleName("Required fields")
-        self.status_label = QLabel()
-        self.status_label.setWordWrap(True)
-        self.status_label.setAccessibleName("Mapping status")
-        self.recall_label = QLabel()
-        self.recall_label.setWordWrap(True)
-        self.recall_label.setAccessibleName("Remembered mapping")
-        italic = self.recall_label.font()
-        italic.setItalic(True)
-        self.recall_label.setFont(italic)
+        self.summary = MappingSummary()
+        self.title = self.summary.title
+        self.rule_label = self.summary.rule_label
+        self.status_label = self.summary.status_label
+        self.recall_label = self.summary.recall_label
 
         # -- presets ----------------------------------------------------------------------------
         self.saved_mappings = SavedMappingsBar(self._mapping_to_save)
@@ -157,10 +144,7 @@ class MapColumnsFlow(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.title)
-        layout.addWidget(self.rule_label)
-        layout.addWidget(self.status_label)
-        layout.addWidget(self.recall_label)
+        layout.addWidget(self.summary)
         layout.addWidget(self.saved_mappings)
         layout.addWidget(splitter, 1)
 
@@ -168,14 +152,14 @@ class MapColumnsFlow(QWidget):
         self.custom_box.sig_ticks_changed.connect(self._on_ticks_changed)
         self.saved_mappings.sig_preset_chosen.connect(self._on_preset_chosen)
         self.saved_mappings.sig_exported.connect(
-            lambda name, path: self.status_label.setText(f"Mapping “{name}” written to {path}.")
+            lambda name, path: self.summary.say(f"Mapping “{name}” written to {path}.")
         )
 
         if populate:
             self._reload_presets()
             self._refresh_all()
         else:  # what an empty panel shows, without reading the saved mappings yet
-            self.status_label.setText("Loading the provider's fields…")
+            self.summary.say("Loading the provider's fields…")
 
     # ---- public API -------------------------------------------------------------------------
 
@@ -183,8 +167,7 @@ class MapColumnsFlow(QWidget):
         """Show ``spec``'s fields; the current columns carry over where the field means the same."""
         previous = self.field_pickers.concepts() if self._spec is not None else {}
         self._spec = spec
-        self.title.setText(f"Match your columns to {spec.label} fields")
-        self.rule_label.setText(required_words(spec, self._destination_kind()))
+        self.summary.show_provider(spec, self._destination_kind())
         self.field_pickers.show_fields(spec, self._destination_kind())
         self._offer_columns()
         self._reload_presets()
@@ -272,7 +255,7 @@ class MapColumnsFlow(QWidget):
         self._options = dict(options)
         if self._destination_kind() != kind_before and self._spec is not None:
             self.field_pickers.set_rule(self._spec, self._destination_kind())
-            self.rule_label.setText(required_words(self._spec, self._destination_kind()))
+            self.summary.show_rule(self._spec, self._destination_kind())
             self._refresh_status()
         self._refresh_preview()
 
@@ -472,28 +455,15 @@ class MapColumnsFlow(QWidget):
 
     def _refresh_status(self) -> None:
         if self._spec is None:
-            self.status_label.setText("Pick where to send the leads first.")
+            self.summary.say("Pick where to send the leads first.")
             return
-        if self._frame is None:
-            self.status_label.setText("Open a sheet to match its columns.")
-            self.recall_label.setVisible(False)
-            return
-        missing = self.missing_required()
-        if missing:
-            self.status_label.setText("⚠ Pick a column for " + "; and for ".join(missing) + ".")
-        else:
-            mapped = len(self._mapped_columns())
-            custom = len(self.custom_columns())
-            text = f"✔ Ready: {mapped} column{'s' if mapped != 1 else ''} mapped"
-            if custom:
-                text += f", {custom} sent as custom variable{'s' if custom != 1 else ''}"
-            self.status_label.setText(text + ".")
-        self.recall_label.setText(
-            f"This sheet has the same headers as before, so its columns were matched as in {self._recalled}."
-            if self._recalled
-            else ""
+        self.summary.show_state(
+            self.missing_required(),
+            len(self._mapped_columns()),
+            len(self.custom_columns()),
+            recalled=self._recalled,
+            has_sheet=self._frame is not None,
         )
-        self.recall_label.setVisible(bool(self._recalled))
 
     def _refresh_preview(self) -> None:
         spec, frame = self._spec, self._frame
@@ -531,28 +501,10 @@ class MapColumnsFlow(QWidget):
         if self._frame is not None and self._spec is not None:
             self.use_preset(preset)
 
-    def _translate(self, preset: Preset) -> core_mapping.ColumnMapping:
-        """A preset's mapping for this sheet and provider: headers matched by spelling, fields by meaning."""
-        from gui.core import mapping as core_mapping
-
-        mapping = preset.mapping_for(self._columns())
-        spec = self._spec
-        if spec is None or preset.provider == spec.id:
-            return mapping
-        source = get_spec(preset.provider)
-        fields: dict[str, str] = {}
-        for name, column in mapping.fields.items():
-            concept = source.field(name).concept
-            target = spec.field_for_concept(concept) if concept else None
-            if target is not None and target.name not in fields:
-                fields[target.name] = column
-        custom = {c: core_mapping.sanitize_custom_name(c, spec) for c in mapping.custom}
-        return core_mapping.ColumnMapping(fields=fields, custom=custom)
-
     def use_preset(self, preset: Preset) -> None:
         """Apply a saved mapping to this sheet; fields whose column is missing stay unmapped."""
         missing = preset.fits(self._columns())
-        mapping = self._translate(preset)
+        mapping = preset_mapping_for(preset, self._columns(), self._spec)
         self.set_mapping(mapping)
         for row in self._rows:
             if row.field.name in mapping.fields and row.column() is not None:

@@ -8,7 +8,7 @@ of a callable given at construction, so the bar never reaches into the widgets a
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from gui.core.fixes import FixStep
     from gui.core.mapping import ColumnMapping
     from gui.core.presets import Preset
+    from gui.core.providers.base import ProviderSpec
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,28 @@ class MappingToSave:
     columns: tuple[str, ...]
     fixes: tuple[FixStep, ...] = ()
     options: Mapping[str, bool | str] = field(default_factory=dict)
+
+
+def preset_mapping_for(preset: Preset, columns: Sequence[str], spec: ProviderSpec | None) -> ColumnMapping:
+    """A preset's mapping for this sheet and provider: headers matched by spelling, fields by meaning.
+
+    A preset made for lemlist still maps an Instantly upload: each field goes to the field of
+    the same concept (email to email, company to company), custom names are re-sanitised.
+    """
+    from gui.core import mapping as core_mapping
+
+    mapping = preset.mapping_for(columns)
+    if spec is None or preset.provider == spec.id:
+        return mapping
+    source = get_spec(preset.provider)
+    fields: dict[str, str] = {}
+    for name, column in mapping.fields.items():
+        concept = source.field(name).concept
+        target = spec.field_for_concept(concept) if concept else None
+        if target is not None and target.name not in fields:
+            fields[target.name] = column
+    custom = {c: core_mapping.sanitize_custom_name(c, spec) for c in mapping.custom}
+    return core_mapping.ColumnMapping(fields=fields, custom=custom)
 
 
 class SavedMappingsBar(QWidget):
