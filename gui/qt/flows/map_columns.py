@@ -26,9 +26,8 @@ from PySide6.QtWidgets import (
 
 from gui.core.errors import LeadLoaderError
 from gui.core.providers.base import ProviderSpec
-from gui.qt.widgets.column_fill_counter import ColumnFillCounter
 from gui.qt.widgets.custom_variables_box import CustomVariablesBox
-from gui.qt.widgets.field_picker import FieldPicker, column_samples, suggestion_words
+from gui.qt.widgets.field_picker import FieldPicker, suggestion_words
 from gui.qt.widgets.field_picker_grid import FieldPickerGrid
 from gui.qt.widgets.mapping_summary import MappingSummary
 from gui.qt.widgets.payload_preview import PayloadPreviewBox
@@ -78,7 +77,6 @@ class MapColumnsFlow(QWidget):
         self._region = "US"
         self._row_number_base = 2
         self._row_columns_offered: list[str] = []
-        self._problems: dict[str, tuple[int, int]] = {}  # field -> (errors, warnings)
         self._validation: Any = None
         self._selected_row = 0
         self._destination_id = ""
@@ -87,8 +85,6 @@ class MapColumnsFlow(QWidget):
         self._fix_steps: tuple[FixStep, ...] = ()
         self._user_changed = False
 
-        self._fill = ColumnFillCounter(self)
-        self._fill.sig_counted.connect(self._refresh_bars)
         self._emit_timer = QTimer(self)
         self._emit_timer.setSingleShot(True)
         self._emit_timer.setInterval(EMIT_DELAY_MS)
@@ -181,11 +177,10 @@ class MapColumnsFlow(QWidget):
         ``notes`` (Excel damage found while loading) show under the field their column feeds.
         """
         self._frame = frame
-        self._fill.set_frame(frame)
+        self.field_pickers.set_frame(frame)
         self._notes = {}
         for note in notes:
             self._notes.setdefault(str(note.column), []).append(str(note.message))
-        self._problems = {}
         self._validation = None
         self.custom_box.forget_names()
         self._selected_row = 0
@@ -204,10 +199,10 @@ class MapColumnsFlow(QWidget):
             return
         before = set(self._row_columns_offered)
         columns = self._columns()
-        self._fill.forget(changed_columns)
+        self.field_pickers.forget_counts(changed_columns)
         if set(columns) != before:
             gone = before - set(columns)
-            self._fill.forget(sorted(gone))
+            self.field_pickers.forget_counts(sorted(gone))
             self.custom_box.drop(gone)
             self._offer_columns()
             self.field_pickers.map_new_columns([c for c in columns if c not in before])
@@ -227,13 +222,12 @@ class MapColumnsFlow(QWidget):
     def set_validation(self, validation: Any) -> None:
         """Per-field problem counts for the bars (``Validation.counts_by_field``)."""
         self._validation = validation
-        self._problems = {}
+        problems: dict[str, tuple[int, int]] = {}
         if validation is not None:
-            counts = validation.counts_by_field()
-            for name, value in counts.items():
+            for name, value in validation.counts_by_field().items():
                 errors, warnings = value if isinstance(value, tuple) else (int(value), 0)
-                self._problems[str(name)] = (int(errors), int(warnings))
-        self._refresh_bars()
+                problems[str(name)] = (int(errors), int(warnings))
+        self.field_pickers.show_problems(problems)
         self._refresh_preview()
 
     def set_selected_row(self, row: int) -> None:
@@ -374,9 +368,8 @@ class MapColumnsFlow(QWidget):
         return core_mapping.ColumnMapping(fields=self.field_pickers.fields(), custom=custom)
 
     def _offer_columns(self) -> None:
-        columns = self._columns()
-        self._row_columns_offered = list(columns)
-        self.field_pickers.offer_columns(columns, column_samples(self._frame, columns))
+        self._row_columns_offered = self._columns()
+        self.field_pickers.offer_columns(self._row_columns_offered)
 
     # ---- reacting ---------------------------------------------------------------------------
 
@@ -418,40 +411,26 @@ class MapColumnsFlow(QWidget):
     def _refresh_all(self) -> None:
         self._refresh_hints()
         self._refresh_custom()
-        self._refresh_bars()
+        self.field_pickers.show_fill()
         self._refresh_status()
         self._refresh_preview()
         has_sheet = self._frame is not None and self._spec is not None
         self.saved_mappings.set_sheet_ready(has_sheet)
 
     def _refresh_hints(self) -> None:
-        samples = column_samples(self._frame, sorted(self._mapped_columns()))
-        self.field_pickers.show_hints(samples, self._notes)
+        self.field_pickers.show_hints(self._notes)
 
     def _refresh_custom(self) -> None:
         self.custom_box.show_columns(self._columns(), self._mapped_columns(), self._spec)
 
     def counting(self) -> bool:
         """True while a big column's fill is being counted (tests, the window's busy state)."""
-        return self._fill.counting()
+        return self.field_pickers.counting()
 
     def shutdown(self) -> None:
         """Stop background counts and close the preview clients (window closing)."""
         self.preview_box.shutdown()
-        self._fill.shutdown()
-
-    def _refresh_bars(self) -> None:
-        total = len(self._frame) if self._frame is not None else 0
-        waiting = []
-        for picker in self._rows:
-            column = picker.column()
-            filled = self._fill.filled(column) if column is not None else 0
-            if filled is None:
-                waiting.append(str(column))
-            errors, warnings = self._problems.get(picker.field.name, (0, 0))
-            picker.show_counts(filled, total, errors, warnings)
-        # After the current burst of GUI work, so the count does not compete with it.
-        self._fill.count_soon(waiting)
+        self.field_pickers.shutdown()
 
     def _refresh_status(self) -> None:
         if self._spec is None:

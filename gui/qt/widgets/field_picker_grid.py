@@ -1,20 +1,26 @@
 """Qt layer: the grid of field pickers, one per provider field, where one column feeds one field.
 
 The grid keeps the pickers consistent (choosing a column another field had takes it away from
-that field) and says why each column is there (the hints). Choices made in code (a recalled
-mapping, a carried-over column) are quiet; only the user's own picks are signalled.
+that field), says why each column is there (the hints) and how full it is (the bars, counted
+in the background on a big sheet). Choices made in code (a recalled mapping, a carried-over
+column) are quiet; only the user's own picks are signalled.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QWidget
 
 from gui.core.providers.base import ProviderSpec
-from gui.qt.widgets.field_picker import FieldPicker
+from gui.qt.widgets.column_fill_counter import ColumnFillCounter
+from gui.qt.widgets.field_picker import FieldPicker, column_samples
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class FieldPickerGrid(QScrollArea):
@@ -32,6 +38,10 @@ class FieldPickerGrid(QScrollArea):
         #: Field name -> why its column is there ("from the header “Courriel”"), shown as small print.
         self.hints: dict[str, str] = {}
         self._spec: ProviderSpec | None = None
+        self._frame: pd.DataFrame | None = None
+        self._problems: dict[str, tuple[int, int]] = {}  # field -> (errors, warnings)
+        self._fill = ColumnFillCounter(self)
+        self._fill.sig_counted.connect(self.show_fill)
         self._quiet = False
         self._host = QWidget()
         self._grid = QGridLayout(self._host)
@@ -94,8 +104,19 @@ class FieldPickerGrid(QScrollArea):
         for picker in self.pickers:
             picker.set_rule(spec, kind)
 
-    def offer_columns(self, columns: Sequence[str], samples: dict[str, str]) -> None:
+    def set_frame(self, frame: pd.DataFrame) -> None:
+        """A new sheet: its values feed the samples and the fill counts; old problem counts go."""
+        self._frame = frame
+        self._fill.set_frame(frame)
+        self._problems = {}
+
+    def forget_counts(self, columns: Sequence[str]) -> None:
+        """These columns changed in place (an edit, a fix) or left the sheet: count them again."""
+        self._fill.forget(columns)
+
+    def offer_columns(self, columns: Sequence[str]) -> None:
         """Offer the sheet's ``columns`` in every picker; choices of columns that are gone are dropped."""
+        samples = column_samples(self._frame, columns)
         with self._quietly():
             for picker in self.pickers:
                 picker.offer(columns, samples)
@@ -188,10 +209,11 @@ class FieldPickerGrid(QScrollArea):
 
     # ---- the small print ----------------------------------------------------------------------
 
-    def show_hints(self, samples: Mapping[str, str], notes: Mapping[str, Sequence[str]]) -> None:
+    def show_hints(self, notes: Mapping[str, Sequence[str]]) -> None:
         """Under each picker: why its column (unless obvious), a sample value and any damage note."""
         from gui.core import mapping as core_mapping
 
+        samples = column_samples(self._frame, sorted(self.mapped_columns()))
         for picker in self.pickers:
             column = picker.column()
             reason = self.hints.get(picker.field.name)
@@ -210,3 +232,32 @@ class FieldPickerGrid(QScrollArea):
             elif reason:
                 parts.append(reason)
             picker.show_hint(parts)
+
+    # ---- the bars -------------------------------------------------------------------------------
+
+    def show_problems(self, problems: Mapping[str, tuple[int, int]]) -> None:
+        """Per-field ``(errors, warnings)`` from the last validation, drawn on the bars."""
+        self._problems = dict(problems)
+        self.show_fill()
+
+    def show_fill(self) -> None:
+        """Each bar: filled cells of the chosen column out of all rows, and its problems."""
+        total = len(self._frame) if self._frame is not None else 0
+        waiting = []
+        for picker in self.pickers:
+            column = picker.column()
+            filled = self._fill.filled(column) if column is not None else 0
+            if filled is None:
+                waiting.append(str(column))
+            errors, warnings = self._problems.get(picker.field.name, (0, 0))
+            picker.show_counts(filled, total, errors, warnings)
+        # After the current burst of GUI work, so the count does not compete with it.
+        self._fill.count_soon(waiting)
+
+    def counting(self) -> bool:
+        """True while a big column's fill is being counted."""
+        return self._fill.counting()
+
+    def shutdown(self) -> None:
+        """Stop the background counts (window closing)."""
+        self._fill.shutdown()
