@@ -13,7 +13,7 @@ what a mapping means.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,14 +24,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.core.errors import LeadLoaderError
 from gui.core.providers.base import ProviderSpec
 from gui.qt.widgets.custom_variables_box import CustomVariablesBox
 from gui.qt.widgets.field_picker import FieldPicker, suggestion_words
 from gui.qt.widgets.field_picker_grid import FieldPickerGrid
 from gui.qt.widgets.mapping_summary import MappingSummary
 from gui.qt.widgets.payload_preview import PayloadPreviewBox
-from gui.qt.widgets.saved_mappings_bar import MappingToSave, SavedMappingsBar, preset_mapping_for
+from gui.qt.widgets.saved_mappings_bar import (
+    MappingToSave,
+    SavedMappingsBar,
+    preset_mapping_for,
+    recall_for,
+    remember_for,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -85,14 +90,8 @@ class MapColumnsFlow(QWidget):
         self._fix_steps: tuple[FixStep, ...] = ()
         self._user_changed = False
 
-        self._emit_timer = QTimer(self)
-        self._emit_timer.setSingleShot(True)
-        self._emit_timer.setInterval(EMIT_DELAY_MS)
-        self._emit_timer.timeout.connect(self._emit_now)
-        self._preview_timer = QTimer(self)
-        self._preview_timer.setSingleShot(True)
-        self._preview_timer.setInterval(PREVIEW_DELAY_MS)
-        self._preview_timer.timeout.connect(self._refresh_preview)
+        self._emit_timer = self._single_shot(EMIT_DELAY_MS, self._emit_now)
+        self._preview_timer = self._single_shot(PREVIEW_DELAY_MS, self._refresh_preview)
 
         # -- header: what this is and whether the required fields are there ------------------
         self.summary = MappingSummary()
@@ -106,8 +105,6 @@ class MapColumnsFlow(QWidget):
         self.preset_combo = self.saved_mappings.combo
         self.delete_preset_action = self.saved_mappings.delete_action
         self.save_preset_button = self.saved_mappings.save_button
-        self.export_preset_button = self.saved_mappings.export_button
-        self.import_preset_button = self.saved_mappings.import_button
 
         # -- one row per field --------------------------------------------------------------
         self.field_pickers = FieldPickerGrid()
@@ -115,8 +112,6 @@ class MapColumnsFlow(QWidget):
         # -- custom variables -----------------------------------------------------------------
         self.custom_box = CustomVariablesBox()
         self.custom_list = self.custom_box.columns_list
-        self.custom_help = self.custom_box.help_label
-        self.custom_all_button = self.custom_box.all_button
         self.custom_none_button = self.custom_box.none_button
 
         # -- payload preview ----------------------------------------------------------------
@@ -156,6 +151,14 @@ class MapColumnsFlow(QWidget):
             self._refresh_all()
         else:  # what an empty panel shows, without reading the saved mappings yet
             self.summary.say("Loading the provider's fields…")
+
+    def _single_shot(self, delay_ms: int, slot: Callable[[], None]) -> QTimer:
+        """A restartable timer: each start pushes ``slot`` back, so a burst of changes runs it once."""
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(delay_ms)
+        timer.timeout.connect(slot)
+        return timer
 
     # ---- public API -------------------------------------------------------------------------
 
@@ -315,32 +318,19 @@ class MapColumnsFlow(QWidget):
     def _seed(self, carry_over: Mapping[str, str]) -> None:
         """Fill the pickers: a remembered mapping first, else the suggestion, plus what carries over."""
         from gui.core import mapping as core_mapping
-        from gui.core import presets as core_presets
 
         spec, frame = self._spec, self._frame
         if spec is None or frame is None:
             return
-        self.field_pickers.hints.clear()
-        self._recalled = ""
-        columns = self._columns()
-        mapping: core_mapping.ColumnMapping | None = None
-        preset: Preset | None = None
-        try:
-            mapping = core_presets.recall_mapping(columns, spec.id)
-            if mapping is None and not carry_over:
-                preset = core_presets.find_preset_for(columns, spec.id)
-        except (LeadLoaderError, OSError, ValueError) as exc:
-            log.warning("Could not recall a mapping: %s", exc)
-        if mapping is not None:
-            self._recalled = "last time"
-            for name in mapping.fields:
-                self.field_pickers.hints[name] = "as you matched it last time"
-        elif preset is not None:
-            mapping = preset.mapping_for(columns)
-            self._recalled = f"your saved mapping “{preset.name}”"
-            for name in mapping.fields:
-                self.field_pickers.hints[name] = f"from the saved mapping “{preset.name}”"
-            self.sig_preset_applied.emit(preset)
+        hints = self.field_pickers.hints
+        hints.clear()
+        recalled = recall_for(self._columns(), spec.id, presets_too=not carry_over)
+        self._recalled = recalled.source if recalled is not None else ""
+        if recalled is not None:
+            mapping = recalled.mapping
+            hints.update(dict.fromkeys(mapping.fields, recalled.hint))
+            if recalled.preset is not None:
+                self.sig_preset_applied.emit(recalled.preset)
         else:
             suggestion = core_mapping.suggest_mapping(
                 frame, spec, default_region=self._region, destination_kind=self._destination_kind()
@@ -348,7 +338,7 @@ class MapColumnsFlow(QWidget):
             mapping = suggestion.mapping
             for item in suggestion.suggestions:
                 if not item.field.startswith(core_mapping.CUSTOM_PREFIX):
-                    self.field_pickers.hints[item.field] = suggestion_words(item)
+                    hints[item.field] = suggestion_words(item)
         self._apply_mapping(mapping, seeding=True)
         if carry_over:
             self.field_pickers.carry_over(carry_over)
@@ -390,21 +380,10 @@ class MapColumnsFlow(QWidget):
 
     def _emit_now(self) -> None:
         mapping = self._build_mapping()
-        if self._user_changed:
-            self._remember(mapping)
+        if self._user_changed and self._spec is not None:
+            remember_for(self._columns(), self._spec.id, mapping)
         self._user_changed = False
         self.sig_mapping_changed.emit(mapping)
-
-    def _remember(self, mapping: Any) -> None:
-        """Remember the mapping for this header set, so the same export maps itself next time."""
-        from gui.core import presets as core_presets
-
-        if self._spec is None or self._frame is None:
-            return
-        try:
-            core_presets.remember_mapping(self._columns(), self._spec.id, mapping)
-        except (LeadLoaderError, OSError, ValueError) as exc:
-            log.warning("Could not remember the mapping: %s", exc)
 
     # ---- refreshing what is shown ---------------------------------------------------------
 

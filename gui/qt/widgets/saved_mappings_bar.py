@@ -3,6 +3,7 @@
 The bar owns the dialogs and the calls to ``gui.core.presets``; what a preset does to a sheet
 is left to whoever listens to :attr:`SavedMappingsBar.sig_preset_chosen`. What to save is asked
 of a callable given at construction, so the bar never reaches into the widgets around it.
+Next to it, the mappings remembered without a name: :func:`recall_for` and :func:`remember_for`.
 """
 
 from __future__ import annotations
@@ -72,6 +73,48 @@ def preset_mapping_for(preset: Preset, columns: Sequence[str], spec: ProviderSpe
             fields[target.name] = column
     custom = {c: core_mapping.sanitize_custom_name(c, spec) for c in mapping.custom}
     return core_mapping.ColumnMapping(fields=fields, custom=custom)
+
+
+@dataclass(frozen=True)
+class Recalled:
+    """A mapping found for a sheet's headers, with the words that say where it came from."""
+
+    mapping: ColumnMapping
+    source: str  # "last time", "your saved mapping “Weekly”": completes "matched as in ..."
+    hint: str  # the small print under each field it maps
+    preset: Preset | None = None  # the saved mapping it came from, if it was one
+
+
+def recall_for(columns: Sequence[str], provider_id: str, *, presets_too: bool) -> Recalled | None:
+    """How the user matched these headers before: remembered from last time, else a saved mapping.
+
+    ``presets_too=False`` looks only at last time (a provider switch keeps the user's columns
+    instead). Unreadable files are logged and count as nothing found.
+    """
+    from gui.core import presets as core_presets
+
+    try:
+        mapping = core_presets.recall_mapping(columns, provider_id)
+        if mapping is not None:
+            return Recalled(mapping, "last time", "as you matched it last time")
+        preset = core_presets.find_preset_for(columns, provider_id) if presets_too else None
+    except (LeadLoaderError, OSError, ValueError) as exc:
+        log.warning("Could not recall a mapping: %s", exc)
+        return None
+    if preset is None:
+        return None
+    named = f"saved mapping “{preset.name}”"
+    return Recalled(preset.mapping_for(columns), f"your {named}", f"from the {named}", preset)
+
+
+def remember_for(columns: Sequence[str], provider_id: str, mapping: ColumnMapping) -> None:
+    """Remember the user's mapping for this header set, so the same export maps itself next time."""
+    from gui.core import presets as core_presets
+
+    try:
+        core_presets.remember_mapping(columns, provider_id, mapping)
+    except (LeadLoaderError, OSError, ValueError) as exc:
+        log.warning("Could not remember the mapping: %s", exc)
 
 
 class SavedMappingsBar(QWidget):
