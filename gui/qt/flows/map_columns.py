@@ -1,28 +1,23 @@
 """Qt layer: the "map columns" flow: which column of the sheet feeds which field of the provider.
 
-One row per provider field: a column picker seeded by the core's suggestion (with the reason in
-small print), and a bar showing how full the chosen column is and how many of its cells have
-problems. Below: the other columns, which can go along as custom variables, saved mappings
-(presets), and the exact JSON the selected row will send.
-
-The panel keeps its own small state (field -> column, custom columns) and converts to and from
-the core's ``ColumnMapping`` at the edges, so the core stays the single source of truth for
-what a mapping means.
+What the user sees, top to bottom: a summary (the provider's rule, ready or not), the saved
+mappings, one picker per provider field (seeded from a remembered mapping or the core's
+suggestion, the reason in small print, a bar of how full the column is), the other columns to
+send as custom variables, and the exact JSON the selected row will send. Each is a widget of
+``gui.qt.widgets``; this class holds the sheet, the provider and the destination, picks the
+starting mapping, and converts to the core's ``ColumnMapping`` at the edges, so the core stays
+the single source of truth for what a mapping means. The window talks to it through its public
+methods and its two signals.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from gui.core.providers.base import ProviderSpec
 from gui.qt.widgets.custom_variables_box import CustomVariablesBox
@@ -46,9 +41,7 @@ if TYPE_CHECKING:
     from gui.core.presets import Preset
     from gui.core.sheets import ColumnNote
 
-log = logging.getLogger(__name__)
-
-#: Milliseconds the panel waits after the last change before telling the window: several pickers
+#: Milliseconds the flow waits after the last change before telling the window: several pickers
 #: changed in one go (a preset, a moved column) become one signal, so validation runs once.
 EMIT_DELAY_MS = 60
 #: Milliseconds after the last row change before the payload preview is rebuilt.
@@ -69,7 +62,7 @@ class MapColumnsFlow(QWidget):
     sig_preset_applied = Signal(object)
 
     def __init__(self, parent: QWidget | None = None, *, populate: bool = True) -> None:
-        """The panel, empty until :meth:`set_spec`.
+        """The flow, empty until :meth:`set_spec`.
 
         ``populate=False`` leaves the saved mappings unread until :meth:`set_spec` (which reads
         them): the app builds its first window before the mapping rules and pandas are loaded.
