@@ -75,7 +75,6 @@ class MapColumnsFlow(QWidget):
         self._region = "US"
         self._row_number_base = 2
         self._row_columns_offered: list[str] = []
-        self._validation: Any = None
         self._selected_row = 0
         self._destination_id = ""
         self._options: dict[str, bool | str] = {}
@@ -177,7 +176,6 @@ class MapColumnsFlow(QWidget):
         self._notes = {}
         for note in notes:
             self._notes.setdefault(str(note.column), []).append(str(note.message))
-        self._validation = None
         self.custom_box.forget_names()
         self._selected_row = 0
         self._offer_columns()
@@ -217,7 +215,6 @@ class MapColumnsFlow(QWidget):
 
     def set_validation(self, validation: Any) -> None:
         """Per-field problem counts for the bars (``Validation.counts_by_field``)."""
-        self._validation = validation
         problems: dict[str, tuple[int, int]] = {}
         if validation is not None:
             for name, value in validation.counts_by_field().items():
@@ -281,16 +278,7 @@ class MapColumnsFlow(QWidget):
 
     def missing_required(self) -> list[str]:
         """One phrase per unmet required group ("Email or LinkedIn URL")."""
-        from gui.core import mapping as core_mapping
-
-        if self._spec is None:
-            return []
-        mapped = set(self.field_pickers.fields())
-        return [
-            core_mapping.group_label(self._spec, group)
-            for group in core_mapping.required_groups(self._spec, self._destination_kind())
-            if not mapped.intersection(group)
-        ]
+        return self.field_pickers.unmet_groups(self._destination_kind()) if self._spec is not None else []
 
     def _destination_kind(self) -> str:
         return "list" if self._destination_id.startswith("list:") else "campaign"

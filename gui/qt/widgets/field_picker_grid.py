@@ -142,6 +142,20 @@ class FieldPickerGrid(QScrollArea):
         """Concept -> column of the current choices, to carry over to another provider."""
         return {p.field.concept: c for p in self.pickers if (c := p.column()) is not None and p.field.concept}
 
+    def unmet_groups(self, kind: str) -> list[str]:
+        """One phrase per required group none of whose fields has a column ("Email or LinkedIn URL")."""
+        from gui.core import mapping as core_mapping
+
+        spec = self._spec
+        if spec is None:
+            return []
+        mapped = set(self.fields())
+        return [
+            core_mapping.group_label(spec, group)
+            for group in core_mapping.required_groups(spec, kind)
+            if not mapped.intersection(group)
+        ]
+
     # ---- choosing in code (quiet) -----------------------------------------------------------
 
     def apply(self, fields: Mapping[str, str], *, keep_hints: bool) -> None:
