@@ -54,7 +54,7 @@ from gui.core.settings import Settings, save_settings
 from gui.qt import ui_state
 from gui.qt.destination_panel import DestinationPanel
 from gui.qt.dialogs.source_dialog import SourceChoice, SourceDialog, delimiter_words, encoding_words
-from gui.qt.mapping_panel import MappingPanel
+from gui.qt.flows.map_columns import MapColumnsFlow
 from gui.qt.results_panel import HistoryDialog, ResultsPanel
 from gui.qt.style import banner_style, emphasise, std_icon
 from gui.qt.table_model import STATUS_WORDS, ColumnFixCommand, LeadTableModel, filter_order, sort_order
@@ -364,7 +364,7 @@ class MainWindow(QMainWindow):
 
         # Right side: where to send, then how columns map.
         self.destination_panel = DestinationPanel(self.store, self.settings, defer=self._defer_data)
-        self.mapping_panel = MappingPanel(populate=not self._defer_data)
+        self.mapping_panel = MapColumnsFlow(populate=not self._defer_data)
         # Both steps stay visible: the campaign decides which fields the mapping shows.
         self.destination_box = QGroupBox("1 · Where to send")
         self.destination_box.setAccessibleName("Step 1: where to send")

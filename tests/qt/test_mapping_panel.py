@@ -12,7 +12,8 @@ from PySide6.QtCore import Qt
 
 from gui.core.mapping import ColumnMapping
 from gui.core.providers import get_spec
-from gui.qt.mapping_panel import NOT_MAPPED, MappingPanel
+from gui.qt.flows.map_columns import MapColumnsFlow
+from gui.qt.widgets.field_picker import NOT_MAPPED
 
 
 def _frame() -> pd.DataFrame:
@@ -34,8 +35,8 @@ def _frame() -> pd.DataFrame:
 
 
 @pytest.fixture
-def panel(qtbot) -> Iterator[MappingPanel]:
-    widget = MappingPanel()
+def panel(qtbot) -> Iterator[MapColumnsFlow]:
+    widget = MapColumnsFlow()
     qtbot.addWidget(widget)
     widget.set_spec(get_spec("lemlist"))
     with qtbot.waitSignal(widget.sig_mapping_changed, timeout=2000):
@@ -43,7 +44,7 @@ def panel(qtbot) -> Iterator[MappingPanel]:
     yield widget
 
 
-def test_seeded_by_suggestions_with_reasons(panel: MappingPanel) -> None:
+def test_seeded_by_suggestions_with_reasons(panel: MapColumnsFlow) -> None:
     assert panel.field_column("email") == "Courriel"
     assert panel.field_column("firstName") == "Vorname"
     assert panel.field_column("lastName") == "Nachname"
@@ -60,7 +61,7 @@ def test_seeded_by_suggestions_with_reasons(panel: MappingPanel) -> None:
     assert captions["firstName"] == "First name"
 
 
-def test_bars_show_fill_and_problems(panel: MappingPanel) -> None:
+def test_bars_show_fill_and_problems(panel: MapColumnsFlow) -> None:
     bars = {r.field.name: r.bar for r in panel._rows}
     assert bars["email"].counts() == (3, 0, 4)
 
@@ -83,7 +84,7 @@ def test_bars_show_fill_and_problems(panel: MappingPanel) -> None:
     assert count.text() == "3 / 4 · 2 problems · 1 warning"
 
 
-def test_changing_a_picker_emits_once(qtbot, panel: MappingPanel) -> None:
+def test_changing_a_picker_emits_once(qtbot, panel: MapColumnsFlow) -> None:
     seen: list[ColumnMapping] = []
     panel.sig_mapping_changed.connect(seen.append)
     with qtbot.waitSignal(panel.sig_mapping_changed, timeout=2000):
@@ -97,7 +98,7 @@ def test_changing_a_picker_emits_once(qtbot, panel: MappingPanel) -> None:
     assert "Secteur d'activité" not in mapping.custom
 
 
-def test_a_column_feeds_one_field(qtbot, panel: MappingPanel) -> None:
+def test_a_column_feeds_one_field(qtbot, panel: MapColumnsFlow) -> None:
     panel.set_field_column("lastName", "Vorname")
     assert panel.field_column("lastName") == "Vorname"
     assert panel.field_column("firstName") is None
@@ -106,14 +107,14 @@ def test_a_column_feeds_one_field(qtbot, panel: MappingPanel) -> None:
     assert combo.currentText() == NOT_MAPPED
 
 
-def test_missing_required_is_reported(qtbot, panel: MappingPanel) -> None:
+def test_missing_required_is_reported(qtbot, panel: MapColumnsFlow) -> None:
     panel.set_field_column("email", None)
     panel.set_field_column("linkedinUrl", None)
     assert panel.missing_required() == ["Email or LinkedIn URL"]
     assert "Pick a column for Email or LinkedIn URL" in panel.status_label.text()
 
 
-def test_custom_variable_checkboxes(qtbot, panel: MappingPanel) -> None:
+def test_custom_variable_checkboxes(qtbot, panel: MapColumnsFlow) -> None:
     items = {
         panel.custom_list.item(i).data(Qt.ItemDataRole.UserRole): panel.custom_list.item(i)
         for i in range(panel.custom_list.count())
@@ -133,7 +134,7 @@ def test_custom_variable_checkboxes(qtbot, panel: MappingPanel) -> None:
     assert dict(blocker.args[0].custom) == {}
 
 
-def test_payload_preview_shows_the_selected_row(qtbot, panel: MappingPanel) -> None:
+def test_payload_preview_shows_the_selected_row(qtbot, panel: MapColumnsFlow) -> None:
     panel.set_selected_row(1)
     qtbot.waitUntil(lambda: "bob@globex" in panel.preview.toPlainText(), timeout=2000)
     body = json.loads(panel.preview.toPlainText())
@@ -147,7 +148,7 @@ def test_payload_preview_shows_the_selected_row(qtbot, panel: MappingPanel) -> N
     assert "email" not in json.loads(panel.preview.toPlainText())
 
 
-def test_instantly_preview_carries_campaign_and_custom_variables(qtbot, panel: MappingPanel) -> None:
+def test_instantly_preview_carries_campaign_and_custom_variables(qtbot, panel: MapColumnsFlow) -> None:
     with qtbot.waitSignal(panel.sig_mapping_changed, timeout=2000):
         panel.set_spec(get_spec("instantly"))
     # The columns carry over by meaning.
@@ -160,7 +161,7 @@ def test_instantly_preview_carries_campaign_and_custom_variables(qtbot, panel: M
     assert "taille_societe" in text
 
 
-def test_instantly_list_loosens_the_rule(qtbot, panel: MappingPanel) -> None:
+def test_instantly_list_loosens_the_rule(qtbot, panel: MapColumnsFlow) -> None:
     panel.set_spec(get_spec("instantly"))
     panel.set_field_column("email", None)
     assert panel.missing_required() == ["Email"]
@@ -169,7 +170,7 @@ def test_instantly_list_loosens_the_rule(qtbot, panel: MappingPanel) -> None:
     assert "lead list" in panel.rule_label.text()
 
 
-def test_set_mapping_applies_and_ignores_unknown_columns(qtbot, panel: MappingPanel) -> None:
+def test_set_mapping_applies_and_ignores_unknown_columns(qtbot, panel: MapColumnsFlow) -> None:
     mapping = ColumnMapping(fields={"email": "Courriel", "companyName": "No such column"}, custom={})
     with qtbot.waitSignal(panel.sig_mapping_changed, timeout=2000) as blocker:
         panel.set_mapping(mapping)
@@ -178,7 +179,7 @@ def test_set_mapping_applies_and_ignores_unknown_columns(qtbot, panel: MappingPa
     assert dict(blocker.args[0].fields) == {"email": "Courriel"}
 
 
-def test_every_control_has_an_accessible_name(panel: MappingPanel) -> None:
+def test_every_control_has_an_accessible_name(panel: MapColumnsFlow) -> None:
     from PySide6.QtWidgets import QAbstractButton, QComboBox, QListWidget, QPlainTextEdit
 
     for kind in (QComboBox, QAbstractButton, QListWidget, QPlainTextEdit):
@@ -186,12 +187,12 @@ def test_every_control_has_an_accessible_name(panel: MappingPanel) -> None:
             assert widget.accessibleName(), f"{type(widget).__name__} {widget.objectName()} has no name"
 
 
-def test_user_mapping_is_recalled_for_the_same_headers(qtbot, panel: MappingPanel) -> None:
+def test_user_mapping_is_recalled_for_the_same_headers(qtbot, panel: MapColumnsFlow) -> None:
     with qtbot.waitSignal(panel.sig_mapping_changed, timeout=2000):
         panel.set_field_column("companyName", "Secteur d'activité")
     # The same headers in another order: recalled, not re-suggested.
     shuffled = _frame()[list(reversed(_frame().columns))]
-    again = MappingPanel()
+    again = MapColumnsFlow()
     qtbot.addWidget(again)
     again.set_spec(get_spec("lemlist"))
     again.set_frame(shuffled)
@@ -200,7 +201,7 @@ def test_user_mapping_is_recalled_for_the_same_headers(qtbot, panel: MappingPane
     assert again.recall_label.isVisibleTo(again)
     # A bare suggestion is never remembered as the user's choice.
     other = pd.DataFrame({"E-mail": ["a@b.example"], "Ville": ["Lyon"]})
-    third = MappingPanel()
+    third = MapColumnsFlow()
     qtbot.addWidget(third)
     third.set_spec(get_spec("lemlist"))
     with qtbot.waitSignal(third.sig_mapping_changed, timeout=2000):
@@ -210,7 +211,7 @@ def test_user_mapping_is_recalled_for_the_same_headers(qtbot, panel: MappingPane
     assert recall_mapping(list(other.columns), "lemlist") is None
 
 
-def test_presets_save_pick_export_import(qtbot, panel: MappingPanel, tmp_path, monkeypatch) -> None:
+def test_presets_save_pick_export_import(qtbot, panel: MapColumnsFlow, tmp_path, monkeypatch) -> None:
     from gui.core.fixes import FixStep
     from gui.core.presets import delete_preset, list_presets
 
@@ -241,7 +242,7 @@ def test_presets_save_pick_export_import(qtbot, panel: MappingPanel, tmp_path, m
     assert panel.field_column("companyName") == "Secteur d'activité"
 
 
-def test_preset_made_for_another_provider_maps_by_meaning(qtbot, panel: MappingPanel) -> None:
+def test_preset_made_for_another_provider_maps_by_meaning(qtbot, panel: MapColumnsFlow) -> None:
     panel.set_field_column("companyName", "Secteur d'activité")
     panel.save_preset("For lemlist")
     panel.set_spec(get_spec("instantly"))
@@ -254,14 +255,14 @@ def test_preset_made_for_another_provider_maps_by_meaning(qtbot, panel: MappingP
     assert "made for lemlist" in panel.preset_combo.itemText(1)
 
 
-def test_a_saved_preset_maps_a_new_sheet_with_those_headers(qtbot, panel: MappingPanel) -> None:
+def test_a_saved_preset_maps_a_new_sheet_with_those_headers(qtbot, panel: MapColumnsFlow) -> None:
     panel.set_field_column("jobTitle", "Taille société")
     panel.save_preset("Odd one")
     # Forget the remembered mapping so only the named preset can match.
     from gui.core.presets import presets_dir
 
     (presets_dir() / "remembered.json").unlink(missing_ok=True)
-    fresh = MappingPanel()
+    fresh = MapColumnsFlow()
     qtbot.addWidget(fresh)
     applied: list[object] = []
     fresh.sig_preset_applied.connect(applied.append)
@@ -275,7 +276,7 @@ def test_a_saved_preset_maps_a_new_sheet_with_those_headers(qtbot, panel: Mappin
 def test_excel_damage_notes_show_under_the_field(qtbot) -> None:
     from gui.core.sheets import ColumnNote
 
-    widget = MappingPanel()
+    widget = MapColumnsFlow()
     qtbot.addWidget(widget)
     widget.set_spec(get_spec("aktify"))
     frame = pd.DataFrame({"Phone": ["+16175550142", "+12125550187"], "ZIP": ["2134", "10001"]})
@@ -288,10 +289,10 @@ def test_excel_damage_notes_show_under_the_field(qtbot) -> None:
 
 
 def test_big_sheets_are_counted_in_the_background(qtbot, monkeypatch) -> None:
-    import gui.qt.mapping_panel as module
+    import gui.qt.widgets.column_fill_counter as module
 
     monkeypatch.setattr(module, "SYNC_COUNT_ROWS", 2)
-    widget = MappingPanel()
+    widget = MapColumnsFlow()
     qtbot.addWidget(widget)
     widget.set_spec(get_spec("lemlist"))
     frame = _frame()
@@ -307,7 +308,7 @@ def test_big_sheets_are_counted_in_the_background(qtbot, monkeypatch) -> None:
 def test_columns_added_by_a_fix_appear_and_map_themselves(qtbot) -> None:
     from gui.core.fixes import apply_fix
 
-    widget = MappingPanel()
+    widget = MapColumnsFlow()
     qtbot.addWidget(widget)
     widget.set_spec(get_spec("lemlist"))
     frame = pd.DataFrame(
@@ -331,7 +332,7 @@ def test_columns_added_by_a_fix_appear_and_map_themselves(qtbot) -> None:
 
 
 def test_seeding_a_new_sheet_emits_one_signal(qtbot) -> None:
-    widget = MappingPanel()
+    widget = MapColumnsFlow()
     qtbot.addWidget(widget)
     seen: list[ColumnMapping] = []
     widget.sig_mapping_changed.connect(seen.append)
@@ -345,7 +346,7 @@ def test_seeding_a_new_sheet_emits_one_signal(qtbot) -> None:
     assert seen[0].fields["email"] == "Courriel"
 
 
-def test_delete_a_saved_mapping(qtbot, panel: MappingPanel, monkeypatch) -> None:
+def test_delete_a_saved_mapping(qtbot, panel: MapColumnsFlow, monkeypatch) -> None:
     from PySide6.QtWidgets import QMessageBox
 
     from gui.core.presets import list_presets
