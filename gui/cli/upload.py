@@ -1,182 +1,48 @@
-"""The ``leadloader`` command: the app, and its headless subcommands over the same core.
+"""``leadloader upload FILE --provider P``: check, map and send a sheet headless (DESIGN §3).
 
-Contract (DESIGN §3): ``leadloader [FILE]`` opens the app; ``upload``, ``campaigns``,
-``accounts`` and ``sandbox`` run headless. ``upload`` prints progress on stderr and one JSON
-line on stdout, and exits 0 (all rows uploaded, duplicate or skipped), 1 (some invalid or
-failed), 2 (bad usage or unreadable file), 3 (the provider refused the key, plan or account)
-or 130 (cancelled; the journal keeps what was done, so the same command resumes).
+Progress goes to stderr, one JSON summary line to stdout; the exit code says how the rows ended.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import os
-import signal
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from types import FrameType
-from typing import TextIO
 
-from gui import __version__
+from gui.cli.common import (
+    EXIT_CANCELLED,
+    EXIT_FATAL,
+    EXIT_OK,
+    EXIT_ROWS,
+    EXIT_USAGE,
+    UsageError,
+    provider_choices,
+    resolve_key,
+)
+from gui.cli.progress import StderrProgress, install_sigint
 
-SUBCOMMANDS = ("upload", "campaigns", "accounts", "sandbox")
 
-EXIT_OK, EXIT_ROWS, EXIT_USAGE, EXIT_FATAL, EXIT_CANCELLED = 0, 1, 2, 3, 130
-
-
-class UsageError(Exception):
-    """Bad arguments or an unreadable input: exit code 2 with one line."""
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Dispatch to a subcommand, the self-test, or the desktop app."""
+def main(argv: Sequence[str]) -> int:
+    """Run one upload; a usage problem is one line on stderr and exit code 2."""
+    options = parser().parse_args(list(argv))
     try:
-        return _dispatch(list(sys.argv[1:] if argv is None else argv))
-    except BrokenPipeError:
-        # `leadloader campaigns ... | head` closed the pipe: not an error worth a traceback.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_OK
-
-
-def _dispatch(args: list[str]) -> int:
-    if args and args[0] in SUBCOMMANDS:
-        command, rest = args[0], args[1:]
-        if command == "sandbox":
-            from gui.sandbox.server import main as sandbox_main
-
-            return sandbox_main(rest)
-        if command == "accounts":
-            from gui.core.credentials import accounts_main
-
-            return accounts_main(rest)
-        return _run_headless(command, rest)
-    if args[:1] == ["--version"]:
-        print(f"leadloader {__version__}")
-        return EXIT_OK
-    if args[:1] in (["-h"], ["--help"]):
-        print(_top_help())
-        return EXIT_OK
-    if "--self-test" in args:
-        from gui.selftest import run_self_test
-
-        return run_self_test()
-    from gui.qt.app import main as app_main
-
-    return app_main(args)
-
-
-def _top_help() -> str:
-    return (
-        "usage: leadloader [FILE]                       open the app (optionally on FILE)\n"
-        "       leadloader upload FILE --provider P ...  upload headless (see leadloader upload -h)\n"
-        "       leadloader campaigns --provider P        list campaigns: id<TAB>name<TAB>status\n"
-        "       leadloader accounts list|add|remove|test manage API keys in the OS keyring\n"
-        "       leadloader sandbox [--port N]            serve the local emulator of all four providers\n"
-        "       leadloader --self-test                   check this installation and exit"
-    )
-
-
-def _run_headless(command: str, rest: list[str]) -> int:
-    parser = _upload_parser() if command == "upload" else _campaigns_parser()
-    options = parser.parse_args(rest)
-    try:
-        if command == "upload":
-            return _upload(options)
-        return _campaigns(options)
+        return _upload(options)
     except UsageError as exc:
-        print(f"leadloader {command}: {exc}", file=sys.stderr)
+        print(f"leadloader upload: {exc}", file=sys.stderr)
         return EXIT_USAGE
 
 
-# ---- Shared pieces
-
-
-def _provider_choices() -> list[str]:
-    from gui.core.providers import PROVIDER_IDS
-
-    return list(PROVIDER_IDS)
-
-
-def _resolve_key(provider: str, account: str | None) -> tuple[str, str]:
-    """The key and the account label: ``LEADLOADER_API_KEY`` wins, then ``--account`` from the keyring."""
-    from gui.core.credentials import Account, CredentialStore
-    from gui.core.errors import CredentialError
-    from gui.core.logs import register_secret
-
-    env_key = os.environ.get("LEADLOADER_API_KEY", "").strip()
-    if env_key:
-        register_secret(env_key)
-        return env_key, account or "LEADLOADER_API_KEY"
-    store = CredentialStore()
-    try:
-        accounts = store.list(provider)
-        if account is None:
-            if len(accounts) != 1:
-                known = ", ".join(a.label for a in accounts) or "none"
-                raise UsageError(
-                    f"set LEADLOADER_API_KEY or pick --account (saved {provider} accounts: {known})"
-                )
-            account = accounts[0].label
-        key = store.get_key(Account(provider, account))
-    except CredentialError as exc:
-        raise UsageError(str(exc)) from None
-    register_secret(key)
-    return key, account
-
-
-# ---- campaigns
-
-
-def _campaigns_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="leadloader campaigns", description="List a provider's campaigns.")
-    parser.add_argument("--provider", required=True, choices=_provider_choices())
-    parser.add_argument("--account", help="saved account label (LEADLOADER_API_KEY wins when set)")
-    return parser
-
-
-def _campaigns(options: argparse.Namespace) -> int:
-    from gui.core.errors import FatalProviderError, ProviderError
-    from gui.core.providers import make_client
-
-    key, _ = _resolve_key(options.provider, options.account)
-
-    async def listing() -> list[tuple[str, str, str]]:
-        client = make_client(options.provider, key)
-        try:
-            return [
-                (c.id if c.kind == "campaign" else f"list:{c.id}", c.name, c.status)
-                for c in await client.list_campaigns()
-            ]
-        finally:
-            await client.aclose()
-
-    try:
-        rows = asyncio.run(listing())
-    except FatalProviderError as exc:
-        print(f"leadloader campaigns: {exc}", file=sys.stderr)
-        return EXIT_FATAL
-    except ProviderError as exc:
-        print(f"leadloader campaigns: {exc}", file=sys.stderr)
-        return EXIT_ROWS
-    for row in rows:
-        print("\t".join(row))
-    return EXIT_OK
-
-
-# ---- upload
-
-
-def _upload_parser() -> argparse.ArgumentParser:
+def parser() -> argparse.ArgumentParser:
+    """The ``upload`` arguments."""
     parser = argparse.ArgumentParser(
         prog="leadloader upload",
         description="Upload a sheet of leads to a campaign. Prints one JSON line with the counts.",
     )
     parser.add_argument("file", type=Path)
-    parser.add_argument("--provider", required=True, choices=_provider_choices())
+    parser.add_argument("--provider", required=True, choices=provider_choices())
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--campaign", help="campaign id (see leadloader campaigns)")
     where.add_argument("--list", dest="lead_list", help="Instantly lead list id")
@@ -228,50 +94,6 @@ def _parse_options(items: Sequence[str], provider: str) -> dict[str, bool | str]
         else:
             values[name] = raw
     return values
-
-
-class _StderrProgress:
-    """Progress on stderr: one rewritten line on a terminal, a line every few seconds otherwise."""
-
-    def __init__(self, stream: TextIO = sys.stderr) -> None:
-        self._stream = stream
-        self._tty = stream.isatty()
-        self._last = 0.0
-
-    def __call__(self, event: object) -> None:
-        from gui.core.domain import Progress
-
-        if not isinstance(event, Progress):
-            return
-        now = time.monotonic()
-        final = event.total and event.done >= event.total
-        if not final and now - self._last < (0.2 if self._tty else 3.0):
-            return
-        self._last = now
-        eta = f", {event.eta_seconds:.0f} s left" if event.eta_seconds else ""
-        line = f"{event.done}/{event.total} {event.message}".strip() + (
-            f" ({event.rate:.1f}/s{eta})" if event.rate else ""
-        )
-        if self._tty:
-            self._stream.write("\r" + line[:120].ljust(120))
-            if final:
-                self._stream.write("\n")
-        else:
-            self._stream.write(line + "\n")
-        self._stream.flush()
-
-
-def _install_sigint(on_interrupt: Callable[[], None]) -> Callable[[], None]:
-    """First Ctrl-C cancels cleanly; a second one stops at once. Returns the undo."""
-    previous = signal.getsignal(signal.SIGINT)
-
-    def handler(_signum: int, _frame: FrameType | None) -> None:
-        print("\nleadloader: cancelling (Ctrl-C again to stop at once)...", file=sys.stderr)
-        on_interrupt()
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-
-    signal.signal(signal.SIGINT, handler)
-    return lambda: signal.signal(signal.SIGINT, previous)
 
 
 def _upload(options: argparse.Namespace) -> int:
@@ -340,7 +162,7 @@ def _upload(options: argparse.Namespace) -> int:
     if options.dry_run:
         key, account = "", options.account or ""
     else:
-        key, account = _resolve_key(options.provider, options.account)
+        key, account = resolve_key(options.provider, options.account)
     job = UploadJob(
         provider=spec.id,
         destination=destination,
@@ -357,11 +179,11 @@ def _upload(options: argparse.Namespace) -> int:
         resume=not options.no_resume,
     )
     cancel = CancelToken()
-    restore = _install_sigint(cancel.cancel)
+    restore = install_sigint(cancel.cancel)
     journal = Journal()
     try:
         report = run_upload(
-            job, lambda: make_client(spec.id, key), journal=journal, progress=_StderrProgress(), cancel=cancel
+            job, lambda: make_client(spec.id, key), journal=journal, progress=StderrProgress(), cancel=cancel
         )
     except Cancelled:
         print("leadloader upload: cancelled; run the same command again to resume.", file=sys.stderr)
