@@ -14,14 +14,25 @@ from gui.cli.common import (
     EXIT_USAGE,
     UsageError,
     add_account_argument,
+    command_parser,
     provider_choices,
     resolve_key,
+)
+
+EXAMPLES = (
+    "leadloader campaigns --provider lemlist --account work",
+    "LEADLOADER_API_KEY=... leadloader campaigns --provider instantly | grep -i outbound",
 )
 
 
 def parser() -> argparse.ArgumentParser:
     """The ``campaigns`` arguments."""
-    out = argparse.ArgumentParser(prog="leadloader campaigns", description="List a provider's campaigns.")
+    out = command_parser(
+        "campaigns",
+        "List a provider's campaigns, one line each: id<TAB>name<TAB>status\n"
+        "(Instantly's lead lists as list:<id>; Aktify's key is its one campaign).",
+        EXAMPLES,
+    )
     out.add_argument("--provider", required=True, choices=provider_choices())
     add_account_argument(out)
     return out

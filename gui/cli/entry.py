@@ -1,13 +1,24 @@
-"""Where ``leadloader`` starts: route the first argument to a command, the self-test or the app."""
+"""Where ``leadloader`` starts: the first argument is a command, a file for the app, or an error.
+
+A typo such as ``leadloader uplaod`` must not start the app on a file that does not exist (in a
+terminal without a display that waited, invisibly, until killed): it exits 2 naming the nearest
+command. This module imports neither pandas nor Qt, so such an answer comes at once.
+"""
 
 from __future__ import annotations
 
+import difflib
+import importlib
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from gui import __version__
-from gui.cli.common import EXIT_OK
+from gui.cli.common import COMMANDS, EXIT_OK, EXIT_USAGE
+
+# macOS hands an app started from the Finder a process serial number (-psn_0_12345): not the user's.
+_SYSTEM_ARGUMENT_PREFIX = "-psn_"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -21,43 +32,63 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: list[str]) -> int:
-    if args and args[0] == "sandbox":
-        from gui.sandbox.server import main as sandbox_main
-
-        return sandbox_main(args[1:])
-    if args and args[0] == "accounts":
-        from gui.core.credentials import accounts_main
-
-        return accounts_main(args[1:])
-    if args and args[0] == "upload":
-        from gui.cli import upload
-
-        return upload.main(args[1:])
-    if args and args[0] == "campaigns":
-        from gui.cli import campaigns
-
-        return campaigns.main(args[1:])
+    if args and args[0] in COMMANDS:
+        module = importlib.import_module(f"gui.cli.{args[0]}")
+        return int(module.main(args[1:]))
     if args[:1] == ["--version"]:
         print(f"leadloader {__version__}")
         return EXIT_OK
     if args[:1] in (["-h"], ["--help"]):
-        print(_top_help())
+        print(top_help())
         return EXIT_OK
     if "--self-test" in args:
         from gui.selftest import run_self_test
 
         return run_self_test()
-    from gui.qt.app import main as app_main
+    problem = app_arguments_problem(args)
+    if problem is not None:
+        print(f"leadloader: {problem}\n\n{top_help()}", file=sys.stderr)
+        return EXIT_USAGE
+    from gui.cli import app
 
-    return app_main(args)
+    return app.main(args)
 
 
-def _top_help() -> str:
+def app_arguments_problem(args: Sequence[str]) -> str | None:
+    """What is wrong with ``args`` as the app's arguments (at most one existing file), or None."""
+    options = [a for a in args if a.startswith("-") and not a.startswith(_SYSTEM_ARGUMENT_PREFIX)]
+    if options:
+        return f"‘{options[0]}’ needs a command before it, e.g. leadloader upload FILE {options[0]} ..."
+    files = [a for a in args if not a.startswith("-")]
+    for word in files:
+        if Path(word).exists():
+            continue
+        close = difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.6)
+        if close:
+            return f"unknown command ‘{word}’ (did you mean ‘{close[0]}’?)"
+        if os.sep in word or "/" in word or Path(word).suffix:
+            return f"no such file: {word}"
+        return f"unknown command ‘{word}’"
+    if len(files) > 1:
+        return f"the app opens one file at a time; got {len(files)}"
+    return None
+
+
+def top_help() -> str:
+    """``leadloader --help``: the two forms, every command on one line, and an example."""
+    width = max(len(name) for name in COMMANDS)
+    commands = "\n".join(f"  {name:<{width}}  {summary}" for name, summary in COMMANDS.items())
     return (
-        "usage: leadloader [FILE]                       open the app (optionally on FILE)\n"
-        "       leadloader upload FILE --provider P ...  upload headless (see leadloader upload -h)\n"
-        "       leadloader campaigns --provider P        list campaigns: id<TAB>name<TAB>status\n"
-        "       leadloader accounts list|add|remove|test manage API keys in the OS keyring\n"
-        "       leadloader sandbox [--port N]            serve the local emulator of all four providers\n"
-        "       leadloader --self-test                   check this installation and exit"
+        "usage: leadloader [FILE]                  open the app (on FILE when given)\n"
+        "       leadloader COMMAND [OPTIONS]       run a command headless (leadloader COMMAND --help)\n"
+        "\n"
+        f"commands:\n{commands}\n"
+        "\n"
+        "options:\n"
+        "  -h, --help   show this help\n"
+        "  --version    print the version\n"
+        "  --self-test  check this installation and exit\n"
+        "\n"
+        "example:\n"
+        "  leadloader upload leads.csv --provider lemlist --campaign cam_123 --dry-run"
     )

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from gui.cli import mapping_args
 from gui.cli.common import (
     EXIT_CANCELLED,
     EXIT_FATAL,
@@ -19,6 +20,8 @@ from gui.cli.common import (
     EXIT_ROWS,
     EXIT_USAGE,
     UsageError,
+    add_account_argument,
+    command_parser,
     provider_choices,
     resolve_key,
 )
@@ -35,26 +38,30 @@ def main(argv: Sequence[str]) -> int:
         return EXIT_USAGE
 
 
+EXAMPLES = (
+    "leadloader upload leads.csv --provider lemlist --campaign cam_123 --dry-run",
+    'leadloader upload leads.xlsx --provider lemlist --campaign cam_123 --map "Industry=custom:industry" '
+    "--unmap Notes",
+    "leadloader upload leads.csv --provider instantly --list 8f2c --preset weekly --report out.xlsx",
+)
+
+
 def parser() -> argparse.ArgumentParser:
     """The ``upload`` arguments."""
-    parser = argparse.ArgumentParser(
-        prog="leadloader upload",
-        description="Upload a sheet of leads to a campaign. Prints one JSON line with the counts.",
+    parser = command_parser(
+        "upload",
+        "Check, map and upload a sheet of leads to a campaign.\n"
+        "Progress goes to stderr, one JSON line with the counts to stdout. Columns are mapped as\n"
+        "suggested (or as --preset says); --map and --unmap change single columns.",
+        EXAMPLES,
     )
-    parser.add_argument("file", type=Path)
+    parser.add_argument("file", type=Path, help="the sheet: .xlsx .xlsm .xls .ods .csv .tsv .txt")
     parser.add_argument("--provider", required=True, choices=provider_choices())
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--campaign", help="campaign id (see leadloader campaigns)")
     where.add_argument("--list", dest="lead_list", help="Instantly lead list id")
     parser.add_argument("--sheet", help="worksheet name (default: the first sheet with data)")
-    parser.add_argument(
-        "--map",
-        action="append",
-        default=[],
-        metavar="HEADER=FIELD",
-        help='map a column, e.g. --map "E-mail=email" or --map "Notes=custom:notes"',
-    )
-    parser.add_argument("--preset", help="saved preset name or a preset .json file")
+    mapping_args.add_arguments(parser)
     parser.add_argument(
         "--option",
         action="append",
@@ -62,11 +69,12 @@ def parser() -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="provider option, e.g. --option deduplicate=true",
     )
-    parser.add_argument("--account", help="saved account label (LEADLOADER_API_KEY wins when set)")
-    parser.add_argument("--dry-run", action="store_true", help="check and map everything, send nothing")
+    add_account_argument(parser)
+    parser.add_argument(
+        "--dry-run", action="store_true", help="check and map everything, print the mapping, send nothing"
+    )
     parser.add_argument("--report", type=Path, help="write every row with status and reason (.csv or .xlsx)")
     parser.add_argument("--no-resume", action="store_true", help="start over, do not resume")
-    parser.add_argument("--no-custom", action="store_true", help="leave unmapped columns out")
     parser.add_argument(
         "--stop-on-invalid",
         action="store_true",
@@ -130,20 +138,18 @@ def _upload(options: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     frame = sheet.frame
 
+    kind = "list" if destination.startswith("list:") else "campaign"
     try:
+        base = None
         if options.preset:
             # As the window applies a preset: headers matched to this file's spelling, its fixes replayed.
             preset = presets.load_preset(options.preset)
-            column_mapping = preset.mapping_for(list(frame.columns))
+            base = preset.mapping_for(list(frame.columns))
             apply_steps(frame, preset.fixes)
             provider_options = {**provider_options, **dict(preset.options)}
-        elif options.map:
-            column_mapping = mapping_mod.parse_map_args(options.map, list(frame.columns), spec)
-        else:
-            column_mapping = mapping_mod.suggest_mapping(frame, spec, custom=not options.no_custom).mapping
-        if options.no_custom:
-            column_mapping = mapping_mod.ColumnMapping(fields=column_mapping.fields, custom={})
-        kind = "list" if destination.startswith("list:") else "campaign"
+        column_mapping = mapping_args.resolve(frame, spec, options, base=base, destination_kind=kind)
+        if options.dry_run:
+            print(mapping_args.describe(column_mapping, frame.columns), file=sys.stderr)
         checked = validate(frame, column_mapping, spec, destination_kind=kind, default_region=options.region)
     except MappingError as exc:
         raise UsageError(str(exc)) from None
