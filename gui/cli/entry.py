@@ -34,7 +34,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(args: list[str]) -> int:
     if args and args[0] in COMMANDS:
         module = importlib.import_module(f"gui.cli.{args[0]}")
-        return int(module.main(args[1:]))
+        try:
+            return int(module.main(args[1:]))
+        except SystemExit as exc:  # argparse's --help (0) and usage errors (2): main(argv) returns them
+            return exc.code if isinstance(exc.code, int) else (EXIT_OK if exc.code is None else EXIT_USAGE)
     if args[:1] == ["--version"]:
         print(f"leadloader {__version__}")
         return EXIT_OK
@@ -57,20 +60,20 @@ def _dispatch(args: list[str]) -> int:
 def app_arguments_problem(args: Sequence[str]) -> str | None:
     """What is wrong with ``args`` as the app's arguments (at most one existing file), or None."""
     options = [a for a in args if a.startswith("-") and not a.startswith(_SYSTEM_ARGUMENT_PREFIX)]
-    if options:
-        return f"‘{options[0]}’ needs a command before it, e.g. leadloader upload FILE {options[0]} ..."
     files = [a for a in args if not a.startswith("-")]
-    for word in files:
-        if Path(word).exists():
-            continue
+    # The first word is where a command goes: in `leadloader uplaod f.csv --provider x` the typo is the news.
+    if files and args[0] == files[0] and not Path(files[0]).exists():
+        word = files[0]
         close = difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.6)
         if close:
             return f"unknown command ‘{word}’ (did you mean ‘{close[0]}’?)"
         if os.sep in word or "/" in word or Path(word).suffix:
             return f"no such file: {word}"
         return f"unknown command ‘{word}’"
+    if options:
+        return f"‘{options[0]}’ needs a command before it, e.g. leadloader upload FILE {options[0]} ..."
     if len(files) > 1:
-        return f"the app opens one file at a time; got {len(files)}"
+        return f"the app opens one file at a time; got {len(files)}: {' '.join(files)}"
     return None
 
 

@@ -13,9 +13,9 @@ from typing import TextIO
 class StderrProgress:
     """Progress on stderr: one rewritten line on a terminal, a line every few seconds otherwise."""
 
-    def __init__(self, stream: TextIO = sys.stderr) -> None:
-        self._stream = stream
-        self._tty = stream.isatty()
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self._stream = stream or sys.stderr  # looked up now: a caller (or a test) may have replaced it
+        self._tty = self._stream.isatty()
         self._last = 0.0
 
     def __call__(self, event: object) -> None:
