@@ -7,7 +7,7 @@ keeps the strict form (only the ``--map`` items) for scripts that want nothing i
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from gui.cli.common import UsageError
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from gui.core.mapping import ColumnMapping
-    from gui.core.providers import ProviderSpec
+    from gui.core.providers.base import ProviderSpec
 
 LEAVE_OUT = "-"
 
@@ -126,7 +126,7 @@ def _header(columns: Sequence[str], name: str) -> str:
     return header
 
 
-def describe(mapping: ColumnMapping, columns: Sequence[object]) -> str:
+def describe(mapping: ColumnMapping, columns: Iterable[object]) -> str:
     """The mapping as a user reads it before sending: one ``column -> field`` line each, then the rest."""
     targets = mapping.summary()
     headers = [str(c) for c in columns]

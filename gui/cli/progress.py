@@ -51,5 +51,8 @@ def install_sigint(on_interrupt: Callable[[], None]) -> Callable[[], None]:
         on_interrupt()
         signal.signal(signal.SIGINT, signal.default_int_handler)
 
+    def restore() -> None:
+        signal.signal(signal.SIGINT, previous)
+
     signal.signal(signal.SIGINT, handler)
-    return lambda: signal.signal(signal.SIGINT, previous)
+    return restore
