@@ -1,0 +1,223 @@
+"""``leadloader upload FILE --provider P``: check, map and send a sheet headless (DESIGN §3).
+
+Progress goes to stderr, one JSON summary line to stdout; the exit code says how the rows ended.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from gui.cli import mapping_args
+from gui.cli.common import (
+    EXIT_CANCELLED,
+    EXIT_FATAL,
+    EXIT_OK,
+    EXIT_ROWS,
+    EXIT_USAGE,
+    UsageError,
+    add_account_argument,
+    command_parser,
+    provider_choices,
+    resolve_key,
+)
+from gui.cli.progress import StderrProgress, install_sigint
+
+
+def main(argv: Sequence[str]) -> int:
+    """Run one upload; a usage problem is one line on stderr and exit code 2."""
+    options = parser().parse_args(list(argv))
+    try:
+        return _upload(options)
+    except UsageError as exc:
+        print(f"leadloader upload: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+EXAMPLES = (
+    "leadloader upload leads.csv --provider lemlist --campaign cam_123 --dry-run",
+    'leadloader upload leads.xlsx --provider lemlist --campaign cam_123 --map "Industry=custom:industry" '
+    "--unmap Notes",
+    "leadloader upload leads.csv --provider instantly --list 8f2c --preset weekly --report out.xlsx",
+)
+
+
+def parser() -> argparse.ArgumentParser:
+    """The ``upload`` arguments."""
+    parser = command_parser(
+        "upload",
+        "Check, map and upload a sheet of leads to a campaign.\n"
+        "Progress goes to stderr, one JSON line with the counts to stdout. Columns are mapped as\n"
+        "suggested (or as --preset says); --map and --unmap change single columns.",
+        EXAMPLES,
+    )
+    parser.add_argument("file", type=Path, help="the sheet: .xlsx .xlsm .xls .ods .csv .tsv .txt")
+    parser.add_argument("--provider", required=True, choices=provider_choices())
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--campaign", help="campaign id (see leadloader campaigns)")
+    where.add_argument("--list", dest="lead_list", help="Instantly lead list id")
+    parser.add_argument("--sheet", help="worksheet name (default: the first sheet with data)")
+    mapping_args.add_arguments(parser)
+    parser.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="provider option, e.g. --option deduplicate=true",
+    )
+    add_account_argument(parser)
+    parser.add_argument(
+        "--dry-run", action="store_true", help="check and map everything, print the mapping, send nothing"
+    )
+    parser.add_argument("--report", type=Path, help="write every row with status and reason (.csv or .xlsx)")
+    parser.add_argument("--no-resume", action="store_true", help="start over, do not resume")
+    parser.add_argument(
+        "--stop-on-invalid",
+        action="store_true",
+        help="send nothing when any row has a problem (default: skip those rows)",
+    )
+    parser.add_argument("--region", default="US", help="phone region for numbers without +")
+    return parser
+
+
+def _parse_options(items: Sequence[str], provider: str) -> dict[str, bool | str]:
+    from gui.core.providers import get_spec
+
+    spec = get_spec(provider)
+    values = spec.default_options()
+    known = {o.name: o for o in spec.options}
+    for item in items:
+        name, sep, raw = item.partition("=")
+        if not sep or name not in known:
+            names = ", ".join(known) or "none"
+            raise UsageError(f"unknown option {item!r} for {spec.label} (options: {names})")
+        if known[name].kind == "bool":
+            if raw.lower() not in ("true", "false", "1", "0", "yes", "no"):
+                raise UsageError(f"option {name} takes true or false, not {raw!r}")
+            values[name] = raw.lower() in ("true", "1", "yes")
+        else:
+            values[name] = raw
+    return values
+
+
+def _upload(options: argparse.Namespace) -> int:
+    from gui.core import mapping as mapping_mod
+    from gui.core import presets, sheets
+    from gui.core.cancel import CancelToken
+    from gui.core.errors import Cancelled, LeadLoaderError, MappingError, SheetError
+    from gui.core.fixes import apply_steps
+    from gui.core.journal import Journal, file_fingerprint
+    from gui.core.logs import setup_logging
+    from gui.core.providers import get_spec, make_client
+    from gui.core.report import export_results
+    from gui.core.upload import UploadJob, run_upload
+    from gui.core.validation import validate
+
+    started = time.monotonic()
+    setup_logging()
+    spec = get_spec(options.provider)
+    path: Path = options.file
+    if not path.exists():
+        raise UsageError(f"no such file: {path}")
+    if options.provider == "instantly" and not (options.campaign or options.lead_list):
+        raise UsageError("Instantly needs --campaign ID or --list ID")
+    if spec.has_campaign_list and options.provider != "instantly" and not options.campaign:
+        raise UsageError(f"{spec.label} needs --campaign ID (see: leadloader campaigns --provider {spec.id})")
+    if options.lead_list and options.provider != "instantly":
+        raise UsageError("--list is for Instantly lead lists")
+    destination = f"list:{options.lead_list}" if options.lead_list else (options.campaign or "default")
+    provider_options = _parse_options(options.option, options.provider)
+
+    try:
+        sheet = sheets.load_sheet(path, sheet=options.sheet)
+    except SheetError as exc:
+        raise UsageError(str(exc)) from None
+    frame = sheet.frame
+
+    kind = "list" if destination.startswith("list:") else "campaign"
+    try:
+        base = None
+        if options.preset:
+            # As the window applies a preset: headers matched to this file's spelling, its fixes replayed.
+            preset = presets.load_preset(options.preset)
+            base = preset.mapping_for(list(frame.columns))
+            apply_steps(frame, preset.fixes)
+            provider_options = {**provider_options, **dict(preset.options)}
+        column_mapping = mapping_args.resolve(frame, spec, options, base=base, destination_kind=kind)
+        if options.dry_run:
+            print(mapping_args.describe(column_mapping, frame.columns), file=sys.stderr)
+        checked = validate(frame, column_mapping, spec, destination_kind=kind, default_region=options.region)
+    except MappingError as exc:
+        raise UsageError(str(exc)) from None
+    invalid = {int(row): "; ".join(checked.row_messages(int(row))) for row in checked.error_rows.nonzero()[0]}
+    valid_rows = [row for row in range(len(frame)) if row not in invalid]
+    if options.stop_on_invalid and invalid:
+        first = min(invalid)
+        print(
+            f"leadloader upload: {len(invalid)} rows have problems (first: row {first + 2}: "
+            f"{invalid[first]}); nothing sent (--stop-on-invalid)",
+            file=sys.stderr,
+        )
+        valid_rows = []
+    leads = mapping_mod.build_leads(frame, column_mapping, spec, rows=valid_rows)
+
+    if options.dry_run:
+        key, account = "", options.account or ""
+    else:
+        key, account = resolve_key(options.provider, options.account)
+    job = UploadJob(
+        provider=spec.id,
+        destination=destination,
+        destination_name=destination,
+        account=account,
+        leads=tuple(leads),
+        invalid=invalid,
+        total_rows=len(frame),
+        options=provider_options,
+        mapping=column_mapping.summary(),
+        fingerprint=file_fingerprint(path),
+        file_name=path.name,
+        dry_run=options.dry_run or (options.stop_on_invalid and bool(invalid)),
+        resume=not options.no_resume,
+    )
+    cancel = CancelToken()
+    restore = install_sigint(cancel.cancel)
+    journal = Journal()
+    try:
+        report = run_upload(
+            job, lambda: make_client(spec.id, key), journal=journal, progress=StderrProgress(), cancel=cancel
+        )
+    except Cancelled:
+        print("leadloader upload: cancelled; run the same command again to resume.", file=sys.stderr)
+        return EXIT_CANCELLED
+    except LeadLoaderError as exc:
+        print(f"leadloader upload: {exc}", file=sys.stderr)
+        return EXIT_ROWS
+    finally:
+        restore()
+        journal.close()
+
+    summary = replace(
+        report.summary,
+        seconds=time.monotonic() - started,
+        mapping=column_mapping.summary() if options.dry_run else None,
+    )
+    if options.report:
+        try:
+            export_results(frame, report.outcomes, options.report)
+        except LeadLoaderError as exc:
+            print(f"leadloader upload: {exc}", file=sys.stderr)
+    print(summary.to_json())
+    if report.read_back:
+        print(f"leadloader upload: {report.read_back}", file=sys.stderr)
+    if report.fatal:
+        print(f"leadloader upload: {report.fatal}", file=sys.stderr)
+        return EXIT_FATAL
+    if cancel.cancelled:
+        print("leadloader upload: cancelled; run the same command again to resume.", file=sys.stderr)
+        return EXIT_CANCELLED
+    return EXIT_OK if summary.ok else EXIT_ROWS
