@@ -6,13 +6,14 @@ import argparse
 import os
 from collections.abc import Callable, Sequence
 
-EXIT_OK, EXIT_ROWS, EXIT_USAGE, EXIT_FATAL, EXIT_CANCELLED = 0, 1, 2, 3, 130
+EXIT_OK, EXIT_ROWS, EXIT_USAGE, EXIT_FATAL, EXIT_LOCKED, EXIT_CANCELLED = 0, 1, 2, 3, 4, 130
 
 # Each command is the module gui.cli.<name>, with ``parser()`` and ``main(argv)``; the line is its
 # entry in ``leadloader --help`` and in the shell completion.
 COMMANDS = {
     "upload": "check, map and send a sheet of leads to a campaign (headless)",
     "campaigns": "list a provider's campaigns: id<TAB>name<TAB>status",
+    "runs": "list past runs newest first (runs prune: drop old finished ones)",
     "accounts": "manage labelled API keys in the OS keyring: list, add, remove, test",
     "sandbox": "serve the local emulator of all four providers on 127.0.0.1",
     "completion": "print a shell completion script (bash, zsh, fish, tcsh, powershell)",

@@ -6,6 +6,7 @@ Progress goes to stderr, one JSON summary line to stdout; the exit code says how
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from gui.cli import mapping_args
 from gui.cli.common import (
     EXIT_CANCELLED,
     EXIT_FATAL,
+    EXIT_LOCKED,
     EXIT_OK,
     EXIT_ROWS,
     EXIT_USAGE,
@@ -114,6 +116,8 @@ def _upload(options: argparse.Namespace) -> int:
     from gui.core.logs import setup_logging
     from gui.core.providers import get_spec, make_client
     from gui.core.report import export_results
+    from gui.core.run_lock import RunLocked
+    from gui.core.settings import load_settings
     from gui.core.upload import UploadJob, run_upload
     from gui.core.validation import validate
 
@@ -188,9 +192,18 @@ def _upload(options: argparse.Namespace) -> int:
     restore = install_sigint(cancel.cancel)
     journal = Journal()
     try:
+        journal.prune(load_settings().keep_runs_days)
         report = run_upload(
-            job, lambda: make_client(spec.id, key), journal=journal, progress=StderrProgress(), cancel=cancel
+            job,
+            lambda: make_client(spec.id, key),
+            journal=journal,
+            progress=StderrProgress(),
+            cancel=cancel,
+            front_end="leadloader upload",
         )
+    except RunLocked as exc:
+        print(f"leadloader upload: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
     except Cancelled:
         print("leadloader upload: cancelled; run the same command again to resume.", file=sys.stderr)
         return EXIT_CANCELLED
@@ -211,7 +224,10 @@ def _upload(options: argparse.Namespace) -> int:
             export_results(frame, report.outcomes, options.report)
         except LeadLoaderError as exc:
             print(f"leadloader upload: {exc}", file=sys.stderr)
-    print(summary.to_json())
+    line = json.loads(summary.to_json())
+    if report.run_id:
+        line["run"] = str(report.run_id)
+    print(json.dumps(line, ensure_ascii=False, separators=(",", ":")))
     if report.read_back:
         print(f"leadloader upload: {report.read_back}", file=sys.stderr)
     if report.fatal:

@@ -38,6 +38,7 @@ _KNOWN = (
     "last_campaign",
     "phone_region",
     "sample_shown",
+    "keep_runs_days",
 )
 
 
@@ -52,6 +53,7 @@ class Settings:
         last_campaign: Provider id to the campaign (or list) id picked last for it.
         phone_region: Two-letter region used to read phone numbers without a ``+``.
         sample_shown: True once the first-run sample sheet was offered.
+        keep_runs_days: Finished runs older than this leave the journal at start (resumable ones never).
         extra: Keys from a newer version, written back untouched.
         note: Why the file was not used, when it was unreadable (not saved).
     """
@@ -62,6 +64,7 @@ class Settings:
     last_campaign: dict[str, str] = field(default_factory=dict)
     phone_region: str = "US"
     sample_shown: bool = False
+    keep_runs_days: int = 180
     extra: dict[str, Any] = field(default_factory=dict)
     note: str = field(default="", compare=False)
 
@@ -89,6 +92,7 @@ class Settings:
             "last_campaign": dict(self.last_campaign),
             "phone_region": self.phone_region,
             "sample_shown": self.sample_shown,
+            "keep_runs_days": self.keep_runs_days,
         }
 
     @classmethod
@@ -108,6 +112,7 @@ class Settings:
 
         recent = data.get("recent_files")
         sample_shown = data.get("sample_shown")
+        keep = data.get("keep_runs_days")
         return cls(
             recent_files=[p for p in recent if isinstance(p, str)][:MAX_RECENT]
             if isinstance(recent, list)
@@ -117,6 +122,9 @@ class Settings:
             last_campaign=text_map("last_campaign"),
             phone_region=text("phone_region", defaults.phone_region),
             sample_shown=sample_shown if isinstance(sample_shown, bool) else defaults.sample_shown,
+            keep_runs_days=keep
+            if isinstance(keep, int) and not isinstance(keep, bool) and keep > 0
+            else defaults.keep_runs_days,
             extra={k: v for k, v in data.items() if k not in _KNOWN},
         )
 

@@ -35,6 +35,7 @@ from gui.core.journal import Journal, lead_key
 from gui.core.pacing import DEFAULT_429_WAIT, Clock, Pacer, Slot, shared_pacer
 from gui.core.providers import get_spec
 from gui.core.providers.base import ProviderClient, ProviderSpec
+from gui.core.run_lock import hold_run
 
 #: The reason a dry run gives each row it would send.
 DRY_RUN_REASON = "dry run: would upload"
@@ -162,8 +163,13 @@ def run_upload(
     on_outcomes: Callable[[Sequence[RowOutcome]], None] | None = None,
     clock: Clock = time.monotonic,
     tuning: Tuning | None = None,
+    front_end: str = "LeadLoader",
 ) -> RunReport:
     """Upload a job's leads; blocks until done, stopped or cancelled.
+
+    One run, one sender: a run being sent holds an OS file lock (:mod:`gui.core.run_lock`)
+    for its file, provider and destination, so a second window or command that would send
+    or resume the same run raises :class:`RunLocked` naming where it runs, before any request.
 
     Cancel (``cancel.cancel()``) raises nothing: no new request starts within ``tuning.tick``,
     requests in flight get ``tuning.cancel_grace`` seconds to answer, then the report comes
@@ -201,8 +207,10 @@ def run_upload(
         clock: Monotonic seconds for pacing, rate and timing; it must follow real time, since
             the waits themselves are ``asyncio.sleep``.
         tuning: Retry and timing knobs.
+        front_end: Who holds the run's lock, as a second sender reads it ("the LeadLoader window").
 
     Raises:
+        RunLocked: Another process or window is sending this run (a dry run never locks).
         JournalError: The journal cannot be opened or written (the run stops; what was
             committed so far stays, so a later run resumes).
     """
@@ -220,7 +228,8 @@ def run_upload(
         )
         if job.dry_run:
             return engine.dry_run(get_spec(job.provider))
-        asyncio.run(engine.run(client_factory))
+        with hold_run(job.fingerprint, job.provider, job.destination, front_end=front_end):
+            asyncio.run(engine.run(client_factory))
         assert engine.report is not None
         return engine.report
     finally:
