@@ -246,6 +246,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def data_ready() -> None:
         timings["ready"] = (time.perf_counter() - _T0) * 1000
+        _prune_journal_later(window, settings.keep_runs_days)
         to_open = _first_run_file(settings, store, file_arg)
         if to_open is not None and file_arg is None:
             settings.sample_shown = True
@@ -269,6 +270,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     code = app.exec()
     window.shutdown()
     return int(code)
+
+
+def _prune_journal_later(window: MainWindow, days: int) -> None:
+    """Drop finished runs past the retention setting, off the GUI thread (compacting may take a while)."""
+    from gui.core.journal import Journal
+    from gui.qt.workers import start_worker
+
+    def prune(_progress: object, _cancel: object) -> int:
+        journal = Journal()
+        try:
+            return journal.prune(days)
+        finally:
+            journal.close()
+
+    def pruned(gone: int) -> None:
+        if gone:
+            log.info("Pruned %d finished runs older than %d days", gone, days)
+
+    worker = start_worker(prune, parent=window)
+    worker.sig_succeeded.connect(pruned)
+    worker.sig_failed.connect(lambda exc: log.warning("The journal could not be pruned: %s", exc))
 
 
 def _open_first(
