@@ -13,6 +13,7 @@ EXIT_OK, EXIT_ROWS, EXIT_USAGE, EXIT_FATAL, EXIT_LOCKED, EXIT_CANCELLED = 0, 1, 
 COMMANDS = {
     "upload": "check, map and send a sheet of leads to a campaign (headless)",
     "campaigns": "list a provider's campaigns: id<TAB>name<TAB>status",
+    "dnc": "the do-not-contact list: add, import, list, remove, pull, push",
     "runs": "list past runs newest first (runs prune: drop old finished ones)",
     "accounts": "manage labelled API keys in the OS keyring: list, add, remove, test",
     "sandbox": "serve the local emulator of all four providers on 127.0.0.1",
