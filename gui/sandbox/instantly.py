@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute
 
 from gui.sandbox import seed
-from gui.sandbox.common import BadJsonError, Context, Provider, envelope, key_ok, read_json, route
+from gui.sandbox.common import At, Context, Provider, envelope, key_ok, read_body
 from gui.sandbox.ledger import LedgerLead
 from gui.sandbox.limits import Decision
 
@@ -112,20 +112,29 @@ def validate_body(body: object) -> str | None:
 
 class Instantly(Provider):
     name = "instantly"
+    prefix = "/instantly"
+    ROUTES = (
+        At("GET", "/api/v2/workspaces/current", "workspace"),
+        At("GET", "/api/v2/campaigns", "list_campaigns"),
+        At("GET", "/api/v2/campaigns/{campaign_id}", "get_campaign"),
+        At("GET", "/api/v2/lead-lists", "list_lists"),
+        At("POST", "/api/v2/leads/add", "add_leads", write=True),
+        At("POST", "/api/v2/leads/list", "list_leads"),
+    )
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self.campaigns = seed.instantly_campaigns()
-        self.campaign_ids = {c["id"] for c in self.campaigns}
+        self.campaign_ids = set(self.by_id)
         self.lists = seed.instantly_lists()
         self.list_ids = {lst["id"] for lst in self.lists}
         self.remaining_in_plan = seed.INSTANTLY_PLAN_LEADS
         self.blocklist = {seed.INSTANTLY_BLOCKLISTED_EMAIL, seed.INSTANTLY_BLOCKLISTED_DOMAIN}
-        self.seed_leads(
-            seed.instantly_leads(),
-            lambda i, _lead: seed.instantly_campaign_id(9000 + i),
-            lambda payload: str(payload["email"]).lower(),
-        )
+
+    def seeded(self) -> seed.Seed:
+        return seed.Seed(seed.instantly_campaigns(), seed.instantly_leads())
+
+    def lead_key(self, payload: dict[str, Any]) -> str | None:
+        return str(payload["email"]).lower()
 
     # -- auth and shapes ------------------------------------------------------------------------------
     def authenticate(self, request: Request) -> str | Response:
@@ -148,16 +157,6 @@ class Instantly(Provider):
 
     def server_error(self) -> Response:
         return envelope(500, "Internal Server Error", "Internal Server Error")
-
-    def routes(self) -> list[BaseRoute]:
-        return [
-            route(self, "/api/v2/workspaces/current", self.workspace, "GET"),
-            route(self, "/api/v2/campaigns", self.list_campaigns, "GET"),
-            route(self, "/api/v2/campaigns/{campaign_id}", self.get_campaign, "GET"),
-            route(self, "/api/v2/lead-lists", self.list_lists, "GET"),
-            route(self, "/api/v2/leads/add", self.add_leads, "POST", write=True),
-            route(self, "/api/v2/leads/list", self.list_leads, "POST"),
-        ]
 
     # -- reads ----------------------------------------------------------------------------------------
     async def workspace(self, request: Request, key: str) -> Response:
@@ -187,54 +186,59 @@ class Instantly(Provider):
             return bad_request("querystring/limit must be <= 100")
         return limit
 
-    @staticmethod
-    def _page(items: list[dict[str, Any]], limit: int, cursor_field: str) -> Response:
+    def _listing(
+        self,
+        request: Request,
+        items: list[dict[str, Any]],
+        cursor_field: str,
+        narrow: Callable[[list[dict[str, Any]]], list[dict[str, Any]] | Response] | None = None,
+    ) -> Response:
+        """One page of a ``GET`` listing: ``limit`` ≤ 100, ``search`` in the name, ``starting_after``.
+
+        Even the last page with data carries a cursor; the caller stops on an empty page (§2.2).
+        """
+        limit = self._limit(request)
+        if isinstance(limit, Response):
+            return limit
+        search = request.query_params.get("search")
+        if search:
+            items = [item for item in items if search.lower() in str(item.get("name", "")).lower()]
+        if narrow is not None:
+            narrowed = narrow(items)
+            if isinstance(narrowed, Response):
+                return narrowed
+            items = narrowed
+        after = request.query_params.get("starting_after")
+        if after:
+            items = [item for item in items if item[cursor_field] > after]
         body: dict[str, Any] = {"items": items[:limit]}
         if body["items"]:
-            # Even the last page with data carries a cursor; the caller stops on an empty page (§2.2).
             body["next_starting_after"] = body["items"][-1][cursor_field]
         return JSONResponse(body)
 
     async def list_campaigns(self, request: Request, key: str) -> Response:
         """``GET /api/v2/campaigns``: ``starting_after`` is the last id seen (§2.1, §2.2)."""
-        limit = self._limit(request)
-        if isinstance(limit, Response):
-            return limit
-        items = self.campaigns
-        search = request.query_params.get("search")
-        if search:
-            items = [c for c in items if search.lower() in c["name"].lower()]
-        status = request.query_params.get("status")
-        if status not in (None, ""):
+
+        def by_status(items: list[dict[str, Any]]) -> list[dict[str, Any]] | Response:
+            status = request.query_params.get("status")
+            if status in (None, ""):
+                return items
             try:
-                items = [c for c in items if c["status"] == int(status)]
+                return [c for c in items if c["status"] == int(status)]
             except ValueError:
                 return bad_request("querystring/status must be equal to one of the allowed values")
-        after = request.query_params.get("starting_after")
-        if after:
-            items = [c for c in items if c["id"] > after]
-        return self._page(items, limit, "id")
+
+        return self._listing(request, self.campaigns, "id", by_status)
 
     async def get_campaign(self, request: Request, key: str) -> Response:
-        cid = request.path_params["campaign_id"]
-        for campaign in self.campaigns:
-            if campaign["id"] == cid:
-                return JSONResponse(campaign)
-        return envelope(404, "Not Found", "Resource not found")
+        campaign = self.by_id.get(request.path_params["campaign_id"])
+        if campaign is None:
+            return envelope(404, "Not Found", "Resource not found")
+        return JSONResponse(campaign)
 
     async def list_lists(self, request: Request, key: str) -> Response:
         """``GET /api/v2/lead-lists``: the cursor is a ``timestamp_created`` (§2.1)."""
-        limit = self._limit(request)
-        if isinstance(limit, Response):
-            return limit
-        items = self.lists
-        search = request.query_params.get("search")
-        if search:
-            items = [lst for lst in items if search.lower() in lst["name"].lower()]
-        after = request.query_params.get("starting_after")
-        if after:
-            items = [lst for lst in items if lst["timestamp_created"] > after]
-        return self._page(items, limit, "timestamp_created")
+        return self._listing(request, self.lists, "timestamp_created")
 
     async def list_leads(self, request: Request, key: str) -> Response:
         """``POST /api/v2/leads/list``: filters, ``limit`` and ``starting_after`` in the body (§2.1).
@@ -242,10 +246,9 @@ class Instantly(Provider):
         Supports the filters a read-back needs: ``campaign``, ``list_id``, ``ids`` and ``contacts`` (emails);
         other filters of the real endpoint are accepted and ignored. The cursor is the last lead id.
         """
-        try:
-            body = await read_json(request)
-        except BadJsonError:
-            return bad_request("Body is not valid JSON")
+        body = await read_body(request, lambda _err: bad_request("Body is not valid JSON"))
+        if isinstance(body, Response):
+            return body
         body = {} if body is None else body
         if not isinstance(body, dict):
             return bad_request("body must be object")
@@ -309,10 +312,9 @@ class Instantly(Provider):
     # -- write ----------------------------------------------------------------------------------------
     async def add_leads(self, request: Request, key: str) -> Response:
         """``POST /api/v2/leads/add``: 1..1000 leads to a campaign xor a list (§2.3, §2.4)."""
-        try:
-            body = await read_json(request)
-        except BadJsonError:
-            return bad_request("Body is not valid JSON")
+        body = await read_body(request, lambda _err: bad_request("Body is not valid JSON"))
+        if isinstance(body, Response):
+            return body
         if isinstance(body, dict) and isinstance(body.get("leads"), list):
             target = body.get("campaign_id") or body.get("list_id")
             if isinstance(target, str):

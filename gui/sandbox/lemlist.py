@@ -10,10 +10,9 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute
 
 from gui.sandbox import seed
-from gui.sandbox.common import BadJsonError, Context, Provider, key_ok, read_json, route, seconds_header, text
+from gui.sandbox.common import At, Provider, int_param, key_ok, read_body, seconds_header, text
 from gui.sandbox.limits import Decision
 from gui.sandbox.normalize import linkedin_key
 
@@ -45,32 +44,25 @@ def _flag(request: Request, name: str) -> bool:
     return request.query_params.get(name, "false").strip().lower() in _TRUE
 
 
-def _int_param(request: Request, name: str, default: int, low: int, high: int | None) -> int | None:
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        return None
-    if value < low or (high is not None and value > high):
-        return None
-    return value
-
-
 class Lemlist(Provider):
     name = "lemlist"
+    prefix = "/lemlist/api"
+    aliases = ("/api",)
+    plain_not_found = True
     limit_before_auth = True  # the rate headers are on "the responses of all queries" (§1.5)
+    campaign_id_field = "_id"
+    ROUTES = (
+        At("GET", "/team", "team"),
+        At("GET", "/campaigns", "list_campaigns", slash=True),
+        At("GET", "/campaigns/{campaign_id}", "get_campaign"),
+        At("GET", "/campaigns/{campaign_id}/leads", "campaign_leads", slash=True),
+        At("POST", "/campaigns/{campaign_id}/leads", "create_lead", write=True, slash=True),
+        At("POST", "/campaigns/{campaign_id}/leads/{email}", "create_lead", write=True),
+        At("GET", "/leads/{email}", "find_lead"),
+    )
 
-    def __init__(self, ctx: Context) -> None:
-        super().__init__(ctx)
-        self.campaigns = seed.lemlist_campaigns()
-        self.by_id = {c["_id"]: c for c in self.campaigns}
-        self.seed_leads(
-            seed.lemlist_leads(),
-            lambda _i, lead: f"lea_{seed.token_for('seed-' + str(lead.payload['email']))}",
-            self.lead_key,
-        )
+    def seeded(self) -> seed.Seed:
+        return seed.Seed(seed.lemlist_campaigns(), seed.lemlist_leads())
 
     # -- auth and shapes ------------------------------------------------------------------------------
     def presented_key(self, request: Request) -> str:
@@ -110,8 +102,7 @@ class Lemlist(Provider):
         response.headers["X-RateLimit-Reset"] = js_date(decision.reset_at)
         return response
 
-    @staticmethod
-    def lead_key(payload: dict[str, Any]) -> str | None:
+    def lead_key(self, payload: dict[str, Any]) -> str | None:
         """Duplicates are the same email, case-insensitively (§1.4); LinkedIn-only leads by their URL."""
         email = payload.get("email")
         if isinstance(email, str) and email.strip():
@@ -120,20 +111,6 @@ class Lemlist(Provider):
         if isinstance(url, str) and url.strip():
             return linkedin_key(url) or url.strip().lower()
         return None
-
-    def routes(self) -> list[BaseRoute]:
-        return [
-            route(self, "/team", self.team, "GET"),
-            route(self, "/campaigns", self.list_campaigns, "GET"),
-            route(self, "/campaigns/", self.list_campaigns, "GET"),
-            route(self, "/campaigns/{campaign_id}", self.get_campaign, "GET"),
-            route(self, "/campaigns/{campaign_id}/leads/", self.campaign_leads, "GET"),
-            route(self, "/campaigns/{campaign_id}/leads", self.campaign_leads, "GET"),
-            route(self, "/campaigns/{campaign_id}/leads/", self.create_lead, "POST", write=True),
-            route(self, "/campaigns/{campaign_id}/leads", self.create_lead, "POST", write=True),
-            route(self, "/campaigns/{campaign_id}/leads/{email}", self.create_lead, "POST", write=True),
-            route(self, "/leads/{email}", self.find_lead, "GET"),
-        ]
 
     # -- reads ----------------------------------------------------------------------------------------
     async def team(self, request: Request, key: str) -> Response:
@@ -156,7 +133,7 @@ class Lemlist(Provider):
 
     async def list_campaigns(self, request: Request, key: str) -> Response:
         """``GET /campaigns``: an array (offset/limit ≤ 100), or ``{campaigns, pagination}`` with v2."""
-        limit = _int_param(request, "limit", 100, 1, 100)
+        limit = int_param(request, "limit", 100, 1, 100)
         if limit is None:
             return text(400, "Bad params")
         items = self.campaigns
@@ -170,7 +147,7 @@ class Lemlist(Provider):
         if request.query_params.get("sortOrder", "asc").lower() == "desc":
             items = list(reversed(items))
         if request.query_params.get("version") == "v2":
-            page = _int_param(request, "page", 1, 1, None)
+            page = int_param(request, "page", 1, 1, None)
             if page is None:
                 return text(400, "Bad params")
             total_page = max(1, -(-len(items) // limit))
@@ -188,7 +165,7 @@ class Lemlist(Provider):
                     },
                 }
             )
-        offset = _int_param(request, "offset", 0, 0, None)
+        offset = int_param(request, "offset", 0, 0, None)
         if offset is None:
             return text(400, "Bad params")
         return JSONResponse(items[offset : offset + limit])
@@ -203,7 +180,7 @@ class Lemlist(Provider):
         """``GET /campaigns/{id}/leads/``: newest first, ``state`` filter, limit ≤ 500, no email in items."""
         if request.path_params["campaign_id"] not in self.by_id:
             return text(404, "Campaign not found")
-        limit = _int_param(request, "limit", 100, 1, 500)
+        limit = int_param(request, "limit", 100, 1, 500)
         if limit is None:
             return text(400, "Bad params")
         leads = self.ctx.ledger.leads(self.name, request.path_params["campaign_id"])
@@ -256,10 +233,9 @@ class Lemlist(Provider):
     async def create_lead(self, request: Request, key: str) -> Response:
         """``POST /campaigns/{id}/leads/`` (and the legacy ``…/leads/{email}``): one lead per request."""
         campaign_id = request.path_params["campaign_id"]
-        try:
-            body = await read_json(request)
-        except BadJsonError:
-            return text(400, "Bad request")
+        body = await read_body(request, lambda _err: text(400, "Bad request"))
+        if isinstance(body, Response):
+            return body
         if body is None:
             body = {}  # "Body is optional" (LEM-LEGACY)
         if not isinstance(body, dict):
