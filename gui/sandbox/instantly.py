@@ -6,6 +6,7 @@ Bearer auth, Fastify-style JSON errors, 100 req/s and 6000 req/min per workspace
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -14,9 +15,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from gui.sandbox import seed
+from gui.sandbox import seed, sequences
 from gui.sandbox.common import At, Context, Provider, envelope, key_ok, read_body
-from gui.sandbox.ledger import LedgerLead
+from gui.sandbox.ledger import DncEntry, LedgerLead
 from gui.sandbox.limits import Decision
 
 # The lead item schema of POST /api/v2/leads/add, in its property order (additionalProperties: false).
@@ -35,6 +36,7 @@ STRING_FIELDS = (
 LEAD_FIELDS = (*STRING_FIELDS, "lt_interest_status", "custom_variables")
 INTEREST_STATUSES = (1, 2, 3, 4, 0, -1, -2, -3, -4)
 MAX_LEADS = 1000
+_DOMAIN = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}$", re.IGNORECASE)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 _FLAGS = ("verify_leads_on_import", "skip_if_in_workspace", "skip_if_in_campaign", "skip_if_in_list")
 
@@ -120,7 +122,15 @@ class Instantly(Provider):
         At("GET", "/api/v2/lead-lists", "list_lists"),
         At("POST", "/api/v2/leads/add", "add_leads", write=True),
         At("POST", "/api/v2/leads/list", "list_leads"),
+        At("DELETE", "/api/v2/leads", "delete_leads", write=True),
+        At("DELETE", "/api/v2/leads/{lead_id}", "delete_lead", write=True),
+        At("GET", "/api/v2/block-lists-entries", "list_block_entries"),
+        At("POST", "/api/v2/block-lists-entries/bulk-create", "add_block_entries", write=True),
     )
+    RICH_SEQUENCES = frozenset((seed.INSTANTLY_CAMPAIGN, seed.INSTANTLY_CAMPAIGN_2))
+    """The demo campaigns whose emails use every kind of tag (the others get a short sequence)."""
+    MAX_BLOCK_VALUES = 1000
+    MAX_DELETE = 10_000
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
@@ -128,10 +138,16 @@ class Instantly(Provider):
         self.lists = seed.instantly_lists()
         self.list_ids = {lst["id"] for lst in self.lists}
         self.remaining_in_plan = seed.INSTANTLY_PLAN_LEADS
-        self.blocklist = {seed.INSTANTLY_BLOCKLISTED_EMAIL, seed.INSTANTLY_BLOCKLISTED_DOMAIN}
+        self._block(
+            [seed.INSTANTLY_BLOCKLISTED_EMAIL, seed.INSTANTLY_BLOCKLISTED_DOMAIN], seed.EPOCH.timestamp()
+        )
 
     def seeded(self) -> seed.Seed:
-        return seed.Seed(seed.instantly_campaigns(), seed.instantly_leads())
+        campaigns = [
+            {**c, "sequences": sequences.instantly_sequences(c["id"] in self.RICH_SEQUENCES)}
+            for c in seed.instantly_campaigns()
+        ]
+        return seed.Seed(campaigns, seed.instantly_leads())
 
     def lead_key(self, payload: dict[str, Any]) -> str | None:
         return str(payload["email"]).lower()
@@ -336,7 +352,9 @@ class Instantly(Provider):
         return False
 
     def _blocked(self, email: str) -> bool:
-        return email in self.blocklist or email.rpartition("@")[2] in self.blocklist
+        """On the block list by the email or its domain: such leads count in ``in_blocklist`` (§2.4)."""
+        ledger = self.ctx.ledger
+        return ledger.on_dnc(self.name, email) or ledger.on_dnc(self.name, email.rpartition("@")[2])
 
     def _commit(self, body: Any) -> Response:
         error = validate_body(body)
@@ -430,3 +448,119 @@ class Instantly(Provider):
                 "created_leads": created,
             }
         )
+
+    # -- taking leads back and the block list (providers-next.md §2, §3) -------------------------------
+    async def delete_leads(self, request: Request, key: str) -> Response:
+        """``DELETE /api/v2/leads``: ``ids`` deletes those; **without ``ids`` it empties the target** (§3)."""
+        body = await read_body(request, lambda _err: bad_request("Body is not valid JSON"))
+        if isinstance(body, Response):
+            return body
+        error = _validate_delete(body)
+        if error:
+            return bad_request(error)
+        return await self.write(lambda: self._delete(body))
+
+    def _delete(self, body: dict[str, Any]) -> Response:
+        target = str(body.get("campaign_id") or body.get("list_id"))
+        if target not in self.campaign_ids and target not in self.list_ids:
+            return envelope(404, "Not Found", "Resource not found")
+        leads = self.ctx.ledger.leads(self.name, target)
+        if "ids" in body:
+            wanted = set(body["ids"])
+            leads = [lead for lead in leads if lead.id in wanted]
+        if "status" in body and body["status"] != 1:  # every sandbox lead is Active (1)
+            leads = []
+        leads = leads[: body.get("limit", len(leads))]
+        for lead in leads:
+            self.ctx.ledger.remove(self.name, target, lead.id)
+        return JSONResponse({"count": len(leads)})
+
+    async def delete_lead(self, request: Request, key: str) -> Response:
+        """``DELETE /api/v2/leads/{id}``: one lead, 404 when no campaign or list holds it."""
+        lead_id = request.path_params["lead_id"]
+        return await self.write(lambda: self._delete_one(lead_id))
+
+    def _delete_one(self, lead_id: str) -> Response:
+        ledger = self.ctx.ledger
+        for container in ledger.containers(self.name):
+            lead = ledger.remove(self.name, container, lead_id)
+            if lead is not None:
+                return JSONResponse(self._lead_object(lead))
+        return envelope(404, "Not Found", "Lead not found")
+
+    def _entry(self, entry: DncEntry) -> dict[str, Any]:
+        return {
+            "id": entry.id,
+            "timestamp_created": seed.iso(datetime.fromtimestamp(entry.created_at, UTC)),
+            "organization_id": seed.INSTANTLY_WORKSPACE_ID,
+            "bl_value": entry.value,
+            "is_domain": "@" not in entry.value,
+        }
+
+    async def list_block_entries(self, request: Request, key: str) -> Response:
+        """``GET /api/v2/block-lists-entries``: cursor ``starting_after`` (the last id), ``domains_only``."""
+        entries = [self._entry(e) for e in self.ctx.ledger.dnc(self.name)]
+        if request.query_params.get("domains_only", "").lower() == "true":
+            entries = [e for e in entries if e["is_domain"]]
+        search = request.query_params.get("search")
+        if search:
+            entries = [e for e in entries if search.lower() in e["bl_value"]]
+        return self._listing(request, entries, "id")
+
+    async def add_block_entries(self, request: Request, key: str) -> Response:
+        """``POST /api/v2/block-lists-entries/bulk-create`` ``{"bl_values": [...]}``: 1..1000 values."""
+        body = await read_body(request, lambda _err: bad_request("Body is not valid JSON"))
+        if isinstance(body, Response):
+            return body
+        values = body.get("bl_values") if isinstance(body, dict) else None
+        if not isinstance(values, list):
+            return bad_request("body must have required property 'bl_values'")
+        if not 1 <= len(values) <= self.MAX_BLOCK_VALUES:
+            return bad_request(
+                "body/bl_values must NOT have fewer than 1 items"
+                if not values
+                else f"body/bl_values must NOT have more than {self.MAX_BLOCK_VALUES} items"
+            )
+        if not all(isinstance(v, str) for v in values):
+            return bad_request("body/bl_values/0 must be string")
+        return await self.write(lambda: self._bulk_block(values))
+
+    def _bulk_block(self, values: list[str]) -> Response:
+        valid = [v.strip().lower() for v in values if _EMAIL.match(v.strip()) or _DOMAIN.match(v.strip())]
+        created = self._block(valid, time.time())
+        return JSONResponse(
+            {
+                "items": [self._entry(e) for e in created],
+                "valid_count": len(valid),
+                "invalid_count": len(values) - len(valid),
+            }
+        )
+
+    def _block(self, values: list[str], when: float) -> list[DncEntry]:
+        """Add values to the block list with ids that sort in creation order (the listing's cursor)."""
+        created = []
+        ledger = self.ctx.ledger
+        for value in values:
+            entry = DncEntry(seed.instantly_block_entry_id(len(ledger.dnc(self.name))), value, "api", when)
+            if ledger.dnc_add(self.name, entry):
+                created.append(entry)
+        return created
+
+
+def _validate_delete(body: Any) -> str | None:
+    """The body schema of ``DELETE /api/v2/leads`` (AJV's first error)."""
+    if not isinstance(body, dict):
+        return "body must be object"
+    if not (body.get("campaign_id") or body.get("list_id")):
+        return "body must have required property 'campaign_id'"
+    for name in ("campaign_id", "list_id"):
+        if name in body and not _is_uuid(body[name]):
+            return f'body/{name} must match format "uuid"'
+    if "ids" in body and not (isinstance(body["ids"], list) and all(_is_uuid(i) for i in body["ids"])):
+        return 'body/ids must be array of "uuid"'
+    if "status" in body and body["status"] not in (1, 2, 3, -1, -2, -3):
+        return "body/status must be equal to one of the allowed values"
+    limit = body.get("limit", 1)
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= Instantly.MAX_DELETE:
+        return f"body/limit must be an integer from 1 to {Instantly.MAX_DELETE}"
+    return None

@@ -6,13 +6,15 @@ import base64
 import binascii
 import re
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from gui.sandbox import seed
+from gui.sandbox import seed, sequences
 from gui.sandbox.common import At, Provider, int_param, key_ok, read_body, seconds_header, text
+from gui.sandbox.ledger import DncEntry, LedgerLead
 from gui.sandbox.limits import Decision
 from gui.sandbox.normalize import linkedin_key
 
@@ -59,10 +61,22 @@ class Lemlist(Provider):
         At("POST", "/campaigns/{campaign_id}/leads", "create_lead", write=True, slash=True),
         At("POST", "/campaigns/{campaign_id}/leads/{email}", "create_lead", write=True),
         At("GET", "/leads/{email}", "find_lead"),
+        At("GET", "/campaigns/{campaign_id}/sequences", "campaign_sequences"),
+        At("DELETE", "/campaigns/{campaign_id}/leads/{lead}", "delete_lead", write=True),
+        At("GET", "/v2/unsubscribes/variables", "list_unsubscribes"),
+        At("POST", "/v2/unsubscribes/variables", "add_unsubscribes", write=True),
     )
+    RICH_SEQUENCES = frozenset((seed.LEMLIST_CAMPAIGN, seed.LEMLIST_CAMPAIGN_2))
+    """The demo campaigns whose emails use every kind of tag (the others get a short sequence)."""
+    MAX_UNSUBSCRIBES = 10_000
 
     def seeded(self) -> seed.Seed:
-        return seed.Seed(seed.lemlist_campaigns(), seed.lemlist_leads())
+        campaigns = seed.lemlist_campaigns()
+        self.sequences = {
+            c["_id"]: sequences.lemlist_sequences(c["sequenceId"], c["_id"] in self.RICH_SEQUENCES)
+            for c in campaigns
+        }
+        return seed.Seed(campaigns, seed.lemlist_leads())
 
     # -- auth and shapes ------------------------------------------------------------------------------
     def presented_key(self, request: Request) -> str:
@@ -277,3 +291,98 @@ class Lemlist(Provider):
         answer.update({f: payload[f] for f in _RESPONSE_FIELDS if f in payload})
         answer.update({"_id": lead.id, "isPaused": False, "contactId": self.contact_id(lead.id)})
         return JSONResponse(answer)
+
+    # -- the campaign's emails, taking leads back, the unsubscribe list (providers-next.md §1-3) -------
+    async def campaign_sequences(self, request: Request, key: str) -> Response:
+        """``GET /campaigns/{id}/sequences``: an object keyed by sequence id, branches at ``level`` ≥ 1."""
+        found = self.sequences.get(request.path_params["campaign_id"])
+        if found is None:
+            return text(404, "Campaign not found")
+        return JSONResponse(found)
+
+    async def delete_lead(self, request: Request, key: str) -> Response:
+        """``DELETE /campaigns/{id}/leads/{leadId|email}``: the trap of §3 emulated.
+
+        Only a lead id with ``action=remove`` deletes; without it, and always by email, the lead is
+        unsubscribed from the campaign and stays in it (state ``unsubscribed``).
+        """
+        campaign_id, ref = request.path_params["campaign_id"], request.path_params["lead"]
+        remove = request.query_params.get("action") == "remove"
+        return await self.write(lambda: self._delete(campaign_id, ref, remove))
+
+    def _delete(self, campaign_id: str, ref: str, remove: bool) -> Response:
+        if campaign_id not in self.by_id:
+            return text(404, "Campaign not found")
+        ledger = self.ctx.ledger
+        by_email = "@" in ref
+        lead = (
+            ledger.find(self.name, campaign_id, ref.strip().lower())
+            if by_email
+            else ledger.by_id(self.name, campaign_id, ref)
+        )
+        if lead is None:
+            return text(404, "Lead not found")
+        if remove and not by_email:
+            ledger.remove(self.name, campaign_id, lead.id)
+            return JSONResponse(self._lead_answer(lead))
+        changed = ledger.set_state(self.name, campaign_id, lead.id, "unsubscribed") or lead
+        if by_email:
+            return JSONResponse(
+                {
+                    "email": changed.payload.get("email"),
+                    "_id": changed.id,
+                    "isPaused": False,
+                    "campaignId": campaign_id,
+                    "contactId": self.contact_id(changed.id),
+                }
+            )
+        return JSONResponse(self._lead_answer(changed))
+
+    def _lead_answer(self, lead: LedgerLead) -> dict[str, Any]:
+        answer: dict[str, Any] = {k: v for k, v in lead.payload.items() if isinstance(v, str)}
+        answer.update(
+            {
+                "_id": lead.id,
+                "isPaused": False,
+                "campaignId": lead.container,
+                "contactId": self.contact_id(lead.id),
+            }
+        )
+        return answer
+
+    async def list_unsubscribes(self, request: Request, key: str) -> Response:
+        """``GET /v2/unsubscribes/variables?offset&limit``: a bare array, ``limit`` ≤ 100."""
+        offset = int_param(request, "offset", 0, 0, None)
+        limit = int_param(request, "limit", 100, 1, 100)
+        if offset is None or limit is None:
+            return text(400, "Bad params")
+        chunk = self.ctx.ledger.dnc(self.name)[offset : offset + limit]
+        return JSONResponse(
+            [
+                {
+                    "_id": entry.id,
+                    "value": entry.value,
+                    "source": entry.source,
+                    "createdAt": seed.iso(datetime.fromtimestamp(entry.created_at, UTC)),
+                }
+                for entry in chunk
+            ]
+        )
+
+    async def add_unsubscribes(self, request: Request, key: str) -> Response:
+        """``POST /v2/unsubscribes/variables`` ``{"values": [...]}``, at most 10,000 per request."""
+        body = await read_body(request, lambda _err: text(400, "Bad request"))
+        if isinstance(body, Response):
+            return body
+        values = body.get("values") if isinstance(body, dict) else None
+        if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+            return text(400, "values must be an array of strings")
+        if len(values) > self.MAX_UNSUBSCRIBES:
+            return text(400, f"Maximum {self.MAX_UNSUBSCRIBES} values allowed")
+        return await self.write(lambda: self._unsubscribe(values, "api"))
+
+    def _unsubscribe(self, values: list[str], source: str) -> Response:
+        for value in values:
+            entry = DncEntry(f"uns_{self.ctx.ids.token()}", value.strip().lower(), source, time.time())
+            self.ctx.ledger.dnc_add(self.name, entry)
+        return JSONResponse("Variables unsubscribed")

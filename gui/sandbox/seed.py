@@ -245,6 +245,11 @@ def instantly_list_id(i: int) -> str:
     return _uuid_like("01980000", "9000", "1157", i)
 
 
+def instantly_block_entry_id(i: int) -> str:
+    """Block-list entry ids in creation order, so ``starting_after`` pages them like the real cursor."""
+    return _uuid_like("019a0000", "a000", "b10c", i)
+
+
 def instantly_campaigns() -> list[dict[str, Any]]:
     """Instantly campaigns in id order (the cursor order); numeric statuses (providers.md §2.2)."""
     statuses = (1, 1, 2, 0, 3, 1, -1, 2, 4, 0, -2)
