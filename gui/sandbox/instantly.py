@@ -307,10 +307,18 @@ class Instantly(Provider):
     def _lead_object(self, lead: LedgerLead) -> dict[str, Any]:
         payload = lead.payload
         in_campaign = lead.container in self.campaign_ids
+        created = seed.iso(datetime.fromtimestamp(lead.created_at, UTC))
+        email = payload.get("email")
         return {
             "id": lead.id,
-            "timestamp_created": seed.iso(datetime.fromtimestamp(lead.created_at, UTC)),
+            "timestamp_created": created,
+            "timestamp_updated": created,
             "organization": seed.INSTANTLY_WORKSPACE_ID,
+            "email_open_count": 0,
+            "email_reply_count": 0,
+            "email_click_count": 0,
+            "company_domain": str(email).rpartition("@")[2] if email else "",
+            "status_summary": {},
             "campaign": lead.container if in_campaign else None,
             "list_id": None if in_campaign else lead.container,
             "status": 1,

@@ -274,7 +274,7 @@ def instantly_campaigns() -> list[dict[str, Any]]:
                             "name": "Weekdays",
                             "timing": {"from": "09:00", "to": "17:00"},
                             "days": {"1": True, "2": True, "3": True, "4": True, "5": True},
-                            "timezone": "Etc/GMT+5",
+                            "timezone": "America/Detroit",  # one of the spec's enum values (UTC-5)
                         }
                     ]
                 },
