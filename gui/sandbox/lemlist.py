@@ -185,10 +185,13 @@ class Lemlist(Provider):
         return JSONResponse(items[offset : offset + limit])
 
     async def get_campaign(self, request: Request, key: str) -> Response:
-        campaign = self.by_id.get(request.path_params["campaign_id"])
-        if campaign is None:
-            return text(404, "Campaign not found")
-        return JSONResponse(campaign)
+        return self._of_campaign(request, self.by_id)
+
+    @staticmethod
+    def _of_campaign(request: Request, table: dict[str, Any]) -> Response:
+        """What ``table`` holds for the path's campaign, or lemlist's text 404."""
+        found = table.get(request.path_params["campaign_id"])
+        return text(404, "Campaign not found") if found is None else JSONResponse(found)
 
     async def campaign_leads(self, request: Request, key: str) -> Response:
         """``GET /campaigns/{id}/leads/``: newest first, ``state`` filter, limit ≤ 500, no email in items."""
@@ -295,10 +298,7 @@ class Lemlist(Provider):
     # -- the campaign's emails, taking leads back, the unsubscribe list (providers-next.md §1-3) -------
     async def campaign_sequences(self, request: Request, key: str) -> Response:
         """``GET /campaigns/{id}/sequences``: an object keyed by sequence id, branches at ``level`` ≥ 1."""
-        found = self.sequences.get(request.path_params["campaign_id"])
-        if found is None:
-            return text(404, "Campaign not found")
-        return JSONResponse(found)
+        return self._of_campaign(request, self.sequences)
 
     async def delete_lead(self, request: Request, key: str) -> Response:
         """``DELETE /campaigns/{id}/leads/{leadId|email}``: the trap of §3 emulated.

@@ -5,24 +5,11 @@ from __future__ import annotations
 import pytest
 
 from gui.sandbox import seed
-from tests.sandbox import helpers, spec
+from tests.sandbox import spec
 
 LEM_DNC = "/v2/unsubscribes/variables"
 INS_DNC = "/api/v2/block-lists-entries"
 INS_BULK = "/api/v2/block-lists-entries/bulk-create"
-
-
-@pytest.fixture
-def lem(sandbox_factory):
-    handle = sandbox_factory(limits={"lemlist": None})
-    with helpers.lemlist(handle.base_urls["lemlist"]) as client:
-        yield handle, client
-
-
-@pytest.fixture
-def ins(sandbox):
-    with helpers.instantly(sandbox.base_urls["instantly"]) as client:
-        yield sandbox, client
 
 
 def _lem_add(client, values):

@@ -5,23 +5,10 @@ from __future__ import annotations
 import pytest
 
 from gui.sandbox import seed
-from tests.sandbox import helpers, spec
+from tests.sandbox import spec
 
 LEM_DELETE = "/campaigns/{campaignId}/leads/{leadId}"
 LEM_DELETE_EMAIL = "/campaigns/{campaignId}/leads/{email}"
-
-
-@pytest.fixture
-def lem(sandbox_factory):
-    handle = sandbox_factory(limits={"lemlist": None})
-    with helpers.lemlist(handle.base_urls["lemlist"]) as client:
-        yield handle, client
-
-
-@pytest.fixture
-def ins(sandbox):
-    with helpers.instantly(sandbox.base_urls["instantly"]) as client:
-        yield sandbox, client
 
 
 def _lemlist_lead(client, email: str) -> str:
