@@ -14,19 +14,9 @@ from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute
 
 from gui.sandbox import seed
-from gui.sandbox.common import (
-    BadJsonError,
-    Context,
-    Provider,
-    envelope,
-    key_ok,
-    read_json,
-    route,
-    seconds_header,
-)
+from gui.sandbox.common import At, Provider, envelope, header_key, key_ok, read_body, seconds_header
 from gui.sandbox.limits import Decision
 from gui.sandbox.normalize import phone_key
 
@@ -183,17 +173,17 @@ def validate(body: dict[str, Any]) -> list[str]:
 
 class Aktify(Provider):
     name = "aktify"
+    prefix = "/aktify"
+    ROUTES = (At("POST", "/api/v1/leads", "create_lead", write=True),)
 
-    def __init__(self, ctx: Context) -> None:
-        super().__init__(ctx)
-        self.seed_leads(
-            seed.aktify_leads(),
-            lambda _i, _lead: f"lead_{seed.token_for('aktify-seed')}",
-            lambda payload: phone_key(str(payload["phoneNumber"])),
-        )
+    def seeded(self) -> seed.Seed:
+        return seed.Seed([], seed.aktify_leads())
+
+    def lead_key(self, payload: dict[str, Any]) -> str | None:
+        return phone_key(str(payload["phoneNumber"]))
 
     def authenticate(self, request: Request) -> str | Response:
-        key = request.headers.get("x-api-key", "").strip()
+        key = header_key(request)
         if not key_ok(key):
             return envelope(401, "Unauthorized", "Invalid or missing x-api-key")
         return key
@@ -208,15 +198,13 @@ class Aktify(Provider):
     def server_error(self) -> Response:
         return JSONResponse({"statusCode": 500, "message": "Internal server error"}, status_code=500)
 
-    def routes(self) -> list[BaseRoute]:
-        return [route(self, "/api/v1/leads", self.create_lead, "POST", write=True)]
-
     async def create_lead(self, request: Request, key: str) -> Response:
         """``POST /api/v1/leads``: one lead into the key's campaign (§4.1)."""
-        try:
-            body = await read_json(request)
-        except BadJsonError as exc:
-            return envelope(400, "Bad Request", f"Unexpected token in JSON: {exc}")
+        body = await read_body(
+            request, lambda err: envelope(400, "Bad Request", f"Unexpected token in JSON: {err}")
+        )
+        if isinstance(body, Response):
+            return body
         if isinstance(body, dict) and isinstance(body.get("phoneNumber"), str):
             lead_key = phone_key(body["phoneNumber"])
             if lead_key:

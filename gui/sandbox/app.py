@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse
-from starlette.routing import Mount, Router
+from starlette.routing import BaseRoute, Mount, Router
 from starlette.types import Receive, Scope, Send
 
 from gui.sandbox.aktify import Aktify
@@ -20,14 +20,10 @@ from gui.sandbox.lemlist import Lemlist
 from gui.sandbox.limits import LimitSpec, build_limiters
 from gui.sandbox.sendpilot import SendPilot
 
+PROVIDERS: tuple[type[Provider], ...] = (Lemlist, Instantly, Aktify, SendPilot)
+"""The emulated providers; a new one is its module and its class added here."""
 # Provider id → path prefix (common.md "Sandbox URL layout"); lemlist is also reachable at /api.
-PREFIXES: dict[str, str] = {
-    "lemlist": "/lemlist/api",
-    "instantly": "/instantly",
-    "aktify": "/aktify",
-    "sendpilot": "/sendpilot",
-}
-LEMLIST_ALIAS = "/api"
+PREFIXES: dict[str, str] = {p.name: p.prefix for p in PROVIDERS}
 
 
 async def _plain_not_found(scope: Scope, receive: Receive, send: Send) -> None:
@@ -100,20 +96,12 @@ def create_sandbox(
         latency_s=latency_ms / 1000,
         ids=Ids(seed),
     )
-    lemlist, instantly, aktify, sendpilot = Lemlist(ctx), Instantly(ctx), Aktify(ctx), SendPilot(ctx)
-    lemlist_router = Router(routes=lemlist.routes(), default=_plain_not_found)
-    routes = [
-        Mount(PREFIXES["lemlist"], app=lemlist_router),
-        Mount(LEMLIST_ALIAS, app=lemlist_router),
-        Mount(PREFIXES["instantly"], app=Router(routes=instantly.routes(), default=_json_not_found)),
-        Mount(PREFIXES["aktify"], app=Router(routes=aktify.routes(), default=_json_not_found)),
-        Mount(PREFIXES["sendpilot"], app=Router(routes=sendpilot.routes(), default=_json_not_found)),
-    ]
-    app = Starlette(routes=routes)
-    providers: dict[str, Provider] = {
-        "lemlist": lemlist,
-        "instantly": instantly,
-        "aktify": aktify,
-        "sendpilot": sendpilot,
-    }
-    return Sandbox(asgi=app, ledger=ledger, providers=providers, fault_plan=plan)
+    providers: dict[str, Provider] = {cls.name: cls(ctx) for cls in PROVIDERS}
+    mounts: list[BaseRoute] = []
+    for provider in providers.values():
+        router = Router(
+            routes=provider.routes(),
+            default=_plain_not_found if provider.plain_not_found else _json_not_found,
+        )
+        mounts.extend(Mount(path, app=router) for path in (provider.prefix, *provider.aliases))
+    return Sandbox(asgi=Starlette(routes=mounts), ledger=ledger, providers=providers, fault_plan=plan)

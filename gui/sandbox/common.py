@@ -8,20 +8,20 @@ import math
 import random
 import threading
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
 from gui.sandbox.faults import Fault, FaultPlan
 from gui.sandbox.ledger import Ledger
 from gui.sandbox.limits import Decision, RollingLimiter
-from gui.sandbox.seed import KEY_PREFIX, SeedLead
+from gui.sandbox.seed import KEY_PREFIX, Seed
 
 
 class DroppedConnection(httpx.RemoteProtocolError):
@@ -106,6 +106,31 @@ async def read_json(request: Request) -> Any:
         raise BadJsonError(str(exc)) from exc
 
 
+async def read_body(request: Request, refuse: Callable[[str], Response]) -> Any:
+    """The JSON body, or the provider's refusal when it is not JSON (``refuse`` gets the parser's text)."""
+    try:
+        return await read_json(request)
+    except BadJsonError as exc:
+        return refuse(str(exc))
+
+
+def int_param(request: Request, name: str, default: int, low: int, high: int | None) -> int | None:
+    """An integer query parameter within ``low..high`` (``default`` when absent), None when it is not one."""
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(str(raw))
+    except ValueError:
+        return None
+    return value if value >= low and (high is None or value <= high) else None
+
+
+def header_key(request: Request, name: str = "x-api-key") -> str:
+    """The key a header carries, stripped ('' when absent)."""
+    return request.headers.get(name, "").strip()
+
+
 def seconds_header(seconds: float) -> str:
     """Whole seconds, rounded up and at least 1: what ``Retry-After`` carries."""
     return str(max(1, math.ceil(seconds)))
@@ -114,35 +139,81 @@ def seconds_header(seconds: float) -> str:
 Handler = Callable[[Request, str], Awaitable[Response]]
 
 
-class Provider:
-    """Base of the four emulators; subclasses give the provider's auth, error shapes and routes."""
+@dataclass(frozen=True)
+class At:
+    """One route of a provider's table: ``At("GET", "/v1/me", "me")`` sends GET /v1/me to ``self.me``.
 
-    name = ""
-    limit_before_auth = False
+    Attributes:
+        method: HTTP method.
+        path: Starlette path under the provider's prefix.
+        handler: Name of the ``async (request, key) -> Response`` method that answers.
+        write: True when the handler commits through ``Provider.write`` (reads draw their faults up front).
+        slash: Also answer the path with a trailing slash (lemlist takes both).
+    """
+
+    method: str
+    path: str
+    handler: str
+    write: bool = False
+    slash: bool = False
+
+
+class Provider:
+    """Base of the emulators: a fifth provider is one subclass that fills in the class attributes and hooks.
+
+    Class attributes:
+        name: Provider id (ledger and limiter key).
+        prefix: Where ``app.create_sandbox`` mounts the routes; ``aliases`` are further mounts.
+        plain_not_found: Unknown routes answer a text 404 (lemlist) instead of the Fastify/Nest JSON one.
+        limit_before_auth: The rate limiter counts a request before its key is checked.
+        ROUTES: The provider's route table.
+        campaign_id_field: The id field of the seeded campaigns, for ``by_id``.
+    """
+
+    name: ClassVar[str] = ""
+    prefix: ClassVar[str] = ""
+    aliases: ClassVar[tuple[str, ...]] = ()
+    plain_not_found: ClassVar[bool] = False
+    limit_before_auth: ClassVar[bool] = False
+    ROUTES: ClassVar[tuple[At, ...]] = ()
+    campaign_id_field: ClassVar[str] = "id"
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-
-    def seed_leads(
-        self,
-        leads: Iterable[SeedLead],
-        lead_id: Callable[[int, SeedLead], str],
-        key: Callable[[dict[str, Any]], str | None],
-    ) -> None:
-        """Put the seeded leads in the ledger: there before any upload, never counted as ours."""
-        for index, lead in enumerate(leads):
-            self.ctx.ledger.add(
+        start = self.seeded()
+        self.campaigns = start.campaigns
+        self.by_id = {c[self.campaign_id_field]: c for c in self.campaigns}
+        for lead in start.leads:
+            # There before any upload, never counted as ours.
+            ctx.ledger.add(
                 self.name,
                 lead.container,
-                lead_id(index, lead),
-                key(lead.payload),
+                lead.id,
+                self.lead_key(lead.payload),
                 lead.payload,
                 state=lead.state,
                 seeded=True,
                 created_at=lead.created_at.timestamp(),
             )
 
+    def routes(self) -> list[BaseRoute]:
+        """Starlette routes for ``ROUTES``, each sent through this provider's pipeline."""
+        out: list[BaseRoute] = []
+        for at in self.ROUTES:
+            handler = getattr(self, at.handler)
+            for path in (at.path + "/", at.path) if at.slash else (at.path,):
+                out.append(route(self, path, handler, at.method, write=at.write))
+        return out
+
     # Hooks -----------------------------------------------------------------------------------------------
+    def seeded(self) -> Seed:
+        """What the provider starts with."""
+        raise NotImplementedError
+
+    def lead_key(self, payload: dict[str, Any]) -> str | None:
+        """The duplicate key of a lead payload (None: the lead has none)."""
+        raise NotImplementedError
+
     def authenticate(self, request: Request) -> str | Response:
         """The key, or the provider's refusal."""
         raise NotImplementedError

@@ -5,127 +5,66 @@ Bearer auth, Fastify-style JSON errors, 100 req/s and 6000 req/min per workspace
 
 from __future__ import annotations
 
-import re
-import uuid
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute
 
-from gui.sandbox import seed
-from gui.sandbox.common import BadJsonError, Context, Provider, envelope, key_ok, read_json, route
-from gui.sandbox.ledger import LedgerLead
-from gui.sandbox.limits import Decision
-
-# The lead item schema of POST /api/v2/leads/add, in its property order (additionalProperties: false).
-STRING_FIELDS = (
-    "email",
-    "personalization",
-    "website",
-    "last_name",
-    "first_name",
-    "company_name",
-    "job_title",
-    "phone",
-    "pl_value_lead",
-    "assigned_to",
+from gui.sandbox import seed, sequences
+from gui.sandbox.common import At, Context, Provider, envelope, key_ok, read_body
+from gui.sandbox.instantly_bodies import (
+    EMAIL,
+    MAX_BLOCK_VALUES,
+    bad_request,
+    is_domain,
+    is_uuid,
+    validate_body,
+    validate_delete,
 )
-LEAD_FIELDS = (*STRING_FIELDS, "lt_interest_status", "custom_variables")
-INTEREST_STATUSES = (1, 2, 3, 4, 0, -1, -2, -3, -4)
-MAX_LEADS = 1000
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
-_FLAGS = ("verify_leads_on_import", "skip_if_in_workspace", "skip_if_in_campaign", "skip_if_in_list")
-
-
-def bad_request(message: str) -> Response:
-    """Fastify/AJV validation answer: the first schema error only, the whole request refused (§2.3)."""
-    return envelope(400, "Bad Request", message)
-
-
-def _is_uuid(value: object) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return len(value) == 36
-
-
-def _validate_lead(i: int, lead: object) -> str | None:
-    where = f"body/leads/{i}"
-    if not isinstance(lead, dict):
-        return f"{where} must be object"
-    for name in lead:
-        if name not in LEAD_FIELDS:
-            return f"{where} must NOT have additional properties"
-    for name in STRING_FIELDS:
-        if name in lead and lead[name] is not None and not isinstance(lead[name], str):
-            return f"{where}/{name} must be string,null"
-    if "assigned_to" in lead and lead["assigned_to"] is not None and not _is_uuid(lead["assigned_to"]):
-        return f'{where}/assigned_to must match format "uuid"'
-    if "lt_interest_status" in lead:
-        status = lead["lt_interest_status"]
-        if isinstance(status, bool) or not isinstance(status, int | float):
-            return f"{where}/lt_interest_status must be number"
-        if status not in INTEREST_STATUSES:
-            return f"{where}/lt_interest_status must be equal to one of the allowed values"
-    if "custom_variables" in lead:
-        custom = lead["custom_variables"]
-        if not isinstance(custom, dict):
-            return f"{where}/custom_variables must be object"
-        for name, value in custom.items():
-            if value is not None and not isinstance(value, str | int | float | bool):
-                return f"{where}/custom_variables/{name} must be string,number,boolean,null"
-    return None
-
-
-def validate_body(body: object) -> str | None:
-    """The first AJV error of a leads/add body, in the order a schema walk finds it (or None)."""
-    if not isinstance(body, dict):
-        return "body must be object"
-    if "leads" not in body:
-        return "body must have required property 'leads'"
-    for name in ("campaign_id", "list_id", "assigned_to"):
-        if name in body and not _is_uuid(body[name]):
-            return f'body/{name} must match format "uuid"'
-    if body.get("blocklist_id") is not None and not _is_uuid(body["blocklist_id"]):
-        return 'body/blocklist_id must match format "uuid"'
-    for name in _FLAGS:
-        if name in body and not isinstance(body[name], bool):
-            return f"body/{name} must be boolean"
-    leads = body["leads"]
-    if not isinstance(leads, list):
-        return "body/leads must be array"
-    if len(leads) < 1:
-        return "body/leads must NOT have fewer than 1 items"
-    if len(leads) > MAX_LEADS:
-        return f"body/leads must NOT have more than {MAX_LEADS} items"
-    for i, lead in enumerate(leads):
-        error = _validate_lead(i, lead)
-        if error:
-            return error
-    return None
+from gui.sandbox.ledger import DncEntry, LedgerLead
+from gui.sandbox.limits import Decision
 
 
 class Instantly(Provider):
     name = "instantly"
+    prefix = "/instantly"
+    ROUTES = (
+        At("GET", "/api/v2/workspaces/current", "workspace"),
+        At("GET", "/api/v2/campaigns", "list_campaigns"),
+        At("GET", "/api/v2/campaigns/{campaign_id}", "get_campaign"),
+        At("GET", "/api/v2/lead-lists", "list_lists"),
+        At("POST", "/api/v2/leads/add", "add_leads", write=True),
+        At("POST", "/api/v2/leads/list", "list_leads"),
+        At("DELETE", "/api/v2/leads", "delete_leads", write=True),
+        At("DELETE", "/api/v2/leads/{lead_id}", "delete_lead", write=True),
+        At("GET", "/api/v2/block-lists-entries", "list_block_entries"),
+        At("POST", "/api/v2/block-lists-entries/bulk-create", "add_block_entries", write=True),
+    )
+    RICH_SEQUENCES = frozenset((seed.INSTANTLY_CAMPAIGN, seed.INSTANTLY_CAMPAIGN_2))
+    """The demo campaigns whose emails use every kind of tag (the others get a short sequence)."""
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self.campaigns = seed.instantly_campaigns()
-        self.campaign_ids = {c["id"] for c in self.campaigns}
+        self.campaign_ids = set(self.by_id)
         self.lists = seed.instantly_lists()
         self.list_ids = {lst["id"] for lst in self.lists}
         self.remaining_in_plan = seed.INSTANTLY_PLAN_LEADS
-        self.blocklist = {seed.INSTANTLY_BLOCKLISTED_EMAIL, seed.INSTANTLY_BLOCKLISTED_DOMAIN}
-        self.seed_leads(
-            seed.instantly_leads(),
-            lambda i, _lead: seed.instantly_campaign_id(9000 + i),
-            lambda payload: str(payload["email"]).lower(),
+        self._block(
+            [seed.INSTANTLY_BLOCKLISTED_EMAIL, seed.INSTANTLY_BLOCKLISTED_DOMAIN], seed.EPOCH.timestamp()
         )
+
+    def seeded(self) -> seed.Seed:
+        campaigns = [
+            {**c, "sequences": sequences.instantly_sequences(c["id"] in self.RICH_SEQUENCES)}
+            for c in seed.instantly_campaigns()
+        ]
+        return seed.Seed(campaigns, seed.instantly_leads())
+
+    def lead_key(self, payload: dict[str, Any]) -> str | None:
+        return str(payload["email"]).lower()
 
     # -- auth and shapes ------------------------------------------------------------------------------
     def authenticate(self, request: Request) -> str | Response:
@@ -148,16 +87,6 @@ class Instantly(Provider):
 
     def server_error(self) -> Response:
         return envelope(500, "Internal Server Error", "Internal Server Error")
-
-    def routes(self) -> list[BaseRoute]:
-        return [
-            route(self, "/api/v2/workspaces/current", self.workspace, "GET"),
-            route(self, "/api/v2/campaigns", self.list_campaigns, "GET"),
-            route(self, "/api/v2/campaigns/{campaign_id}", self.get_campaign, "GET"),
-            route(self, "/api/v2/lead-lists", self.list_lists, "GET"),
-            route(self, "/api/v2/leads/add", self.add_leads, "POST", write=True),
-            route(self, "/api/v2/leads/list", self.list_leads, "POST"),
-        ]
 
     # -- reads ----------------------------------------------------------------------------------------
     async def workspace(self, request: Request, key: str) -> Response:
@@ -187,54 +116,59 @@ class Instantly(Provider):
             return bad_request("querystring/limit must be <= 100")
         return limit
 
-    @staticmethod
-    def _page(items: list[dict[str, Any]], limit: int, cursor_field: str) -> Response:
+    def _listing(
+        self,
+        request: Request,
+        items: list[dict[str, Any]],
+        cursor_field: str,
+        narrow: Callable[[list[dict[str, Any]]], list[dict[str, Any]] | Response] | None = None,
+    ) -> Response:
+        """One page of a ``GET`` listing: ``limit`` ≤ 100, ``search`` in the name, ``starting_after``.
+
+        Even the last page with data carries a cursor; the caller stops on an empty page (§2.2).
+        """
+        limit = self._limit(request)
+        if isinstance(limit, Response):
+            return limit
+        search = request.query_params.get("search")
+        if search:
+            items = [item for item in items if search.lower() in str(item.get("name", "")).lower()]
+        if narrow is not None:
+            narrowed = narrow(items)
+            if isinstance(narrowed, Response):
+                return narrowed
+            items = narrowed
+        after = request.query_params.get("starting_after")
+        if after:
+            items = [item for item in items if item[cursor_field] > after]
         body: dict[str, Any] = {"items": items[:limit]}
         if body["items"]:
-            # Even the last page with data carries a cursor; the caller stops on an empty page (§2.2).
             body["next_starting_after"] = body["items"][-1][cursor_field]
         return JSONResponse(body)
 
     async def list_campaigns(self, request: Request, key: str) -> Response:
         """``GET /api/v2/campaigns``: ``starting_after`` is the last id seen (§2.1, §2.2)."""
-        limit = self._limit(request)
-        if isinstance(limit, Response):
-            return limit
-        items = self.campaigns
-        search = request.query_params.get("search")
-        if search:
-            items = [c for c in items if search.lower() in c["name"].lower()]
-        status = request.query_params.get("status")
-        if status not in (None, ""):
+
+        def by_status(items: list[dict[str, Any]]) -> list[dict[str, Any]] | Response:
+            status = request.query_params.get("status")
+            if status in (None, ""):
+                return items
             try:
-                items = [c for c in items if c["status"] == int(status)]
+                return [c for c in items if c["status"] == int(status)]
             except ValueError:
                 return bad_request("querystring/status must be equal to one of the allowed values")
-        after = request.query_params.get("starting_after")
-        if after:
-            items = [c for c in items if c["id"] > after]
-        return self._page(items, limit, "id")
+
+        return self._listing(request, self.campaigns, "id", by_status)
 
     async def get_campaign(self, request: Request, key: str) -> Response:
-        cid = request.path_params["campaign_id"]
-        for campaign in self.campaigns:
-            if campaign["id"] == cid:
-                return JSONResponse(campaign)
-        return envelope(404, "Not Found", "Resource not found")
+        campaign = self.by_id.get(request.path_params["campaign_id"])
+        if campaign is None:
+            return envelope(404, "Not Found", "Resource not found")
+        return JSONResponse(campaign)
 
     async def list_lists(self, request: Request, key: str) -> Response:
         """``GET /api/v2/lead-lists``: the cursor is a ``timestamp_created`` (§2.1)."""
-        limit = self._limit(request)
-        if isinstance(limit, Response):
-            return limit
-        items = self.lists
-        search = request.query_params.get("search")
-        if search:
-            items = [lst for lst in items if search.lower() in lst["name"].lower()]
-        after = request.query_params.get("starting_after")
-        if after:
-            items = [lst for lst in items if lst["timestamp_created"] > after]
-        return self._page(items, limit, "timestamp_created")
+        return self._listing(request, self.lists, "timestamp_created")
 
     async def list_leads(self, request: Request, key: str) -> Response:
         """``POST /api/v2/leads/list``: filters, ``limit`` and ``starting_after`` in the body (§2.1).
@@ -242,10 +176,9 @@ class Instantly(Provider):
         Supports the filters a read-back needs: ``campaign``, ``list_id``, ``ids`` and ``contacts`` (emails);
         other filters of the real endpoint are accepted and ignored. The cursor is the last lead id.
         """
-        try:
-            body = await read_json(request)
-        except BadJsonError:
-            return bad_request("Body is not valid JSON")
+        body = await read_body(request, lambda _err: bad_request("Body is not valid JSON"))
+        if isinstance(body, Response):
+            return body
         body = {} if body is None else body
         if not isinstance(body, dict):
             return bad_request("body must be object")
@@ -255,7 +188,7 @@ class Instantly(Provider):
                 "body/limit must be <= 100" if isinstance(limit, int) else "body/limit must be integer"
             )
         for name in ("campaign", "list_id"):
-            if body.get(name) is not None and not _is_uuid(body[name]):
+            if body.get(name) is not None and not is_uuid(body[name]):
                 return bad_request(f'body/{name} must match format "uuid"')
         for name in ("ids", "contacts"):
             if name in body and not (
@@ -288,10 +221,18 @@ class Instantly(Provider):
     def _lead_object(self, lead: LedgerLead) -> dict[str, Any]:
         payload = lead.payload
         in_campaign = lead.container in self.campaign_ids
+        created = seed.iso(datetime.fromtimestamp(lead.created_at, UTC))
+        email = payload.get("email")
         return {
             "id": lead.id,
-            "timestamp_created": seed.iso(datetime.fromtimestamp(lead.created_at, UTC)),
+            "timestamp_created": created,
+            "timestamp_updated": created,
             "organization": seed.INSTANTLY_WORKSPACE_ID,
+            "email_open_count": 0,
+            "email_reply_count": 0,
+            "email_click_count": 0,
+            "company_domain": str(email).rpartition("@")[2] if email else "",
+            "status_summary": {},
             "campaign": lead.container if in_campaign else None,
             "list_id": None if in_campaign else lead.container,
             "status": 1,
@@ -309,10 +250,9 @@ class Instantly(Provider):
     # -- write ----------------------------------------------------------------------------------------
     async def add_leads(self, request: Request, key: str) -> Response:
         """``POST /api/v2/leads/add``: 1..1000 leads to a campaign xor a list (§2.3, §2.4)."""
-        try:
-            body = await read_json(request)
-        except BadJsonError:
-            return bad_request("Body is not valid JSON")
+        body = await read_body(request, lambda _err: bad_request("Body is not valid JSON"))
+        if isinstance(body, Response):
+            return body
         if isinstance(body, dict) and isinstance(body.get("leads"), list):
             target = body.get("campaign_id") or body.get("list_id")
             if isinstance(target, str):
@@ -334,7 +274,9 @@ class Instantly(Provider):
         return False
 
     def _blocked(self, email: str) -> bool:
-        return email in self.blocklist or email.rpartition("@")[2] in self.blocklist
+        """On the block list by the email or its domain: such leads count in ``in_blocklist`` (§2.4)."""
+        ledger = self.ctx.ledger
+        return ledger.on_dnc(self.name, email) or ledger.on_dnc(self.name, email.rpartition("@")[2])
 
     def _commit(self, body: Any) -> Response:
         error = validate_body(body)
@@ -379,7 +321,7 @@ class Instantly(Provider):
                 if not (lead.get("first_name") or lead.get("last_name")):
                     counts["incomplete_count"] += 1
                     continue
-            elif not _EMAIL.match(email):
+            elif not EMAIL.match(email):
                 counts["invalid_email_count"] += 1
                 continue
             if email is not None:
@@ -428,3 +370,100 @@ class Instantly(Provider):
                 "created_leads": created,
             }
         )
+
+    # -- taking leads back and the block list (providers-next.md §2, §3) -------------------------------
+    async def delete_leads(self, request: Request, key: str) -> Response:
+        """``DELETE /api/v2/leads``: ``ids`` deletes those; **without ``ids`` it empties the target** (§3)."""
+        body = await read_body(request, lambda _err: bad_request("Body is not valid JSON"))
+        if isinstance(body, Response):
+            return body
+        error = validate_delete(body)
+        if error:
+            return bad_request(error)
+        return await self.write(lambda: self._delete(body))
+
+    def _delete(self, body: dict[str, Any]) -> Response:
+        target = str(body.get("campaign_id") or body.get("list_id"))
+        if target not in self.campaign_ids and target not in self.list_ids:
+            return envelope(404, "Not Found", "Resource not found")
+        leads = self.ctx.ledger.leads(self.name, target)
+        if "ids" in body:
+            wanted = set(body["ids"])
+            leads = [lead for lead in leads if lead.id in wanted]
+        if "status" in body and body["status"] != 1:  # every sandbox lead is Active (1)
+            leads = []
+        leads = leads[: body.get("limit", len(leads))]
+        for lead in leads:
+            self.ctx.ledger.remove(self.name, target, lead.id)
+        return JSONResponse({"count": len(leads)})
+
+    async def delete_lead(self, request: Request, key: str) -> Response:
+        """``DELETE /api/v2/leads/{id}``: one lead, 404 when no campaign or list holds it."""
+        lead_id = request.path_params["lead_id"]
+        return await self.write(lambda: self._delete_one(lead_id))
+
+    def _delete_one(self, lead_id: str) -> Response:
+        ledger = self.ctx.ledger
+        for container in ledger.containers(self.name):
+            lead = ledger.remove(self.name, container, lead_id)
+            if lead is not None:
+                return JSONResponse(self._lead_object(lead))
+        return envelope(404, "Not Found", "Lead not found")
+
+    def _entry(self, entry: DncEntry) -> dict[str, Any]:
+        return {
+            "id": entry.id,
+            "timestamp_created": seed.iso(datetime.fromtimestamp(entry.created_at, UTC)),
+            "organization_id": seed.INSTANTLY_WORKSPACE_ID,
+            "bl_value": entry.value,
+            "is_domain": "@" not in entry.value,
+        }
+
+    async def list_block_entries(self, request: Request, key: str) -> Response:
+        """``GET /api/v2/block-lists-entries``: cursor ``starting_after`` (the last id), ``domains_only``."""
+        entries = [self._entry(e) for e in self.ctx.ledger.dnc(self.name)]
+        if request.query_params.get("domains_only", "").lower() == "true":
+            entries = [e for e in entries if e["is_domain"]]
+        search = request.query_params.get("search")
+        if search:
+            entries = [e for e in entries if search.lower() in e["bl_value"]]
+        return self._listing(request, entries, "id")
+
+    async def add_block_entries(self, request: Request, key: str) -> Response:
+        """``POST /api/v2/block-lists-entries/bulk-create`` ``{"bl_values": [...]}``: 1..1000 values."""
+        body = await read_body(request, lambda _err: bad_request("Body is not valid JSON"))
+        if isinstance(body, Response):
+            return body
+        values = body.get("bl_values") if isinstance(body, dict) else None
+        if not isinstance(values, list):
+            return bad_request("body must have required property 'bl_values'")
+        if not 1 <= len(values) <= MAX_BLOCK_VALUES:
+            return bad_request(
+                "body/bl_values must NOT have fewer than 1 items"
+                if not values
+                else f"body/bl_values must NOT have more than {MAX_BLOCK_VALUES} items"
+            )
+        if not all(isinstance(v, str) for v in values):
+            return bad_request("body/bl_values/0 must be string")
+        return await self.write(lambda: self._bulk_block(values))
+
+    def _bulk_block(self, values: list[str]) -> Response:
+        valid = [v.strip().lower() for v in values if EMAIL.match(v.strip()) or is_domain(v.strip())]
+        created = self._block(valid, time.time())
+        return JSONResponse(
+            {
+                "items": [self._entry(e) for e in created],
+                "valid_count": len(valid),
+                "invalid_count": len(values) - len(valid),
+            }
+        )
+
+    def _block(self, values: list[str], when: float) -> list[DncEntry]:
+        """Add values to the block list with ids that sort in creation order (the listing's cursor)."""
+        created = []
+        ledger = self.ctx.ledger
+        for value in values:
+            entry = DncEntry(seed.instantly_block_entry_id(len(ledger.dnc(self.name))), value, "api", when)
+            if ledger.dnc_add(self.name, entry):
+                created.append(entry)
+        return created

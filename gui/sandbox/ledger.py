@@ -8,6 +8,7 @@ threads (a test reading while the server thread writes) go through the same lock
 from __future__ import annotations
 
 import copy
+import dataclasses
 import threading
 import time
 from collections import Counter
@@ -40,6 +41,23 @@ class LedgerLead:
     seeded: bool = False
 
 
+@dataclass(frozen=True)
+class DncEntry:
+    """One value on a provider's do-not-contact list (lemlist unsubscribes, Instantly block list).
+
+    Attributes:
+        id: The provider's id for the entry.
+        value: As stored: a lower-cased email or domain (lemlist also phones and LinkedIn URLs).
+        source: lemlist's ``source`` (api, bounced, lead, user, abuse); ``api`` for Instantly.
+        created_at: Epoch seconds.
+    """
+
+    id: str
+    value: str
+    source: str
+    created_at: float
+
+
 @dataclass
 class _Box:
     leads: list[LedgerLead] = field(default_factory=list)
@@ -56,6 +74,8 @@ class Ledger:
         self._throttled: Counter[str] = Counter()
         self._faults: Counter[tuple[str, str]] = Counter()
         self._attempts: Counter[tuple[str, str, str]] = Counter()
+        self._removed: list[LedgerLead] = []
+        self._dnc: dict[str, dict[str, DncEntry]] = {}
 
     # -- writes (server side) -------------------------------------------------------------------------
     def count_request(self, provider: str) -> None:
@@ -106,7 +126,67 @@ class Ledger:
                 box.by_key[key] = lead
             return lead
 
+    def remove(self, provider: str, container: str, lead_id: str) -> LedgerLead | None:
+        """Delete a lead by its provider id (None: not there); kept in ``removed()`` for tests."""
+        with self._lock:
+            box = self._boxes.get((provider, container))
+            lead = next((item for item in box.leads if item.id == lead_id), None) if box else None
+            if box is None or lead is None:
+                return None
+            box.leads.remove(lead)
+            if lead.key is not None:
+                box.by_key.pop(lead.key, None)
+            self._removed.append(lead)
+            return lead
+
+    def set_state(self, provider: str, container: str, lead_id: str, state: str) -> LedgerLead | None:
+        """Change a lead's provider state in place (lemlist's unsubscribe); None when it is not there."""
+        with self._lock:
+            box = self._boxes.get((provider, container))
+            if box is None:
+                return None
+            for i, lead in enumerate(box.leads):
+                if lead.id == lead_id:
+                    changed = dataclasses.replace(lead, state=state)
+                    box.leads[i] = changed
+                    if lead.key is not None:
+                        box.by_key[lead.key] = changed
+                    return changed
+            return None
+
+    def dnc_add(self, provider: str, entry: DncEntry) -> bool:
+        """Put a value on the provider's do-not-contact list; False when it is there already."""
+        with self._lock:
+            entries = self._dnc.setdefault(provider, {})
+            if entry.value in entries:
+                return False
+            entries[entry.value] = entry
+            return True
+
     # -- reads ----------------------------------------------------------------------------------------
+    def dnc(self, provider: str) -> list[DncEntry]:
+        """The provider's do-not-contact list, oldest first."""
+        with self._lock:
+            return list(self._dnc.get(provider, {}).values())
+
+    def on_dnc(self, provider: str, value: str) -> bool:
+        with self._lock:
+            return value in self._dnc.get(provider, {})
+
+    def by_id(self, provider: str, container: str, lead_id: str) -> LedgerLead | None:
+        with self._lock:
+            box = self._boxes.get((provider, container))
+            return next((lead for lead in box.leads if lead.id == lead_id), None) if box else None
+
+    def removed(self, provider: str | None = None) -> list[LedgerLead]:
+        """Leads deleted through the API, oldest first (what a take-back removed)."""
+        with self._lock:
+            return [lead for lead in self._removed if provider in (None, lead.provider)]
+
+    def in_state(self, provider: str, container: str, state: str) -> list[LedgerLead]:
+        """Leads of a container in one state (``unsubscribed`` after a lemlist delete without ``action``)."""
+        return [lead for lead in self.leads(provider, container) if lead.state == state]
+
     def has(self, provider: str, container: str, key: str) -> bool:
         with self._lock:
             box = self._boxes.get((provider, container))

@@ -6,14 +6,15 @@ import base64
 import binascii
 import re
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute
 
-from gui.sandbox import seed
-from gui.sandbox.common import BadJsonError, Context, Provider, key_ok, read_json, route, seconds_header, text
+from gui.sandbox import seed, sequences
+from gui.sandbox.common import At, Provider, int_param, key_ok, read_body, seconds_header, text
+from gui.sandbox.ledger import DncEntry, LedgerLead
 from gui.sandbox.limits import Decision
 from gui.sandbox.normalize import linkedin_key
 
@@ -45,32 +46,37 @@ def _flag(request: Request, name: str) -> bool:
     return request.query_params.get(name, "false").strip().lower() in _TRUE
 
 
-def _int_param(request: Request, name: str, default: int, low: int, high: int | None) -> int | None:
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        return None
-    if value < low or (high is not None and value > high):
-        return None
-    return value
-
-
 class Lemlist(Provider):
     name = "lemlist"
+    prefix = "/lemlist/api"
+    aliases = ("/api",)
+    plain_not_found = True
     limit_before_auth = True  # the rate headers are on "the responses of all queries" (§1.5)
+    campaign_id_field = "_id"
+    ROUTES = (
+        At("GET", "/team", "team"),
+        At("GET", "/campaigns", "list_campaigns", slash=True),
+        At("GET", "/campaigns/{campaign_id}", "get_campaign"),
+        At("GET", "/campaigns/{campaign_id}/leads", "campaign_leads", slash=True),
+        At("POST", "/campaigns/{campaign_id}/leads", "create_lead", write=True, slash=True),
+        At("POST", "/campaigns/{campaign_id}/leads/{email}", "create_lead", write=True),
+        At("GET", "/leads/{email}", "find_lead"),
+        At("GET", "/campaigns/{campaign_id}/sequences", "campaign_sequences"),
+        At("DELETE", "/campaigns/{campaign_id}/leads/{lead}", "delete_lead", write=True),
+        At("GET", "/v2/unsubscribes/variables", "list_unsubscribes"),
+        At("POST", "/v2/unsubscribes/variables", "add_unsubscribes", write=True),
+    )
+    RICH_SEQUENCES = frozenset((seed.LEMLIST_CAMPAIGN, seed.LEMLIST_CAMPAIGN_2))
+    """The demo campaigns whose emails use every kind of tag (the others get a short sequence)."""
+    MAX_UNSUBSCRIBES = 10_000
 
-    def __init__(self, ctx: Context) -> None:
-        super().__init__(ctx)
-        self.campaigns = seed.lemlist_campaigns()
-        self.by_id = {c["_id"]: c for c in self.campaigns}
-        self.seed_leads(
-            seed.lemlist_leads(),
-            lambda _i, lead: f"lea_{seed.token_for('seed-' + str(lead.payload['email']))}",
-            self.lead_key,
-        )
+    def seeded(self) -> seed.Seed:
+        campaigns = seed.lemlist_campaigns()
+        self.sequences = {
+            c["_id"]: sequences.lemlist_sequences(c["sequenceId"], c["_id"] in self.RICH_SEQUENCES)
+            for c in campaigns
+        }
+        return seed.Seed(campaigns, seed.lemlist_leads())
 
     # -- auth and shapes ------------------------------------------------------------------------------
     def presented_key(self, request: Request) -> str:
@@ -110,8 +116,7 @@ class Lemlist(Provider):
         response.headers["X-RateLimit-Reset"] = js_date(decision.reset_at)
         return response
 
-    @staticmethod
-    def lead_key(payload: dict[str, Any]) -> str | None:
+    def lead_key(self, payload: dict[str, Any]) -> str | None:
         """Duplicates are the same email, case-insensitively (§1.4); LinkedIn-only leads by their URL."""
         email = payload.get("email")
         if isinstance(email, str) and email.strip():
@@ -120,20 +125,6 @@ class Lemlist(Provider):
         if isinstance(url, str) and url.strip():
             return linkedin_key(url) or url.strip().lower()
         return None
-
-    def routes(self) -> list[BaseRoute]:
-        return [
-            route(self, "/team", self.team, "GET"),
-            route(self, "/campaigns", self.list_campaigns, "GET"),
-            route(self, "/campaigns/", self.list_campaigns, "GET"),
-            route(self, "/campaigns/{campaign_id}", self.get_campaign, "GET"),
-            route(self, "/campaigns/{campaign_id}/leads/", self.campaign_leads, "GET"),
-            route(self, "/campaigns/{campaign_id}/leads", self.campaign_leads, "GET"),
-            route(self, "/campaigns/{campaign_id}/leads/", self.create_lead, "POST", write=True),
-            route(self, "/campaigns/{campaign_id}/leads", self.create_lead, "POST", write=True),
-            route(self, "/campaigns/{campaign_id}/leads/{email}", self.create_lead, "POST", write=True),
-            route(self, "/leads/{email}", self.find_lead, "GET"),
-        ]
 
     # -- reads ----------------------------------------------------------------------------------------
     async def team(self, request: Request, key: str) -> Response:
@@ -156,7 +147,7 @@ class Lemlist(Provider):
 
     async def list_campaigns(self, request: Request, key: str) -> Response:
         """``GET /campaigns``: an array (offset/limit ≤ 100), or ``{campaigns, pagination}`` with v2."""
-        limit = _int_param(request, "limit", 100, 1, 100)
+        limit = int_param(request, "limit", 100, 1, 100)
         if limit is None:
             return text(400, "Bad params")
         items = self.campaigns
@@ -170,7 +161,7 @@ class Lemlist(Provider):
         if request.query_params.get("sortOrder", "asc").lower() == "desc":
             items = list(reversed(items))
         if request.query_params.get("version") == "v2":
-            page = _int_param(request, "page", 1, 1, None)
+            page = int_param(request, "page", 1, 1, None)
             if page is None:
                 return text(400, "Bad params")
             total_page = max(1, -(-len(items) // limit))
@@ -188,22 +179,25 @@ class Lemlist(Provider):
                     },
                 }
             )
-        offset = _int_param(request, "offset", 0, 0, None)
+        offset = int_param(request, "offset", 0, 0, None)
         if offset is None:
             return text(400, "Bad params")
         return JSONResponse(items[offset : offset + limit])
 
     async def get_campaign(self, request: Request, key: str) -> Response:
-        campaign = self.by_id.get(request.path_params["campaign_id"])
-        if campaign is None:
-            return text(404, "Campaign not found")
-        return JSONResponse(campaign)
+        return self._of_campaign(request, self.by_id)
+
+    @staticmethod
+    def _of_campaign(request: Request, table: dict[str, Any]) -> Response:
+        """What ``table`` holds for the path's campaign, or lemlist's text 404."""
+        found = table.get(request.path_params["campaign_id"])
+        return text(404, "Campaign not found") if found is None else JSONResponse(found)
 
     async def campaign_leads(self, request: Request, key: str) -> Response:
         """``GET /campaigns/{id}/leads/``: newest first, ``state`` filter, limit ≤ 500, no email in items."""
         if request.path_params["campaign_id"] not in self.by_id:
             return text(404, "Campaign not found")
-        limit = _int_param(request, "limit", 100, 1, 500)
+        limit = int_param(request, "limit", 100, 1, 500)
         if limit is None:
             return text(400, "Bad params")
         leads = self.ctx.ledger.leads(self.name, request.path_params["campaign_id"])
@@ -256,10 +250,9 @@ class Lemlist(Provider):
     async def create_lead(self, request: Request, key: str) -> Response:
         """``POST /campaigns/{id}/leads/`` (and the legacy ``…/leads/{email}``): one lead per request."""
         campaign_id = request.path_params["campaign_id"]
-        try:
-            body = await read_json(request)
-        except BadJsonError:
-            return text(400, "Bad request")
+        body = await read_body(request, lambda _err: text(400, "Bad request"))
+        if isinstance(body, Response):
+            return body
         if body is None:
             body = {}  # "Body is optional" (LEM-LEGACY)
         if not isinstance(body, dict):
@@ -301,3 +294,95 @@ class Lemlist(Provider):
         answer.update({f: payload[f] for f in _RESPONSE_FIELDS if f in payload})
         answer.update({"_id": lead.id, "isPaused": False, "contactId": self.contact_id(lead.id)})
         return JSONResponse(answer)
+
+    # -- the campaign's emails, taking leads back, the unsubscribe list (providers-next.md §1-3) -------
+    async def campaign_sequences(self, request: Request, key: str) -> Response:
+        """``GET /campaigns/{id}/sequences``: an object keyed by sequence id, branches at ``level`` ≥ 1."""
+        return self._of_campaign(request, self.sequences)
+
+    async def delete_lead(self, request: Request, key: str) -> Response:
+        """``DELETE /campaigns/{id}/leads/{leadId|email}``: the trap of §3 emulated.
+
+        Only a lead id with ``action=remove`` deletes; without it, and always by email, the lead is
+        unsubscribed from the campaign and stays in it (state ``unsubscribed``).
+        """
+        campaign_id, ref = request.path_params["campaign_id"], request.path_params["lead"]
+        remove = request.query_params.get("action") == "remove"
+        return await self.write(lambda: self._delete(campaign_id, ref, remove))
+
+    def _delete(self, campaign_id: str, ref: str, remove: bool) -> Response:
+        if campaign_id not in self.by_id:
+            return text(404, "Campaign not found")
+        ledger = self.ctx.ledger
+        by_email = "@" in ref
+        lead = (
+            ledger.find(self.name, campaign_id, ref.strip().lower())
+            if by_email
+            else ledger.by_id(self.name, campaign_id, ref)
+        )
+        if lead is None:
+            return text(404, "Lead not found")
+        if remove and not by_email:
+            ledger.remove(self.name, campaign_id, lead.id)
+            return JSONResponse(self._lead_answer(lead))
+        changed = ledger.set_state(self.name, campaign_id, lead.id, "unsubscribed") or lead
+        if by_email:
+            return JSONResponse(
+                {
+                    "email": changed.payload.get("email"),
+                    "_id": changed.id,
+                    "isPaused": False,
+                    "campaignId": campaign_id,
+                    "contactId": self.contact_id(changed.id),
+                }
+            )
+        return JSONResponse(self._lead_answer(changed))
+
+    def _lead_answer(self, lead: LedgerLead) -> dict[str, Any]:
+        answer: dict[str, Any] = {k: v for k, v in lead.payload.items() if isinstance(v, str)}
+        answer.update(
+            {
+                "_id": lead.id,
+                "isPaused": False,
+                "campaignId": lead.container,
+                "contactId": self.contact_id(lead.id),
+            }
+        )
+        return answer
+
+    async def list_unsubscribes(self, request: Request, key: str) -> Response:
+        """``GET /v2/unsubscribes/variables?offset&limit``: a bare array, ``limit`` ≤ 100."""
+        offset = int_param(request, "offset", 0, 0, None)
+        limit = int_param(request, "limit", 100, 1, 100)
+        if offset is None or limit is None:
+            return text(400, "Bad params")
+        chunk = self.ctx.ledger.dnc(self.name)[offset : offset + limit]
+        return JSONResponse(
+            [
+                {
+                    "_id": entry.id,
+                    "value": entry.value,
+                    "source": entry.source,
+                    "createdAt": seed.iso(datetime.fromtimestamp(entry.created_at, UTC)),
+                }
+                for entry in chunk
+            ]
+        )
+
+    async def add_unsubscribes(self, request: Request, key: str) -> Response:
+        """``POST /v2/unsubscribes/variables`` ``{"values": [...]}``, at most 10,000 per request."""
+        body = await read_body(request, lambda _err: text(400, "Bad request"))
+        if isinstance(body, Response):
+            return body
+        values = body.get("values") if isinstance(body, dict) else None
+        if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+            return text(400, "values must be an array of strings")
+        if len(values) > self.MAX_UNSUBSCRIBES:
+            return text(400, f"Maximum {self.MAX_UNSUBSCRIBES} values allowed")
+        return await self.write(lambda: self._unsubscribe(values, "api"))
+
+    def _unsubscribe(self, values: list[str], source: str) -> Response:
+        for value in values:
+            entry = DncEntry(f"uns_{self.ctx.ids.token()}", value.strip().lower(), source, time.time())
+            self.ctx.ledger.dnc_add(self.name, entry)
+        return JSONResponse("Variables unsubscribed")

@@ -129,6 +129,16 @@ class SeedLead:
     payload: dict[str, Any]
     state: str
     created_at: datetime
+    id: str
+    """The provider's id for it."""
+
+
+@dataclass(frozen=True)
+class Seed:
+    """What one provider starts with."""
+
+    campaigns: list[dict[str, Any]]
+    leads: list[SeedLead]
 
 
 def lemlist_campaigns() -> list[dict[str, Any]]:
@@ -198,34 +208,46 @@ def lemlist_leads() -> list[SeedLead]:
     for i, state in enumerate(states):
         person = _person(i + 2)
         email = f"{person['firstName'].lower()}.{person['lastName'].lower()}{i}@{person['companyDomain']}"
-        out.append(
-            SeedLead(LEMLIST_CAMPAIGN, {"email": email, **person}, state, EPOCH + timedelta(days=200 + i))
-        )
+        out.append(_lemlist_lead(LEMLIST_CAMPAIGN, {"email": email, **person}, state, 200 + i))
     out.append(
-        SeedLead(
+        _lemlist_lead(
             LEMLIST_CAMPAIGN,
             {"email": LEMLIST_DUPLICATE_EMAIL, **_person(0), "jobTitle": "VP Sales"},
             "contacted",
-            EPOCH + timedelta(days=210),
+            210,
         )
     )
     out.append(
-        SeedLead(
+        _lemlist_lead(
             LEMLIST_CAMPAIGN_2,
             {"email": LEMLIST_OTHER_CAMPAIGN_EMAIL, **_person(1), "jobTitle": "Founder"},
             "scanned",
-            EPOCH + timedelta(days=211),
+            211,
         )
     )
     return out
 
 
+def _lemlist_lead(container: str, payload: dict[str, Any], state: str, day: int) -> SeedLead:
+    lead_id = f"lea_{token_for('seed-' + str(payload['email']))}"
+    return SeedLead(container, payload, state, EPOCH + timedelta(days=day), lead_id)
+
+
+def _uuid_like(head: str, variant: str, mark: str, i: int) -> str:
+    return f"{head}-{i:04x}-7000-{variant}-{mark}{i:08x}"
+
+
 def instantly_campaign_id(i: int) -> str:
-    return f"01990000-{i:04x}-7000-8000-5a0d{i:08x}"
+    return _uuid_like("01990000", "8000", "5a0d", i)
 
 
 def instantly_list_id(i: int) -> str:
-    return f"01980000-{i:04x}-7000-9000-1157{i:08x}"
+    return _uuid_like("01980000", "9000", "1157", i)
+
+
+def instantly_block_entry_id(i: int) -> str:
+    """Block-list entry ids in creation order, so ``starting_after`` pages them like the real cursor."""
+    return _uuid_like("019a0000", "a000", "b10c", i)
 
 
 def instantly_campaigns() -> list[dict[str, Any]]:
@@ -252,7 +274,7 @@ def instantly_campaigns() -> list[dict[str, Any]]:
                             "name": "Weekdays",
                             "timing": {"from": "09:00", "to": "17:00"},
                             "days": {"1": True, "2": True, "3": True, "4": True, "5": True},
-                            "timezone": "Etc/GMT+5",
+                            "timezone": "America/Detroit",  # one of the spec's enum values (UTC-5)
                         }
                     ]
                 },
@@ -287,25 +309,20 @@ def instantly_lists() -> list[dict[str, Any]]:
 
 def instantly_leads() -> list[SeedLead]:
     base = EPOCH + timedelta(days=180)
+    people = (
+        (INSTANTLY_CAMPAIGN, INSTANTLY_DUPLICATE_EMAIL, "Maya", "Chen"),
+        (INSTANTLY_CAMPAIGN_2, INSTANTLY_OTHER_CAMPAIGN_EMAIL, "Omar", "Haddad"),
+        (INSTANTLY_LIST, INSTANTLY_LIST_DUPLICATE_EMAIL, "Lena", "Fischer"),
+    )
     return [
         SeedLead(
-            INSTANTLY_CAMPAIGN,
-            {"email": INSTANTLY_DUPLICATE_EMAIL, "first_name": "Maya", "last_name": "Chen"},
+            container,
+            {"email": email, "first_name": first, "last_name": last},
             "active",
             base,
-        ),
-        SeedLead(
-            INSTANTLY_CAMPAIGN_2,
-            {"email": INSTANTLY_OTHER_CAMPAIGN_EMAIL, "first_name": "Omar", "last_name": "Haddad"},
-            "active",
-            base,
-        ),
-        SeedLead(
-            INSTANTLY_LIST,
-            {"email": INSTANTLY_LIST_DUPLICATE_EMAIL, "first_name": "Lena", "last_name": "Fischer"},
-            "active",
-            base,
-        ),
+            instantly_campaign_id(9000 + i),
+        )
+        for i, (container, email, first, last) in enumerate(people)
     ]
 
 
@@ -356,6 +373,7 @@ def sendpilot_leads() -> list[SeedLead]:
             },
             "connected",
             EPOCH + timedelta(days=250),
+            f"lead_{token_for('sendpilot-seed', 12)}",
         )
     ]
 
@@ -367,5 +385,6 @@ def aktify_leads() -> list[SeedLead]:
             {"phoneNumber": AKTIFY_DUPLICATE_PHONE, "region": "WA", "firstName": "Maya", "lastName": "Chen"},
             "queued",
             EPOCH + timedelta(days=250),
+            f"lead_{token_for('aktify-seed')}",
         )
     ]

@@ -7,17 +7,16 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute
 
 from gui.sandbox import seed
 from gui.sandbox.common import (
-    BadJsonError,
-    Context,
+    At,
     Provider,
     envelope,
+    header_key,
+    int_param,
     key_ok,
-    read_json,
-    route,
+    read_body,
     seconds_header,
 )
 from gui.sandbox.limits import Decision
@@ -31,32 +30,25 @@ def invalid(details: list[str]) -> Response:
     return envelope(400, "Bad Request", "Invalid request data", details=details)
 
 
-def _int(request: Request, name: str, default: int, low: int, high: int | None) -> int | None:
-    raw = request.query_params.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = int(str(raw))
-    except ValueError:
-        return None
-    return value if value >= low and (high is None or value <= high) else None
-
-
 class SendPilot(Provider):
     name = "sendpilot"
+    prefix = "/sendpilot"
+    ROUTES = (
+        At("GET", "/v1/me", "me"),
+        At("GET", "/v1/campaigns", "list_campaigns"),
+        At("GET", "/v1/campaigns/{campaign_id}", "get_campaign"),
+        At("GET", "/v1/leads", "list_leads"),
+        At("POST", "/v1/leads", "add_leads", write=True),
+    )
 
-    def __init__(self, ctx: Context) -> None:
-        super().__init__(ctx)
-        self.campaigns = seed.sendpilot_campaigns()
-        self.by_id = {c["id"]: c for c in self.campaigns}
-        self.seed_leads(
-            seed.sendpilot_leads(),
-            lambda _i, _lead: f"lead_{seed.token_for('sendpilot-seed', 12)}",
-            lambda payload: linkedin_key(str(payload["linkedinUrl"])),
-        )
+    def seeded(self) -> seed.Seed:
+        return seed.Seed(seed.sendpilot_campaigns(), seed.sendpilot_leads())
+
+    def lead_key(self, payload: dict[str, Any]) -> str | None:
+        return linkedin_key(str(payload["linkedinUrl"]))
 
     def authenticate(self, request: Request) -> str | Response:
-        key = request.headers.get("x-api-key", "").strip()
+        key = header_key(request)
         if not key:
             return envelope(401, "Unauthorized", "Invalid or missing API key")
         if not key_ok(key):
@@ -70,15 +62,6 @@ class SendPilot(Provider):
 
     def server_error(self) -> Response:
         return envelope(500, "Internal Server Error", "Internal server error")
-
-    def routes(self) -> list[BaseRoute]:
-        return [
-            route(self, "/v1/me", self.me, "GET"),
-            route(self, "/v1/campaigns", self.list_campaigns, "GET"),
-            route(self, "/v1/campaigns/{campaign_id}", self.get_campaign, "GET"),
-            route(self, "/v1/leads", self.list_leads, "GET"),
-            route(self, "/v1/leads", self.add_leads, "POST", write=True),
-        ]
 
     # -- reads ----------------------------------------------------------------------------------------
     async def me(self, request: Request, key: str) -> Response:
@@ -104,8 +87,8 @@ class SendPilot(Provider):
 
     async def list_campaigns(self, request: Request, key: str) -> Response:
         """``GET /v1/campaigns``: ``{campaigns, pagination{page,limit,total,totalPages}}`` (§3.2)."""
-        page = _int(request, "page", 1, 1, None)
-        limit = _int(request, "limit", 20, 1, 100)
+        page = int_param(request, "page", 1, 1, None)
+        limit = int_param(request, "limit", 20, 1, 100)
         status = request.query_params.get("status", "all").lower()
         if page is None or limit is None or (status != "all" and status not in _STATUS_FILTER):
             return envelope(400, "Bad Request", "Validation failed")
@@ -130,8 +113,8 @@ class SendPilot(Provider):
     async def list_leads(self, request: Request, key: str) -> Response:
         """``GET /v1/leads?campaignId=``: read-back of a campaign's leads, paged like campaigns."""
         campaign_id = request.query_params.get("campaignId")
-        page = _int(request, "page", 1, 1, None)
-        limit = _int(request, "limit", 20, 1, 100)
+        page = int_param(request, "page", 1, 1, None)
+        limit = int_param(request, "limit", 20, 1, 100)
         if not campaign_id or page is None or limit is None:
             return envelope(400, "Bad Request", "Validation failed")
         if campaign_id not in self.by_id:
@@ -168,10 +151,9 @@ class SendPilot(Provider):
     # -- write ----------------------------------------------------------------------------------------
     async def add_leads(self, request: Request, key: str) -> Response:
         """``POST /v1/leads``: 1..100 leads, deduped by LinkedIn URL within the campaign (§3.3)."""
-        try:
-            body = await read_json(request)
-        except BadJsonError:
-            return invalid(["body must be valid JSON"])
+        body = await read_body(request, lambda _err: invalid(["body must be valid JSON"]))
+        if isinstance(body, Response):
+            return body
         if (
             isinstance(body, dict)
             and isinstance(body.get("campaignId"), str)

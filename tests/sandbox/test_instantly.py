@@ -11,12 +11,6 @@ from tests.sandbox import helpers
 ADD = "/api/v2/leads/add"
 
 
-@pytest.fixture
-def ins(sandbox):
-    with helpers.instantly(sandbox.base_urls["instantly"]) as client:
-        yield sandbox, client
-
-
 def test_missing_authorization_is_401_json(sandbox):
     """Seed 401: ``{statusCode:401, error:"Unauthorized", message:"Missing Authorization header"}``."""
     r = httpx.get(sandbox.base_urls["instantly"] + "/api/v2/workspaces/current")

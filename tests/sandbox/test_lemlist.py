@@ -7,20 +7,11 @@ import base64
 import time
 
 import httpx
-import pytest
 
 from gui.sandbox import seed
 from tests.sandbox import helpers
 
 CAMPAIGN_LEADS = f"/campaigns/{seed.LEMLIST_CAMPAIGN}/leads/"
-
-
-@pytest.fixture
-def lem(sandbox_factory):
-    """A sandbox without lemlist's rate limit, so probes can send many requests with one key."""
-    handle = sandbox_factory(limits={"lemlist": None})
-    with helpers.lemlist(handle.base_urls["lemlist"]) as client:
-        yield handle, client
 
 
 def test_missing_key_is_400_no_api_key_provided(sandbox):
