@@ -15,6 +15,9 @@ from typing import Protocol, runtime_checkable
 
 from gui.core.domain import BatchResult, Campaign, Lead, LeadField
 
+#: The provider options of a run, by the provider's own parameter name.
+Options = Mapping[str, bool | str]
+
 
 @dataclass(frozen=True)
 class RateWindow:
@@ -164,19 +167,12 @@ class ProviderClient(Protocol):
         """Every campaign (and, for Instantly, every lead list), following pagination to the end."""
         ...
 
-    def payload(
-        self, batch: Sequence[Lead], destination: str, options: Mapping[str, bool | str]
-    ) -> dict[str, object]:
+    def payload(self, batch: Sequence[Lead], destination: str, options: Options) -> dict[str, object]:
         """The JSON body a batch would send: the payload preview and :meth:`send` share it."""
         ...
 
     async def send(
-        self,
-        batch: Sequence[Lead],
-        destination: str,
-        options: Mapping[str, bool | str],
-        *,
-        replay: bool = False,
+        self, batch: Sequence[Lead], destination: str, options: Options, *, replay: bool = False
     ) -> BatchResult:
         """Send one batch; one outcome per lead, in order.
 

@@ -16,16 +16,18 @@ from gui.core.providers import http
 from gui.core.providers.attribution import count_of, email_key, plausible_email, whole_request_rejected
 from gui.core.providers.base import (
     LIST_PREFIX,
+    Options,
     ProviderOption,
     ProviderSpec,
     RatePolicy,
     RateWindow,
     ReadBack,
 )
+from gui.core.providers.client import HttpClient
 from gui.core.providers.shaping import custom_names, option_on, option_text, typed_value
 
 if TYPE_CHECKING:
-    import httpx
+    pass
 
 _log = logging.getLogger(__name__)
 
@@ -283,29 +285,12 @@ def _explain(
     return [RowOutcome(row, Status.FAILED, reason) for row in rows]
 
 
-class InstantlyClient:
+class InstantlyClient(HttpClient):
     """Instantly API v2 client (``Authorization: Bearer KEY``)."""
 
     spec = SPEC
-
-    def __init__(self, api_key: str, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
-        self._http = http.make_client(
-            SPEC.base_url(), headers={"Authorization": f"Bearer {api_key}"}, transport=transport
-        )
-
-    async def aclose(self) -> None:
-        """Close the HTTP client."""
-        await self._http.aclose()
-
-    async def _read(
-        self, method: str, path: str, *, params: Mapping[str, str | int] | None = None, body: object = None
-    ) -> Any:
-        async def once() -> Any:
-            response = await http.request(self._http, SPEC.id, method, path, params=params, json=body)
-            http.raise_for_read(SPEC.id, SPEC.label, response)
-            return http.json_of(SPEC.id, SPEC.label, response)
-
-        return await http.patiently(once)
+    key_header = "Authorization"
+    key_scheme = "Bearer"
 
     async def check_key(self) -> str:
         """The workspace name; a key without ``workspaces:read`` is checked on the campaign list.
@@ -370,9 +355,7 @@ class InstantlyClient:
         )
         return campaigns
 
-    def payload(
-        self, batch: Sequence[Lead], destination: str, options: Mapping[str, bool | str]
-    ) -> dict[str, object]:
+    def payload(self, batch: Sequence[Lead], destination: str, options: Options) -> dict[str, object]:
         """``{campaign_id|list_id, leads, options...}``: custom columns go in ``custom_variables``.
 
         The lead item schema has ``additionalProperties: false``, so nothing custom may sit at
@@ -400,12 +383,7 @@ class InstantlyClient:
         return body
 
     async def send(
-        self,
-        batch: Sequence[Lead],
-        destination: str,
-        options: Mapping[str, bool | str],
-        *,
-        replay: bool = False,
+        self, batch: Sequence[Lead], destination: str, options: Options, *, replay: bool = False
     ) -> BatchResult:
         """POST up to 1000 leads; rows are attributed by :func:`attribute`.
 
@@ -416,8 +394,8 @@ class InstantlyClient:
         body = self.payload(batch, destination, options)
         if replay:
             body["skip_if_in_list" if target.is_list else "skip_if_in_campaign"] = True
-        response = await http.request(
-            self._http, SPEC.id, "POST", "/api/v2/leads/add", json=body, timeout=http.BULK_WRITE_TIMEOUT
+        response = await self._request(
+            "POST", "/api/v2/leads/add", json=body, timeout=http.BULK_WRITE_TIMEOUT
         )
         if response.status_code == 404:
             reason = http.body_text(response) or "Resource not found"

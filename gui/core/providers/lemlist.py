@@ -7,13 +7,14 @@ Sources: ``shared/seeds/lemlist-create-lead.md`` and ``lemlist-get-campaign-lead
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from gui.core.domain import BatchResult, Campaign, FieldKind, Lead, LeadField, RowOutcome, Status
 from gui.core.errors import AuthError, NotFoundError
 from gui.core.providers import http
-from gui.core.providers.base import ProviderOption, ProviderSpec, RatePolicy, RateWindow, ReadBack
+from gui.core.providers.base import Options, ProviderOption, ProviderSpec, RatePolicy, RateWindow, ReadBack
+from gui.core.providers.client import HttpClient
 from gui.core.providers.shaping import flat_body, option_on
 
 if TYPE_CHECKING:
@@ -78,20 +79,13 @@ _OPTION_NAMES = tuple(o.name for o in SPEC.options)
 REPLAY_REASON = "our earlier attempt had reached lemlist"
 
 
-class LemlistClient:
+class LemlistClient(HttpClient):
     """lemlist API client (Basic auth: empty login, the key as password)."""
 
     spec = SPEC
+    basic_auth = True
 
-    def __init__(self, api_key: str, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
-        self._http = http.make_client(SPEC.base_url(), auth=("", api_key), transport=transport)
-
-    async def aclose(self) -> None:
-        """Close the HTTP client."""
-        await self._http.aclose()
-
-    @staticmethod
-    def _raise_for_key(response: httpx.Response) -> None:
+    def _screen(self, response: httpx.Response) -> None:
         """Lemlist reports a missing or unknown key as 400 or 404 text: that stops the run like a 401."""
         if response.status_code in (400, 404):
             reason = http.body_text(response)
@@ -101,15 +95,6 @@ class LemlistClient:
                     f"lemlist rejected the API key ({response.status_code}): {reason}.",
                     response.status_code,
                 )
-
-    async def _get(self, path: str, params: Mapping[str, str | int] | None = None) -> Any:
-        async def once() -> Any:
-            response = await http.request(self._http, SPEC.id, "GET", path, params=params)
-            self._raise_for_key(response)
-            http.raise_for_read(SPEC.id, SPEC.label, response)
-            return http.json_of(SPEC.id, SPEC.label, response)
-
-        return await http.patiently(once)
 
     async def check_key(self) -> str:
         """``GET /team`` is cheap and needs no scope beyond the key itself."""
@@ -160,9 +145,7 @@ class LemlistClient:
             offset += _PAGE
         return campaigns
 
-    def payload(
-        self, batch: Sequence[Lead], destination: str, options: Mapping[str, bool | str]
-    ) -> dict[str, object]:
+    def payload(self, batch: Sequence[Lead], destination: str, options: Options) -> dict[str, object]:
         """The lead's fields, then custom variables as flat string keys (lemlist has no nesting).
 
         A custom column named like a lemlist field (``email``, ``Phone``...) is sent as
@@ -172,12 +155,7 @@ class LemlistClient:
         return flat_body(lead.fields, lead.custom, _FIELD_NAMES)
 
     async def send(
-        self,
-        batch: Sequence[Lead],
-        destination: str,
-        options: Mapping[str, bool | str],
-        *,
-        replay: bool = False,
+        self, batch: Sequence[Lead], destination: str, options: Options, *, replay: bool = False
     ) -> BatchResult:
         """POST one lead; a duplicate text (400, or 500 with ``deduplicate``) is an outcome, never retried.
 
@@ -186,9 +164,7 @@ class LemlistClient:
         """
         (lead,) = batch
         params = {name: "true" for name in _OPTION_NAMES if option_on(options, name)}
-        response = await http.request(
-            self._http,
-            SPEC.id,
+        response = await self._request(
             "POST",
             f"/campaigns/{destination}/leads/",
             params=params,
@@ -206,7 +182,7 @@ class LemlistClient:
             else:
                 outcome = RowOutcome(lead.row, Status.DUPLICATE, reason)
             return BatchResult((outcome,), wait, left)
-        self._raise_for_key(response)
+        self._screen(response)
         if response.status_code == 404:
             raise NotFoundError(SPEC.id, f"lemlist: {reason or 'Campaign not found'} ({destination}).", 404)
         http.raise_for_run(SPEC.id, SPEC.label, response)

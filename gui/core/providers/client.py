@@ -1,0 +1,72 @@
+"""Pure Python: the part of a provider client that is the same for every provider.
+
+A provider client subclasses :class:`HttpClient`, names its ``spec`` and where its key goes
+(``key_header``/``key_scheme`` or ``basic_auth``), and writes only what its API does
+differently: the routes, the shapes of the answers, the attribution of rows. Reads wait out
+429s and turn every failure into the core error tree in one place, here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from gui.core.providers import http
+from gui.core.providers.base import ProviderSpec
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    import httpx
+
+
+class HttpClient:
+    """The HTTP client, authenticated reads and closing, shared by the provider clients.
+
+    Attributes:
+        spec: The provider this client talks to (each subclass sets its own).
+        key_header: The header that carries the key (``X-API-Key``, ``Authorization``...).
+        key_scheme: Put before the key in that header (``Bearer``); empty for the bare key.
+        basic_auth: True when the key is the password of HTTP Basic auth with an empty login.
+    """
+
+    spec: ClassVar[ProviderSpec]
+    key_header: ClassVar[str] = ""
+    key_scheme: ClassVar[str] = ""
+    basic_auth: ClassVar[bool] = False
+
+    def __init__(self, api_key: str, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        value = f"{self.key_scheme} {api_key}" if self.key_scheme else api_key
+        self._http = http.make_client(
+            self.spec.base_url(),
+            headers={self.key_header: value} if self.key_header else None,
+            auth=("", api_key) if self.basic_auth else None,
+            transport=transport,
+        )
+
+    async def aclose(self) -> None:
+        """Close the HTTP client."""
+        await self._http.aclose()
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One request, network failures already turned into :class:`TransientError`."""
+        return await http.request(self._http, self.spec.id, method, path, **kwargs)
+
+    def _screen(self, response: httpx.Response) -> None:
+        """Raise for answers only this provider words its own way; called before the shared checks."""
+
+    async def _read(
+        self, method: str, path: str, *, params: Mapping[str, str | int] | None = None, body: object = None
+    ) -> Any:
+        """The JSON of a read, 429s waited out; any failure raises (see :func:`http.raise_for_read`)."""
+
+        async def once() -> Any:
+            response = await self._request(method, path, params=params, json=body)
+            self._screen(response)
+            http.raise_for_read(self.spec.id, self.spec.label, response)
+            return http.json_of(self.spec.id, self.spec.label, response)
+
+        return await http.patiently(once)
+
+    async def _get(self, path: str, params: Mapping[str, str | int] | None = None) -> Any:
+        """A GET through :meth:`_read`."""
+        return await self._read("GET", path, params=params)
