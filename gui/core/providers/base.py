@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
 from gui.core.domain import BatchResult, Campaign, Lead, LeadField
 
@@ -79,6 +79,8 @@ class ProviderSpec:
         has_campaign_list: False for Aktify, whose key is its campaign.
         has_lists: True for Instantly, which can also add to lead lists.
         has_read_back: True when the provider can confirm uploaded lead ids afterwards.
+        remove_batch_size: Lead ids per removal request; 0 when the provider's API cannot remove
+            leads (SendPilot, Aktify: the user removes them in the provider's web app).
         url_env: The environment variable that replaces the base URL.
         default_url: The real API base.
         key_help: Where the user finds a key in the provider's app.
@@ -96,6 +98,7 @@ class ProviderSpec:
     has_campaign_list: bool = True
     has_lists: bool = False
     has_read_back: bool = False
+    remove_batch_size: int = 0
     url_env: str = ""
     default_url: str = ""
     key_help: str = ""
@@ -133,6 +136,22 @@ class ReadBack:
     checked: int
     found: int
     note: str
+
+
+@dataclass(frozen=True)
+class Removal:
+    """What became of one lead a run created when the run was taken back.
+
+    Attributes:
+        provider_id: The provider's id of the lead, as the upload journaled it.
+        outcome: ``removed``; ``already_gone`` (the provider no longer had it: 404), which the
+            take-back counts as done; ``failed`` (still there as far as we know).
+        reason: The provider's words or ours, for the table and the report.
+    """
+
+    provider_id: str
+    outcome: Literal["removed", "already_gone", "failed"]
+    reason: str
 
 
 #: A destination that is an Instantly lead list rather than a campaign: ``list:<id>``.
@@ -192,6 +211,20 @@ class ProviderClient(Protocol):
 
     async def read_back(self, destination: str, provider_ids: Sequence[str]) -> ReadBack | None:
         """Confirm uploaded ids in the destination; None when the provider offers no way."""
+        ...
+
+    async def remove(self, destination: str, provider_ids: Sequence[str]) -> tuple[Removal, ...]:
+        """Delete leads a run created from the destination; one :class:`Removal` per distinct id.
+
+        Args:
+            destination: The campaign id (or ``list:<id>``) the run uploaded to.
+            provider_ids: At most ``spec.remove_batch_size`` ids; an empty sequence sends nothing.
+
+        Raises:
+            ProviderError: The provider cannot remove leads (``remove_batch_size == 0``).
+            FatalProviderError, RateLimited, TransientError: As for :meth:`send`; a removal is
+                safe to repeat (a lead already gone answers 404, counted ``already_gone``).
+        """
         ...
 
     async def aclose(self) -> None:

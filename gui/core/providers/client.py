@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from gui.core.errors import ProviderError
 from gui.core.providers import http
-from gui.core.providers.base import ProviderSpec
+from gui.core.providers.base import ProviderSpec, Removal
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
     import httpx
 
@@ -46,6 +47,29 @@ class HttpClient:
     async def aclose(self) -> None:
         """Close the HTTP client."""
         await self._http.aclose()
+
+    async def remove(self, destination: str, provider_ids: Sequence[str]) -> tuple[Removal, ...]:
+        """Refuse: this provider publishes no way to delete leads (``spec.remove_batch_size == 0``)."""
+        raise ProviderError(
+            self.spec.id,
+            f"{self.spec.label} has no API to remove leads: remove them in {self.spec.label}'s web app.",
+        )
+
+    def _removals(self, response: httpx.Response, ids: Sequence[str]) -> tuple[Removal, ...] | None:
+        """The outcome of a delete answered other than 2xx: 404 already gone, other 4xx failed.
+
+        Run-level answers (401, 403, 429, 5xx) raise as for any write. None for a 2xx, whose
+        body the provider's client reads itself.
+        """
+        self._screen(response)
+        if response.status_code == 404:
+            reason = f"{self.spec.label} no longer had it (404)"
+            return tuple(Removal(i, "already_gone", reason) for i in ids)
+        http.raise_for_run(self.spec.id, self.spec.label, response)
+        if response.status_code >= 400:
+            reason = f"{self.spec.label} refused ({response.status_code}): {http.body_text(response)}"
+            return tuple(Removal(i, "failed", reason) for i in ids)
+        return None
 
     async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """One request, network failures already turned into :class:`TransientError`."""

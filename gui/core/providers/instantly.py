@@ -22,6 +22,7 @@ from gui.core.providers.base import (
     RatePolicy,
     RateWindow,
     ReadBack,
+    Removal,
 )
 from gui.core.providers.client import HttpClient
 from gui.core.providers.shaping import custom_names, option_on, option_text, typed_value
@@ -82,6 +83,8 @@ SPEC = ProviderSpec(
     ),
     has_lists=True,
     has_read_back=True,
+    # DELETE /api/v2/leads takes up to 10,000 ids; 1000 keeps a request's fate small (issue 17).
+    remove_batch_size=1000,
     url_env="LEADLOADER_INSTANTLY_URL",
     default_url="https://api.instantly.ai",
     key_help="Instantly: Settings > Integrations > API Keys (scopes leads:create and campaigns:read).",
@@ -161,6 +164,17 @@ def target_of(destination: str, *, strict: bool = True) -> Target:
     if strict and not target.id:
         raise ProviderError(SPEC.id, "Choose an Instantly campaign or lead list first.")
     return target
+
+
+def delete_body(target: Target, ids: Sequence[str]) -> dict[str, object]:
+    """The body of ``DELETE /api/v2/leads``: always with ``ids``.
+
+    Without ``ids`` Instantly deletes every lead of the campaign or list (providers-next.md §3),
+    so an empty list is refused here rather than sent.
+    """
+    if not ids:
+        raise ValueError("an Instantly delete without ids would empty the whole campaign or list")
+    return {target.key: target.id, "ids": list(ids)}
 
 
 def attribute(
@@ -434,6 +448,38 @@ class InstantlyClient(HttpClient):
         return ReadBack(
             len(wanted), len(found), f"verified {len(found)} of {len(wanted)} in the {target.noun}"
         )
+
+    async def remove(self, destination: str, provider_ids: Sequence[str]) -> tuple[Removal, ...]:
+        """``DELETE /api/v2/leads`` with the destination and ``ids``, 1000 at a time.
+
+        Instantly answers only a ``count``. Ids it did not count were no longer there (the
+        ``ids`` filter deletes only what exists), so every id is gone either way; when the count
+        falls short the reason says so. No ids: nothing is sent (see :func:`delete_body`).
+        """
+        ids = list(dict.fromkeys(i for i in provider_ids if i))
+        if not ids:
+            return ()
+        target = target_of(destination)
+        removals: list[Removal] = []
+        for start in range(0, len(ids), SPEC.remove_batch_size):
+            chunk = ids[start : start + SPEC.remove_batch_size]
+            response = await self._request(
+                "DELETE", "/api/v2/leads", json=delete_body(target, chunk), timeout=http.BULK_WRITE_TIMEOUT
+            )
+            answered = self._removals(response, chunk)
+            if answered is not None:
+                removals.extend(answered)
+                continue
+            data = http.json_or_none(response)
+            count = count_of(data, "count") if isinstance(data, dict) else 0
+            reason = f"deleted from the {target.noun}"
+            if count < len(chunk):
+                reason = (
+                    f"not in the {target.noun} any more: Instantly deleted {count} of {len(chunk)} "
+                    "without naming them, the others were already gone"
+                )
+            removals.extend(Removal(i, "removed", reason) for i in chunk)
+        return tuple(removals)
 
     async def _listed(self, body: Mapping[str, object], wanted: set[str]) -> tuple[set[str], bool]:
         """Lead ids listed for a filter, and whether the server applied the ``ids`` filter."""

@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING, Any
 from gui.core.domain import BatchResult, Campaign, FieldKind, Lead, LeadField, RowOutcome, Status
 from gui.core.errors import AuthError, NotFoundError
 from gui.core.providers import http
-from gui.core.providers.base import Options, ProviderOption, ProviderSpec, RatePolicy, RateWindow, ReadBack
+from gui.core.providers.base import (
+    Options,
+    ProviderOption,
+    ProviderSpec,
+    RatePolicy,
+    RateWindow,
+    ReadBack,
+    Removal,
+)
 from gui.core.providers.client import HttpClient
 from gui.core.providers.shaping import flat_body, option_on
 
@@ -60,6 +68,8 @@ SPEC = ProviderSpec(
         ProviderOption("findPhone", "Find phone", help="Let lemlist look for a phone number (uses credits)."),
     ),
     has_read_back=True,
+    # No bulk delete: one DELETE per lead, paced like uploads (providers-next.md §3).
+    remove_batch_size=1,
     url_env="LEADLOADER_LEMLIST_URL",
     default_url="https://api.lemlist.com/api",
     key_help="lemlist: Settings > Integrations > API keys.",
@@ -77,6 +87,8 @@ _MAX_PAGES = 200
 _READ_LIMIT = 500
 _OPTION_NAMES = tuple(o.name for o in SPEC.options)
 REPLAY_REASON = "our earlier attempt had reached lemlist"
+#: The query that turns lemlist's lead DELETE from "unsubscribe" into "delete".
+REMOVE_PARAMS = {"action": "remove"}
 
 
 class LemlistClient(HttpClient):
@@ -187,6 +199,22 @@ class LemlistClient(HttpClient):
             raise NotFoundError(SPEC.id, f"lemlist: {reason or 'Campaign not found'} ({destination}).", 404)
         http.raise_for_run(SPEC.id, SPEC.label, response)
         return BatchResult((RowOutcome(lead.row, Status.INVALID, reason or "Bad request"),), wait, left)
+
+    async def remove(self, destination: str, provider_ids: Sequence[str]) -> tuple[Removal, ...]:
+        """``DELETE /campaigns/{id}/leads/{leadId}?action=remove``, one request per lead.
+
+        ``action=remove`` is what makes it a delete: without it lemlist keeps the lead and
+        unsubscribes it from the campaign for good (providers-next.md §3), so it is set here,
+        in the one place a removal request is built, never by the caller.
+        """
+        removals: list[Removal] = []
+        for lead_id in dict.fromkeys(i for i in provider_ids if i):
+            response = await self._request(
+                "DELETE", f"/campaigns/{destination}/leads/{lead_id}", params=REMOVE_PARAMS
+            )
+            failed = self._removals(response, [lead_id])
+            removals.extend(failed or (Removal(lead_id, "removed", "deleted from the campaign"),))
+        return tuple(removals)
 
     async def _newest(self, destination: str, state: str = "") -> list[dict[str, Any]]:
         params: dict[str, str | int] = {"limit": _READ_LIMIT}
