@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol, runtime_checkable
 
+from gui.core.campaign_text import CampaignText
 from gui.core.domain import BatchResult, Campaign, Lead, LeadField
 
 #: The provider options of a run, by the provider's own parameter name.
@@ -79,6 +80,7 @@ class ProviderSpec:
         has_campaign_list: False for Aktify, whose key is its campaign.
         has_lists: True for Instantly, which can also add to lead lists.
         has_read_back: True when the provider can confirm uploaded lead ids afterwards.
+        has_campaign_text: True when the API publishes the campaign's emails (lemlist, Instantly).
         remove_batch_size: Lead ids per removal request; 0 when the provider's API cannot remove
             leads (SendPilot, Aktify: the user removes them in the provider's web app).
         url_env: The environment variable that replaces the base URL.
@@ -98,6 +100,7 @@ class ProviderSpec:
     has_campaign_list: bool = True
     has_lists: bool = False
     has_read_back: bool = False
+    has_campaign_text: bool = False
     remove_batch_size: int = 0
     url_env: str = ""
     default_url: str = ""
@@ -211,6 +214,14 @@ class ProviderClient(Protocol):
 
     async def read_back(self, destination: str, provider_ids: Sequence[str]) -> ReadBack | None:
         """Confirm uploaded ids in the destination; None when the provider offers no way."""
+        ...
+
+    async def campaign_text(self, campaign_id: str) -> CampaignText | None:
+        """The campaign's emails as stored; None when the provider publishes none (Aktify, SendPilot).
+
+        Raises:
+            ProviderError: The sequence could not be read, or came in a shape we do not know.
+        """
         ...
 
     async def remove(self, destination: str, provider_ids: Sequence[str]) -> tuple[Removal, ...]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from gui.core.campaign_text import CampaignText
 from gui.core.errors import ProviderError
 from gui.core.providers import http
 from gui.core.providers.base import ProviderSpec, Removal
@@ -47,6 +48,17 @@ class HttpClient:
     async def aclose(self) -> None:
         """Close the HTTP client."""
         await self._http.aclose()
+
+    async def campaign_text(self, campaign_id: str) -> CampaignText | None:
+        """None: this provider's API publishes no campaign text (``spec.has_campaign_text`` False)."""
+        return None
+
+    def _unknown_shape(self, campaign_id: str, what: str) -> ProviderError:
+        """The error for a sequence answer we cannot read, naming what was unexpected."""
+        return ProviderError(
+            self.spec.id,
+            f"{self.spec.label} answered campaign {campaign_id}'s emails in a shape we do not know ({what}).",
+        )
 
     async def remove(self, destination: str, provider_ids: Sequence[str]) -> tuple[Removal, ...]:
         """Refuse: this provider publishes no way to delete leads (``spec.remove_batch_size == 0``)."""

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from gui.core.campaign_text import CampaignText, EmailStep
 from gui.core.domain import BatchResult, Campaign, FieldKind, Lead, LeadField, RowOutcome, Status
 from gui.core.errors import ForbiddenError, NotFoundError, ProviderError, TransientError
 from gui.core.providers import http
@@ -83,6 +84,7 @@ SPEC = ProviderSpec(
     ),
     has_lists=True,
     has_read_back=True,
+    has_campaign_text=True,
     # DELETE /api/v2/leads takes up to 10,000 ids; 1000 keeps a request's fate small (issue 17).
     remove_batch_size=1000,
     url_env="LEADLOADER_INSTANTLY_URL",
@@ -448,6 +450,37 @@ class InstantlyClient(HttpClient):
         return ReadBack(
             len(wanted), len(found), f"verified {len(found)} of {len(wanted)} in the {target.noun}"
         )
+
+    async def campaign_text(self, campaign_id: str) -> CampaignText | None:
+        """``GET /api/v2/campaigns/{id}``: ``sequences[0].steps[].variants[]``, disabled variants left out.
+
+        Instantly uses only the first sequence (its schema says so). Variants are lettered in
+        the order Instantly stores them, disabled ones included, so "variant B" is the B the
+        user sees in the app.
+        """
+        data = await self._get(f"/api/v2/campaigns/{campaign_id}")
+        if not isinstance(data, dict):
+            raise self._unknown_shape(campaign_id, "not a campaign object")
+        sequences = data.get("sequences") or []
+        if not isinstance(sequences, list) or (sequences and not isinstance(sequences[0], dict)):
+            raise self._unknown_shape(campaign_id, "sequences is not a list of objects")
+        items = (sequences[0].get("steps") or []) if sequences else []
+        if not isinstance(items, list):
+            raise self._unknown_shape(campaign_id, "the sequence's steps are not a list")
+        steps: list[EmailStep] = []
+        for number, item in enumerate(items, start=1):
+            variants = item.get("variants") if isinstance(item, dict) else None
+            if not isinstance(variants, list) or not all(isinstance(v, dict) for v in variants):
+                raise self._unknown_shape(campaign_id, f"step {number} has no list of variants")
+            for letter, variant in zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", variants, strict=False):
+                if variant.get("v_disabled") is True:
+                    continue
+                subject, body = variant.get("subject") or "", variant.get("body") or ""
+                if not isinstance(subject, str) or not isinstance(body, str):
+                    raise self._unknown_shape(campaign_id, f"step {number}'s subject or body is not text")
+                label = f"step {number}, variant {letter}" if len(variants) > 1 else f"step {number}"
+                steps.append(EmailStep(number, label, subject, body))
+        return CampaignText(SPEC.id, campaign_id, tuple(steps))
 
     async def remove(self, destination: str, provider_ids: Sequence[str]) -> tuple[Removal, ...]:
         """``DELETE /api/v2/leads`` with the destination and ``ids``, 1000 at a time.

@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from gui.core.campaign_text import CampaignText, EmailStep
 from gui.core.domain import BatchResult, Campaign, FieldKind, Lead, LeadField, RowOutcome, Status
 from gui.core.errors import AuthError, NotFoundError
 from gui.core.providers import http
@@ -68,6 +69,7 @@ SPEC = ProviderSpec(
         ProviderOption("findPhone", "Find phone", help="Let lemlist look for a phone number (uses credits)."),
     ),
     has_read_back=True,
+    has_campaign_text=True,
     # No bulk delete: one DELETE per lead, paced like uploads (providers-next.md §3).
     remove_batch_size=1,
     url_env="LEADLOADER_LEMLIST_URL",
@@ -199,6 +201,40 @@ class LemlistClient(HttpClient):
             raise NotFoundError(SPEC.id, f"lemlist: {reason or 'Campaign not found'} ({destination}).", 404)
         http.raise_for_run(SPEC.id, SPEC.label, response)
         return BatchResult((RowOutcome(lead.row, Status.INVALID, reason or "Bad request"),), wait, left)
+
+    async def campaign_text(self, campaign_id: str) -> CampaignText | None:
+        """``GET /campaigns/{id}/sequences``: the main sequence, then each conditional branch.
+
+        The answer is an object keyed by sequence id (providers-next.md §1); ``level`` 0 is the
+        main sequence, 1+ a branch opened by the step at ``conditionalStepIndex``. Every step
+        with a subject or a message counts (LinkedIn steps carry text too); ``conditional``
+        steps carry none.
+        """
+        data = await self._get(f"/campaigns/{campaign_id}/sequences")
+        if not isinstance(data, dict) or not all(isinstance(s, dict) for s in data.values()):
+            raise self._unknown_shape(campaign_id, "not an object of sequences")
+        sequences = sorted(
+            data.values(), key=lambda s: (_int(s.get("level")) or 0, _int(s.get("conditionalStepIndex")) or 0)
+        )
+        steps: list[EmailStep] = []
+        for sequence in sequences:
+            items = sequence.get("steps", [])
+            if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+                raise self._unknown_shape(campaign_id, "a sequence's steps are not a list of objects")
+            level = _int(sequence.get("level")) or 0
+            after = _int(sequence.get("conditionalStepIndex"))
+            branch = f" (conditional branch after step {after})" if level and after is not None else ""
+            if level and not branch:
+                branch = " (conditional branch)"
+            ordered = sorted(enumerate(items), key=lambda p: (_int(p[1].get("index")) or p[0] + 1, p[0]))
+            for position, item in ordered:
+                subject, body = item.get("subject") or "", item.get("message") or ""
+                if not isinstance(subject, str) or not isinstance(body, str):
+                    raise self._unknown_shape(campaign_id, "a step's subject or message is not text")
+                if subject or body:
+                    number = _int(item.get("index")) or position + 1
+                    steps.append(EmailStep(number, f"step {number}{branch}", subject, body))
+        return CampaignText(SPEC.id, campaign_id, tuple(steps))
 
     async def remove(self, destination: str, provider_ids: Sequence[str]) -> tuple[Removal, ...]:
         """``DELETE /campaigns/{id}/leads/{leadId}?action=remove``, one request per lead.

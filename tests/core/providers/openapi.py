@@ -3,7 +3,7 @@
 The files live in the project's shared folder (``../shared/specs`` next to the checkout, or
 ``LEADLOADER_SPECS``); a test that needs one is skipped, with the reason, where they are absent.
 Only the JSON-Schema words these routes use are checked: ``$ref``, ``type``, ``properties``,
-``required``, ``additionalProperties: false``, ``items``, ``enum``, ``anyOf``.
+``required``, ``additionalProperties`` (false or a schema), ``items``, ``enum``, ``anyOf``.
 """
 
 from __future__ import annotations
@@ -57,6 +57,14 @@ def request_schema(spec: dict[str, Any], method: str, path: str) -> dict[str, An
     return schema
 
 
+def response_schema(spec: dict[str, Any], method: str, path: str, status: str = "200") -> dict[str, Any]:
+    """The JSON schema of a route's answer."""
+    schema: dict[str, Any] = operation(spec, method, path)["responses"][status]["content"][
+        "application/json"
+    ]["schema"]
+    return schema
+
+
 def problems(spec: dict[str, Any], schema: dict[str, Any], value: Any, where: str = "body") -> list[str]:
     """Every way ``value`` breaks ``schema``; empty when it conforms."""
     if "$ref" in schema:
@@ -80,6 +88,8 @@ def problems(spec: dict[str, Any], schema: dict[str, Any], value: Any, where: st
                 found += problems(spec, props[key], item, f"{where}.{key}")
             elif schema.get("additionalProperties") is False:
                 found.append(f"{where}.{key}: not allowed")
+            elif isinstance(schema.get("additionalProperties"), dict):
+                found += problems(spec, schema["additionalProperties"], item, f"{where}.{key}")
     if isinstance(value, list) and "items" in schema:
         for i, item in enumerate(value):
             found += problems(spec, schema["items"], item, f"{where}[{i}]")
