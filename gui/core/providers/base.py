@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol, runtime_checkable
 
 from gui.core.campaign_text import CampaignText
+from gui.core.cancel import CancelToken, ProgressCallback
 from gui.core.domain import BatchResult, Campaign, Lead, LeadField
 
 #: The provider options of a run, by the provider's own parameter name.
@@ -81,6 +82,8 @@ class ProviderSpec:
         has_lists: True for Instantly, which can also add to lead lists.
         has_read_back: True when the provider can confirm uploaded lead ids afterwards.
         has_campaign_text: True when the API publishes the campaign's emails (lemlist, Instantly).
+        dnc_push_batch: Values per request when adding to the provider's do-not-contact list;
+            0 when it has none (SendPilot, Aktify).
         remove_batch_size: Lead ids per removal request; 0 when the provider's API cannot remove
             leads (SendPilot, Aktify: the user removes them in the provider's web app).
         url_env: The environment variable that replaces the base URL.
@@ -102,6 +105,7 @@ class ProviderSpec:
     has_read_back: bool = False
     has_campaign_text: bool = False
     remove_batch_size: int = 0
+    dnc_push_batch: int = 0
     url_env: str = ""
     default_url: str = ""
     key_help: str = ""
@@ -221,6 +225,25 @@ class ProviderClient(Protocol):
 
         Raises:
             ProviderError: The sequence could not be read, or came in a shape we do not know.
+        """
+        ...
+
+    async def pull_do_not_contact(
+        self, progress: ProgressCallback | None, cancel: CancelToken | None
+    ) -> tuple[str, ...] | None:
+        """Every value on the provider's do-not-contact list, paged to the end; None when it has none.
+
+        Raises:
+            Cancelled: ``cancel`` was flipped between two pages.
+            ProviderError: The list could not be read, or came in a shape we do not know.
+        """
+        ...
+
+    async def push_do_not_contact(self, values: Sequence[str]) -> int:
+        """Add values to the provider's list, ``spec.dnc_push_batch`` per request; how many it accepted.
+
+        Raises:
+            ProviderError: The provider has no list (``dnc_push_batch == 0``) or refused a request.
         """
         ...
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from gui.core.campaign_text import CampaignText
+from gui.core.cancel import CancelToken, ProgressCallback, check
+from gui.core.domain import Progress
 from gui.core.errors import ProviderError
 from gui.core.providers import http
 from gui.core.providers.base import ProviderSpec, Removal
@@ -59,6 +61,44 @@ class HttpClient:
             self.spec.id,
             f"{self.spec.label} answered campaign {campaign_id}'s emails in a shape we do not know ({what}).",
         )
+
+    async def pull_do_not_contact(
+        self, progress: ProgressCallback | None, cancel: CancelToken | None
+    ) -> tuple[str, ...] | None:
+        """None: this provider publishes no do-not-contact list (the app's own list is the guard)."""
+        return None
+
+    async def push_do_not_contact(self, values: Sequence[str]) -> int:
+        """Refuse: this provider publishes no do-not-contact list (``spec.dnc_push_batch == 0``)."""
+        raise ProviderError(self.spec.id, f"{self.spec.label} has no do-not-contact list to add to.")
+
+    async def _push_values(self, path: str, key: str, values: Sequence[str]) -> int:
+        """POST distinct non-empty values as ``{key: [...]}``, ``spec.dnc_push_batch`` at a time.
+
+        Any answer other than 2xx raises (see :func:`http.raise_for_read`): the caller keeps
+        what it pushed so far by the count of the requests that did succeed.
+        """
+        unique = list(dict.fromkeys(v.strip() for v in values if v.strip()))
+        size = self.spec.dnc_push_batch
+        accepted = 0
+        for start in range(0, len(unique), size):
+            chunk = unique[start : start + size]
+            response = await self._request("POST", path, json={key: chunk}, timeout=http.BULK_WRITE_TIMEOUT)
+            self._screen(response)
+            http.raise_for_read(self.spec.id, self.spec.label, response)
+            accepted += self._accepted(http.json_or_none(response), len(chunk))
+        return accepted
+
+    def _accepted(self, data: Any, sent: int) -> int:
+        """How many values of a push the provider took: all of them unless its answer counts."""
+        return sent
+
+    @staticmethod
+    def _pulled(progress: ProgressCallback | None, cancel: CancelToken | None, done: int) -> None:
+        """Report a pull's progress and stop between pages when cancelled."""
+        if progress is not None:
+            progress(Progress(done=done, message=f"{done:,} do-not-contact entries read"))
+        check(cancel)
 
     async def remove(self, destination: str, provider_ids: Sequence[str]) -> tuple[Removal, ...]:
         """Refuse: this provider publishes no way to delete leads (``spec.remove_batch_size == 0``)."""

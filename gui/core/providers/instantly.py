@@ -6,11 +6,13 @@ Sources: ``shared/seeds/instantly-add-leads-bulk.md`` (authoritative) and ``shar
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from gui.core.campaign_text import CampaignText, EmailStep
+from gui.core.cancel import CancelToken, ProgressCallback
 from gui.core.domain import BatchResult, Campaign, FieldKind, Lead, LeadField, RowOutcome, Status
 from gui.core.errors import ForbiddenError, NotFoundError, ProviderError, TransientError
 from gui.core.providers import http
@@ -87,6 +89,7 @@ SPEC = ProviderSpec(
     has_campaign_text=True,
     # DELETE /api/v2/leads takes up to 10,000 ids; 1000 keeps a request's fate small (issue 17).
     remove_batch_size=1000,
+    dnc_push_batch=1000,
     url_env="LEADLOADER_INSTANTLY_URL",
     default_url="https://api.instantly.ai",
     key_help="Instantly: Settings > Integrations > API Keys (scopes leads:create and campaigns:read).",
@@ -131,6 +134,11 @@ _COUNTERS = (
     "duplicated_leads",
 )
 REPLAY_REASON = "created by an earlier attempt (Instantly skipped it on replay)"
+_DNC_PATH = "/api/v2/block-lists-entries"
+#: Block-list pages to follow at most (2,000,000 entries).
+_MAX_DNC_PAGES = 20_000
+#: What Instantly's block list takes: an email, or a bare domain (``acme.com``).
+_EMAIL_OR_DOMAIN = re.compile(r"[^@\s/]+@[^@\s/]+\.[^@\s/]+|(?:[a-z0-9-]+\.)+[a-z]{2,}", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -322,13 +330,21 @@ class InstantlyClient(HttpClient):
         name = data.get("name") if isinstance(data, dict) else None
         return str(name) if name else "Instantly workspace"
 
-    async def _pages(self, path: str) -> list[dict[str, Any]]:
-        """Follow ``next_starting_after`` to the end; a page may carry a cursor and still be the last."""
+    async def _pages(
+        self,
+        path: str,
+        on_page: Callable[[list[dict[str, Any]]], None] | None = None,
+        max_pages: int = _MAX_PAGES,
+    ) -> list[dict[str, Any]]:
+        """Follow ``next_starting_after`` to the end; a page may carry a cursor and still be the last.
+
+        ``on_page`` sees the items so far after each page (a pull's progress and cancel).
+        """
         items: list[dict[str, Any]] = []
         ids: set[str] = set()
         cursor = ""
         seen: set[str] = set()
-        for _ in range(_MAX_PAGES):
+        for _ in range(max_pages):
             params: dict[str, str | int] = {"limit": _PAGE}
             if cursor:
                 params["starting_after"] = cursor
@@ -340,6 +356,8 @@ class InstantlyClient(HttpClient):
                 if isinstance(item, dict) and str(item.get("id")) not in ids:
                     ids.add(str(item.get("id")))
                     items.append(item)
+            if on_page is not None:
+                on_page(items)
             following = data.get("next_starting_after") if isinstance(data, dict) else None
             if not following or str(following) in seen:
                 break
@@ -481,6 +499,33 @@ class InstantlyClient(HttpClient):
                 label = f"step {number}, variant {letter}" if len(variants) > 1 else f"step {number}"
                 steps.append(EmailStep(number, label, subject, body))
         return CampaignText(SPEC.id, campaign_id, tuple(steps))
+
+    async def pull_do_not_contact(
+        self, progress: ProgressCallback | None, cancel: CancelToken | None
+    ) -> tuple[str, ...] | None:
+        """``GET /api/v2/block-lists-entries`` by cursor pages of 100: each entry's ``bl_value``."""
+
+        def on_page(items: list[dict[str, Any]]) -> None:
+            self._pulled(progress, cancel, len(items))
+
+        items = await self._pages(_DNC_PATH, on_page, _MAX_DNC_PAGES)
+        return tuple(
+            str(i["bl_value"]) for i in items if isinstance(i.get("bl_value"), str) and i["bl_value"]
+        )
+
+    async def push_do_not_contact(self, values: Sequence[str]) -> int:
+        """``POST .../bulk-create`` ``{"bl_values": [...]}``, 1000 per request, emails and domains only.
+
+        Instantly's list holds emails and domains; phones and LinkedIn URLs are not sent (and
+        not counted): the app's own list still guards them.
+        """
+        wanted = [v for v in values if _EMAIL_OR_DOMAIN.fullmatch(v.strip())]
+        return await self._push_values(f"{_DNC_PATH}/bulk-create", "bl_values", wanted)
+
+    def _accepted(self, data: Any, sent: int) -> int:
+        """``valid_count`` of the bulk-create answer; all sent when it has none."""
+        count = data.get("valid_count") if isinstance(data, dict) else None
+        return int(count) if isinstance(count, int | float) and not isinstance(count, bool) else sent
 
     async def remove(self, destination: str, provider_ids: Sequence[str]) -> tuple[Removal, ...]:
         """``DELETE /api/v2/leads`` with the destination and ``ids``, 1000 at a time.

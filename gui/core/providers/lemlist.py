@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from gui.core.campaign_text import CampaignText, EmailStep
+from gui.core.cancel import CancelToken, ProgressCallback
 from gui.core.domain import BatchResult, Campaign, FieldKind, Lead, LeadField, RowOutcome, Status
-from gui.core.errors import AuthError, NotFoundError
+from gui.core.errors import AuthError, NotFoundError, ProviderError
 from gui.core.providers import http
 from gui.core.providers.base import (
     Options,
@@ -72,6 +73,7 @@ SPEC = ProviderSpec(
     has_campaign_text=True,
     # No bulk delete: one DELETE per lead, paced like uploads (providers-next.md §3).
     remove_batch_size=1,
+    dnc_push_batch=10_000,
     url_env="LEADLOADER_LEMLIST_URL",
     default_url="https://api.lemlist.com/api",
     key_help="lemlist: Settings > Integrations > API keys.",
@@ -89,6 +91,9 @@ _MAX_PAGES = 200
 _READ_LIMIT = 500
 _OPTION_NAMES = tuple(o.name for o in SPEC.options)
 REPLAY_REASON = "our earlier attempt had reached lemlist"
+_DNC_PATH = "/v2/unsubscribes/variables"
+#: Unsubscribe pages to follow at most (2,000,000 entries).
+_MAX_DNC_PAGES = 20_000
 #: The query that turns lemlist's lead DELETE from "unsubscribe" into "delete".
 REMOVE_PARAMS = {"action": "remove"}
 
@@ -235,6 +240,25 @@ class LemlistClient(HttpClient):
                     number = _int(item.get("index")) or position + 1
                     steps.append(EmailStep(number, f"step {number}{branch}", subject, body))
         return CampaignText(SPEC.id, campaign_id, tuple(steps))
+
+    async def pull_do_not_contact(
+        self, progress: ProgressCallback | None, cancel: CancelToken | None
+    ) -> tuple[str, ...] | None:
+        """``GET /v2/unsubscribes/variables`` by offset pages of 100 (never the v1 ``/unsubscribes``)."""
+        values: list[str] = []
+        for page in range(_MAX_DNC_PAGES):
+            data = await self._get(_DNC_PATH, {"offset": page * _PAGE, "limit": _PAGE})
+            if not isinstance(data, list) or not all(isinstance(i, dict) for i in data):
+                raise ProviderError(SPEC.id, "lemlist answered its unsubscribes in a shape we do not know.")
+            values.extend(str(i["value"]) for i in data if isinstance(i.get("value"), str) and i["value"])
+            self._pulled(progress, cancel, len(values))
+            if len(data) < _PAGE:
+                return tuple(values)
+        raise ProviderError(SPEC.id, "lemlist: the unsubscribe list has more entries than we read.")
+
+    async def push_do_not_contact(self, values: Sequence[str]) -> int:
+        """``POST /v2/unsubscribes/variables`` ``{"values": [...]}``, up to 10,000 per request."""
+        return await self._push_values(_DNC_PATH, "values", values)
 
     async def remove(self, destination: str, provider_ids: Sequence[str]) -> tuple[Removal, ...]:
         """``DELETE /campaigns/{id}/leads/{leadId}?action=remove``, one request per lead.
