@@ -6,16 +6,17 @@ Sources: ``shared/seeds/aktify-create-lead.md`` (authoritative) and ``shared/pro
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from gui.core.domain import BatchResult, Campaign, FieldKind, Lead, LeadField, RowOutcome, Status
 from gui.core.errors import NotFoundError, ProviderError
 from gui.core.providers import http
-from gui.core.providers.base import ProviderSpec, RatePolicy, RateWindow, ReadBack
+from gui.core.providers.base import Options, ProviderSpec, RatePolicy, RateWindow, ReadBack
+from gui.core.providers.client import HttpClient
 
 if TYPE_CHECKING:
-    import httpx
+    pass
 
 SPEC = ProviderSpec(
     id="aktify",
@@ -53,17 +54,11 @@ REPLAY_REASON = "created by an earlier attempt (Aktify answered 409 on replay)"
 _PATH = "/api/v1/leads"
 
 
-class AktifyClient:
+class AktifyClient(HttpClient):
     """Aktify API client (``x-api-key`` header); the key is its campaign, so destinations are ignored."""
 
     spec = SPEC
-
-    def __init__(self, api_key: str, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
-        self._http = http.make_client(SPEC.base_url(), headers={"x-api-key": api_key}, transport=transport)
-
-    async def aclose(self) -> None:
-        """Close the HTTP client."""
-        await self._http.aclose()
+    key_header = "x-api-key"
 
     async def check_key(self) -> str:
         """POST an empty lead: 400 means the key passed and only the body failed. UNVERIFIED.
@@ -74,7 +69,7 @@ class AktifyClient:
         the real API). A 2xx would mean Aktify accepted an empty lead; we report the key as good
         and log it, since nothing better can be said.
         """
-        response = await http.request(self._http, SPEC.id, "POST", _PATH, json={})
+        response = await self._request("POST", _PATH, json={})
         http.raise_for_run(SPEC.id, SPEC.label, response)
         if response.status_code < 300:
             _log.warning("aktify: the key check's empty lead was accepted (%d)", response.status_code)
@@ -92,9 +87,7 @@ class AktifyClient:
         """The key's own campaign, the only destination Aktify has (no list endpoint exists)."""
         return [KEY_CAMPAIGN]
 
-    def payload(
-        self, batch: Sequence[Lead], destination: str, options: Mapping[str, bool | str]
-    ) -> dict[str, object]:
+    def payload(self, batch: Sequence[Lead], destination: str, options: Options) -> dict[str, object]:
         """The lead's fields, custom columns as ``metadata`` (an object of strings)."""
         (lead,) = batch
         body: dict[str, object] = dict(lead.fields)
@@ -103,18 +96,11 @@ class AktifyClient:
         return body
 
     async def send(
-        self,
-        batch: Sequence[Lead],
-        destination: str,
-        options: Mapping[str, bool | str],
-        *,
-        replay: bool = False,
+        self, batch: Sequence[Lead], destination: str, options: Options, *, replay: bool = False
     ) -> BatchResult:
         """POST one lead: 201 uploaded, 409 duplicate (uploaded on a replay), 400 invalid."""
         (lead,) = batch
-        response = await http.request(
-            self._http, SPEC.id, "POST", _PATH, json=self.payload(batch, destination, options)
-        )
+        response = await self._request("POST", _PATH, json=self.payload(batch, destination, options))
         wait = http.retry_after(response)
         status = response.status_code
         if status == 409:

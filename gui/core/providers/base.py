@@ -11,9 +11,14 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
+from gui.core.campaign_text import CampaignText
+from gui.core.cancel import CancelToken, ProgressCallback
 from gui.core.domain import BatchResult, Campaign, Lead, LeadField
+
+#: The provider options of a run, by the provider's own parameter name.
+Options = Mapping[str, bool | str]
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,11 @@ class ProviderSpec:
         has_campaign_list: False for Aktify, whose key is its campaign.
         has_lists: True for Instantly, which can also add to lead lists.
         has_read_back: True when the provider can confirm uploaded lead ids afterwards.
+        has_campaign_text: True when the API publishes the campaign's emails (lemlist, Instantly).
+        dnc_push_batch: Values per request when adding to the provider's do-not-contact list;
+            0 when it has none (SendPilot, Aktify).
+        remove_batch_size: Lead ids per removal request; 0 when the provider's API cannot remove
+            leads (SendPilot, Aktify: the user removes them in the provider's web app).
         url_env: The environment variable that replaces the base URL.
         default_url: The real API base.
         key_help: Where the user finds a key in the provider's app.
@@ -93,6 +103,9 @@ class ProviderSpec:
     has_campaign_list: bool = True
     has_lists: bool = False
     has_read_back: bool = False
+    has_campaign_text: bool = False
+    remove_batch_size: int = 0
+    dnc_push_batch: int = 0
     url_env: str = ""
     default_url: str = ""
     key_help: str = ""
@@ -132,6 +145,22 @@ class ReadBack:
     note: str
 
 
+@dataclass(frozen=True)
+class Removal:
+    """What became of one lead a run created when the run was taken back.
+
+    Attributes:
+        provider_id: The provider's id of the lead, as the upload journaled it.
+        outcome: ``removed``; ``already_gone`` (the provider no longer had it: 404), which the
+            take-back counts as done; ``failed`` (still there as far as we know).
+        reason: The provider's words or ours, for the table and the report.
+    """
+
+    provider_id: str
+    outcome: Literal["removed", "already_gone", "failed"]
+    reason: str
+
+
 #: A destination that is an Instantly lead list rather than a campaign: ``list:<id>``.
 LIST_PREFIX = "list:"
 
@@ -164,19 +193,12 @@ class ProviderClient(Protocol):
         """Every campaign (and, for Instantly, every lead list), following pagination to the end."""
         ...
 
-    def payload(
-        self, batch: Sequence[Lead], destination: str, options: Mapping[str, bool | str]
-    ) -> dict[str, object]:
+    def payload(self, batch: Sequence[Lead], destination: str, options: Options) -> dict[str, object]:
         """The JSON body a batch would send: the payload preview and :meth:`send` share it."""
         ...
 
     async def send(
-        self,
-        batch: Sequence[Lead],
-        destination: str,
-        options: Mapping[str, bool | str],
-        *,
-        replay: bool = False,
+        self, batch: Sequence[Lead], destination: str, options: Options, *, replay: bool = False
     ) -> BatchResult:
         """Send one batch; one outcome per lead, in order.
 
@@ -196,6 +218,47 @@ class ProviderClient(Protocol):
 
     async def read_back(self, destination: str, provider_ids: Sequence[str]) -> ReadBack | None:
         """Confirm uploaded ids in the destination; None when the provider offers no way."""
+        ...
+
+    async def campaign_text(self, campaign_id: str) -> CampaignText | None:
+        """The campaign's emails as stored; None when the provider publishes none (Aktify, SendPilot).
+
+        Raises:
+            ProviderError: The sequence could not be read, or came in a shape we do not know.
+        """
+        ...
+
+    async def pull_do_not_contact(
+        self, progress: ProgressCallback | None, cancel: CancelToken | None
+    ) -> tuple[str, ...] | None:
+        """Every value on the provider's do-not-contact list, paged to the end; None when it has none.
+
+        Raises:
+            Cancelled: ``cancel`` was flipped between two pages.
+            ProviderError: The list could not be read, or came in a shape we do not know.
+        """
+        ...
+
+    async def push_do_not_contact(self, values: Sequence[str]) -> int:
+        """Add values to the provider's list, ``spec.dnc_push_batch`` per request; how many it accepted.
+
+        Raises:
+            ProviderError: The provider has no list (``dnc_push_batch == 0``) or refused a request.
+        """
+        ...
+
+    async def remove(self, destination: str, provider_ids: Sequence[str]) -> tuple[Removal, ...]:
+        """Delete leads a run created from the destination; one :class:`Removal` per distinct id.
+
+        Args:
+            destination: The campaign id (or ``list:<id>``) the run uploaded to.
+            provider_ids: At most ``spec.remove_batch_size`` ids; an empty sequence sends nothing.
+
+        Raises:
+            ProviderError: The provider cannot remove leads (``remove_batch_size == 0``).
+            FatalProviderError, RateLimited, TransientError: As for :meth:`send`; a removal is
+                safe to repeat (a lead already gone answers 404, counted ``already_gone``).
+        """
         ...
 
     async def aclose(self) -> None:

@@ -6,26 +6,32 @@ Sources: ``shared/seeds/instantly-add-leads-bulk.md`` (authoritative) and ``shar
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from gui.core.campaign_text import CampaignText, EmailStep
+from gui.core.cancel import CancelToken, ProgressCallback
 from gui.core.domain import BatchResult, Campaign, FieldKind, Lead, LeadField, RowOutcome, Status
 from gui.core.errors import ForbiddenError, NotFoundError, ProviderError, TransientError
 from gui.core.providers import http
 from gui.core.providers.attribution import count_of, email_key, plausible_email, whole_request_rejected
 from gui.core.providers.base import (
     LIST_PREFIX,
+    Options,
     ProviderOption,
     ProviderSpec,
     RatePolicy,
     RateWindow,
     ReadBack,
+    Removal,
 )
+from gui.core.providers.client import HttpClient
 from gui.core.providers.shaping import custom_names, option_on, option_text, typed_value
 
 if TYPE_CHECKING:
-    import httpx
+    pass
 
 _log = logging.getLogger(__name__)
 
@@ -80,6 +86,10 @@ SPEC = ProviderSpec(
     ),
     has_lists=True,
     has_read_back=True,
+    has_campaign_text=True,
+    # DELETE /api/v2/leads takes up to 10,000 ids; 1000 keeps a request's fate small (issue 17).
+    remove_batch_size=1000,
+    dnc_push_batch=1000,
     url_env="LEADLOADER_INSTANTLY_URL",
     default_url="https://api.instantly.ai",
     key_help="Instantly: Settings > Integrations > API Keys (scopes leads:create and campaigns:read).",
@@ -124,6 +134,11 @@ _COUNTERS = (
     "duplicated_leads",
 )
 REPLAY_REASON = "created by an earlier attempt (Instantly skipped it on replay)"
+_DNC_PATH = "/api/v2/block-lists-entries"
+#: Block-list pages to follow at most (2,000,000 entries).
+_MAX_DNC_PAGES = 20_000
+#: What Instantly's block list takes: an email, or a bare domain (``acme.com``).
+_EMAIL_OR_DOMAIN = re.compile(r"[^@\s/]+@[^@\s/]+\.[^@\s/]+|(?:[a-z0-9-]+\.)+[a-z]{2,}", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -159,6 +174,17 @@ def target_of(destination: str, *, strict: bool = True) -> Target:
     if strict and not target.id:
         raise ProviderError(SPEC.id, "Choose an Instantly campaign or lead list first.")
     return target
+
+
+def delete_body(target: Target, ids: Sequence[str]) -> dict[str, object]:
+    """The body of ``DELETE /api/v2/leads``: always with ``ids``.
+
+    Without ``ids`` Instantly deletes every lead of the campaign or list (providers-next.md §3),
+    so an empty list is refused here rather than sent.
+    """
+    if not ids:
+        raise ValueError("an Instantly delete without ids would empty the whole campaign or list")
+    return {target.key: target.id, "ids": list(ids)}
 
 
 def attribute(
@@ -283,29 +309,12 @@ def _explain(
     return [RowOutcome(row, Status.FAILED, reason) for row in rows]
 
 
-class InstantlyClient:
+class InstantlyClient(HttpClient):
     """Instantly API v2 client (``Authorization: Bearer KEY``)."""
 
     spec = SPEC
-
-    def __init__(self, api_key: str, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
-        self._http = http.make_client(
-            SPEC.base_url(), headers={"Authorization": f"Bearer {api_key}"}, transport=transport
-        )
-
-    async def aclose(self) -> None:
-        """Close the HTTP client."""
-        await self._http.aclose()
-
-    async def _read(
-        self, method: str, path: str, *, params: Mapping[str, str | int] | None = None, body: object = None
-    ) -> Any:
-        async def once() -> Any:
-            response = await http.request(self._http, SPEC.id, method, path, params=params, json=body)
-            http.raise_for_read(SPEC.id, SPEC.label, response)
-            return http.json_of(SPEC.id, SPEC.label, response)
-
-        return await http.patiently(once)
+    key_header = "Authorization"
+    key_scheme = "Bearer"
 
     async def check_key(self) -> str:
         """The workspace name; a key without ``workspaces:read`` is checked on the campaign list.
@@ -321,13 +330,21 @@ class InstantlyClient:
         name = data.get("name") if isinstance(data, dict) else None
         return str(name) if name else "Instantly workspace"
 
-    async def _pages(self, path: str) -> list[dict[str, Any]]:
-        """Follow ``next_starting_after`` to the end; a page may carry a cursor and still be the last."""
+    async def _pages(
+        self,
+        path: str,
+        on_page: Callable[[list[dict[str, Any]]], None] | None = None,
+        max_pages: int = _MAX_PAGES,
+    ) -> list[dict[str, Any]]:
+        """Follow ``next_starting_after`` to the end; a page may carry a cursor and still be the last.
+
+        ``on_page`` sees the items so far after each page (a pull's progress and cancel).
+        """
         items: list[dict[str, Any]] = []
         ids: set[str] = set()
         cursor = ""
         seen: set[str] = set()
-        for _ in range(_MAX_PAGES):
+        for _ in range(max_pages):
             params: dict[str, str | int] = {"limit": _PAGE}
             if cursor:
                 params["starting_after"] = cursor
@@ -339,6 +356,8 @@ class InstantlyClient:
                 if isinstance(item, dict) and str(item.get("id")) not in ids:
                     ids.add(str(item.get("id")))
                     items.append(item)
+            if on_page is not None:
+                on_page(items)
             following = data.get("next_starting_after") if isinstance(data, dict) else None
             if not following or str(following) in seen:
                 break
@@ -370,9 +389,7 @@ class InstantlyClient:
         )
         return campaigns
 
-    def payload(
-        self, batch: Sequence[Lead], destination: str, options: Mapping[str, bool | str]
-    ) -> dict[str, object]:
+    def payload(self, batch: Sequence[Lead], destination: str, options: Options) -> dict[str, object]:
         """``{campaign_id|list_id, leads, options...}``: custom columns go in ``custom_variables``.
 
         The lead item schema has ``additionalProperties: false``, so nothing custom may sit at
@@ -400,12 +417,7 @@ class InstantlyClient:
         return body
 
     async def send(
-        self,
-        batch: Sequence[Lead],
-        destination: str,
-        options: Mapping[str, bool | str],
-        *,
-        replay: bool = False,
+        self, batch: Sequence[Lead], destination: str, options: Options, *, replay: bool = False
     ) -> BatchResult:
         """POST up to 1000 leads; rows are attributed by :func:`attribute`.
 
@@ -416,8 +428,8 @@ class InstantlyClient:
         body = self.payload(batch, destination, options)
         if replay:
             body["skip_if_in_list" if target.is_list else "skip_if_in_campaign"] = True
-        response = await http.request(
-            self._http, SPEC.id, "POST", "/api/v2/leads/add", json=body, timeout=http.BULK_WRITE_TIMEOUT
+        response = await self._request(
+            "POST", "/api/v2/leads/add", json=body, timeout=http.BULK_WRITE_TIMEOUT
         )
         if response.status_code == 404:
             reason = http.body_text(response) or "Resource not found"
@@ -456,6 +468,96 @@ class InstantlyClient:
         return ReadBack(
             len(wanted), len(found), f"verified {len(found)} of {len(wanted)} in the {target.noun}"
         )
+
+    async def campaign_text(self, campaign_id: str) -> CampaignText | None:
+        """``GET /api/v2/campaigns/{id}``: ``sequences[0].steps[].variants[]``, disabled variants left out.
+
+        Instantly uses only the first sequence (its schema says so). Variants are lettered in
+        the order Instantly stores them, disabled ones included, so "variant B" is the B the
+        user sees in the app.
+        """
+        data = await self._get(f"/api/v2/campaigns/{campaign_id}")
+        if not isinstance(data, dict):
+            raise self._unknown_shape(campaign_id, "not a campaign object")
+        sequences = data.get("sequences") or []
+        if not isinstance(sequences, list) or (sequences and not isinstance(sequences[0], dict)):
+            raise self._unknown_shape(campaign_id, "sequences is not a list of objects")
+        items = (sequences[0].get("steps") or []) if sequences else []
+        if not isinstance(items, list):
+            raise self._unknown_shape(campaign_id, "the sequence's steps are not a list")
+        steps: list[EmailStep] = []
+        for number, item in enumerate(items, start=1):
+            variants = item.get("variants") if isinstance(item, dict) else None
+            if not isinstance(variants, list) or not all(isinstance(v, dict) for v in variants):
+                raise self._unknown_shape(campaign_id, f"step {number} has no list of variants")
+            for letter, variant in zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", variants, strict=False):
+                if variant.get("v_disabled") is True:
+                    continue
+                subject, body = variant.get("subject") or "", variant.get("body") or ""
+                if not isinstance(subject, str) or not isinstance(body, str):
+                    raise self._unknown_shape(campaign_id, f"step {number}'s subject or body is not text")
+                label = f"step {number}, variant {letter}" if len(variants) > 1 else f"step {number}"
+                steps.append(EmailStep(number, label, subject, body))
+        return CampaignText(SPEC.id, campaign_id, tuple(steps))
+
+    async def pull_do_not_contact(
+        self, progress: ProgressCallback | None, cancel: CancelToken | None
+    ) -> tuple[str, ...] | None:
+        """``GET /api/v2/block-lists-entries`` by cursor pages of 100: each entry's ``bl_value``."""
+
+        def on_page(items: list[dict[str, Any]]) -> None:
+            self._pulled(progress, cancel, len(items))
+
+        items = await self._pages(_DNC_PATH, on_page, _MAX_DNC_PAGES)
+        return tuple(
+            str(i["bl_value"]) for i in items if isinstance(i.get("bl_value"), str) and i["bl_value"]
+        )
+
+    async def push_do_not_contact(self, values: Sequence[str]) -> int:
+        """``POST .../bulk-create`` ``{"bl_values": [...]}``, 1000 per request, emails and domains only.
+
+        Instantly's list holds emails and domains; phones and LinkedIn URLs are not sent (and
+        not counted): the app's own list still guards them.
+        """
+        wanted = [v for v in values if _EMAIL_OR_DOMAIN.fullmatch(v.strip())]
+        return await self._push_values(f"{_DNC_PATH}/bulk-create", "bl_values", wanted)
+
+    def _accepted(self, data: Any, sent: int) -> int:
+        """``valid_count`` of the bulk-create answer; all sent when it has none."""
+        count = data.get("valid_count") if isinstance(data, dict) else None
+        return int(count) if isinstance(count, int | float) and not isinstance(count, bool) else sent
+
+    async def remove(self, destination: str, provider_ids: Sequence[str]) -> tuple[Removal, ...]:
+        """``DELETE /api/v2/leads`` with the destination and ``ids``, 1000 at a time.
+
+        Instantly answers only a ``count``. Ids it did not count were no longer there (the
+        ``ids`` filter deletes only what exists), so every id is gone either way; when the count
+        falls short the reason says so. No ids: nothing is sent (see :func:`delete_body`).
+        """
+        ids = list(dict.fromkeys(i for i in provider_ids if i))
+        if not ids:
+            return ()
+        target = target_of(destination)
+        removals: list[Removal] = []
+        for start in range(0, len(ids), SPEC.remove_batch_size):
+            chunk = ids[start : start + SPEC.remove_batch_size]
+            response = await self._request(
+                "DELETE", "/api/v2/leads", json=delete_body(target, chunk), timeout=http.BULK_WRITE_TIMEOUT
+            )
+            answered = self._removals(response, chunk)
+            if answered is not None:
+                removals.extend(answered)
+                continue
+            data = http.json_or_none(response)
+            count = count_of(data, "count") if isinstance(data, dict) else 0
+            reason = f"deleted from the {target.noun}"
+            if count < len(chunk):
+                reason = (
+                    f"not in the {target.noun} any more: Instantly deleted {count} of {len(chunk)} "
+                    "without naming them, the others were already gone"
+                )
+            removals.extend(Removal(i, "removed", reason) for i in chunk)
+        return tuple(removals)
 
     async def _listed(self, body: Mapping[str, object], wanted: set[str]) -> tuple[set[str], bool]:
         """Lead ids listed for a filter, and whether the server applied the ``ids`` filter."""

@@ -7,13 +7,24 @@ Sources: ``shared/seeds/lemlist-create-lead.md`` and ``lemlist-get-campaign-lead
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from gui.core.campaign_text import CampaignText, EmailStep
+from gui.core.cancel import CancelToken, ProgressCallback
 from gui.core.domain import BatchResult, Campaign, FieldKind, Lead, LeadField, RowOutcome, Status
-from gui.core.errors import AuthError, NotFoundError
+from gui.core.errors import AuthError, NotFoundError, ProviderError
 from gui.core.providers import http
-from gui.core.providers.base import ProviderOption, ProviderSpec, RatePolicy, RateWindow, ReadBack
+from gui.core.providers.base import (
+    Options,
+    ProviderOption,
+    ProviderSpec,
+    RatePolicy,
+    RateWindow,
+    ReadBack,
+    Removal,
+)
+from gui.core.providers.client import HttpClient
 from gui.core.providers.shaping import flat_body, option_on
 
 if TYPE_CHECKING:
@@ -59,6 +70,10 @@ SPEC = ProviderSpec(
         ProviderOption("findPhone", "Find phone", help="Let lemlist look for a phone number (uses credits)."),
     ),
     has_read_back=True,
+    has_campaign_text=True,
+    # No bulk delete: one DELETE per lead, paced like uploads (providers-next.md §3).
+    remove_batch_size=1,
+    dnc_push_batch=10_000,
     url_env="LEADLOADER_LEMLIST_URL",
     default_url="https://api.lemlist.com/api",
     key_help="lemlist: Settings > Integrations > API keys.",
@@ -76,22 +91,20 @@ _MAX_PAGES = 200
 _READ_LIMIT = 500
 _OPTION_NAMES = tuple(o.name for o in SPEC.options)
 REPLAY_REASON = "our earlier attempt had reached lemlist"
+_DNC_PATH = "/v2/unsubscribes/variables"
+#: Unsubscribe pages to follow at most (2,000,000 entries).
+_MAX_DNC_PAGES = 20_000
+#: The query that turns lemlist's lead DELETE from "unsubscribe" into "delete".
+REMOVE_PARAMS = {"action": "remove"}
 
 
-class LemlistClient:
+class LemlistClient(HttpClient):
     """lemlist API client (Basic auth: empty login, the key as password)."""
 
     spec = SPEC
+    basic_auth = True
 
-    def __init__(self, api_key: str, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
-        self._http = http.make_client(SPEC.base_url(), auth=("", api_key), transport=transport)
-
-    async def aclose(self) -> None:
-        """Close the HTTP client."""
-        await self._http.aclose()
-
-    @staticmethod
-    def _raise_for_key(response: httpx.Response) -> None:
+    def _screen(self, response: httpx.Response) -> None:
         """Lemlist reports a missing or unknown key as 400 or 404 text: that stops the run like a 401."""
         if response.status_code in (400, 404):
             reason = http.body_text(response)
@@ -101,15 +114,6 @@ class LemlistClient:
                     f"lemlist rejected the API key ({response.status_code}): {reason}.",
                     response.status_code,
                 )
-
-    async def _get(self, path: str, params: Mapping[str, str | int] | None = None) -> Any:
-        async def once() -> Any:
-            response = await http.request(self._http, SPEC.id, "GET", path, params=params)
-            self._raise_for_key(response)
-            http.raise_for_read(SPEC.id, SPEC.label, response)
-            return http.json_of(SPEC.id, SPEC.label, response)
-
-        return await http.patiently(once)
 
     async def check_key(self) -> str:
         """``GET /team`` is cheap and needs no scope beyond the key itself."""
@@ -160,9 +164,7 @@ class LemlistClient:
             offset += _PAGE
         return campaigns
 
-    def payload(
-        self, batch: Sequence[Lead], destination: str, options: Mapping[str, bool | str]
-    ) -> dict[str, object]:
+    def payload(self, batch: Sequence[Lead], destination: str, options: Options) -> dict[str, object]:
         """The lead's fields, then custom variables as flat string keys (lemlist has no nesting).
 
         A custom column named like a lemlist field (``email``, ``Phone``...) is sent as
@@ -172,12 +174,7 @@ class LemlistClient:
         return flat_body(lead.fields, lead.custom, _FIELD_NAMES)
 
     async def send(
-        self,
-        batch: Sequence[Lead],
-        destination: str,
-        options: Mapping[str, bool | str],
-        *,
-        replay: bool = False,
+        self, batch: Sequence[Lead], destination: str, options: Options, *, replay: bool = False
     ) -> BatchResult:
         """POST one lead; a duplicate text (400, or 500 with ``deduplicate``) is an outcome, never retried.
 
@@ -186,9 +183,7 @@ class LemlistClient:
         """
         (lead,) = batch
         params = {name: "true" for name in _OPTION_NAMES if option_on(options, name)}
-        response = await http.request(
-            self._http,
-            SPEC.id,
+        response = await self._request(
             "POST",
             f"/campaigns/{destination}/leads/",
             params=params,
@@ -206,11 +201,80 @@ class LemlistClient:
             else:
                 outcome = RowOutcome(lead.row, Status.DUPLICATE, reason)
             return BatchResult((outcome,), wait, left)
-        self._raise_for_key(response)
+        self._screen(response)
         if response.status_code == 404:
             raise NotFoundError(SPEC.id, f"lemlist: {reason or 'Campaign not found'} ({destination}).", 404)
         http.raise_for_run(SPEC.id, SPEC.label, response)
         return BatchResult((RowOutcome(lead.row, Status.INVALID, reason or "Bad request"),), wait, left)
+
+    async def campaign_text(self, campaign_id: str) -> CampaignText | None:
+        """``GET /campaigns/{id}/sequences``: the main sequence, then each conditional branch.
+
+        The answer is an object keyed by sequence id (providers-next.md §1); ``level`` 0 is the
+        main sequence, 1+ a branch opened by the step at ``conditionalStepIndex``. Every step
+        with a subject or a message counts (LinkedIn steps carry text too); ``conditional``
+        steps carry none.
+        """
+        data = await self._get(f"/campaigns/{campaign_id}/sequences")
+        if not isinstance(data, dict) or not all(isinstance(s, dict) for s in data.values()):
+            raise self._unknown_shape(campaign_id, "not an object of sequences")
+        sequences = sorted(
+            data.values(), key=lambda s: (_int(s.get("level")) or 0, _int(s.get("conditionalStepIndex")) or 0)
+        )
+        steps: list[EmailStep] = []
+        for sequence in sequences:
+            items = sequence.get("steps", [])
+            if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+                raise self._unknown_shape(campaign_id, "a sequence's steps are not a list of objects")
+            level = _int(sequence.get("level")) or 0
+            after = _int(sequence.get("conditionalStepIndex"))
+            branch = f" (conditional branch after step {after})" if level and after is not None else ""
+            if level and not branch:
+                branch = " (conditional branch)"
+            ordered = sorted(enumerate(items), key=lambda p: (_int(p[1].get("index")) or p[0] + 1, p[0]))
+            for position, item in ordered:
+                subject, body = item.get("subject") or "", item.get("message") or ""
+                if not isinstance(subject, str) or not isinstance(body, str):
+                    raise self._unknown_shape(campaign_id, "a step's subject or message is not text")
+                if subject or body:
+                    number = _int(item.get("index")) or position + 1
+                    steps.append(EmailStep(number, f"step {number}{branch}", subject, body))
+        return CampaignText(SPEC.id, campaign_id, tuple(steps))
+
+    async def pull_do_not_contact(
+        self, progress: ProgressCallback | None, cancel: CancelToken | None
+    ) -> tuple[str, ...] | None:
+        """``GET /v2/unsubscribes/variables`` by offset pages of 100 (never the v1 ``/unsubscribes``)."""
+        values: list[str] = []
+        for page in range(_MAX_DNC_PAGES):
+            data = await self._get(_DNC_PATH, {"offset": page * _PAGE, "limit": _PAGE})
+            if not isinstance(data, list) or not all(isinstance(i, dict) for i in data):
+                raise ProviderError(SPEC.id, "lemlist answered its unsubscribes in a shape we do not know.")
+            values.extend(str(i["value"]) for i in data if isinstance(i.get("value"), str) and i["value"])
+            self._pulled(progress, cancel, len(values))
+            if len(data) < _PAGE:
+                return tuple(values)
+        raise ProviderError(SPEC.id, "lemlist: the unsubscribe list has more entries than we read.")
+
+    async def push_do_not_contact(self, values: Sequence[str]) -> int:
+        """``POST /v2/unsubscribes/variables`` ``{"values": [...]}``, up to 10,000 per request."""
+        return await self._push_values(_DNC_PATH, "values", values)
+
+    async def remove(self, destination: str, provider_ids: Sequence[str]) -> tuple[Removal, ...]:
+        """``DELETE /campaigns/{id}/leads/{leadId}?action=remove``, one request per lead.
+
+        ``action=remove`` is what makes it a delete: without it lemlist keeps the lead and
+        unsubscribes it from the campaign for good (providers-next.md §3), so it is set here,
+        in the one place a removal request is built, never by the caller.
+        """
+        removals: list[Removal] = []
+        for lead_id in dict.fromkeys(i for i in provider_ids if i):
+            response = await self._request(
+                "DELETE", f"/campaigns/{destination}/leads/{lead_id}", params=REMOVE_PARAMS
+            )
+            failed = self._removals(response, [lead_id])
+            removals.extend(failed or (Removal(lead_id, "removed", "deleted from the campaign"),))
+        return tuple(removals)
 
     async def _newest(self, destination: str, state: str = "") -> list[dict[str, Any]]:
         params: dict[str, str | int] = {"limit": _READ_LIMIT}

@@ -22,7 +22,8 @@ from gui.core.errors import (
 )
 from gui.core.providers import http
 from gui.core.providers.attribution import count_of, linkedin_key, whole_request_rejected
-from gui.core.providers.base import ProviderSpec, RatePolicy, RateWindow, ReadBack
+from gui.core.providers.base import Options, ProviderSpec, RatePolicy, RateWindow, ReadBack
+from gui.core.providers.client import HttpClient
 from gui.core.providers.shaping import flat_body
 
 if TYPE_CHECKING:
@@ -179,7 +180,7 @@ def _uploaded(lead: Lead, reason: str = "") -> RowOutcome:
     return RowOutcome(lead.row, Status.UPLOADED, reason, provider_id=lead.fields.get("linkedinUrl", ""))
 
 
-class SendPilotClient:
+class SendPilotClient(HttpClient):
     """SendPilot API client (``X-API-Key`` header).
 
     SendPilot's add-leads answer has no lead ids, and its duplicates are a bare count. The
@@ -189,23 +190,12 @@ class SendPilotClient:
     """
 
     spec = SPEC
+    key_header = "X-API-Key"
 
     def __init__(self, api_key: str, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
-        self._http = http.make_client(SPEC.base_url(), headers={"X-API-Key": api_key}, transport=transport)
+        super().__init__(api_key, transport=transport)
         self._known: dict[str, set[str] | None] = {}
         self._lock = asyncio.Lock()
-
-    async def aclose(self) -> None:
-        """Close the HTTP client."""
-        await self._http.aclose()
-
-    async def _get(self, path: str, params: Mapping[str, str | int] | None = None) -> Any:
-        async def once() -> Any:
-            response = await http.request(self._http, SPEC.id, "GET", path, params=params)
-            http.raise_for_read(SPEC.id, SPEC.label, response)
-            return http.json_of(SPEC.id, SPEC.label, response)
-
-        return await http.patiently(once)
 
     async def check_key(self) -> str:
         """The workspace name from ``GET /v1/me``; a key without ``workspace:read`` is tried on campaigns."""
@@ -263,9 +253,7 @@ class SendPilotClient:
                     self._known[campaign_id] = None
             return self._known[campaign_id]
 
-    def payload(
-        self, batch: Sequence[Lead], destination: str, options: Mapping[str, bool | str]
-    ) -> dict[str, object]:
+    def payload(self, batch: Sequence[Lead], destination: str, options: Options) -> dict[str, object]:
         """``{campaignId, leads}`` with custom fields as flat keys (current docs, providers.md §3.3)."""
         reserved = [f.name for f in SPEC.fields]
         return {
@@ -274,18 +262,11 @@ class SendPilotClient:
         }
 
     async def send(
-        self,
-        batch: Sequence[Lead],
-        destination: str,
-        options: Mapping[str, bool | str],
-        *,
-        replay: bool = False,
+        self, batch: Sequence[Lead], destination: str, options: Options, *, replay: bool = False
     ) -> BatchResult:
         """POST up to 100 leads; rows are attributed by :func:`attribute`."""
         known = await self._known_urls(destination)
-        response = await http.request(
-            self._http,
-            SPEC.id,
+        response = await self._request(
             "POST",
             "/v1/leads",
             json=self.payload(batch, destination, options),
