@@ -293,7 +293,7 @@ class DncList:
         with self._guard("read"):
             return int(self._db.execute("SELECT count(*) FROM entries").fetchone()[0])
 
-    def unpushed(self, provider: str, kinds: Sequence[Kind], limit: int) -> list[str]:
+    def unpushed(self, provider: str, kinds: Sequence[str], limit: int) -> list[str]:
         """Up to ``limit`` entries of ``kinds`` not yet pushed to ``provider`` (nor pulled from it)."""
         marks = ",".join("?" * len(kinds))
         with self._guard("read"):

@@ -79,3 +79,8 @@ def test_remove_takes_any_spelling(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["dnc", "remove", "ACME.COM"]) == 0
     assert [r[0] for r in _list(capsys)] == ["b@x.com"]
     assert main(["dnc", "remove", "nobody@x.com"]) == 1
+
+
+def test_a_provider_without_a_list_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["dnc", "pull", "--provider", "aktify"]) == 2
+    assert "Aktify publishes no do-not-contact list" in capsys.readouterr().err

@@ -84,6 +84,7 @@ class ProviderSpec:
         has_campaign_text: True when the API publishes the campaign's emails (lemlist, Instantly).
         dnc_push_batch: Values per request when adding to the provider's do-not-contact list;
             0 when it has none (SendPilot, Aktify).
+        dnc_push_kinds: The kinds of entry its list takes (Instantly: emails and domains).
         remove_batch_size: Lead ids per removal request; 0 when the provider's API cannot remove
             leads (SendPilot, Aktify: the user removes them in the provider's web app).
         url_env: The environment variable that replaces the base URL.
@@ -106,6 +107,7 @@ class ProviderSpec:
     has_campaign_text: bool = False
     remove_batch_size: int = 0
     dnc_push_batch: int = 0
+    dnc_push_kinds: tuple[str, ...] = ("email", "domain", "phone", "linkedin")
     url_env: str = ""
     default_url: str = ""
     key_help: str = ""

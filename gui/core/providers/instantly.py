@@ -90,6 +90,7 @@ SPEC = ProviderSpec(
     # DELETE /api/v2/leads takes up to 10,000 ids; 1000 keeps a request's fate small (issue 17).
     remove_batch_size=1000,
     dnc_push_batch=1000,
+    dnc_push_kinds=("email", "domain"),
     url_env="LEADLOADER_INSTANTLY_URL",
     default_url="https://api.instantly.ai",
     key_help="Instantly: Settings > Integrations > API Keys (scopes leads:create and campaigns:read).",
