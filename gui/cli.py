@@ -275,13 +275,16 @@ def _install_sigint(on_interrupt: Callable[[], None]) -> Callable[[], None]:
 
 
 def _upload(options: argparse.Namespace) -> int:
-    from gui.core import mapping as mapping_mod
     from gui.core import presets, sheets
     from gui.core.cancel import CancelToken
     from gui.core.errors import Cancelled, LeadLoaderError, MappingError, SheetError
     from gui.core.fixes import apply_steps
     from gui.core.journal import Journal, file_fingerprint
     from gui.core.logs import setup_logging
+    from gui.core.mapping.columns import ColumnMapping
+    from gui.core.mapping.map_args import parse_map_args
+    from gui.core.mapping.payload import build_leads
+    from gui.core.mapping.suggest import suggest_mapping
     from gui.core.providers import get_spec, make_client
     from gui.core.report import export_results
     from gui.core.upload import UploadJob, run_upload
@@ -316,11 +319,11 @@ def _upload(options: argparse.Namespace) -> int:
             apply_steps(frame, preset.fixes)
             provider_options = {**provider_options, **dict(preset.options)}
         elif options.map:
-            column_mapping = mapping_mod.parse_map_args(options.map, list(frame.columns), spec)
+            column_mapping = parse_map_args(options.map, list(frame.columns), spec)
         else:
-            column_mapping = mapping_mod.suggest_mapping(frame, spec, custom=not options.no_custom).mapping
+            column_mapping = suggest_mapping(frame, spec, custom=not options.no_custom).mapping
         if options.no_custom:
-            column_mapping = mapping_mod.ColumnMapping(fields=column_mapping.fields, custom={})
+            column_mapping = ColumnMapping(fields=column_mapping.fields, custom={})
         kind = "list" if destination.startswith("list:") else "campaign"
         checked = validate(frame, column_mapping, spec, destination_kind=kind, default_region=options.region)
     except MappingError as exc:
@@ -335,7 +338,7 @@ def _upload(options: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         valid_rows = []
-    leads = mapping_mod.build_leads(frame, column_mapping, spec, rows=valid_rows)
+    leads = build_leads(frame, column_mapping, spec, rows=valid_rows)
 
     if options.dry_run:
         key, account = "", options.account or ""

@@ -82,7 +82,8 @@ def _check_sheet(ctx: _Context) -> str:
 
 
 def _check_mapping(ctx: _Context) -> str:
-    from gui.core import mapping
+    from gui.core.mapping.payload import build_leads
+    from gui.core.mapping.suggest import suggest_mapping
     from gui.core.providers import get_spec
     from gui.core.validation import validate
 
@@ -90,7 +91,7 @@ def _check_mapping(ctx: _Context) -> str:
     frame = ctx.frame
     if frame is None:
         raise CheckError("no sheet")
-    column_mapping = mapping.suggest_mapping(frame, spec).mapping
+    column_mapping = suggest_mapping(frame, spec).mapping
     summary = column_mapping.summary()
     if "email" not in summary.values():
         raise CheckError(f"no column was mapped to email (mapping: {summary})")
@@ -100,7 +101,7 @@ def _check_mapping(ctx: _Context) -> str:
     if not broken or broken[0] not in invalid:
         raise CheckError("the broken email of the sample was not flagged")
     valid_rows = [row for row in range(len(frame)) if row not in invalid]
-    leads = mapping.build_leads(frame, column_mapping, spec, rows=valid_rows)
+    leads = build_leads(frame, column_mapping, spec, rows=valid_rows)
     if len(leads) != len(valid_rows):
         raise CheckError(f"built {len(leads)} leads from {len(valid_rows)} valid rows")
     ctx.leads = list(leads)

@@ -33,7 +33,9 @@ from phonenumbers.phonemetadata import PhoneMetadata
 from gui.core.cancel import CancelToken, ProgressCallback, check
 from gui.core.domain import FieldKind, LeadField, Progress
 from gui.core.errors import MappingError
-from gui.core.mapping import US_STATE_NAMES, US_STATES, ColumnMapping, group_label, required_groups, timezones
+from gui.core.mapping.columns import ColumnMapping
+from gui.core.mapping.suggest import group_label, required_groups
+from gui.core.mapping.values import US_STATE_NAMES, US_STATES, timezones
 from gui.core.providers.base import ProviderSpec
 
 __all__ = [

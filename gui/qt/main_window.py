@@ -85,7 +85,7 @@ QUEUED = "Queued"
 DATA_STACK = (
     "pandas",
     "gui.core.sheets",
-    "gui.core.mapping",
+    "gui.core.mapping.suggest",
     "gui.core.validation",
     "gui.core.fixes",
     "gui.core.presets",
@@ -1433,7 +1433,7 @@ class MainWindow(QMainWindow):
             if not enabled:
                 self.statusBar().showMessage(text, 6000)
                 return False
-        from gui.core.mapping import build_leads
+        from gui.core.mapping.payload import build_leads
         from gui.core.upload import UploadJob, run_upload
 
         destination = self.destination_panel.destination()

@@ -52,8 +52,8 @@ if TYPE_CHECKING:
     import httpx
     import pandas as pd
 
-    from gui.core import mapping as core_mapping
     from gui.core.fixes import FixStep
+    from gui.core.mapping.columns import ColumnMapping
     from gui.core.presets import Preset
     from gui.core.sheets import ColumnNote
 
@@ -119,9 +119,9 @@ def suggestion_words(item: Any) -> str:
 
 def required_words(spec: ProviderSpec, kind: str = "campaign") -> str:
     """The provider's required-field rule in a sentence ("lemlist needs Email or LinkedIn URL ...")."""
-    from gui.core import mapping as core_mapping
+    from gui.core.mapping.suggest import group_label, required_groups
 
-    groups = [core_mapping.group_label(spec, g) for g in core_mapping.required_groups(spec, kind)]
+    groups = [group_label(spec, g) for g in required_groups(spec, kind)]
     if not groups:
         return ""
     where = " in a lead list" if kind == "list" else ""
@@ -130,9 +130,9 @@ def required_words(spec: ProviderSpec, kind: str = "campaign") -> str:
 
 def field_caption(spec: ProviderSpec, lead_field: LeadField, kind: str = "campaign") -> str:
     """The field's label with its rule: "Email (required)" or "Email (or LinkedIn URL)"."""
-    from gui.core import mapping as core_mapping
+    from gui.core.mapping.suggest import required_groups
 
-    for group in core_mapping.required_groups(spec, kind):
+    for group in required_groups(spec, kind):
         if lead_field.name in group:
             others = [spec.field(n).label for n in group if n != lead_field.name]
             if not others:
@@ -178,10 +178,10 @@ class _FieldRow:
 
     def set_rule(self, spec: ProviderSpec, kind: str) -> None:
         """Show the field's required rule; required fields are bold."""
-        from gui.core import mapping as core_mapping
+        from gui.core.mapping.suggest import required_groups
 
         self.caption.setText(field_caption(spec, self.field, kind))
-        groups = core_mapping.required_groups(spec, kind)
+        groups = required_groups(spec, kind)
         font = self.caption.font()
         font.setBold(any(self.field.name in g for g in groups) or self.field.required)
         self.caption.setFont(font)
@@ -440,7 +440,7 @@ class MappingPanel(QWidget):
 
     def _map_new_columns(self, new_columns: Sequence[str]) -> None:
         """Give a new column to the field its header names, when that field has no column yet."""
-        from gui.core import mapping as core_mapping
+        from gui.core.mapping.headers import detect_concept
 
         spec = self._spec
         if spec is None:
@@ -448,7 +448,7 @@ class MappingPanel(QWidget):
         self._seeding = True
         try:
             for column in new_columns:
-                found = core_mapping.detect_concept(column)
+                found = detect_concept(column)
                 target = spec.field_for_concept(found[0]) if found else None
                 if target is None:
                     continue
@@ -459,11 +459,11 @@ class MappingPanel(QWidget):
         finally:
             self._seeding = False
 
-    def mapping(self) -> core_mapping.ColumnMapping:
+    def mapping(self) -> ColumnMapping:
         """The current ``ColumnMapping``."""
         return self._build_mapping()
 
-    def set_mapping(self, mapping: core_mapping.ColumnMapping) -> None:
+    def set_mapping(self, mapping: ColumnMapping) -> None:
         """Show ``mapping`` (a preset, an undo); columns the sheet lacks are left unmapped."""
         self._apply_mapping(mapping)
         self._refresh_all()
@@ -554,14 +554,14 @@ class MappingPanel(QWidget):
 
     def missing_required(self) -> list[str]:
         """One phrase per unmet required group ("Email or LinkedIn URL")."""
-        from gui.core import mapping as core_mapping
+        from gui.core.mapping.suggest import group_label, required_groups
 
         if self._spec is None:
             return []
         mapped = {r.field.name for r in self._rows if r.column() is not None}
         return [
-            core_mapping.group_label(self._spec, group)
-            for group in core_mapping.required_groups(self._spec, self._destination_kind())
+            group_label(self._spec, group)
+            for group in required_groups(self._spec, self._destination_kind())
             if not mapped.intersection(group)
         ]
 
@@ -582,8 +582,9 @@ class MappingPanel(QWidget):
 
     def _seed(self, carry_over: Mapping[str, str]) -> None:
         """Fill the pickers: a remembered mapping first, else the suggestion, plus what carries over."""
-        from gui.core import mapping as core_mapping
         from gui.core import presets as core_presets
+        from gui.core.mapping.columns import CUSTOM_PREFIX
+        from gui.core.mapping.suggest import suggest_mapping
 
         spec, frame = self._spec, self._frame
         if spec is None or frame is None:
@@ -591,7 +592,7 @@ class MappingPanel(QWidget):
         self._hints = {}
         self._recalled = ""
         columns = self._columns()
-        mapping: core_mapping.ColumnMapping | None = None
+        mapping: ColumnMapping | None = None
         preset: Preset | None = None
         try:
             mapping = core_presets.recall_mapping(columns, spec.id)
@@ -610,12 +611,12 @@ class MappingPanel(QWidget):
                 self._hints[name] = f"from the saved mapping “{preset.name}”"
             self.sig_preset_applied.emit(preset)
         else:
-            suggestion = core_mapping.suggest_mapping(
+            suggestion = suggest_mapping(
                 frame, spec, default_region=self._region, destination_kind=self._destination_kind()
             )
             mapping = suggestion.mapping
             for item in suggestion.suggestions:
-                if not item.field.startswith(core_mapping.CUSTOM_PREFIX):
+                if not item.field.startswith(CUSTOM_PREFIX):
                     self._hints[item.field] = suggestion_words(item)
         self._apply_mapping(mapping, seeding=True)
         if carry_over:
@@ -641,7 +642,7 @@ class MappingPanel(QWidget):
         finally:
             self._seeding = False
 
-    def _apply_mapping(self, mapping: core_mapping.ColumnMapping, *, seeding: bool = False) -> None:
+    def _apply_mapping(self, mapping: ColumnMapping, *, seeding: bool = False) -> None:
         fields = dict(mapping.fields)
         custom = dict(mapping.custom)
         columns = set(self._columns())
@@ -663,10 +664,10 @@ class MappingPanel(QWidget):
 
     def _custom_name(self, column: str, taken: set[str]) -> str:
         """The custom-variable name of a column: the one it came with, else the sanitised header."""
-        from gui.core import mapping as core_mapping
+        from gui.core.mapping.suggest import sanitize_custom_name
 
         assert self._spec is not None
-        name = self._custom_names.get(column) or core_mapping.sanitize_custom_name(column, self._spec)
+        name = self._custom_names.get(column) or sanitize_custom_name(column, self._spec)
         base, n = name, 2
         while name.casefold() in taken:
             name = f"{base}{n}"
@@ -674,13 +675,13 @@ class MappingPanel(QWidget):
         taken.add(name.casefold())
         return name
 
-    def _build_mapping(self) -> core_mapping.ColumnMapping:
-        from gui.core import mapping as core_mapping
+    def _build_mapping(self) -> ColumnMapping:
+        from gui.core.mapping.columns import ColumnMapping
 
         fields = {r.field.name: c for r in self._rows if (c := r.column()) is not None}
         taken: set[str] = set()
         custom = {c: self._custom_name(c, taken) for c in self.custom_columns()} if self._spec else {}
-        return core_mapping.ColumnMapping(fields=fields, custom=custom)
+        return ColumnMapping(fields=fields, custom=custom)
 
     # ---- building the rows ----------------------------------------------------------------------
 
@@ -843,7 +844,7 @@ class MappingPanel(QWidget):
             button.setEnabled(has_sheet)
 
     def _refresh_hints(self) -> None:
-        from gui.core import mapping as core_mapping
+        from gui.core.mapping.headers import normalize_header
 
         samples = self._samples(sorted(self._mapped_columns())) if self._frame is not None else {}
         for row in self._rows:
@@ -853,7 +854,7 @@ class MappingPanel(QWidget):
                 reason = self._hints.get(row.field.name)
                 # "from the header “Email”" says nothing when the header is the field's own name.
                 obvious = (
-                    core_mapping.normalize_header(column) == core_mapping.normalize_header(row.field.label)
+                    normalize_header(column) == normalize_header(row.field.label)
                     and reason == f"from the header “{column}”"
                 )
                 if reason and not obvious:
@@ -1037,11 +1038,11 @@ class MappingPanel(QWidget):
         """
         import httpx
 
-        from gui.core import mapping as core_mapping
+        from gui.core.mapping.payload import build_leads
 
         spec, frame = self._spec, self._frame
         assert spec is not None and frame is not None
-        (lead,) = core_mapping.build_leads(frame, self._build_mapping(), spec, rows=[row])
+        (lead,) = build_leads(frame, self._build_mapping(), spec, rows=[row])
         options = spec.default_options()
         options.update(self._options)
         client = self._preview_clients.get(spec.id)
@@ -1091,9 +1092,10 @@ class MappingPanel(QWidget):
             return
         self.use_preset(preset)
 
-    def _translate(self, preset: Preset) -> core_mapping.ColumnMapping:
+    def _translate(self, preset: Preset) -> ColumnMapping:
         """A preset's mapping for this sheet and provider: headers matched by spelling, fields by meaning."""
-        from gui.core import mapping as core_mapping
+        from gui.core.mapping.columns import ColumnMapping
+        from gui.core.mapping.suggest import sanitize_custom_name
 
         mapping = preset.mapping_for(self._columns())
         spec = self._spec
@@ -1106,8 +1108,8 @@ class MappingPanel(QWidget):
             target = spec.field_for_concept(concept) if concept else None
             if target is not None and target.name not in fields:
                 fields[target.name] = column
-        custom = {c: core_mapping.sanitize_custom_name(c, spec) for c in mapping.custom}
-        return core_mapping.ColumnMapping(fields=fields, custom=custom)
+        custom = {c: sanitize_custom_name(c, spec) for c in mapping.custom}
+        return ColumnMapping(fields=fields, custom=custom)
 
     def use_preset(self, preset: Preset) -> None:
         """Apply a saved mapping to this sheet; fields whose column is missing stay unmapped."""

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gui.core.mapping import ColumnMapping
+from gui.core.mapping.columns import ColumnMapping
 from gui.core.providers import get_spec
 from gui.core.validation import validate
 

@@ -12,7 +12,7 @@ import pytest
 from gui.core.cancel import CancelToken
 from gui.core.domain import Progress
 from gui.core.errors import Cancelled, MappingError
-from gui.core.mapping import ColumnMapping
+from gui.core.mapping.columns import ColumnMapping
 from gui.core.providers import get_spec
 from gui.core.validation import (
     ERROR,

@@ -10,7 +10,7 @@ import pytest
 
 from PySide6.QtCore import Qt
 
-from gui.core.mapping import ColumnMapping
+from gui.core.mapping.columns import ColumnMapping
 from gui.core.providers import get_spec
 from gui.qt.mapping_panel import NOT_MAPPED, MappingPanel
 
