@@ -288,7 +288,7 @@ def _upload(options: argparse.Namespace) -> int:
     from gui.core.providers import get_spec, make_client
     from gui.core.report import export_results
     from gui.core.upload import UploadJob, run_upload
-    from gui.core.validation import validate
+    from gui.core.validation.checker import validate
 
     started = time.monotonic()
     setup_logging()

@@ -85,7 +85,7 @@ def _check_mapping(ctx: _Context) -> str:
     from gui.core.mapping.payload import build_leads
     from gui.core.mapping.suggest import suggest_mapping
     from gui.core.providers import get_spec
-    from gui.core.validation import validate
+    from gui.core.validation.checker import validate
 
     spec = get_spec("lemlist")
     frame = ctx.frame

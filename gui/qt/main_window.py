@@ -86,7 +86,7 @@ DATA_STACK = (
     "pandas",
     "gui.core.sheets",
     "gui.core.mapping.suggest",
-    "gui.core.validation",
+    "gui.core.validation.checker",
     "gui.core.fixes",
     "gui.core.presets",
     "gui.core.journal",
@@ -1132,7 +1132,7 @@ class MainWindow(QMainWindow):
         """Check every row against the provider's rules (in a worker for big sheets)."""
         if self._sheet is None or self.run_in_progress():
             return
-        from gui.core.validation import validate
+        from gui.core.validation.checker import validate
 
         frame = self.model.frame
         mapping = self.mapping_panel.mapping()

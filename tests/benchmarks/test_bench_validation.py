@@ -13,7 +13,7 @@ import pytest
 
 from gui.core.mapping.columns import ColumnMapping
 from gui.core.providers import get_spec
-from gui.core.validation import validate
+from gui.core.validation.checker import validate
 
 ROWS = 1_000_000
 TIMEZONES = np.array(

@@ -64,7 +64,7 @@ def test_bars_show_fill_and_problems(panel: MappingPanel) -> None:
     bars = {r.field.name: r.bar for r in panel._rows}
     assert bars["email"].counts() == (3, 0, 4)
 
-    from gui.core.validation import validate
+    from gui.core.validation.checker import validate
 
     validation = validate(_frame(), panel.mapping(), get_spec("lemlist"))
     panel.set_validation(validation)
