@@ -275,7 +275,7 @@ def _install_sigint(on_interrupt: Callable[[], None]) -> Callable[[], None]:
 
 
 def _upload(options: argparse.Namespace) -> int:
-    from gui.core import presets, sheets
+    from gui.core import presets
     from gui.core.cancel import CancelToken
     from gui.core.errors import Cancelled, LeadLoaderError, MappingError, SheetError
     from gui.core.fixes import apply_steps
@@ -287,6 +287,7 @@ def _upload(options: argparse.Namespace) -> int:
     from gui.core.mapping.suggest import suggest_mapping
     from gui.core.providers import get_spec, make_client
     from gui.core.report import export_results
+    from gui.core.sheets.load import load_sheet
     from gui.core.upload import UploadJob, run_upload
     from gui.core.validation.checker import validate
 
@@ -306,7 +307,7 @@ def _upload(options: argparse.Namespace) -> int:
     provider_options = _parse_options(options.option, options.provider)
 
     try:
-        sheet = sheets.load_sheet(path, sheet=options.sheet)
+        sheet = load_sheet(path, sheet=options.sheet)
     except SheetError as exc:
         raise UsageError(str(exc)) from None
     frame = sheet.frame

@@ -64,7 +64,7 @@ def _check_resources(ctx: _Context) -> str:
 
 
 def _check_sheet(ctx: _Context) -> str:
-    from gui.core.sheets import load_sheet
+    from gui.core.sheets.load import load_sheet
 
     if ctx.resources is None:
         raise CheckError("no resources folder")

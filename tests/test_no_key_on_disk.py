@@ -101,7 +101,7 @@ def test_in_process_upload_keeps_keys_off_disk(
     from gui.core.providers import get_spec, make_client
     from gui.core.report import export_results
     from gui.core.settings import load_settings, save_settings
-    from gui.core.sheets import load_sheet
+    from gui.core.sheets.load import load_sheet
     from gui.core.upload import UploadJob, run_upload
 
     setup_logging(level=logging.DEBUG)

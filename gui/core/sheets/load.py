@@ -29,10 +29,22 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from gui.core import sheet_csv, sheet_excel
 from gui.core.cancel import CancelToken, ProgressCallback, check
 from gui.core.domain import Progress
 from gui.core.errors import SheetError
+from gui.core.sheets.cell_text import ColumnFacts, cell_text, column_text, value_kinds
+from gui.core.sheets.delimited import (
+    Dialect,
+    NotUtf8,
+    blank_mask,
+    dialect_of,
+    preview_records,
+    read_columns,
+    to_utf8,
+)
+from gui.core.sheets.number_formats import render_number
+from gui.core.sheets.styles import STYLE_SAMPLE_ROWS, column_formats
+from gui.core.sheets.workbooks import read_grid, sniff_container, workbook_sheet_names
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -116,7 +128,7 @@ def list_sheets(path: str | Path) -> list[str]:
     if file.suffix.lower() not in EXCEL_SUFFIXES:
         return []
     _sniff(file)
-    return _guard(file, lambda: sheet_excel.workbook_sheet_names(file))
+    return _guard(file, lambda: workbook_sheet_names(file))
 
 
 def preview_rows(
@@ -135,13 +147,13 @@ def preview_rows(
     file = _checked(path)
     if file.suffix.lower() in EXCEL_SUFFIXES:
         _sniff(file)
-        grid = _guard(file, lambda: sheet_excel.read_grid(file, sheet, style_rows=rows))
+        grid = _guard(file, lambda: read_grid(file, sheet, style_rows=rows))
         return _grid_text(grid.styles, grid.rows[:rows], 0)
     head = _read_bytes(file, limit=1 << 20)
     dialect = _dialect(file, head, encoding, delimiter, whole=False)
-    utf8 = sheet_csv.to_utf8(head, dialect.encoding, dialect.bom)
+    utf8 = to_utf8(head, dialect.encoding, dialect.bom)
     try:
-        return [record for record, _end in sheet_csv.preview_records(utf8, dialect.delimiter, rows)]
+        return [record for record, _end in preview_records(utf8, dialect.delimiter, rows)]
     except ValueError as error:
         raise SheetError(file, str(error)) from error
 
@@ -215,7 +227,7 @@ def _read_bytes(file: Path, limit: int = -1) -> bytes:
 
 
 def _sniff(file: Path) -> None:
-    sheet_excel.sniff_container(file, _read_bytes(file, 8))
+    sniff_container(file, _read_bytes(file, 8))
 
 
 def _guard(file: Path, action: Callable[[], _T]) -> _T:
@@ -243,16 +255,16 @@ def _grid_text(styles: Sequence[dict[int, str]], rows: list[list[object]], first
         for index, value in enumerate(row)
         if isinstance(value, float | int) and not isinstance(value, bool)
     }
-    formats = sheet_excel.column_formats(styles, first_row, numeric)
+    formats = column_formats(styles, first_row, numeric)
     out: list[list[str]] = []
     for row in rows:
         texts = []
         for index, value in enumerate(row):
             code = formats.get(index)
             if code and isinstance(value, float | int) and not isinstance(value, bool):
-                texts.append(sheet_excel.render_number(value, code))
+                texts.append(render_number(value, code))
             else:
-                texts.append(sheet_excel.cell_text(value))
+                texts.append(cell_text(value))
         out.append(texts)
     return out
 
@@ -268,8 +280,8 @@ def _load_workbook(
     check(cancel)
     _report(progress, 0, f"Reading {file.name}")
     scan = HEADER_SCAN_ROWS if header_row is None else header_row + 1
-    style_rows = scan + sheet_excel.STYLE_SAMPLE_ROWS
-    grid = _guard(file, lambda: sheet_excel.read_grid(file, sheet, style_rows=style_rows))
+    style_rows = scan + STYLE_SAMPLE_ROWS
+    grid = _guard(file, lambda: read_grid(file, sheet, style_rows=style_rows))
     check(cancel)
     rows: list[list[object]] = grid.rows
     if not any(_filled(v) for row in rows for v in row):
@@ -290,14 +302,14 @@ def _load_workbook(
         for index, row in enumerate(body):
             table[index, : len(row)] = row
     transposed: list[Column] = [table[:, index] for index in range(width)]
-    kinds = [sheet_excel.value_kinds(values) for values in transposed]
+    kinds = [value_kinds(values) for values in transposed]
     numeric = [index for index, found in enumerate(kinds) if found & {float, int}]
-    formats = sheet_excel.column_formats(grid.styles, header_row + 1, numeric)
+    formats = column_formats(grid.styles, header_row + 1, numeric)
     columns: list[Column] = []
-    facts: dict[int, sheet_excel.ColumnFacts] = {}
+    facts: dict[int, ColumnFacts] = {}
     for index, values in enumerate(transposed):
         check(cancel)
-        column, column_facts = sheet_excel.column_text(values, formats.get(index), kinds[index])
+        column, column_facts = column_text(values, formats.get(index), kinds[index])
         columns.append(column)
         facts[index] = column_facts
         _report(progress, index + 1, f"Converting column {index + 1} of {width}", width)
@@ -327,11 +339,11 @@ def _filled(value: object) -> bool:
 
 def _dialect(
     file: Path, data: bytes, encoding: str | None, delimiter: str | None, *, whole: bool = True
-) -> sheet_csv.Dialect:
+) -> Dialect:
     if delimiter is not None and len(delimiter) != 1:
         raise SheetError(file, f'the delimiter must be one character, not "{delimiter}".')
     try:
-        return sheet_csv.dialect_of(data, file.suffix.lower(), encoding, delimiter, whole=whole)
+        return dialect_of(data, file.suffix.lower(), encoding, delimiter, whole=whole)
     except ValueError as error:
         raise SheetError(file, str(error)) from error
 
@@ -356,7 +368,7 @@ def _load_text(
         return _parse_text(
             file, data, dialect, header_row, strict=encoding is None, progress=progress, cancel=cancel
         )
-    except sheet_csv.NotUtf8:
+    except NotUtf8:
         check(cancel)
     dialect = _dialect(file, data, None, dialect.delimiter if delimiter is None else delimiter, whole=True)
     return _parse_text(file, data, dialect, header_row, strict=False, progress=progress, cancel=cancel)
@@ -365,18 +377,18 @@ def _load_text(
 def _parse_text(
     file: Path,
     data: bytes,
-    dialect: sheet_csv.Dialect,
+    dialect: Dialect,
     header_row: int | None,
     *,
     strict: bool,
     progress: ProgressCallback | None,
     cancel: CancelToken | None,
 ) -> Sheet:
-    utf8 = sheet_csv.to_utf8(data, dialect.encoding, dialect.bom)
+    utf8 = to_utf8(data, dialect.encoding, dialect.bom)
     check(cancel)
     scan = HEADER_SCAN_ROWS if header_row is None else max(HEADER_SCAN_ROWS, header_row + 1)
     try:
-        records = sheet_csv.preview_records(utf8, dialect.delimiter, scan)
+        records = preview_records(utf8, dialect.delimiter, scan)
     except ValueError as error:
         raise SheetError(file, str(error)) from error
     whole_file = not records or records[-1][1] >= len(utf8)
@@ -387,7 +399,7 @@ def _parse_text(
     if header_row >= len(records):
         raise SheetError(file, f"the header row {header_row + 1} is below the last row ({len(records)}).")
     header, start = records[header_row]
-    columns, blank = sheet_csv.read_columns(
+    columns, blank = read_columns(
         file,
         utf8,
         start,
@@ -479,7 +491,7 @@ def _finish(
     sheet_names: tuple[str, ...],
     encoding: str | None,
     delimiter: str | None,
-    facts: dict[int, sheet_excel.ColumnFacts],
+    facts: dict[int, ColumnFacts],
 ) -> Sheet:
     width = max(len(columns), len(header))
     length = len(columns[0]) if columns else 0
@@ -487,7 +499,7 @@ def _finish(
         columns.append(np.full(length, "", dtype=object))
     source_rows = np.arange(first_data, first_data + length, dtype=np.int64)
     if blank is None or len(blank) != length:
-        blank = sheet_csv.blank_mask(columns)
+        blank = blank_mask(columns)
     dropped = int(blank.sum())
     if dropped:
         keep = ~blank
@@ -552,7 +564,7 @@ def _share(count: int, total: int) -> str:
 
 
 def damage_notes(
-    names: Sequence[str], columns: Sequence[Column], facts: dict[int, sheet_excel.ColumnFacts]
+    names: Sequence[str], columns: Sequence[Column], facts: dict[int, ColumnFacts]
 ) -> list[ColumnNote]:
     """Notes for columns that look damaged by Excel (or about to be misread).
 
@@ -567,7 +579,7 @@ def damage_notes(
     return notes
 
 
-def _column_notes(name: str, values: list[str], fact: sheet_excel.ColumnFacts | None) -> list[ColumnNote]:
+def _column_notes(name: str, values: list[str], fact: ColumnFacts | None) -> list[ColumnNote]:
     notes: list[ColumnNote] = []
     total = len(values)
     if not total:
