@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from gui.core.fixes import FixStep
     from gui.core.mapping.columns import ColumnMapping
     from gui.core.presets import Preset
-    from gui.core.sheets.load import ColumnNote
+    from gui.core.sheets.damage import ColumnNote
 
 log = logging.getLogger(__name__)
 

@@ -273,7 +273,7 @@ def test_a_saved_preset_maps_a_new_sheet_with_those_headers(qtbot, panel: Mappin
 
 
 def test_excel_damage_notes_show_under_the_field(qtbot) -> None:
-    from gui.core.sheets.load import ColumnNote
+    from gui.core.sheets.damage import ColumnNote
 
     widget = MappingPanel()
     qtbot.addWidget(widget)
