@@ -288,7 +288,8 @@ def _upload(options: argparse.Namespace) -> int:
     from gui.core.providers import get_spec, make_client
     from gui.core.report import export_results
     from gui.core.sheets.load import load_sheet
-    from gui.core.upload import UploadJob, run_upload
+    from gui.core.upload import run_upload
+    from gui.core.upload_job import UploadJob
     from gui.core.validation.checker import validate
 
     started = time.monotonic()

@@ -112,7 +112,8 @@ def _check_mapping(ctx: _Context) -> str:
 def _check_upload(ctx: _Context) -> str:
     from gui.core.journal import Journal
     from gui.core.providers import make_client
-    from gui.core.upload import UploadJob, run_upload
+    from gui.core.upload import run_upload
+    from gui.core.upload_job import UploadJob
     from gui.sandbox.app import create_sandbox
     from gui.sandbox.demo import DemoTransport
     from gui.sandbox.seed import LEMLIST_CAMPAIGN

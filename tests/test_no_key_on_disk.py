@@ -102,7 +102,8 @@ def test_in_process_upload_keeps_keys_off_disk(
     from gui.core.report import export_results
     from gui.core.settings import load_settings, save_settings
     from gui.core.sheets.load import load_sheet
-    from gui.core.upload import UploadJob, run_upload
+    from gui.core.upload import run_upload
+    from gui.core.upload_job import UploadJob
 
     setup_logging(level=logging.DEBUG)
     try:

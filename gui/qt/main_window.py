@@ -1434,7 +1434,8 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(text, 6000)
                 return False
         from gui.core.mapping.payload import build_leads
-        from gui.core.upload import UploadJob, run_upload
+        from gui.core.upload import run_upload
+        from gui.core.upload_job import UploadJob
 
         destination = self.destination_panel.destination()
         if destination is None:
