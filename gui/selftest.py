@@ -64,7 +64,7 @@ def _check_resources(ctx: _Context) -> str:
 
 
 def _check_sheet(ctx: _Context) -> str:
-    from gui.core.sheets import load_sheet
+    from gui.core.sheets.load import load_sheet
 
     if ctx.resources is None:
         raise CheckError("no resources folder")
@@ -82,15 +82,16 @@ def _check_sheet(ctx: _Context) -> str:
 
 
 def _check_mapping(ctx: _Context) -> str:
-    from gui.core import mapping
+    from gui.core.mapping.payload import build_leads
+    from gui.core.mapping.suggest import suggest_mapping
     from gui.core.providers import get_spec
-    from gui.core.validation import validate
+    from gui.core.validation.checker import validate
 
     spec = get_spec("lemlist")
     frame = ctx.frame
     if frame is None:
         raise CheckError("no sheet")
-    column_mapping = mapping.suggest_mapping(frame, spec).mapping
+    column_mapping = suggest_mapping(frame, spec).mapping
     summary = column_mapping.summary()
     if "email" not in summary.values():
         raise CheckError(f"no column was mapped to email (mapping: {summary})")
@@ -100,7 +101,7 @@ def _check_mapping(ctx: _Context) -> str:
     if not broken or broken[0] not in invalid:
         raise CheckError("the broken email of the sample was not flagged")
     valid_rows = [row for row in range(len(frame)) if row not in invalid]
-    leads = mapping.build_leads(frame, column_mapping, spec, rows=valid_rows)
+    leads = build_leads(frame, column_mapping, spec, rows=valid_rows)
     if len(leads) != len(valid_rows):
         raise CheckError(f"built {len(leads)} leads from {len(valid_rows)} valid rows")
     ctx.leads = list(leads)
@@ -111,7 +112,8 @@ def _check_mapping(ctx: _Context) -> str:
 def _check_upload(ctx: _Context) -> str:
     from gui.core.journal import Journal
     from gui.core.providers import make_client
-    from gui.core.upload import UploadJob, run_upload
+    from gui.core.upload import run_upload
+    from gui.core.upload_job import UploadJob
     from gui.sandbox.app import create_sandbox
     from gui.sandbox.demo import DemoTransport
     from gui.sandbox.seed import LEMLIST_CAMPAIGN

@@ -93,15 +93,17 @@ def planted() -> dict[str, str]:
 def test_in_process_upload_keeps_keys_off_disk(
     sandbox, leadloader_home: Path, tmp_path: Path, planted: dict[str, str]
 ) -> None:
-    from gui.core import mapping as mapping_mod
     from gui.core.credentials import CredentialStore
     from gui.core.journal import Journal, file_fingerprint
     from gui.core.logs import close_logging, setup_logging
+    from gui.core.mapping.payload import build_leads
+    from gui.core.mapping.suggest import suggest_mapping
     from gui.core.providers import get_spec, make_client
     from gui.core.report import export_results
     from gui.core.settings import load_settings, save_settings
-    from gui.core.sheets import load_sheet
-    from gui.core.upload import UploadJob, run_upload
+    from gui.core.sheets.load import load_sheet
+    from gui.core.upload import run_upload
+    from gui.core.upload_job import UploadJob
 
     setup_logging(level=logging.DEBUG)
     try:
@@ -114,8 +116,8 @@ def test_in_process_upload_keeps_keys_off_disk(
         source = write_leads(tmp_path / "leads.csv", 12)
         frame = load_sheet(source).frame
         spec = get_spec("lemlist")
-        column_mapping = mapping_mod.suggest_mapping(frame, spec).mapping
-        leads = mapping_mod.build_leads(frame, column_mapping, spec, rows=list(range(len(frame))))
+        column_mapping = suggest_mapping(frame, spec).mapping
+        leads = build_leads(frame, column_mapping, spec, rows=list(range(len(frame))))
         key = store.get_key(account)
         job = UploadJob(
             provider="lemlist",

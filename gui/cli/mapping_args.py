@@ -15,7 +15,7 @@ from gui.cli.common import UsageError
 if TYPE_CHECKING:
     import pandas as pd
 
-    from gui.core.mapping import ColumnMapping
+    from gui.core.mapping.columns import ColumnMapping
     from gui.core.providers.base import ProviderSpec
 
 LEAVE_OUT = "-"
@@ -61,7 +61,9 @@ def resolve(
         UsageError: A ``--map``/``--unmap`` item names no column or field, or contradicts another.
     """
     from gui.core.errors import MappingError
-    from gui.core.mapping import ColumnMapping, parse_map_args, suggest_mapping
+    from gui.core.mapping.columns import ColumnMapping
+    from gui.core.mapping.map_args import parse_map_args
+    from gui.core.mapping.suggest import suggest_mapping
 
     columns = [str(c) for c in frame.columns]
     kept = [item for item in options.map if item.rpartition("=")[2].strip() != LEAVE_OUT]
@@ -98,7 +100,7 @@ def refine(base: ColumnMapping, explicit: ColumnMapping, removed: set[str]) -> C
     column whose field was given to another column is left out rather than sent as a custom
     variable under a name that reads like the field.
     """
-    from gui.core.mapping import ColumnMapping
+    from gui.core.mapping.columns import ColumnMapping
 
     claimed = set(explicit.columns()) | removed
     names = {name.casefold() for name in explicit.custom.values()}
@@ -117,7 +119,7 @@ def refine(base: ColumnMapping, explicit: ColumnMapping, removed: set[str]) -> C
 
 def _header(columns: Sequence[str], name: str) -> str:
     """The file's header that ``name`` means, matched as ``--map`` matches (exact, then by case/spacing)."""
-    from gui.core.mapping import _find_header
+    from gui.core.mapping.map_args import _find_header
 
     header = _find_header(columns, name)
     if header is None:

@@ -107,19 +107,21 @@ def _parse_options(items: Sequence[str], provider: str) -> dict[str, bool | str]
 
 
 def _upload(options: argparse.Namespace) -> int:
-    from gui.core import mapping as mapping_mod
-    from gui.core import presets, sheets
+    from gui.core import presets
     from gui.core.cancel import CancelToken
     from gui.core.errors import Cancelled, LeadLoaderError, MappingError, SheetError
     from gui.core.fixes import apply_steps
     from gui.core.journal import Journal, file_fingerprint
     from gui.core.logs import setup_logging
+    from gui.core.mapping.payload import build_leads
     from gui.core.providers import get_spec, make_client
     from gui.core.report import export_results
     from gui.core.run_lock import RunLocked
     from gui.core.settings import load_settings
-    from gui.core.upload import UploadJob, run_upload
-    from gui.core.validation import validate
+    from gui.core.sheets.load import load_sheet
+    from gui.core.upload import run_upload
+    from gui.core.upload_job import UploadJob
+    from gui.core.validation.checker import validate
 
     started = time.monotonic()
     setup_logging()
@@ -137,7 +139,7 @@ def _upload(options: argparse.Namespace) -> int:
     provider_options = _parse_options(options.option, options.provider)
 
     try:
-        sheet = sheets.load_sheet(path, sheet=options.sheet)
+        sheet = load_sheet(path, sheet=options.sheet)
     except SheetError as exc:
         raise UsageError(str(exc)) from None
     frame = sheet.frame
@@ -167,7 +169,7 @@ def _upload(options: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         valid_rows = []
-    leads = mapping_mod.build_leads(frame, column_mapping, spec, rows=valid_rows)
+    leads = build_leads(frame, column_mapping, spec, rows=valid_rows)
 
     if options.dry_run:
         key, account = "", options.account or ""

@@ -26,7 +26,8 @@ import pyarrow as pa
 
 from gui.core import paths
 from gui.core.errors import LeadLoaderError
-from gui.core.validation import normalize_linkedin_urls, phones_e164
+from gui.core.validation.linkedin import normalize_linkedin_urls
+from gui.core.validation.phones import phones_e164
 
 Kind = Literal["email", "domain", "phone", "linkedin"]
 KINDS: tuple[Kind, ...] = ("email", "domain", "phone", "linkedin")

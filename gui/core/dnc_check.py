@@ -20,9 +20,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from gui.core.dnc import KINDS, DncList
-from gui.core.mapping import ColumnMapping, clean_values
+from gui.core.mapping.columns import ColumnMapping
+from gui.core.mapping.payload import clean_values
 from gui.core.providers.base import ProviderSpec
-from gui.core.validation import normalize_linkedin_urls, phones_e164
+from gui.core.validation.linkedin import normalize_linkedin_urls
+from gui.core.validation.phones import phones_e164
 
 #: How each source reads in a reason; a file's name reads "from <name>".
 SOURCE_WORDS = {

@@ -14,8 +14,8 @@ import pandas as pd
 from gui.core.cancel import CancelToken, ProgressCallback
 from gui.core.dnc import AddReport, DncList, normalize_many
 from gui.core.errors import LeadLoaderError
-from gui.core.mapping import clean_values
-from gui.core.sheets import load_sheet
+from gui.core.mapping.payload import clean_values
+from gui.core.sheets.load import load_sheet
 
 #: Values sampled per column when guessing which column holds the entries.
 SAMPLE = 200

@@ -22,7 +22,8 @@ import pandas as pd
 import pyarrow as pa
 
 from gui.core.errors import MappingError
-from gui.core.validation import normalize_linkedin_urls, phones_e164
+from gui.core.validation.linkedin import normalize_linkedin_urls
+from gui.core.validation.phones import phones_e164
 
 __all__ = [
     "FIXES",

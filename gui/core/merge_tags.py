@@ -24,7 +24,8 @@ import pandas as pd
 
 from gui.core.campaign_text import CampaignText, EmailStep, TagVocabulary
 from gui.core.cancel import CancelToken
-from gui.core.mapping import ColumnMapping, clean_values
+from gui.core.mapping.columns import ColumnMapping
+from gui.core.mapping.payload import clean_values
 
 #: ``{{ name }}`` with no brace inside, so a tag nested in spintax is still found on its own.
 TAG = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")

@@ -25,7 +25,7 @@ from typing import Any
 from gui.core import paths
 from gui.core.errors import MappingError
 from gui.core.fixes import FixStep
-from gui.core.mapping import ColumnMapping, header_fingerprint, header_key
+from gui.core.mapping.columns import ColumnMapping, header_fingerprint, header_key
 from gui.core.providers import PROVIDER_IDS
 
 __all__ = [

@@ -66,7 +66,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: File suffixes the loader reads (kept in step with gui.core.sheets.SUPPORTED_SUFFIXES).
+#: File suffixes the loader reads (kept in step with gui.core.sheets.load.SUPPORTED_SUFFIXES).
 FALLBACK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt")
 
 #: Above this many rows, validation runs in a worker instead of on the GUI thread.
@@ -84,9 +84,9 @@ QUEUED = "Queued"
 #: needs from loading to validation, heaviest first (pandas, pyarrow).
 DATA_STACK = (
     "pandas",
-    "gui.core.sheets",
-    "gui.core.mapping",
-    "gui.core.validation",
+    "gui.core.sheets.load",
+    "gui.core.mapping.suggest",
+    "gui.core.validation.checker",
     "gui.core.fixes",
     "gui.core.presets",
     "gui.core.journal",
@@ -96,7 +96,7 @@ DATA_STACK = (
 def supported_suffixes() -> tuple[str, ...]:
     """What File > Open and drag-and-drop accept."""
     try:
-        from gui.core.sheets import SUPPORTED_SUFFIXES
+        from gui.core.sheets.load import SUPPORTED_SUFFIXES
 
         return tuple(SUPPORTED_SUFFIXES)
     except ImportError:  # pragma: no cover - the core module ships with the app
@@ -674,7 +674,7 @@ class MainWindow(QMainWindow):
 
         def job(progress: Any, cancel: Any) -> tuple[Any, str]:
             from gui.core.journal import file_fingerprint
-            from gui.core.sheets import load_sheet
+            from gui.core.sheets.load import load_sheet
 
             sheet = load_sheet(
                 path,
@@ -1132,7 +1132,7 @@ class MainWindow(QMainWindow):
         """Check every row against the provider's rules (in a worker for big sheets)."""
         if self._sheet is None or self.run_in_progress():
             return
-        from gui.core.validation import validate
+        from gui.core.validation.checker import validate
 
         frame = self.model.frame
         mapping = self.mapping_panel.mapping()
@@ -1433,8 +1433,9 @@ class MainWindow(QMainWindow):
             if not enabled:
                 self.statusBar().showMessage(text, 6000)
                 return False
-        from gui.core.mapping import build_leads
-        from gui.core.upload import UploadJob, run_upload
+        from gui.core.mapping.payload import build_leads
+        from gui.core.upload import run_upload
+        from gui.core.upload_job import UploadJob
 
         destination = self.destination_panel.destination()
         if destination is None:

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from gui.core.campaign_text import CampaignText, EmailStep, TagVocabulary
-from gui.core.mapping import ColumnMapping
+from gui.core.mapping.columns import ColumnMapping
 from gui.core.merge_tags import check_tags
 
 ROWS = 100_000

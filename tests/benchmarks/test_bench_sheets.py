@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gui.core.sheets import load_sheet
+from gui.core.sheets.load import load_sheet
 
 pytestmark = pytest.mark.benchmark
 
@@ -346,7 +346,7 @@ def high_water_kb():
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak // 1024 if sys.platform == "darwin" else peak
 
-from gui.core.sheets import load_sheet
+from gui.core.sheets.load import load_sheet
 before = high_water_kb()
 start = time.perf_counter()
 sheet = load_sheet(sys.argv[1])

@@ -18,7 +18,8 @@ from gui.core.domain import BatchResult, Lead, Status
 from gui.core.errors import RateLimited
 from gui.core.providers import make_client
 from gui.core.providers.base import ProviderClient
-from gui.core.upload import UploadJob, run_upload
+from gui.core.upload import run_upload
+from gui.core.upload_job import UploadJob
 
 pytestmark = pytest.mark.benchmark
 

@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gui.core.mapping import ColumnMapping
+from gui.core.mapping.columns import ColumnMapping
 from gui.core.providers import get_spec
-from gui.core.validation import validate
+from gui.core.validation.checker import validate
 
 ROWS = 1_000_000
 TIMEZONES = np.array(

@@ -131,7 +131,7 @@ def test_dry_run_reports_mapping_and_sends_nothing(sandbox, tmp_path: Path) -> N
 
 def test_preset_matches_headers_like_the_window_and_replays_its_fixes(sandbox, tmp_path: Path) -> None:
     from gui.core.fixes import FixStep
-    from gui.core.mapping import ColumnMapping
+    from gui.core.mapping.columns import ColumnMapping
     from gui.core.presets import Preset
 
     # Saved on a file whose headers were spelled in capitals, with one fix.

@@ -102,7 +102,7 @@ def test_no_custom_keeps_custom_variables_named_with_map(capsys: pytest.CaptureF
 
 
 def test_a_preset_plus_map_refines_the_preset(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    from gui.core.mapping import ColumnMapping
+    from gui.core.mapping.columns import ColumnMapping
     from gui.core.presets import Preset
 
     preset = Preset(

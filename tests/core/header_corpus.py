@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from gui.core.mapping import NON_FIELD_CONCEPTS, suggest_mapping
+from gui.core.mapping.headers import NON_FIELD_CONCEPTS
+from gui.core.mapping.suggest import suggest_mapping
 from gui.core.providers.base import ProviderSpec
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "headers" / "corpus.csv"

@@ -10,7 +10,7 @@ import pytest
 
 from gui.core.dnc import DncError, DncList, normalize
 from gui.core.dnc_check import check_sheet
-from gui.core.mapping import ColumnMapping
+from gui.core.mapping.columns import ColumnMapping
 from gui.core.providers import get_spec
 
 

@@ -11,17 +11,11 @@ import pandas as pd
 import pytest
 
 from gui.core.errors import MappingError
-from gui.core.mapping import (
-    ColumnMapping,
-    build_leads,
-    detect_concept,
-    header_fingerprint,
-    normalize_header,
-    parse_map_args,
-    payload_preview,
-    sanitize_custom_name,
-    suggest_mapping,
-)
+from gui.core.mapping.columns import ColumnMapping, header_fingerprint
+from gui.core.mapping.headers import detect_concept, normalize_header
+from gui.core.mapping.map_args import parse_map_args
+from gui.core.mapping.payload import build_leads, payload_preview
+from gui.core.mapping.suggest import sanitize_custom_name, suggest_mapping
 from gui.core.providers import all_specs, get_spec
 from tests.core.header_corpus import CORPUS, HEADERLESS, Case, expected_field, header_cases, mapped_field
 

@@ -8,7 +8,7 @@ import pytest
 from gui.core.campaign_text import CampaignText, EmailStep, TagVocabulary
 from gui.core.cancel import CancelToken
 from gui.core.errors import Cancelled
-from gui.core.mapping import ColumnMapping
+from gui.core.mapping.columns import ColumnMapping
 from gui.core.merge_tags import (
     check_tags,
     find_tags,

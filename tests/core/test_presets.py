@@ -9,7 +9,7 @@ import pytest
 
 from gui.core.errors import MappingError
 from gui.core.fixes import FixStep
-from gui.core.mapping import ColumnMapping
+from gui.core.mapping.columns import ColumnMapping
 from gui.core.presets import (
     delete_preset,
     export_preset,

@@ -8,8 +8,8 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from gui.core.sheet_excel import render_number
-from gui.core.sheet_ods import sample_styles, style_code
+from gui.core.sheets.number_formats import render_number
+from gui.core.sheets.ods import sample_styles, style_code
 
 NS = (
     'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '

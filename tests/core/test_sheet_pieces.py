@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from gui.core import sheet_pieces
-from gui.core.sheets import load_sheet
+from gui.core.sheets import pieces as sheet_pieces
+from gui.core.sheets.load import load_sheet
 from tests.core.workbooks import without_cell_references
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "sheets"

@@ -10,12 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gui.core import sheet_csv
 from gui.core.cancel import CancelToken
 from gui.core.domain import Progress
 from gui.core.errors import Cancelled, SheetError
-from gui.core.sheet_excel import plain_number, render_number
-from gui.core.sheets import (
+from gui.core.sheets import delimited as sheet_csv
+from gui.core.sheets.load import (
     SUPPORTED_SUFFIXES,
     ColumnNote,
     Sheet,
@@ -25,6 +24,7 @@ from gui.core.sheets import (
     preview_rows,
     unique_names,
 )
+from gui.core.sheets.number_formats import plain_number, render_number
 from tests.core.workbooks import without_cell_references
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "sheets"
@@ -662,7 +662,7 @@ def test_formats_are_sampled_below_a_deep_header(tmp_path: Path) -> None:
 def test_value_kinds_of_single_and_mixed_columns() -> None:
     import datetime
 
-    from gui.core.sheet_excel import value_kinds
+    from gui.core.sheets.cell_text import value_kinds
 
     def column(*values: object) -> np.ndarray[Any, Any]:
         array = np.empty(len(values), dtype=object)

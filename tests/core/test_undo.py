@@ -10,7 +10,8 @@ from gui.core.domain import Lead
 from gui.core.journal import Journal
 from gui.core.providers import make_client
 from gui.core.undo import UndoRefused, remove_run, undo_target
-from gui.core.upload import UploadJob, run_upload
+from gui.core.upload import run_upload
+from gui.core.upload_job import UploadJob
 from gui.sandbox import seed
 
 KEY = "sandbox-undo"

@@ -21,7 +21,8 @@ from gui.core.errors import AuthError, NotFoundError, RateLimited, TransientErro
 from gui.core.journal import Journal, lead_key
 from gui.core.providers import get_spec
 from gui.core.providers.base import ProviderSpec, RatePolicy, RateWindow, ReadBack
-from gui.core.upload import DRY_RUN_REASON, RunReport, Tuning, UploadJob, run_upload
+from gui.core.upload import run_upload
+from gui.core.upload_job import DRY_RUN_REASON, RunReport, Tuning, UploadJob
 
 #: Fast limits so tests take fractions of a second; the engine reads the client's spec.
 FAST = RatePolicy((RateWindow(500, 1.0),), max_in_flight=4)

@@ -12,18 +12,13 @@ import pytest
 from gui.core.cancel import CancelToken
 from gui.core.domain import Progress
 from gui.core.errors import Cancelled, MappingError
-from gui.core.mapping import ColumnMapping
+from gui.core.mapping.columns import ColumnMapping
 from gui.core.providers import get_spec
-from gui.core.validation import (
-    ERROR,
-    WARNING,
-    RowIssue,
-    linkedin_key,
-    normalize_linkedin_url,
-    phone_e164,
-    phones_e164,
-    validate,
-)
+from gui.core.validation.checker import validate
+from gui.core.validation.linkedin import linkedin_key, normalize_linkedin_url
+from gui.core.validation.phones import phone_e164, phones_e164
+from gui.core.validation.result import RowIssue
+from gui.core.validation.rules import ERROR, WARNING
 
 LEMLIST = get_spec("lemlist")
 INSTANTLY = get_spec("instantly")
@@ -523,7 +518,7 @@ def test_mostly_distinct_phone_columns_take_the_direct_path_with_the_same_rules(
 
 
 def test_duplicate_detection_matches_a_plain_python_reference() -> None:
-    from gui.core.validation import _duplicate_rows
+    from gui.core.validation.kernels import _duplicate_rows
 
     rnd = random.Random(7)
     for _ in range(50):

@@ -10,7 +10,7 @@ import pytest
 
 from PySide6.QtCore import Qt
 
-from gui.core.mapping import ColumnMapping
+from gui.core.mapping.columns import ColumnMapping
 from gui.core.providers import get_spec
 from gui.qt.flows.map_columns import MapColumnsFlow
 from gui.qt.widgets.field_picker import NOT_MAPPED
@@ -65,7 +65,7 @@ def test_bars_show_fill_and_problems(panel: MapColumnsFlow) -> None:
     bars = {r.field.name: r.bar for r in panel._rows}
     assert bars["email"].counts() == (3, 0, 4)
 
-    from gui.core.validation import validate
+    from gui.core.validation.checker import validate
 
     validation = validate(_frame(), panel.mapping(), get_spec("lemlist"))
     panel.set_validation(validation)
@@ -274,7 +274,7 @@ def test_a_saved_preset_maps_a_new_sheet_with_those_headers(qtbot, panel: MapCol
 
 
 def test_excel_damage_notes_show_under_the_field(qtbot) -> None:
-    from gui.core.sheets import ColumnNote
+    from gui.core.sheets.damage import ColumnNote
 
     widget = MapColumnsFlow()
     qtbot.addWidget(widget)

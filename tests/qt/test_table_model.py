@@ -14,7 +14,7 @@ from gui.qt.table_model import STATUS_HEADER, LeadTableModel, filter_order, sort
 
 
 class FakeValidation:
-    """The part of gui.core.validation.Validation the model reads."""
+    """The part of gui.core.validation.result.Validation the model reads."""
 
     def __init__(self, bad: dict[tuple[int, str], tuple[str, str]]) -> None:
         self._bad = bad

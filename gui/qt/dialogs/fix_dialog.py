@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 
 from gui.core.errors import LeadLoaderError
 from gui.core.fixes import FIXES, FixResult, FixStep, apply_fix, preview_fix
-from gui.core.mapping import detect_concept
+from gui.core.mapping.headers import detect_concept
 from gui.qt.workers import Worker, start_worker
 
 log = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ _COMMON_REGIONS = (
     ("MX", "Mexico (+52)"),
 )
 
-#: The fix a column's meaning suggests first (concepts from gui.core.mapping.detect_concept).
+#: The fix a column's meaning suggests first (concepts from gui.core.mapping.headers.detect_concept).
 _FIX_FOR_CONCEPT = {
     "email": "lowercase_email",
     "phone": "phone_e164",

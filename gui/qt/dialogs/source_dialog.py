@@ -176,7 +176,7 @@ class SourceDialog(QDialog):
 
     def refresh_preview(self) -> None:
         """Re-read the first rows with the current choice (a few KB: fast enough for the GUI thread)."""
-        from gui.core.sheets import preview_rows
+        from gui.core.sheets.load import preview_rows
 
         choice = self.choice()
         try:

@@ -36,10 +36,10 @@ from gui.qt.widgets.saved_mappings_bar import (
 if TYPE_CHECKING:
     import pandas as pd
 
-    from gui.core import mapping as core_mapping
     from gui.core.fixes import FixStep
+    from gui.core.mapping.columns import ColumnMapping
     from gui.core.presets import Preset
-    from gui.core.sheets import ColumnNote
+    from gui.core.sheets.damage import ColumnNote
 
 #: Milliseconds the flow waits after the last change before telling the window: several pickers
 #: changed in one go (a preset, a moved column) become one signal, so validation runs once.
@@ -203,11 +203,11 @@ class MapColumnsFlow(QWidget):
             self._schedule_emit()
         self._refresh_all()
 
-    def mapping(self) -> core_mapping.ColumnMapping:
+    def mapping(self) -> ColumnMapping:
         """The current ``ColumnMapping``."""
         return self._build_mapping()
 
-    def set_mapping(self, mapping: core_mapping.ColumnMapping) -> None:
+    def set_mapping(self, mapping: ColumnMapping) -> None:
         """Show ``mapping`` (a preset, an undo); columns the sheet lacks are left unmapped."""
         self._apply_mapping(mapping)
         self._refresh_all()
@@ -298,7 +298,8 @@ class MapColumnsFlow(QWidget):
 
     def _seed(self, carry_over: Mapping[str, str]) -> None:
         """Fill the pickers: a remembered mapping first, else the suggestion, plus what carries over."""
-        from gui.core import mapping as core_mapping
+        from gui.core.mapping.columns import CUSTOM_PREFIX
+        from gui.core.mapping.suggest import suggest_mapping
 
         spec, frame = self._spec, self._frame
         if spec is None or frame is None:
@@ -313,30 +314,30 @@ class MapColumnsFlow(QWidget):
             if recalled.preset is not None:
                 self.sig_preset_applied.emit(recalled.preset)
         else:
-            suggestion = core_mapping.suggest_mapping(
+            suggestion = suggest_mapping(
                 frame, spec, default_region=self._region, destination_kind=self._destination_kind()
             )
             mapping = suggestion.mapping
             for item in suggestion.suggestions:
-                if not item.field.startswith(core_mapping.CUSTOM_PREFIX):
+                if not item.field.startswith(CUSTOM_PREFIX):
                     hints[item.field] = suggestion_words(item)
         self._apply_mapping(mapping, seeding=True)
         if carry_over:
             self.field_pickers.carry_over(carry_over)
         self._schedule_emit(by_user=False)
 
-    def _apply_mapping(self, mapping: core_mapping.ColumnMapping, *, seeding: bool = False) -> None:
+    def _apply_mapping(self, mapping: ColumnMapping, *, seeding: bool = False) -> None:
         self.field_pickers.apply(mapping.fields, keep_hints=seeding)
         self.custom_box.take(mapping.custom, set(self._columns()))
 
     # ---- the core's mapping, out -----------------------------------------------------------
 
-    def _build_mapping(self) -> core_mapping.ColumnMapping:
-        from gui.core import mapping as core_mapping
+    def _build_mapping(self) -> ColumnMapping:
+        from gui.core.mapping.columns import ColumnMapping
 
         spec, mapped = self._spec, self._mapped_columns()
         custom = self.custom_box.variables(self._columns(), mapped, spec) if spec is not None else {}
-        return core_mapping.ColumnMapping(fields=self.field_pickers.fields(), custom=custom)
+        return ColumnMapping(fields=self.field_pickers.fields(), custom=custom)
 
     def _offer_columns(self) -> None:
         self._row_columns_offered = self._columns()

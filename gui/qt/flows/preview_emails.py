@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QTextBrowser, QVBoxLayout, QWid
 from gui.core.campaign_text import CampaignText, TagVocabulary
 from gui.core.cancel import CancelToken, ProgressCallback
 from gui.core.errors import Cancelled
-from gui.core.mapping import ColumnMapping
+from gui.core.mapping.columns import ColumnMapping
 from gui.core.merge_tags import (
     Piece,
     RenderedEmail,

@@ -88,9 +88,9 @@ class CustomVariablesBox(QGroupBox):
 
     def _name(self, column: str, spec: ProviderSpec, taken: set[str]) -> str:
         """The name of a column: the one it came with, else the sanitised header; ``taken`` grows."""
-        from gui.core import mapping as core_mapping
+        from gui.core.mapping.suggest import sanitize_custom_name
 
-        name = self._names.get(column) or core_mapping.sanitize_custom_name(column, spec)
+        name = self._names.get(column) or sanitize_custom_name(column, spec)
         base, n = name, 2
         while name.casefold() in taken:
             name = f"{base}{n}"

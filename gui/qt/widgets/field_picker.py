@@ -49,9 +49,9 @@ def suggestion_words(item: Any) -> str:
 
 def required_words(spec: ProviderSpec, kind: str = "campaign") -> str:
     """The provider's required-field rule in a sentence ("lemlist needs Email or LinkedIn URL ...")."""
-    from gui.core import mapping as core_mapping
+    from gui.core.mapping.suggest import group_label, required_groups
 
-    groups = [core_mapping.group_label(spec, g) for g in core_mapping.required_groups(spec, kind)]
+    groups = [group_label(spec, g) for g in required_groups(spec, kind)]
     if not groups:
         return ""
     where = " in a lead list" if kind == "list" else ""
@@ -60,9 +60,9 @@ def required_words(spec: ProviderSpec, kind: str = "campaign") -> str:
 
 def field_caption(spec: ProviderSpec, lead_field: LeadField, kind: str = "campaign") -> str:
     """The field's label with its rule: "Email (required)" or "Email (or LinkedIn URL)"."""
-    from gui.core import mapping as core_mapping
+    from gui.core.mapping.suggest import required_groups
 
-    for group in core_mapping.required_groups(spec, kind):
+    for group in required_groups(spec, kind):
         if lead_field.name in group:
             others = [spec.field(n).label for n in group if n != lead_field.name]
             if not others:
@@ -125,10 +125,10 @@ class FieldPicker:
 
     def set_rule(self, spec: ProviderSpec, kind: str) -> None:
         """Show the field's required rule; required fields are bold."""
-        from gui.core import mapping as core_mapping
+        from gui.core.mapping.suggest import required_groups
 
         self.caption.setText(field_caption(spec, self.field, kind))
-        groups = core_mapping.required_groups(spec, kind)
+        groups = required_groups(spec, kind)
         font = self.caption.font()
         font.setBold(any(self.field.name in g for g in groups) or self.field.required)
         self.caption.setFont(font)

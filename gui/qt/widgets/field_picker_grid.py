@@ -144,15 +144,15 @@ class FieldPickerGrid(QScrollArea):
 
     def unmet_groups(self, kind: str) -> list[str]:
         """One phrase per required group none of whose fields has a column ("Email or LinkedIn URL")."""
-        from gui.core import mapping as core_mapping
+        from gui.core.mapping.suggest import group_label, required_groups
 
         spec = self._spec
         if spec is None:
             return []
         mapped = set(self.fields())
         return [
-            core_mapping.group_label(spec, group)
-            for group in core_mapping.required_groups(spec, kind)
+            group_label(spec, group)
+            for group in required_groups(spec, kind)
             if not mapped.intersection(group)
         ]
 
@@ -185,14 +185,14 @@ class FieldPickerGrid(QScrollArea):
 
     def map_new_columns(self, new_columns: Sequence[str]) -> None:
         """Give a new column to the field its header names, when that field has no column yet."""
-        from gui.core import mapping as core_mapping
+        from gui.core.mapping.headers import detect_concept
 
         spec = self._spec
         if spec is None:
             return
         with self._quietly():
             for column in new_columns:
-                found = core_mapping.detect_concept(column)
+                found = detect_concept(column)
                 target = spec.field_for_concept(found[0]) if found else None
                 if target is None:
                     continue
@@ -225,7 +225,7 @@ class FieldPickerGrid(QScrollArea):
 
     def show_hints(self, notes: Mapping[str, Sequence[str]]) -> None:
         """Under each picker: why its column (unless obvious), a sample value and any damage note."""
-        from gui.core import mapping as core_mapping
+        from gui.core.mapping.headers import normalize_header
 
         samples = column_samples(self._frame, sorted(self.mapped_columns()))
         for picker in self.pickers:
@@ -235,7 +235,7 @@ class FieldPickerGrid(QScrollArea):
             if column is not None:
                 # "from the header “Email”" says nothing when the header is the field's own name.
                 obvious = (
-                    core_mapping.normalize_header(column) == core_mapping.normalize_header(picker.field.label)
+                    normalize_header(column) == normalize_header(picker.field.label)
                     and reason == f"from the header “{column}”"
                 )
                 if reason and not obvious:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import httpx
     import pandas as pd
 
-    from gui.core import mapping as core_mapping
+    from gui.core.mapping.columns import ColumnMapping
 
 _EMPTY_TITLE = "What one row sends"
 
@@ -57,7 +57,7 @@ class PayloadPreviewBox(QGroupBox):
         self,
         spec: ProviderSpec,
         frame: pd.DataFrame,
-        mapping: core_mapping.ColumnMapping,
+        mapping: ColumnMapping,
         row: int,
         *,
         destination_id: str,
@@ -89,7 +89,7 @@ class PayloadPreviewBox(QGroupBox):
         self,
         spec: ProviderSpec,
         frame: pd.DataFrame,
-        mapping: core_mapping.ColumnMapping,
+        mapping: ColumnMapping,
         row: int,
         destination: str,
         *,
@@ -103,9 +103,9 @@ class PayloadPreviewBox(QGroupBox):
         """
         import httpx
 
-        from gui.core import mapping as core_mapping
+        from gui.core.mapping.payload import build_leads
 
-        (lead,) = core_mapping.build_leads(frame, mapping, spec, rows=[row])
+        (lead,) = build_leads(frame, mapping, spec, rows=[row])
         body_options = spec.default_options()
         body_options.update(options)
         client = self._clients.get(spec.id)

@@ -33,7 +33,7 @@ from gui.core.providers import get_spec
 
 if TYPE_CHECKING:
     from gui.core.fixes import FixStep
-    from gui.core.mapping import ColumnMapping
+    from gui.core.mapping.columns import ColumnMapping
     from gui.core.presets import Preset
     from gui.core.providers.base import ProviderSpec
 
@@ -59,7 +59,8 @@ def preset_mapping_for(preset: Preset, columns: Sequence[str], spec: ProviderSpe
     A preset made for lemlist still maps an Instantly upload: each field goes to the field of
     the same concept (email to email, company to company), custom names are re-sanitised.
     """
-    from gui.core import mapping as core_mapping
+    from gui.core.mapping.columns import ColumnMapping
+    from gui.core.mapping.suggest import sanitize_custom_name
 
     mapping = preset.mapping_for(columns)
     if spec is None or preset.provider == spec.id:
@@ -71,8 +72,8 @@ def preset_mapping_for(preset: Preset, columns: Sequence[str], spec: ProviderSpe
         target = spec.field_for_concept(concept) if concept else None
         if target is not None and target.name not in fields:
             fields[target.name] = column
-    custom = {c: core_mapping.sanitize_custom_name(c, spec) for c in mapping.custom}
-    return core_mapping.ColumnMapping(fields=fields, custom=custom)
+    custom = {c: sanitize_custom_name(c, spec) for c in mapping.custom}
+    return ColumnMapping(fields=fields, custom=custom)
 
 
 @dataclass(frozen=True)

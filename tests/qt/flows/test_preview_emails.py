@@ -7,7 +7,7 @@ import pytest
 
 from gui.core.campaign_text import CampaignText, EmailStep, TagVocabulary
 from gui.core.errors import NotFoundError
-from gui.core.mapping import ColumnMapping
+from gui.core.mapping.columns import ColumnMapping
 from gui.qt.flows.preview_emails import PreviewEmailsFlow
 from gui.qt.workers import live_workers
 

@@ -18,7 +18,6 @@ Known limits (each measured or tested, see tests/core/test_sheets.py):
 from __future__ import annotations
 
 import codecs
-import datetime
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -29,36 +28,31 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from gui.core import sheet_csv, sheet_excel
 from gui.core.cancel import CancelToken, ProgressCallback, check
 from gui.core.domain import Progress
 from gui.core.errors import SheetError
+from gui.core.sheets.cell_text import ColumnFacts, cell_text, column_text, value_kinds
+from gui.core.sheets.damage import _NUMBER, ColumnNote, damage_notes
+from gui.core.sheets.delimited import (
+    Dialect,
+    NotUtf8,
+    blank_mask,
+    dialect_of,
+    preview_records,
+    read_columns,
+    to_utf8,
+)
+from gui.core.sheets.number_formats import render_number
+from gui.core.sheets.styles import STYLE_SAMPLE_ROWS, column_formats
+from gui.core.sheets.workbooks import read_grid, sniff_container, workbook_sheet_names
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 #: How many rows from the top the header may sit at (title rows, notes, logos above it).
 HEADER_SCAN_ROWS = 30
-#: How many values per column the damage detector looks at (spread over the whole column).
-NOTE_SAMPLE = 2000
 
 Column = np.ndarray[Any, Any]
 _T = TypeVar("_T")
-
-
-@dataclass(frozen=True)
-class ColumnNote:
-    """Something suspicious about a column, shown on its header in the table.
-
-    Attributes:
-        column: The column name (as in :attr:`Sheet.frame`).
-        message: One or two sentences for the user: what was seen, what it means, what to do.
-        kind: ``scientific``, ``lost_digits``, ``zip_leading_zero``, ``date_serial``,
-            ``phone_as_number`` or ``mixed``.
-    """
-
-    column: str
-    message: str
-    kind: str
 
 
 @dataclass(frozen=True, eq=False)
@@ -116,7 +110,7 @@ def list_sheets(path: str | Path) -> list[str]:
     if file.suffix.lower() not in EXCEL_SUFFIXES:
         return []
     _sniff(file)
-    return _guard(file, lambda: sheet_excel.workbook_sheet_names(file))
+    return _guard(file, lambda: workbook_sheet_names(file))
 
 
 def preview_rows(
@@ -135,13 +129,13 @@ def preview_rows(
     file = _checked(path)
     if file.suffix.lower() in EXCEL_SUFFIXES:
         _sniff(file)
-        grid = _guard(file, lambda: sheet_excel.read_grid(file, sheet, style_rows=rows))
+        grid = _guard(file, lambda: read_grid(file, sheet, style_rows=rows))
         return _grid_text(grid.styles, grid.rows[:rows], 0)
     head = _read_bytes(file, limit=1 << 20)
     dialect = _dialect(file, head, encoding, delimiter, whole=False)
-    utf8 = sheet_csv.to_utf8(head, dialect.encoding, dialect.bom)
+    utf8 = to_utf8(head, dialect.encoding, dialect.bom)
     try:
-        return [record for record, _end in sheet_csv.preview_records(utf8, dialect.delimiter, rows)]
+        return [record for record, _end in preview_records(utf8, dialect.delimiter, rows)]
     except ValueError as error:
         raise SheetError(file, str(error)) from error
 
@@ -215,7 +209,7 @@ def _read_bytes(file: Path, limit: int = -1) -> bytes:
 
 
 def _sniff(file: Path) -> None:
-    sheet_excel.sniff_container(file, _read_bytes(file, 8))
+    sniff_container(file, _read_bytes(file, 8))
 
 
 def _guard(file: Path, action: Callable[[], _T]) -> _T:
@@ -243,16 +237,16 @@ def _grid_text(styles: Sequence[dict[int, str]], rows: list[list[object]], first
         for index, value in enumerate(row)
         if isinstance(value, float | int) and not isinstance(value, bool)
     }
-    formats = sheet_excel.column_formats(styles, first_row, numeric)
+    formats = column_formats(styles, first_row, numeric)
     out: list[list[str]] = []
     for row in rows:
         texts = []
         for index, value in enumerate(row):
             code = formats.get(index)
             if code and isinstance(value, float | int) and not isinstance(value, bool):
-                texts.append(sheet_excel.render_number(value, code))
+                texts.append(render_number(value, code))
             else:
-                texts.append(sheet_excel.cell_text(value))
+                texts.append(cell_text(value))
         out.append(texts)
     return out
 
@@ -268,8 +262,8 @@ def _load_workbook(
     check(cancel)
     _report(progress, 0, f"Reading {file.name}")
     scan = HEADER_SCAN_ROWS if header_row is None else header_row + 1
-    style_rows = scan + sheet_excel.STYLE_SAMPLE_ROWS
-    grid = _guard(file, lambda: sheet_excel.read_grid(file, sheet, style_rows=style_rows))
+    style_rows = scan + STYLE_SAMPLE_ROWS
+    grid = _guard(file, lambda: read_grid(file, sheet, style_rows=style_rows))
     check(cancel)
     rows: list[list[object]] = grid.rows
     if not any(_filled(v) for row in rows for v in row):
@@ -290,14 +284,14 @@ def _load_workbook(
         for index, row in enumerate(body):
             table[index, : len(row)] = row
     transposed: list[Column] = [table[:, index] for index in range(width)]
-    kinds = [sheet_excel.value_kinds(values) for values in transposed]
+    kinds = [value_kinds(values) for values in transposed]
     numeric = [index for index, found in enumerate(kinds) if found & {float, int}]
-    formats = sheet_excel.column_formats(grid.styles, header_row + 1, numeric)
+    formats = column_formats(grid.styles, header_row + 1, numeric)
     columns: list[Column] = []
-    facts: dict[int, sheet_excel.ColumnFacts] = {}
+    facts: dict[int, ColumnFacts] = {}
     for index, values in enumerate(transposed):
         check(cancel)
-        column, column_facts = sheet_excel.column_text(values, formats.get(index), kinds[index])
+        column, column_facts = column_text(values, formats.get(index), kinds[index])
         columns.append(column)
         facts[index] = column_facts
         _report(progress, index + 1, f"Converting column {index + 1} of {width}", width)
@@ -327,11 +321,11 @@ def _filled(value: object) -> bool:
 
 def _dialect(
     file: Path, data: bytes, encoding: str | None, delimiter: str | None, *, whole: bool = True
-) -> sheet_csv.Dialect:
+) -> Dialect:
     if delimiter is not None and len(delimiter) != 1:
         raise SheetError(file, f'the delimiter must be one character, not "{delimiter}".')
     try:
-        return sheet_csv.dialect_of(data, file.suffix.lower(), encoding, delimiter, whole=whole)
+        return dialect_of(data, file.suffix.lower(), encoding, delimiter, whole=whole)
     except ValueError as error:
         raise SheetError(file, str(error)) from error
 
@@ -356,7 +350,7 @@ def _load_text(
         return _parse_text(
             file, data, dialect, header_row, strict=encoding is None, progress=progress, cancel=cancel
         )
-    except sheet_csv.NotUtf8:
+    except NotUtf8:
         check(cancel)
     dialect = _dialect(file, data, None, dialect.delimiter if delimiter is None else delimiter, whole=True)
     return _parse_text(file, data, dialect, header_row, strict=False, progress=progress, cancel=cancel)
@@ -365,18 +359,18 @@ def _load_text(
 def _parse_text(
     file: Path,
     data: bytes,
-    dialect: sheet_csv.Dialect,
+    dialect: Dialect,
     header_row: int | None,
     *,
     strict: bool,
     progress: ProgressCallback | None,
     cancel: CancelToken | None,
 ) -> Sheet:
-    utf8 = sheet_csv.to_utf8(data, dialect.encoding, dialect.bom)
+    utf8 = to_utf8(data, dialect.encoding, dialect.bom)
     check(cancel)
     scan = HEADER_SCAN_ROWS if header_row is None else max(HEADER_SCAN_ROWS, header_row + 1)
     try:
-        records = sheet_csv.preview_records(utf8, dialect.delimiter, scan)
+        records = preview_records(utf8, dialect.delimiter, scan)
     except ValueError as error:
         raise SheetError(file, str(error)) from error
     whole_file = not records or records[-1][1] >= len(utf8)
@@ -387,7 +381,7 @@ def _parse_text(
     if header_row >= len(records):
         raise SheetError(file, f"the header row {header_row + 1} is below the last row ({len(records)}).")
     header, start = records[header_row]
-    columns, blank = sheet_csv.read_columns(
+    columns, blank = read_columns(
         file,
         utf8,
         start,
@@ -416,7 +410,6 @@ def _parse_text(
 # Shared finishing: header names, blank rows, notes
 # --------------------------------------------------------------------------------------------
 
-_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?%?$")
 _DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
 
 
@@ -479,7 +472,7 @@ def _finish(
     sheet_names: tuple[str, ...],
     encoding: str | None,
     delimiter: str | None,
-    facts: dict[int, sheet_excel.ColumnFacts],
+    facts: dict[int, ColumnFacts],
 ) -> Sheet:
     width = max(len(columns), len(header))
     length = len(columns[0]) if columns else 0
@@ -487,7 +480,7 @@ def _finish(
         columns.append(np.full(length, "", dtype=object))
     source_rows = np.arange(first_data, first_data + length, dtype=np.int64)
     if blank is None or len(blank) != length:
-        blank = sheet_csv.blank_mask(columns)
+        blank = blank_mask(columns)
     dropped = int(blank.sum())
     if dropped:
         keep = ~blank
@@ -516,146 +509,3 @@ def _finish(
         notes=tuple(notes),
         source_rows=source_rows,
     )
-
-
-# --------------------------------------------------------------------------------------------
-# Excel-damage detector
-# --------------------------------------------------------------------------------------------
-
-_SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE]\+?\d{1,3}$")
-_DIGITS = re.compile(r"^\+?\d+$")
-_SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
-_ZIP_HEADER = re.compile(
-    r"\b(zip|zipcode|postal|postcode|post code|plz|cep|postleitzahl|code postal)\b|^cp$", re.I
-)
-_DATE_HEADER = re.compile(
-    r"date|datum|fecha|data\b|created|updated|modified|birthday|\bdob\b|_at$|\bat$|joined|signed|since|time",
-    re.I,
-)
-_PHONE_HEADER = re.compile(
-    r"phone|mobile|\btel|cell|fax|whatsapp|telefon|téléphone|portable|handy|móvil", re.I
-)
-_EXCEL_EPOCH = datetime.date(1899, 12, 30)
-
-
-def _sample(column: Column) -> list[str]:
-    step = max(1, len(column) // NOTE_SAMPLE)
-    return [v.strip() for v in column[::step][:NOTE_SAMPLE] if v and not v.isspace()]
-
-
-def _share(count: int, total: int) -> str:
-    if total == 0:
-        return "0"
-    if count == total:
-        return "all"
-    return f"{count} of {total}" if total <= NOTE_SAMPLE else f"about {round(100 * count / total)}%"
-
-
-def damage_notes(
-    names: Sequence[str], columns: Sequence[Column], facts: dict[int, sheet_excel.ColumnFacts]
-) -> list[ColumnNote]:
-    """Notes for columns that look damaged by Excel (or about to be misread).
-
-    Looks at up to :data:`NOTE_SAMPLE` values per column, spread over the column, so it costs
-    the same on a million rows.
-    """
-    notes: list[ColumnNote] = []
-    for index, name in enumerate(names):
-        values = _sample(columns[index])
-        fact = facts.get(index)
-        notes.extend(_column_notes(name, values, fact))
-    return notes
-
-
-def _column_notes(name: str, values: list[str], fact: sheet_excel.ColumnFacts | None) -> list[ColumnNote]:
-    notes: list[ColumnNote] = []
-    total = len(values)
-    if not total:
-        return notes
-    scientific = [v for v in values if _SCIENTIFIC.match(v)]
-    if scientific:
-        notes.append(
-            ColumnNote(
-                name,
-                f"{_share(len(scientific), total)} values are in scientific notation (e.g. {scientific[0]}): "
-                "Excel shortened long numbers and the digits after the first few are lost. Export the "
-                "column again from its source, formatted as text.",
-                "scientific",
-            )
-        )
-    elif fact is not None and fact.scientific:
-        notes.append(
-            ColumnNote(
-                name,
-                f"Excel shows {fact.scientific} number(s) of this column in scientific notation (e.g. "
-                "4.47E+11); the full stored number was loaded. Check the values are complete.",
-                "scientific",
-            )
-        )
-    digits = [v.lstrip("+") for v in values if _DIGITS.match(v)]
-    long_ids = [d for d in digits if len(d) >= 16]
-    rounded = [d for d in long_ids if d.endswith("0")]
-    zeroed = [d for d in digits if len(d) >= 11 and len(d) - len(d.rstrip("0")) >= 6]
-    lost_rounded = len(rounded) >= 2 and len(rounded) * 5 >= len(long_ids) * 4
-    lost_zeroed = len(zeroed) >= 2 and len(zeroed) * 5 >= len(digits)
-    if lost_rounded or lost_zeroed:
-        example = (rounded if lost_rounded else zeroed)[0]
-        count = len(rounded) if lost_rounded else len(zeroed)
-        notes.append(
-            ColumnNote(
-                name,
-                f"{_share(count, total)} values look like long numbers that lost "
-                f"their last digits (e.g. {example}): Excel keeps only 15 digits of a number. Get the "
-                "column again from its source, stored as text.",
-                "lost_digits",
-            )
-        )
-    plain = [v for v in values if v.isdigit()]
-    short = [v for v in plain if len(v) in (3, 4)]
-    five = sum(1 for v in plain if len(v) == 5)
-    zip_named = bool(_ZIP_HEADER.search(name))
-    looks_zip = total >= 20 and five * 2 >= total and len(short) + five >= total * 0.9
-    if short and (zip_named or looks_zip):
-        notes.append(
-            ColumnNote(
-                name,
-                f"{_share(len(short), total)} ZIP codes have fewer than 5 digits (e.g. {short[0]}): a "
-                f"leading zero was probably lost ({short[0].zfill(5)}). Format the column as text or "
-                "00000 in Excel and export it again.",
-                "zip_leading_zero",
-            )
-        )
-    if _DATE_HEADER.search(name):
-        serials = [v for v in values if _SERIAL.match(v) and 20_000 <= float(v) <= 80_000]
-        if serials:
-            day = _EXCEL_EPOCH + datetime.timedelta(days=int(float(serials[0])))
-            notes.append(
-                ColumnNote(
-                    name,
-                    f"{_share(len(serials), total)} values look like Excel date serial numbers (e.g. "
-                    f"{serials[0]} is {day.isoformat()}): the cells were not formatted as dates.",
-                    "date_serial",
-                )
-            )
-    if fact is not None and fact.numbers:
-        if _PHONE_HEADER.search(name):
-            notes.append(
-                ColumnNote(
-                    name,
-                    f"{fact.numbers} phone number(s) are stored as numbers in the workbook, which cannot "
-                    "keep a leading + or 0: check the country codes.",
-                    "phone_as_number",
-                )
-            )
-        elif fact.texts and fact.number_format is None:
-            numeric_texts = sum(1 for v in values if _NUMBER.match(v.replace(" ", "")))
-            if numeric_texts * 2 >= total:
-                notes.append(
-                    ColumnNote(
-                        name,
-                        f"this column mixes {fact.numbers} number cell(s) and {fact.texts} text cell(s): "
-                        "the numbers may have lost a leading 0 or + that the text cells kept.",
-                        "mixed",
-                    )
-                )
-    return notes

@@ -4,7 +4,7 @@ LibreOffice keeps a ZIP code 02134 as the number 2134 with a number style of fiv
 integer digits, just as Excel keeps it with the format ``00000``. Calamine gives the number
 only. This module reads the cell styles of a sheet's first rows from ``content.xml`` and
 translates each number style into the Excel format code that shows the same text, so one
-renderer (:func:`gui.core.sheet_excel.render_number`) serves both kinds of workbook.
+renderer (:func:`gui.core.sheets.number_formats.render_number`) serves both kinds of workbook.
 """
 
 from __future__ import annotations
