@@ -54,8 +54,9 @@ from gui.core.settings import Settings, save_settings
 from gui.qt import ui_state
 from gui.qt.destination_panel import DestinationPanel
 from gui.qt.dialogs.source_dialog import SourceChoice, SourceDialog, delimiter_words, encoding_words
+from gui.qt.flows.review_results import ReviewResults
+from gui.qt.flows.run_history import RunHistory
 from gui.qt.mapping_panel import MappingPanel
-from gui.qt.results_panel import HistoryDialog, ResultsPanel
 from gui.qt.style import banner_style, emphasise, std_icon
 from gui.qt.table_model import STATUS_WORDS, ColumnFixCommand, LeadTableModel, filter_order, sort_order
 from gui.qt.upload_bar import UploadBar
@@ -346,8 +347,9 @@ class MainWindow(QMainWindow):
         hheader.setDefaultSectionSize(150)
         hheader.setHighlightSections(False)
 
-        self.results_panel = ResultsPanel()
+        self.results_panel = ReviewResults()
         self.results_panel.hide()
+        self.history = RunHistory(self)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -504,10 +506,7 @@ class MainWindow(QMainWindow):
         self.action_upload = QAction("&Upload", self)
         self.action_upload.triggered.connect(self.start_upload)
         menu_upload.addAction(self.action_upload)
-        self.action_history = QAction("Upload &history…", self)
-        self.action_history.setShortcut(QKeySequence("Ctrl+H"))
-        self.action_history.triggered.connect(self.show_history)
-        menu_upload.addAction(self.action_history)
+        menu_upload.addAction(self.history.action_history)
         self.action_accounts = QAction("Manage &accounts…", self)
         self.action_accounts.setShortcut(QKeySequence("Ctrl+K"))
         self.action_accounts.triggered.connect(self.destination_panel.open_accounts_dialog)
@@ -542,7 +541,9 @@ class MainWindow(QMainWindow):
             lambda failed: self.export_results(only_failed=failed)
         )
         self.results_panel.sig_retry_requested.connect(self.retry_failed)
-        self.results_panel.sig_history_requested.connect(self.show_history)
+        self.results_panel.sig_history_requested.connect(self.history.show_history)
+        self.results_panel.sig_message.connect(self.statusBar().showMessage)
+        self.results_panel.sig_error.connect(self._show_error)
         self.resume_button.clicked.connect(self._on_resume_clicked)
         self.start_over_button.clicked.connect(self._start_over)
 
@@ -752,7 +753,7 @@ class MainWindow(QMainWindow):
         self._validation = None
         self._sort = None
         self.undo_stack.clear()
-        self.results_panel.hide()
+        self.results_panel.set_source(path)
         notes = tuple(getattr(sheet, "notes", ()) or ())
         header_row = getattr(sheet, "header_row", 0) or 0
         self.model.set_frame(sheet.frame, notes, row_number_base=header_row + 2)
@@ -1643,44 +1644,7 @@ class MainWindow(QMainWindow):
 
     def export_results(self, only_failed: bool = False, path: Path | None = None) -> int:
         """Save rows with status and reason (CSV or XLSX); returns rows written (0 when cancelled)."""
-        if self._sheet is None or self._path is None:
-            return 0
-        from gui.core.report import export_results
-
-        if path is None:
-            suffix = "failed" if only_failed else "results"
-            suggested = self._path.with_name(f"{self._path.stem} - {suffix}.xlsx")
-            chosen, _ = QFileDialog.getSaveFileName(
-                self,
-                "Export failed rows" if only_failed else "Export all rows",
-                str(suggested),
-                "Excel workbook (*.xlsx);;CSV (*.csv)",
-            )
-            if not chosen:
-                return 0
-            path = Path(chosen)
-            if path.suffix.lower() not in (".csv", ".xlsx"):
-                path = path.with_suffix(".xlsx")
-        try:
-            written = export_results(self.model.frame, self._outcomes, path, only_failed=only_failed)
-        except LeadLoaderError as exc:
-            self._show_error("Cannot export", str(exc))
-            return 0
-        self.statusBar().showMessage(f"Saved {written:,} rows to {path}.", 10000)
-        return written
-
-    def show_history(self) -> None:
-        """Past uploads from the journal."""
-        from gui.core.journal import Journal
-
-        journal = Journal()
-        try:
-            records = journal.history()
-        finally:
-            journal.close()
-        dialog = HistoryDialog(records, self)
-        dialog.exec()
-        dialog.deleteLater()
+        return self.results_panel.export(self.model.frame, self._outcomes, only_failed=only_failed, path=path)
 
     # ------------------------------------------------------------------ errors, settings, closing
 

@@ -341,7 +341,7 @@ def test_gui_thread_never_freezes_while_uploading(qtbot, window: MainWindow, sam
 
 
 def test_history_dialog_lists_past_runs(qtbot, window: MainWindow, sample: Path, monkeypatch) -> None:
-    from gui.qt import results_panel
+    from gui.qt.flows import run_history
 
     _load(qtbot, window, sample)
     _pick_campaign(qtbot, window, seed.LEMLIST_CAMPAIGN_2)
@@ -349,9 +349,9 @@ def test_history_dialog_lists_past_runs(qtbot, window: MainWindow, sample: Path,
         window.start_upload()
     shown: list[int] = []
     monkeypatch.setattr(
-        results_panel.HistoryDialog, "exec", lambda self: shown.append(self.table.rowCount()) or 0
+        run_history.HistoryDialog, "exec", lambda self: shown.append(self.table.rowCount()) or 0
     )
-    window.show_history()
+    window.history.show_history()
     assert shown and shown[0] >= 1
 
 

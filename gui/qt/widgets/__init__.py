@@ -1,0 +1,1 @@
+"""Widgets the flows share; they know nothing of any flow."""
