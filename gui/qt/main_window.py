@@ -12,29 +12,22 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
     QKeySequence,
-    QPainter,
-    QPaintEvent,
-    QPalette,
 )
 from PySide6.QtWidgets import (
-    QAbstractButton,
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QFrame,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -42,7 +35,6 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSplitter,
     QStyle,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -56,9 +48,10 @@ from gui.qt.destination_panel import DestinationPanel
 from gui.qt.dialogs.source_dialog import SourceChoice, SourceDialog, delimiter_words, encoding_words
 from gui.qt.flows.review_results import ReviewResults
 from gui.qt.flows.run_history import RunHistory
+from gui.qt.flows.view_table import QUEUED, ViewTable
 from gui.qt.mapping_panel import MappingPanel
 from gui.qt.style import banner_style, emphasise, std_icon
-from gui.qt.table_model import STATUS_WORDS, ColumnFixCommand, LeadTableModel, filter_order, sort_order
+from gui.qt.table_model import STATUS_WORDS, ColumnFixCommand, LeadTableModel
 from gui.qt.upload_bar import UploadBar
 from gui.qt.workers import Worker, start_worker, tune_gil_for_gui
 
@@ -72,14 +65,6 @@ FALLBACK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt")
 
 #: Above this many rows, validation runs in a worker instead of on the GUI thread.
 VALIDATE_IN_WORKER_ROWS = 20_000
-
-FILTER_ALL = "all"
-FILTER_PROBLEMS = "problems"
-FILTER_ERRORS = "errors"
-FILTER_NOT_SENT = "not-sent"
-
-#: The Status column's word for rows waiting their turn during a run.
-QUEUED = "Queued"
 
 #: What :meth:`MainWindow.finish_start` imports after the window is shown: every module a sheet
 #: needs from loading to validation, heaviest first (pandas, pyarrow).
@@ -112,34 +97,6 @@ class _Relay(QObject):
     """Lives in the GUI thread: the upload engine's on_outcomes callback emits here, queued."""
 
     sig_outcomes = Signal(object)
-
-
-class LeadTableView(QTableView):
-    """The table, with a drop hint painted while it is empty."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.hint = (
-            "Drop a spreadsheet here\n(.xlsx .xls .ods .csv .tsv .txt)\n\nor press Ctrl+O to choose a file"
-        )
-        corner = self.findChild(QAbstractButton)
-        if corner is not None:  # the top-left "select all" button
-            corner.setAccessibleName("Select all cells")
-            corner.setToolTip("Select all cells")
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        """Paint the rows, or the drop hint when there are none."""
-        super().paintEvent(event)
-        model = self.model()
-        if model is not None and model.rowCount() > 0:
-            return
-        painter = QPainter(self.viewport())
-        painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
-        font = painter.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        painter.setFont(font)
-        painter.drawText(self.viewport().rect(), Qt.AlignmentFlag.AlignCenter, self.hint)
-        painter.end()
 
 
 class MainWindow(QMainWindow):
@@ -204,8 +161,6 @@ class MainWindow(QMainWindow):
         self._sheet_generation = 0
         self._offer_worker: Worker | None = None
         self._outcomes_target: tuple[str, str] | None = None
-        self._filter = FILTER_ALL
-        self._sort: tuple[str | None, bool] | None = None  # (column or None for Status, descending)
         self._relay = _Relay(self)
         self._relay.sig_outcomes.connect(self._on_outcomes)
 
@@ -281,37 +236,15 @@ class MainWindow(QMainWindow):
         self.source_button.setToolTip(
             "Header row, encoding and delimiter, with a live preview (Ctrl+Shift+O)"
         )
-        self.filter_combo = QComboBox()
-        self.filter_combo.setAccessibleName("Show rows")
-        self.filter_combo.setToolTip(
-            "Show all rows, only rows with problems, or rows by upload status (Ctrl+F)"
-        )
-        self.row_count_label = QLabel()
-        self.row_count_label.setAccessibleName("Rows shown")
-
         source_bar = QHBoxLayout()
         source_bar.addWidget(self.open_button)
         source_bar.addWidget(self.file_label)
         source_bar.addWidget(self.sheet_combo)
         source_bar.addWidget(self.source_label, 1)
         source_bar.addWidget(self.source_button)
-        filter_bar = QHBoxLayout()
-        show_label = QLabel("&Show:")
-        show_label.setBuddy(self.filter_combo)
-        filter_bar.addWidget(show_label)
-        filter_bar.addWidget(self.filter_combo)
-        filter_bar.addWidget(self.row_count_label)
-        filter_bar.addSpacing(12)
-        self.undo_hint = QLabel(
-            "Double-click a cell to edit it · Ctrl+Z undoes · right-click a column name to fix it"
-        )
-        self.undo_hint.setAccessibleName("Table tips")
-        self.undo_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        filter_bar.addWidget(self.undo_hint, 1)
-        # Long one-line labels must not widen the table side and squeeze the panels.
-        for label in (self.undo_hint, self.source_label):
-            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-            label.setMinimumWidth(0)
+        # A long one-line label must not widen the table side and squeeze the panels.
+        self.source_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.source_label.setMinimumWidth(0)
 
         # Load progress (shown while a file loads).
         self.load_progress = QProgressBar()
@@ -326,27 +259,6 @@ class MainWindow(QMainWindow):
         load_layout.addWidget(self.load_cancel)
         self.load_box.hide()
 
-        self.table = LeadTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Leads table")
-        self.table.setWordWrap(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-        self.table.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.AnyKeyPressed
-        )
-        vheader = self.table.verticalHeader()
-        vheader.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vheader.setDefaultSectionSize(self.fontMetrics().height() + 8)
-        hheader = self.table.horizontalHeader()
-        hheader.setSectionsClickable(True)
-        hheader.setSortIndicatorShown(False)
-        hheader.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        hheader.setDefaultSectionSize(150)
-        hheader.setHighlightSections(False)
-
         self.results_panel = ReviewResults()
         self.results_panel.hide()
         self.history = RunHistory(self)
@@ -356,8 +268,8 @@ class MainWindow(QMainWindow):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(source_bar)
         left_layout.addWidget(self.load_box)
-        left_layout.addLayout(filter_bar)
-        left_layout.addWidget(self.table, 1)
+        self.view = ViewTable(self.model)
+        left_layout.addWidget(self.view, 1)
         self.left_split = QSplitter(Qt.Orientation.Vertical)
         self.left_split.addWidget(left)
         self.left_split.addWidget(self.results_panel)
@@ -410,13 +322,6 @@ class MainWindow(QMainWindow):
         self.statusBar().setAccessibleName("Status bar")
         self._fit_to_screen()
 
-        for value, words in (
-            (FILTER_ALL, "All rows"),
-            (FILTER_PROBLEMS, "Rows with problems"),
-            (FILTER_ERRORS, "Rows that will be skipped"),
-        ):
-            self.filter_combo.addItem(words, value)
-
     def _fit_to_screen(self) -> None:
         """A first-run size that fits the screen (restored geometry replaces it later)."""
         screen = self.screen()
@@ -428,10 +333,6 @@ class MainWindow(QMainWindow):
         height = min(900, int(area.height() * 0.9))
         self.resize(width, height)
         self.move(area.x() + (area.width() - width) // 2, area.y() + (area.height() - height) // 2)
-
-    def _focus_filter(self) -> None:
-        self.filter_combo.setFocus()
-        self.filter_combo.showPopup()
 
     def _splitters(self) -> dict[str, QSplitter]:
         return {"main": self.main_split, "left": self.left_split, "side": self.side_split}
@@ -473,25 +374,12 @@ class MainWindow(QMainWindow):
         menu_edit.addSeparator()
         self.action_fix = QAction("&Fix this column…", self)
         self.action_fix.setShortcut(QKeySequence("Ctrl+Shift+F"))
-        self.action_fix.triggered.connect(self._fix_current_column)
+        self.action_fix.triggered.connect(self.view.request_fix_of_current_column)
         menu_edit.addAction(self.action_fix)
 
         menu_view = self.menuBar().addMenu("&View")
-        self.action_problems = QAction("Show only rows with &problems", self)
-        self.action_problems.setCheckable(True)
-        self.action_problems.setShortcut(QKeySequence("Ctrl+Shift+P"))
-        self.action_problems.toggled.connect(
-            lambda on: self._set_filter(FILTER_PROBLEMS if on else FILTER_ALL)
-        )
-        menu_view.addAction(self.action_problems)
-        self.action_filter = QAction("Choose rows to &show", self)
-        self.action_filter.setShortcut(QKeySequence.StandardKey.Find)
-        self.action_filter.triggered.connect(self._focus_filter)
-        menu_view.addAction(self.action_filter)
-        self.action_next_problem = QAction("&Next problem", self)
-        self.action_next_problem.setShortcut(QKeySequence("F8"))
-        self.action_next_problem.triggered.connect(self.go_to_next_problem)
-        menu_view.addAction(self.action_next_problem)
+        for action in (self.view.action_problems, self.view.action_filter, self.view.action_next_problem):
+            menu_view.addAction(action)
         menu_view.addSeparator()
         self.action_dest_tab = QAction("Go to &Where to send", self)
         self.action_dest_tab.setShortcut(QKeySequence("Ctrl+1"))
@@ -520,14 +408,9 @@ class MainWindow(QMainWindow):
         self.source_button.clicked.connect(self.open_source_dialog)
         self.sheet_combo.activated.connect(self._on_sheet_picked)
         self.load_cancel.clicked.connect(self.cancel_loading)
-        self.filter_combo.currentIndexChanged.connect(
-            lambda _i: self._set_filter(str(self.filter_combo.currentData()))
-        )
-        header = self.table.horizontalHeader()
-        header.sectionClicked.connect(self._on_header_clicked)
-        header.customContextMenuRequested.connect(self._on_header_menu)
-        self.table.selectionModel().currentChanged.connect(self._on_current_changed)
-        self.model.modelReset.connect(self._update_row_count)
+        self.view.sig_row_selected.connect(self.mapping_panel.set_selected_row)
+        self.view.sig_fix_requested.connect(self.fix_column)
+        self.view.sig_message.connect(self._show_message)
 
         self.mapping_panel.sig_mapping_changed.connect(lambda _m: self._on_mapping_changed())
         self.destination_panel.sig_provider_changed.connect(self._on_provider_changed)
@@ -751,15 +634,12 @@ class MainWindow(QMainWindow):
         self._outcomes_target = None
         self._last_report = None
         self._validation = None
-        self._sort = None
         self.undo_stack.clear()
         self.results_panel.set_source(path)
         notes = tuple(getattr(sheet, "notes", ()) or ())
         header_row = getattr(sheet, "header_row", 0) or 0
         self.model.set_frame(sheet.frame, notes, row_number_base=header_row + 2)
-        self.table.horizontalHeader().setSortIndicatorShown(False)
-        self._reset_filter_items()
-        self._fit_columns()
+        self.view.show_sheet()
         self.setWindowTitle(f"{path.name} — LeadLoader")
         self.file_label.setText(path.name)
         self._show_source_facts()
@@ -842,22 +722,6 @@ class MainWindow(QMainWindow):
             self.open_file(self._path, dialog.choice())
         dialog.deleteLater()
 
-    def _fit_columns(self) -> None:
-        header = self.table.horizontalHeader()
-        metrics = self.fontMetrics()
-        frame = self.model.frame
-        sample = frame.head(50)
-        for view_col in range(self.model.columnCount()):
-            name = self.model.frame_column(view_col)
-            if name is None:
-                header.resizeSection(view_col, 110)
-                continue
-            values = [str(v) for v in sample[name].tolist()] if name in sample else []
-            widest = max(
-                [metrics.horizontalAdvance(name) + 40, *(metrics.horizontalAdvance(v) + 16 for v in values)]
-            )
-            header.resizeSection(view_col, min(max(widest, 70), 320))
-
     # ------------------------------------------------------------------ drag and drop
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -895,139 +759,6 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ table: sort, filter, fixes
 
-    def _reset_filter_items(self) -> None:
-        self.filter_combo.blockSignals(True)
-        current = self.filter_combo.currentData()
-        while self.filter_combo.count() > 3:
-            self.filter_combo.removeItem(3)
-        if self.model.status_shown:
-            self.filter_combo.insertSeparator(3)
-            for status in (Status.UPLOADED, Status.DUPLICATE, Status.FAILED, Status.INVALID, Status.SKIPPED):
-                self.filter_combo.addItem(f"Status: {STATUS_WORDS[status.value]}", f"status:{status.value}")
-            self.filter_combo.addItem("Status: not sent yet", FILTER_NOT_SENT)
-        index = self.filter_combo.findData(current)
-        self.filter_combo.setCurrentIndex(index if index >= 0 else 0)
-        self._filter = str(self.filter_combo.currentData())
-        self.filter_combo.blockSignals(False)
-
-    def _set_filter(self, value: str) -> None:
-        self._filter = value
-        index = self.filter_combo.findData(value)
-        if index >= 0 and index != self.filter_combo.currentIndex():
-            self.filter_combo.blockSignals(True)
-            self.filter_combo.setCurrentIndex(index)
-            self.filter_combo.blockSignals(False)
-        self.action_problems.blockSignals(True)
-        self.action_problems.setChecked(value == FILTER_PROBLEMS)
-        self.action_problems.blockSignals(False)
-        self._apply_order()
-
-    def _filter_mask(self) -> np.ndarray | None:
-        import numpy as np
-
-        n = len(self.model.frame)
-        value = self._filter
-        validation = self._validation
-        if value in (FILTER_PROBLEMS, FILTER_ERRORS):
-            if validation is None:
-                return np.zeros(n, dtype=bool)
-            mask = np.asarray(validation.error_rows, dtype=bool)
-            if value == FILTER_PROBLEMS:
-                mask = mask | np.asarray(validation.warning_rows, dtype=bool)
-            return mask
-        status = self.model.status_array()
-        if value.startswith("status:") and status is not None:
-            word = STATUS_WORDS.get(value.split(":", 1)[1], "")
-            return np.asarray(status == word, dtype=bool)
-        if value == FILTER_NOT_SENT and status is not None:
-            return np.asarray(
-                (status == "") | (status == STATUS_WORDS["pending"]) | (status == QUEUED), dtype=bool
-            )
-        return None
-
-    def _apply_order(self) -> None:
-        """Sort then filter in numpy and hand the row order to the model (1M rows well under 1 s)."""
-        frame = self.model.frame
-        order: np.ndarray | None = None
-        if self._sort is not None:
-            column, descending = self._sort
-            if column is None:
-                status = self.model.status_array()
-                if status is not None:
-                    import pandas as pd
-
-                    order = sort_order(pd.DataFrame({"s": status}), "s", descending=descending)
-            elif column in frame.columns:
-                order = sort_order(frame, column, descending=descending)
-        order = filter_order(order, self._filter_mask(), len(frame))
-        self.model.set_row_order(order)
-        self._update_row_count()
-
-    def _update_row_count(self) -> None:
-        total = self.model.frame_row_count()
-        shown = self.model.rowCount()
-        if not total:
-            self.row_count_label.setText("")
-        elif shown == total:
-            self.row_count_label.setText(f"{total:,} rows")
-        else:
-            self.row_count_label.setText(f"{shown:,} of {total:,} rows shown")
-
-    def _on_header_clicked(self, section: int) -> None:
-        column = self.model.frame_column(section)
-        if column is None and not self.model.status_shown:
-            return
-        if self._sort is not None and self._sort[0] == column:
-            self._sort = (column, not self._sort[1])
-        else:
-            self._sort = (column, False)
-        header = self.table.horizontalHeader()
-        header.setSortIndicatorShown(True)
-        header.setSortIndicator(
-            section, Qt.SortOrder.DescendingOrder if self._sort[1] else Qt.SortOrder.AscendingOrder
-        )
-        self._apply_order()
-
-    def _on_header_menu(self, pos: QPoint) -> None:
-        header = self.table.horizontalHeader()
-        section = header.logicalIndexAt(pos)
-        column = self.model.frame_column(section)
-        if column is None:
-            return
-        menu = QMenu(self)
-        fix = menu.addAction(f"Fix column ‘{column}’…")
-        fix.triggered.connect(lambda: self.fix_column(column))
-        menu.addSeparator()
-        asc = menu.addAction("Sort A → Z")
-        asc.triggered.connect(lambda: self._sort_by(column, False, section))
-        desc = menu.addAction("Sort Z → A")
-        desc.triggered.connect(lambda: self._sort_by(column, True, section))
-        unsort = menu.addAction("File order")
-        unsort.triggered.connect(self._unsort)
-        menu.exec(header.mapToGlobal(pos))
-
-    def _sort_by(self, column: str, descending: bool, section: int) -> None:
-        self._sort = (column, descending)
-        header = self.table.horizontalHeader()
-        header.setSortIndicatorShown(True)
-        header.setSortIndicator(
-            section, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
-        )
-        self._apply_order()
-
-    def _unsort(self) -> None:
-        self._sort = None
-        self.table.horizontalHeader().setSortIndicatorShown(False)
-        self._apply_order()
-
-    def _fix_current_column(self) -> None:
-        index = self.table.currentIndex()
-        column = self.model.frame_column(index.column()) if index.isValid() else None
-        if column is None:
-            self.statusBar().showMessage("Click a cell of the column to fix first.", 5000)
-            return
-        self.fix_column(column)
-
     def fix_column(self, column: str) -> None:
         """Open the fix dialog for a column; an applied fix goes on the undo stack."""
         from gui.qt.dialogs.fix_dialog import FixDialog
@@ -1052,46 +783,8 @@ class MainWindow(QMainWindow):
     def _on_columns_changed(self) -> None:
         """A fix added or removed columns: the mapping panel must offer them (keeping its choices)."""
         self.mapping_panel.refresh_frame(self.model.column_names)
-        self._fit_columns()
+        self.view.fit_columns()
         self._schedule_validation()
-
-    def go_to_next_problem(self) -> None:
-        """Select the next cell with a problem (F8)."""
-        import numpy as np
-
-        validation = self._validation
-        if validation is None or self.model.rowCount() == 0:
-            return
-        rows = np.asarray(validation.error_rows, dtype=bool) | np.asarray(validation.warning_rows, dtype=bool)
-        start = self.table.currentIndex().row() + 1 if self.table.currentIndex().isValid() else 0
-        for view_row in range(start, self.model.rowCount()):
-            frame_row = self.model.frame_row(view_row)
-            if rows[frame_row]:
-                for c in range(self.model.columnCount()):
-                    name = self.model.frame_column(c)
-                    if name is not None and validation.cell(frame_row, name) is not None:
-                        self.table.setCurrentIndex(self.model.index(view_row, c))
-                        self.table.scrollTo(self.model.index(view_row, c))
-                        return
-        self.statusBar().showMessage("No more problems below this row.", 4000)
-
-    def _on_current_changed(self, current: Any, _previous: Any) -> None:
-        if not current.isValid():
-            return
-        row = self.model.frame_row(current.row())
-        self.mapping_panel.set_selected_row(row)
-        # Say what is wrong with the selected cell, so keyboard users need no tooltip.
-        column = self.model.frame_column(current.column())
-        validation = self._validation
-        hit = validation.cell(row, column) if validation is not None and column is not None else None
-        if hit is not None:
-            self.statusBar().showMessage(f"Row {row + self.model.row_number_base}, {column}: {hit[1]}")
-        elif column is None and row in self._outcomes and self._outcomes[row].reason:
-            self.statusBar().showMessage(
-                f"Row {row + self.model.row_number_base}: {self._outcomes[row].reason}"
-            )
-        else:
-            self.statusBar().clearMessage()
 
     # ------------------------------------------------------------------ mapping and validation
 
@@ -1192,8 +885,7 @@ class MainWindow(QMainWindow):
             return  # an older check finished after a newer one started
         self._validation = validation
         self.model.set_validation(validation)
-        if self._filter in (FILTER_PROBLEMS, FILTER_ERRORS):
-            self._apply_order()
+        self.view.on_validated()
         self._refresh_upload_plan()
         # The panel's bars in the next turn of the event loop: the table repaints in between.
         QTimer.singleShot(0, self, lambda: self._apply_validation_to_panel(generation, validation))
@@ -1209,12 +901,10 @@ class MainWindow(QMainWindow):
     def _refresh_everything(self) -> None:
         self._refresh_banners()
         self._refresh_upload_plan()
-        self._update_row_count()
         has_sheet = self._sheet is not None
+        self.view.set_has_sheet(has_sheet)
         self.source_button.setEnabled(has_sheet)
         self.action_reading.setEnabled(has_sheet)
-        self.filter_combo.setEnabled(has_sheet)
-        self.undo_hint.setVisible(has_sheet)
 
     def _refresh_banners(self) -> None:
         self.sandbox_banner.setVisible(self.destination_panel.is_sandbox())
@@ -1510,8 +1200,8 @@ class MainWindow(QMainWindow):
         self._outcomes_target = (spec.id, destination.id)
         if not self.model.status_shown:
             self.model.set_outcomes({})
-            self._reset_filter_items()
-            self._fit_status_column()
+            self.view.refresh_filter_items()
+            self.view.fit_status_column()
         self.model.mark_rows(send_rows, QUEUED)
         self.results_panel.hide()
         self.resume_banner.hide()
@@ -1527,20 +1217,8 @@ class MainWindow(QMainWindow):
         self._run_worker = worker
         return True
 
-    def _fit_status_column(self) -> None:
-        self.table.horizontalHeader().resizeSection(0, 110)
-
     def _set_editing_enabled(self, enabled: bool) -> None:
-        # No edits while rows are being sent: the sheet must not change under the engine.
-        self.table.setEditTriggers(
-            (
-                QAbstractItemView.EditTrigger.DoubleClicked
-                | QAbstractItemView.EditTrigger.EditKeyPressed
-                | QAbstractItemView.EditTrigger.AnyKeyPressed
-            )
-            if enabled
-            else QAbstractItemView.EditTrigger.NoEditTriggers
-        )
+        self.view.set_editing_enabled(enabled)
         for widget in (self.side_split, self.open_button, self.source_button, self.sheet_combo):
             widget.setEnabled(enabled)
         for action in (self.action_open, self.action_reading, self.action_fix, self.action_sample):
@@ -1628,7 +1306,7 @@ class MainWindow(QMainWindow):
             self.model.mark_rows(np.flatnonzero(status == QUEUED), STATUS_WORDS["pending"])
         self.upload_bar.finish_run()
         self._set_editing_enabled(True)
-        self._reset_filter_items()
+        self.view.refresh_filter_items()
         self._check_resumable()
         self._refresh_everything()
 
@@ -1653,6 +1331,12 @@ class MainWindow(QMainWindow):
         box.setAccessibleName(title)
         box.open()
         self._last_error = message
+
+    def _show_message(self, text: str, timeout_ms: int) -> None:
+        if text:
+            self.statusBar().showMessage(text, timeout_ms)
+        else:
+            self.statusBar().clearMessage()
 
     def _save_settings(self) -> None:
         try:

@@ -132,10 +132,10 @@ def test_the_whole_flow(qtbot, window: MainWindow, sample: Path, tmp_path: Path)
     assert model.data(idx, Qt.ItemDataRole.ToolTipRole)
 
     # "Problems only" shows just the flagged rows, mapped back to the right frame rows.
-    window.filter_combo.setCurrentIndex(window.filter_combo.findData("problems"))
+    window.view.filter_combo.setCurrentIndex(window.view.filter_combo.findData("problems"))
     shown = [model.frame_row(r) for r in range(model.rowCount())]
     assert bad in shown and len(shown) < len(frame)
-    window.filter_combo.setCurrentIndex(window.filter_combo.findData("all"))
+    window.view.filter_combo.setCurrentIndex(window.view.filter_combo.findData("all"))
     assert model.rowCount() == len(frame)
 
     # 4. Fix the cell inline; validation follows; undo brings the problem back; redo fixes it again.
@@ -181,7 +181,7 @@ def test_the_whole_flow(qtbot, window: MainWindow, sample: Path, tmp_path: Path)
     assert button.text().startswith(f"All {26 - invalid} valid leads are in") and not button.isEnabled()
 
     # The status filter works on the new column.
-    window.filter_combo.setCurrentIndex(window.filter_combo.findData("status:uploaded"))
+    window.view.filter_combo.setCurrentIndex(window.view.filter_combo.findData("status:uploaded"))
     assert all(model.data(model.index(r, 0)) == "Uploaded" for r in range(model.rowCount()))
 
     # 7. Export every row with its status.
@@ -197,10 +197,10 @@ def test_sort_by_clicking_a_header_is_done_in_numpy(qtbot, window: MainWindow, s
     _load(qtbot, window, sample)
     model = window.model
     col = model.view_column("Last Name")
-    window.table.horizontalHeader().sectionClicked.emit(col)
+    window.view.table.horizontalHeader().sectionClicked.emit(col)
     names = [model.data(model.index(r, col)) for r in range(model.rowCount())]
     assert names == sorted(names, key=str.casefold)
-    window.table.horizontalHeader().sectionClicked.emit(col)
+    window.view.table.horizontalHeader().sectionClicked.emit(col)
     names = [model.data(model.index(r, col)) for r in range(model.rowCount())]
     assert names == sorted(names, key=str.casefold, reverse=True)
 

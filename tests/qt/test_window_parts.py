@@ -194,8 +194,8 @@ def test_every_action_has_a_shortcut_and_controls_have_names(window: MainWindow)
         window.action_undo,
         window.action_redo,
         window.action_fix,
-        window.action_problems,
-        window.action_next_problem,
+        window.view.action_problems,
+        window.view.action_next_problem,
         window.action_upload,
         window.action_quit,
         window.action_accounts,
@@ -255,7 +255,7 @@ def test_fix_dialog_opens_from_the_column(qtbot, window: MainWindow, tmp_path: P
         return 1
 
     monkeypatch.setattr(fix_dialog.FixDialog, "exec", fake_exec)
-    window.table.setCurrentIndex(window.model.index(0, 0))
+    window.view.table.setCurrentIndex(window.model.index(0, 0))
     window.action_fix.trigger()
     assert seen
     assert window.model.data(window.model.index(0, 0)) == "ann@x.com"
