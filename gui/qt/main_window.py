@@ -46,12 +46,13 @@ from gui.core.settings import Settings, save_settings
 from gui.qt import ui_state
 from gui.qt.destination_panel import DestinationPanel
 from gui.qt.dialogs.source_dialog import SourceChoice, SourceDialog, delimiter_words, encoding_words
+from gui.qt.flows.check_and_fix import CheckAndFix
 from gui.qt.flows.review_results import ReviewResults
 from gui.qt.flows.run_history import RunHistory
 from gui.qt.flows.view_table import QUEUED, ViewTable
 from gui.qt.mapping_panel import MappingPanel
 from gui.qt.style import banner_style, emphasise, std_icon
-from gui.qt.table_model import STATUS_WORDS, ColumnFixCommand, LeadTableModel
+from gui.qt.table_model import STATUS_WORDS, LeadTableModel
 from gui.qt.upload_bar import UploadBar
 from gui.qt.workers import Worker, start_worker, tune_gil_for_gui
 
@@ -62,9 +63,6 @@ log = logging.getLogger(__name__)
 
 #: File suffixes the loader reads (kept in step with gui.core.sheets.SUPPORTED_SUFFIXES).
 FALLBACK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt")
-
-#: Above this many rows, validation runs in a worker instead of on the GUI thread.
-VALIDATE_IN_WORKER_ROWS = 20_000
 
 #: What :meth:`MainWindow.finish_start` imports after the window is shown: every module a sheet
 #: needs from loading to validation, heaviest first (pandas, pyarrow).
@@ -148,10 +146,7 @@ class MainWindow(QMainWindow):
         self._fingerprint = ""
         self._choice = SourceChoice()
         self._load_worker: Worker | None = None
-        self._validate_worker: Worker | None = None
         self._run_worker: Worker | None = None
-        self._validation: Any = None
-        self._validation_generation = 0
         self._outcomes: dict[int, RowOutcome] = {}
         self._last_report: Any = None
         self._run_destination: Campaign | None = None
@@ -170,7 +165,9 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.model.undo_stack = self.undo_stack
         self.model.set_note_icon(std_icon(self, QStyle.StandardPixmap.SP_MessageBoxWarning))
-        self.model.sig_cells_changed.connect(lambda _cols: self._schedule_validation())
+        self.check = CheckAndFix(
+            self.model, self.undo_stack, self._check_inputs, lambda: self.settings.phone_region or "US", self
+        )
 
         self._build_ui()
         self._build_actions()
@@ -372,10 +369,8 @@ class MainWindow(QMainWindow):
         menu_edit.addAction(self.action_undo)
         menu_edit.addAction(self.action_redo)
         menu_edit.addSeparator()
-        self.action_fix = QAction("&Fix this column…", self)
-        self.action_fix.setShortcut(QKeySequence("Ctrl+Shift+F"))
-        self.action_fix.triggered.connect(self.view.request_fix_of_current_column)
-        menu_edit.addAction(self.action_fix)
+        self.check.action_fix.triggered.connect(self.view.request_fix_of_current_column)
+        menu_edit.addAction(self.check.action_fix)
 
         menu_view = self.menuBar().addMenu("&View")
         for action in (self.view.action_problems, self.view.action_filter, self.view.action_next_problem):
@@ -409,7 +404,13 @@ class MainWindow(QMainWindow):
         self.sheet_combo.activated.connect(self._on_sheet_picked)
         self.load_cancel.clicked.connect(self.cancel_loading)
         self.view.sig_row_selected.connect(self.mapping_panel.set_selected_row)
-        self.view.sig_fix_requested.connect(self.fix_column)
+        self.view.sig_fix_requested.connect(self.check.fix_column)
+        self.check.sig_message.connect(self._show_message)
+        self.check.sig_columns_changed.connect(self._on_columns_changed)
+        self.check.sig_checked.connect(lambda _v: self.view.on_validated())
+        self.check.sig_checked.connect(lambda _v: self._refresh_upload_plan())
+        self.check.sig_validated.connect(self.mapping_panel.set_validation)
+        self.check.sig_validated.connect(self.sig_validated)
         self.view.sig_message.connect(self._show_message)
 
         self.mapping_panel.sig_mapping_changed.connect(lambda _m: self._on_mapping_changed())
@@ -429,11 +430,6 @@ class MainWindow(QMainWindow):
         self.results_panel.sig_error.connect(self._show_error)
         self.resume_button.clicked.connect(self._on_resume_clicked)
         self.start_over_button.clicked.connect(self._start_over)
-
-        self._validate_timer = QTimer(self)
-        self._validate_timer.setSingleShot(True)
-        self._validate_timer.setInterval(150)
-        self._validate_timer.timeout.connect(self.validate_now)
 
     # ------------------------------------------------------------------ opening files
 
@@ -633,7 +629,8 @@ class MainWindow(QMainWindow):
         self._outcomes = {}
         self._outcomes_target = None
         self._last_report = None
-        self._validation = None
+        self.check.forget()
+        self.check.set_active(not self.run_in_progress())
         self.undo_stack.clear()
         self.results_panel.set_source(path)
         notes = tuple(getattr(sheet, "notes", ()) or ())
@@ -662,7 +659,7 @@ class MainWindow(QMainWindow):
         self.settings.add_recent_file(self._path)
         self._save_settings()
         self.statusBar().showMessage(self._loaded_message(sheet), 8000)
-        self._schedule_validation(immediately=True)
+        self.check.schedule(immediately=True)
         self._check_resumable()
         self._refresh_everything()
         self.sig_loaded.emit(sheet)
@@ -759,32 +756,10 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ table: sort, filter, fixes
 
-    def fix_column(self, column: str) -> None:
-        """Open the fix dialog for a column; an applied fix goes on the undo stack."""
-        from gui.qt.dialogs.fix_dialog import FixDialog
-
-        dialog = FixDialog(self.model.frame, column, self)
-        accepted = dialog.exec()
-        result = dialog.fix_result() if accepted else None
-        dialog.deleteLater()
-        if result is not None:
-            self.push_fix(column, result)
-
-    def push_fix(self, column: str, result: Any) -> None:
-        """Record an applied column fix so Ctrl+Z can take it back."""
-        label = f"Fix column ‘{column}’"
-        self.undo_stack.push(
-            ColumnFixCommand(self.model, column, result, label, on_columns_changed=self._on_columns_changed)
-        )
-        changed = getattr(result, "changed", None)
-        if changed is not None:
-            self.statusBar().showMessage(f"{label}: {int(changed):,} cells changed (Ctrl+Z to undo).", 8000)
-
     def _on_columns_changed(self) -> None:
         """A fix added or removed columns: the mapping panel must offer them (keeping its choices)."""
         self.mapping_panel.refresh_frame(self.model.column_names)
         self.view.fit_columns()
-        self._schedule_validation()
 
     # ------------------------------------------------------------------ mapping and validation
 
@@ -795,7 +770,7 @@ class MainWindow(QMainWindow):
 
     def _on_destination_changed(self) -> None:
         self._push_destination_to_mapping()
-        self._schedule_validation()
+        self.check.schedule()
         self._check_resumable()
         self._refresh_everything()
 
@@ -806,95 +781,15 @@ class MainWindow(QMainWindow):
         )
 
     def _on_mapping_changed(self) -> None:
-        self._schedule_validation()
+        self.check.schedule()
         self._refresh_upload_plan()
-
-    def _schedule_validation(self, immediately: bool = False) -> None:
-        # During a run the sheet and mapping are locked; the last check still describes them.
-        if self._sheet is None or self.run_in_progress():
-            return
-        if immediately:
-            self._validate_timer.start(0)
-        else:
-            self._validate_timer.start()
 
     def _destination_kind(self) -> str:
         destination = self.destination_panel.destination()
         return destination.kind if destination is not None else "campaign"
 
-    def validate_now(self) -> None:
-        """Check every row against the provider's rules (in a worker for big sheets)."""
-        if self._sheet is None or self.run_in_progress():
-            return
-        from gui.core.validation import validate
-
-        frame = self.model.frame
-        mapping = self.mapping_panel.mapping()
-        spec = self.destination_panel.spec()
-        kind = self._destination_kind()
-        region = self.settings.phone_region or "US"
-        self._validation_generation += 1
-        generation = self._validation_generation
-        base = self.model.row_number_base
-
-        def row_label(row: int) -> str:
-            return str(row + base)
-
-        if len(frame) <= VALIDATE_IN_WORKER_ROWS:
-            try:
-                result = validate(
-                    frame, mapping, spec, destination_kind=kind, default_region=region, row_label=row_label
-                )
-            except LeadLoaderError as exc:
-                self.statusBar().showMessage(str(exc), 8000)
-                return
-            self._apply_validation(generation, result)
-            return
-        if self._validate_worker is not None:
-            self._validate_worker.cancel.cancel()
-
-        def job(progress: Any, cancel: Any) -> Any:
-            return validate(
-                frame,
-                mapping,
-                spec,
-                destination_kind=kind,
-                default_region=region,
-                row_label=row_label,
-                progress=progress,
-                cancel=cancel,
-            )
-
-        self.statusBar().showMessage(f"Checking {len(frame):,} rows…")
-        worker = start_worker(job, parent=self)
-        worker.sig_succeeded.connect(lambda result, g=generation: self._apply_validation(g, result))
-        worker.sig_failed.connect(self._on_validate_failed)
-        worker.sig_finished.connect(lambda w=worker: self._on_validate_finished(w))
-        self._validate_worker = worker
-
-    def _on_validate_failed(self, exc: object) -> None:
-        if not isinstance(exc, Cancelled):
-            self.statusBar().showMessage(f"Could not check the rows: {exc}", 8000)
-
-    def _on_validate_finished(self, worker: Worker) -> None:
-        if self._validate_worker is worker:
-            self._validate_worker = None
-
-    def _apply_validation(self, generation: int, validation: Any) -> None:
-        if generation != self._validation_generation:
-            return  # an older check finished after a newer one started
-        self._validation = validation
-        self.model.set_validation(validation)
-        self.view.on_validated()
-        self._refresh_upload_plan()
-        # The panel's bars in the next turn of the event loop: the table repaints in between.
-        QTimer.singleShot(0, self, lambda: self._apply_validation_to_panel(generation, validation))
-
-    def _apply_validation_to_panel(self, generation: int, validation: Any) -> None:
-        if generation != self._validation_generation:
-            return
-        self.mapping_panel.set_validation(validation)
-        self.sig_validated.emit(validation)
+    def _check_inputs(self) -> tuple[Any, Any, str]:
+        return self.mapping_panel.mapping(), self.destination_panel.spec(), self._destination_kind()
 
     # ------------------------------------------------------------------ the upload plan
 
@@ -914,9 +809,9 @@ class MainWindow(QMainWindow):
         import numpy as np
 
         n = len(self.model.frame)
-        if self._validation is None:
+        if self.check.validation is None:
             return np.arange(n)
-        return np.flatnonzero(~np.asarray(self._validation.error_rows, dtype=bool))
+        return np.flatnonzero(~np.asarray(self.check.validation.error_rows, dtype=bool))
 
     def upload_plan(self) -> tuple[str, bool, str]:
         """The Upload button's words, whether it can start, and a hint line."""
@@ -934,7 +829,7 @@ class MainWindow(QMainWindow):
         if destination is None:
             what = "list or campaign" if spec.has_lists else "campaign"
             return f"Pick a {spec.label} {what} to upload", False, "See step 1 on the right: Where to send."
-        if self._validation is None:
+        if self.check.validation is None:
             return "Checking rows…", False, ""
         total = len(self.model.frame)
         valid_rows = self.valid_rows()
@@ -1133,7 +1028,7 @@ class MainWindow(QMainWindow):
         spec = self.destination_panel.spec()
         frame = self.model.frame
         mapping = self.mapping_panel.mapping()
-        validation = self._validation
+        validation = self.check.validation
         try:
             factory = self.destination_panel.client_factory()
         except LeadLoaderError as exc:
@@ -1221,7 +1116,8 @@ class MainWindow(QMainWindow):
         self.view.set_editing_enabled(enabled)
         for widget in (self.side_split, self.open_button, self.source_button, self.sheet_combo):
             widget.setEnabled(enabled)
-        for action in (self.action_open, self.action_reading, self.action_fix, self.action_sample):
+        self.check.set_active(enabled and self._sheet is not None)
+        for action in (self.action_open, self.action_reading, self.check.action_fix, self.action_sample):
             action.setEnabled(enabled)
         self.undo_stack.setActive(enabled)
         self.action_undo.setEnabled(enabled and self.undo_stack.canUndo())
@@ -1370,12 +1266,12 @@ class MainWindow(QMainWindow):
 
     def shutdown(self, timeout_ms: int = 5000) -> None:
         """Stop the upload, the loader and the checks (close, tests)."""
-        workers = (self._run_worker, self._load_worker, self._validate_worker, self._offer_worker)
+        self.check.shutdown(timeout_ms)
+        workers = (self._run_worker, self._load_worker, self._offer_worker)
         for worker in (*workers, self._data_worker):
             if worker is not None:
                 worker.stop(timeout_ms)
-        self._run_worker = self._load_worker = self._validate_worker = self._data_worker = None
-        self._validate_timer.stop()
+        self._run_worker = self._load_worker = self._data_worker = None
         self.destination_panel.shutdown()
         shutdown_panel: Callable[[], None] | None = getattr(self.mapping_panel, "shutdown", None)
         if shutdown_panel is not None:

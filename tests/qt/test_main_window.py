@@ -122,7 +122,7 @@ def test_the_whole_flow(qtbot, window: MainWindow, sample: Path, tmp_path: Path)
     assert not window.mapping_panel.missing_required()
 
     # 3. The broken email is flagged: coloured, with a tooltip that names the problem.
-    validation = window._validation
+    validation = window.check.validation
     bad_rows = np.flatnonzero(validation.error_rows)
     assert len(bad_rows) >= 1
     bad = int(bad_rows[0])
@@ -142,11 +142,11 @@ def test_the_whole_flow(qtbot, window: MainWindow, sample: Path, tmp_path: Path)
     old = model.data(idx)
     with qtbot.waitSignal(window.sig_validated, timeout=LOAD_TIMEOUT):
         assert model.setData(idx, "fixed.address@northwind.example.com")
-    assert not window._validation.error_rows[bad] or window._validation.cell(bad, "Email") is None
+    assert not window.check.validation.error_rows[bad] or window.check.validation.cell(bad, "Email") is None
     with qtbot.waitSignal(window.sig_validated, timeout=LOAD_TIMEOUT):
         window.action_undo.trigger()
     assert model.data(idx) == old
-    assert window._validation.cell(bad, "Email") is not None
+    assert window.check.validation.cell(bad, "Email") is not None
     with qtbot.waitSignal(window.sig_validated, timeout=LOAD_TIMEOUT):
         window.action_redo.trigger()
     assert frame.at[bad, "Email"] == "fixed.address@northwind.example.com"
@@ -154,7 +154,7 @@ def test_the_whole_flow(qtbot, window: MainWindow, sample: Path, tmp_path: Path)
     # 5. Pick the sandbox campaign: the button says exactly what will happen.
     _pick_campaign(qtbot, window)
     text = window.upload_bar.upload_button.text()
-    invalid = int(np.count_nonzero(window._validation.error_rows))
+    invalid = int(np.count_nonzero(window.check.validation.error_rows))
     assert text.startswith(f"Upload {26 - invalid} leads to ‘{seed.LEMLIST_CAMPAIGN_NAME}’")
     if invalid:
         assert f"({invalid} row" in text and "will be skipped" in text

@@ -193,7 +193,7 @@ def test_every_action_has_a_shortcut_and_controls_have_names(window: MainWindow)
         window.action_reading,
         window.action_undo,
         window.action_redo,
-        window.action_fix,
+        window.check.action_fix,
         window.view.action_problems,
         window.view.action_next_problem,
         window.action_upload,
@@ -221,7 +221,7 @@ def test_column_fixes_go_on_the_undo_stack(qtbot, window: MainWindow, tmp_path: 
     model = window.model
     frame = model.frame
     email = model.view_column("Email")
-    window.push_fix("Email", apply_fix(frame, "Email", "lowercase_email"))
+    window.check.push_fix("Email", apply_fix(frame, "Email", "lowercase_email"))
     assert model.data(model.index(0, email)) == "ann@x.com"
     window.action_undo.trigger()
     assert model.data(model.index(0, email)) == "ANN@X.COM"
@@ -229,7 +229,7 @@ def test_column_fixes_go_on_the_undo_stack(qtbot, window: MainWindow, tmp_path: 
     assert model.data(model.index(1, email)) == "bob@y.org"
 
     columns = model.columnCount()
-    window.push_fix("Full name", apply_fix(frame, "Full name", "split_full_name"))
+    window.check.push_fix("Full name", apply_fix(frame, "Full name", "split_full_name"))
     assert model.columnCount() == columns + 2
     added = model.column_names[-2:]
     assert [model.data(model.index(0, model.view_column(c))) for c in added] == ["Ann", "Lee"]
@@ -256,7 +256,7 @@ def test_fix_dialog_opens_from_the_column(qtbot, window: MainWindow, tmp_path: P
 
     monkeypatch.setattr(fix_dialog.FixDialog, "exec", fake_exec)
     window.view.table.setCurrentIndex(window.model.index(0, 0))
-    window.action_fix.trigger()
+    window.check.action_fix.trigger()
     assert seen
     assert window.model.data(window.model.index(0, 0)) == "ann@x.com"
     assert window.undo_stack.count() == 1
