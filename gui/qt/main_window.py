@@ -21,18 +21,14 @@ from PySide6.QtGui import (
     QKeySequence,
 )
 from PySide6.QtWidgets import (
-    QComboBox,
-    QFileDialog,
     QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QSplitter,
     QStyle,
     QVBoxLayout,
@@ -40,18 +36,19 @@ from PySide6.QtWidgets import (
 )
 
 from gui.core.credentials import CredentialStore
-from gui.core.domain import Campaign, Progress, RowOutcome, Status
-from gui.core.errors import Cancelled, LeadLoaderError
+from gui.core.domain import Campaign, RowOutcome, Status
+from gui.core.errors import LeadLoaderError
 from gui.core.settings import Settings, save_settings
 from gui.qt import ui_state
 from gui.qt.destination_panel import DestinationPanel
-from gui.qt.dialogs.source_dialog import SourceChoice, SourceDialog, delimiter_words, encoding_words
+from gui.qt.dialogs.source_dialog import SourceChoice
 from gui.qt.flows.check_and_fix import CheckAndFix
+from gui.qt.flows.open_sheet import OpenSheet, dropped_path, loaded_message
 from gui.qt.flows.review_results import ReviewResults
 from gui.qt.flows.run_history import RunHistory
 from gui.qt.flows.view_table import QUEUED, ViewTable
 from gui.qt.mapping_panel import MappingPanel
-from gui.qt.style import banner_style, emphasise, std_icon
+from gui.qt.style import banner_style, std_icon
 from gui.qt.table_model import STATUS_WORDS, LeadTableModel
 from gui.qt.upload_bar import UploadBar
 from gui.qt.workers import Worker, start_worker, tune_gil_for_gui
@@ -60,9 +57,6 @@ if TYPE_CHECKING:
     import numpy as np
 
 log = logging.getLogger(__name__)
-
-#: File suffixes the loader reads (kept in step with gui.core.sheets.SUPPORTED_SUFFIXES).
-FALLBACK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt")
 
 #: What :meth:`MainWindow.finish_start` imports after the window is shown: every module a sheet
 #: needs from loading to validation, heaviest first (pandas, pyarrow).
@@ -75,20 +69,6 @@ DATA_STACK = (
     "gui.core.presets",
     "gui.core.journal",
 )
-
-
-def supported_suffixes() -> tuple[str, ...]:
-    """What File > Open and drag-and-drop accept."""
-    try:
-        from gui.core.sheets import SUPPORTED_SUFFIXES
-
-        return tuple(SUPPORTED_SUFFIXES)
-    except ImportError:  # pragma: no cover - the core module ships with the app
-        return FALLBACK_SUFFIXES
-
-
-def _is_supported(path: Path) -> bool:
-    return path.suffix.lower() in supported_suffixes()
 
 
 class _Relay(QObject):
@@ -141,11 +121,6 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.setAccessibleName("LeadLoader")
 
-        self._path: Path | None = None
-        self._sheet: Any = None
-        self._fingerprint = ""
-        self._choice = SourceChoice()
-        self._load_worker: Worker | None = None
         self._run_worker: Worker | None = None
         self._outcomes: dict[int, RowOutcome] = {}
         self._last_report: Any = None
@@ -214,48 +189,7 @@ class MainWindow(QMainWindow):
         resume_layout.addWidget(self.start_over_button)
         self.resume_banner.hide()
 
-        # Source bar: what is open and how it was read.
-        self.open_button = QPushButton(std_icon(self, QStyle.StandardPixmap.SP_DialogOpenButton), "Open…")
-        self.open_button.setAccessibleName("Open a spreadsheet")
-        self.open_button.setToolTip("Open a spreadsheet (Ctrl+O), or drop one on the window")
-        self.file_label = QLabel("No sheet open")
-        self.file_label.setAccessibleName("Open file")
-        emphasise(self.file_label)
-        self.source_label = QLabel()
-        self.source_label.setAccessibleName("How the file was read")
-        self.source_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.sheet_combo = QComboBox()
-        self.sheet_combo.setAccessibleName("Worksheet")
-        self.sheet_combo.setToolTip("This workbook has several sheets: pick the one with the leads")
-        self.sheet_combo.hide()
-        self.source_button = QPushButton("Reading options…")
-        self.source_button.setAccessibleName("Reading options")
-        self.source_button.setToolTip(
-            "Header row, encoding and delimiter, with a live preview (Ctrl+Shift+O)"
-        )
-        source_bar = QHBoxLayout()
-        source_bar.addWidget(self.open_button)
-        source_bar.addWidget(self.file_label)
-        source_bar.addWidget(self.sheet_combo)
-        source_bar.addWidget(self.source_label, 1)
-        source_bar.addWidget(self.source_button)
-        # A long one-line label must not widen the table side and squeeze the panels.
-        self.source_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.source_label.setMinimumWidth(0)
-
-        # Load progress (shown while a file loads).
-        self.load_progress = QProgressBar()
-        self.load_progress.setAccessibleName("Loading progress")
-        self.load_cancel = QPushButton("Cancel")
-        self.load_cancel.setAccessibleName("Cancel loading")
-        self.load_box = QWidget()
-        load_layout = QHBoxLayout(self.load_box)
-        load_layout.setContentsMargins(0, 0, 0, 0)
-        load_layout.addWidget(QLabel("Loading…"))
-        load_layout.addWidget(self.load_progress, 1)
-        load_layout.addWidget(self.load_cancel)
-        self.load_box.hide()
-
+        self.opener = OpenSheet(self.settings)
         self.results_panel = ReviewResults()
         self.results_panel.hide()
         self.history = RunHistory(self)
@@ -263,8 +197,7 @@ class MainWindow(QMainWindow):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addLayout(source_bar)
-        left_layout.addWidget(self.load_box)
+        left_layout.addWidget(self.opener)
         self.view = ViewTable(self.model)
         left_layout.addWidget(self.view, 1)
         self.left_split = QSplitter(Qt.Orientation.Vertical)
@@ -336,19 +269,10 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         menu_file = self.menuBar().addMenu("&File")
-        self.action_open = QAction(std_icon(self, QStyle.StandardPixmap.SP_DialogOpenButton), "&Open…", self)
-        self.action_open.setShortcut(QKeySequence.StandardKey.Open)
-        self.action_open.triggered.connect(self.choose_file)
-        menu_file.addAction(self.action_open)
-        self.recent_menu = menu_file.addMenu("Open &recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        self.action_reading = QAction("Reading &options…", self)
-        self.action_reading.setShortcut(QKeySequence("Ctrl+Shift+O"))
-        self.action_reading.triggered.connect(self.open_source_dialog)
-        menu_file.addAction(self.action_reading)
-        self.action_sample = QAction("Open the &sample sheet", self)
-        self.action_sample.triggered.connect(self.open_sample)
-        menu_file.addAction(self.action_sample)
+        menu_file.addAction(self.opener.action_open)
+        menu_file.addMenu(self.opener.recent_menu)
+        menu_file.addAction(self.opener.action_reading)
+        menu_file.addAction(self.opener.action_sample)
         menu_file.addSeparator()
         self.action_export = QAction("&Export results…", self)
         self.action_export.triggered.connect(lambda: self.export_results(only_failed=False))
@@ -399,10 +323,10 @@ class MainWindow(QMainWindow):
         self.action_upload.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
 
     def _connect(self) -> None:
-        self.open_button.clicked.connect(self.choose_file)
-        self.source_button.clicked.connect(self.open_source_dialog)
-        self.sheet_combo.activated.connect(self._on_sheet_picked)
-        self.load_cancel.clicked.connect(self.cancel_loading)
+        self.opener.sig_opened.connect(self.set_sheet)
+        self.opener.sig_load_failed.connect(self.sig_load_failed)
+        self.opener.sig_message.connect(self._show_message)
+        self.opener.sig_error.connect(self._show_error)
         self.view.sig_row_selected.connect(self.mapping_panel.set_selected_row)
         self.view.sig_fix_requested.connect(self.check.fix_column)
         self.check.sig_message.connect(self._show_message)
@@ -432,22 +356,6 @@ class MainWindow(QMainWindow):
         self.start_over_button.clicked.connect(self._start_over)
 
     # ------------------------------------------------------------------ opening files
-
-    def choose_file(self) -> None:
-        """File > Open."""
-        patterns = " ".join(f"*{s}" for s in supported_suffixes())
-        start = str(Path(self.settings.recent_files[0]).parent) if self.settings.recent_files else ""
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open a spreadsheet of leads", start, f"Spreadsheets ({patterns});;All files (*)"
-        )
-        if path:
-            self.open_file(Path(path))
-
-    def open_sample(self) -> None:
-        """Open the sample sheet shipped in resources/ (first run and File menu)."""
-        from gui.core.paths import resource
-
-        self.open_file(resource("sample_leads.csv"))
 
     def finish_start(self, on_ready: Callable[[], None] | None = None) -> None:
         """The start-up work a window built with ``defer_data`` left for after its first paint.
@@ -494,7 +402,7 @@ class MainWindow(QMainWindow):
 
     def start_demo(self) -> None:
         """First run with no account: the sample sheet and a sandbox campaign, ready to upload."""
-        self.open_sample()
+        self.opener.open_sample()
         panel = self.destination_panel
         if not panel.is_sandbox():
             return
@@ -519,113 +427,12 @@ class MainWindow(QMainWindow):
             choice = candidates[0]
             panel.set_destination(choice.id if choice.kind != "list" else f"list:{choice.id}")
 
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        existing = [Path(p) for p in self.settings.recent_files if Path(p).exists()]
-        if not existing:
-            empty = self.recent_menu.addAction("No recent files")
-            empty.setEnabled(False)
-            return
-        for i, path in enumerate(existing):
-            action = self.recent_menu.addAction(f"&{i + 1} {path.name}   ({path.parent})")
-            action.triggered.connect(lambda _c=False, p=path: self.open_file(p))
-
     def open_file(self, path: Path, choice: SourceChoice | None = None) -> None:
-        """Load ``path`` in the background; the table shows it when done."""
-        path = Path(path)
-        if self.run_in_progress():
-            self.statusBar().showMessage(
-                "Wait for the upload to finish (or cancel it) before opening another file."
-            )
-            return
-        if not path.is_file():
-            self._show_error("Cannot open file", f"{path} does not exist or is not a file.")
-            return
-        if not _is_supported(path):
-            kinds = " ".join(supported_suffixes())
-            self._show_error(
-                "Cannot open file", f"{path.name} is not a spreadsheet LeadLoader reads ({kinds})."
-            )
-            return
-        self.cancel_loading()
-        choice = choice or SourceChoice()
-        self._pending_path = path
-        self._pending_choice = choice
+        """Load ``path`` in the background (app.py and the resume offer open files this way)."""
+        self.opener.open_file(path, choice)
 
-        def job(progress: Any, cancel: Any) -> tuple[Any, str]:
-            from gui.core.journal import file_fingerprint
-            from gui.core.sheets import load_sheet
-
-            sheet = load_sheet(
-                path,
-                sheet=choice.sheet,
-                header_row=choice.header_row,
-                encoding=choice.encoding,
-                delimiter=choice.delimiter,
-                progress=progress,
-                cancel=cancel,
-            )
-            return sheet, file_fingerprint(path)
-
-        self.load_progress.setRange(0, 0)
-        self.load_box.show()
-        self.statusBar().showMessage(f"Loading {path.name}…")
-        worker = start_worker(job, parent=self)
-        worker.sig_progress.connect(self._on_load_progress)
-        worker.sig_succeeded.connect(lambda result, w=worker: self._on_loaded(w, path, choice, result))
-        worker.sig_failed.connect(lambda exc, w=worker: self._on_load_failed(w, path, exc))
-        worker.sig_finished.connect(lambda w=worker: self._on_load_finished(w))
-        self._load_worker = worker
-
-    def cancel_loading(self) -> None:
-        """Stop a load in progress (the previous sheet stays)."""
-        worker = self._load_worker
-        if worker is not None:
-            self._load_worker = None
-            worker.stop(3000)
-            self.load_box.hide()
-
-    def _on_load_progress(self, event: Progress) -> None:
-        if event.total:
-            self.load_progress.setRange(0, 1000)
-            self.load_progress.setValue(int(event.fraction * 1000))
-        if event.message:
-            self.statusBar().showMessage(event.message)
-
-    def _on_load_finished(self, worker: Worker) -> None:
-        if self._load_worker is worker:
-            self._load_worker = None
-            self.load_box.hide()
-
-    def _on_load_failed(self, worker: Worker, path: Path, exc: object) -> None:
-        if self._load_worker is not worker:
-            return
-        if isinstance(exc, Cancelled):
-            self.statusBar().showMessage(f"Stopped loading {path.name}.", 5000)
-            return
-        message = str(exc) if isinstance(exc, LeadLoaderError | OSError) else f"{path.name}: {exc!r}"
-        log.warning("Load failed: %s", message)
-        self.statusBar().showMessage(message, 10000)
-        self.sig_load_failed.emit(message)
-        self._show_error("Cannot open file", message)
-
-    def _on_loaded(self, worker: Worker, path: Path, choice: SourceChoice, result: tuple[Any, str]) -> None:
-        if self._load_worker is not worker:
-            return
-        sheet, fingerprint = result
-        self.set_sheet(path, sheet, fingerprint, choice)
-
-    def set_sheet(self, path: Path, sheet: Any, fingerprint: str, choice: SourceChoice | None = None) -> None:
-        """Show a loaded sheet: table, mapping, validation, resume offer."""
-        self._path = path
-        self._sheet = sheet
-        self._fingerprint = fingerprint
-        self._choice = SourceChoice(
-            sheet=getattr(sheet, "sheet_name", None),
-            header_row=getattr(sheet, "header_row", None),
-            encoding=getattr(sheet, "encoding", None),
-            delimiter=getattr(sheet, "delimiter", None),
-        )
+    def set_sheet(self, path: Path, sheet: Any, fingerprint: str) -> None:
+        """A sheet is open: table, mapping, validation, resume offer start over from it."""
         self._outcomes = {}
         self._outcomes_target = None
         self._last_report = None
@@ -638,8 +445,6 @@ class MainWindow(QMainWindow):
         self.model.set_frame(sheet.frame, notes, row_number_base=header_row + 2)
         self.view.show_sheet()
         self.setWindowTitle(f"{path.name} — LeadLoader")
-        self.file_label.setText(path.name)
-        self._show_source_facts()
         # The rest in later turns of the event loop: the table paints first, and no single step
         # holds the GUI thread long (the heartbeat test allows 100 ms).
         self._sheet_generation += 1
@@ -654,105 +459,38 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self, lambda: self._set_sheet_done(generation, sheet))
 
     def _set_sheet_done(self, generation: int, sheet: Any) -> None:
-        if generation != self._sheet_generation or self._path is None:
+        if generation != self._sheet_generation or self.opener.path is None:
             return
-        self.settings.add_recent_file(self._path)
+        self.settings.add_recent_file(self.opener.path)
         self._save_settings()
-        self.statusBar().showMessage(self._loaded_message(sheet), 8000)
+        self.statusBar().showMessage(loaded_message(sheet), 8000)
         self.check.schedule(immediately=True)
         self._check_resumable()
         self._refresh_everything()
         self.sig_loaded.emit(sheet)
 
-    def _loaded_message(self, sheet: Any) -> str:
-        rows = len(sheet.frame)
-        parts = [f"Loaded {rows:,} rows"]
-        dropped = getattr(sheet, "rows_dropped", 0)
-        if dropped:
-            parts.append(f"{dropped:,} empty rows left out")
-        notes = getattr(sheet, "notes", ())
-        if notes:
-            parts.append(f"{len(notes)} column(s) may have been damaged by a spreadsheet app: see ⚠ headers")
-        return "; ".join(parts) + "."
-
-    def _show_source_facts(self) -> None:
-        sheet = self._sheet
-        if sheet is None:
-            self.source_label.setText("")
-            return
-        facts = [f"{len(sheet.frame):,} rows × {len(sheet.frame.columns)} columns"]
-        header_row = getattr(sheet, "header_row", 0) or 0
-        facts.append(f"header on row {header_row + 1}")
-        if getattr(sheet, "encoding", None):
-            facts.append(encoding_words(sheet.encoding))
-        if getattr(sheet, "delimiter", None):
-            facts.append(f"{delimiter_words(sheet.delimiter)}-separated")
-        self.source_label.setText(" · ".join(facts))
-        names = list(getattr(sheet, "sheet_names", ()) or ())
-        self.sheet_combo.blockSignals(True)
-        self.sheet_combo.clear()
-        for name in names:
-            self.sheet_combo.addItem(f"Sheet: {name}", name)
-        current = getattr(sheet, "sheet_name", None)
-        if current is not None:
-            self.sheet_combo.setCurrentIndex(max(0, self.sheet_combo.findData(current)))
-        self.sheet_combo.blockSignals(False)
-        self.sheet_combo.setVisible(len(names) > 1)
-
-    def _on_sheet_picked(self, index: int) -> None:
-        name = self.sheet_combo.itemData(index)
-        if self._path is not None and name and name != getattr(self._sheet, "sheet_name", None):
-            self.open_file(self._path, SourceChoice(sheet=name))
-
-    def open_source_dialog(self) -> None:
-        """Header row, encoding, delimiter (and sheet) with a live preview; reload on OK."""
-        if self._path is None:
-            self.statusBar().showMessage("Open a sheet first (Ctrl+O).", 5000)
-            return
-        dialog = SourceDialog(
-            self._path,
-            sheet_names=tuple(getattr(self._sheet, "sheet_names", ()) or ()),
-            current=self._choice,
-            parent=self,
-        )
-        if dialog.exec():
-            self.open_file(self._path, dialog.choice())
-        dialog.deleteLater()
-
     # ------------------------------------------------------------------ drag and drop
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         """Accept one supported file."""
-        if self._dropped_path(event) is not None:
+        if dropped_path(event) is not None:
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dragMoveEvent(self, event: Any) -> None:
         """Keep accepting while the file is over the window."""
-        if self._dropped_path(event) is not None:
+        if dropped_path(event) is not None:
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
         """Open the dropped file."""
-        path = self._dropped_path(event)
+        path = dropped_path(event)
         if path is None:
             event.ignore()
             return
         event.acceptProposedAction()
         self.open_file(path)
-
-    @staticmethod
-    def _dropped_path(event: Any) -> Path | None:
-        mime = event.mimeData()
-        if mime is None or not mime.hasUrls():
-            return None
-        for url in mime.urls():
-            if url.isLocalFile():
-                path = Path(url.toLocalFile())
-                if _is_supported(path):
-                    return path
-        return None
 
     # ------------------------------------------------------------------ table: sort, filter, fixes
 
@@ -796,10 +534,8 @@ class MainWindow(QMainWindow):
     def _refresh_everything(self) -> None:
         self._refresh_banners()
         self._refresh_upload_plan()
-        has_sheet = self._sheet is not None
+        has_sheet = self.opener.sheet is not None
         self.view.set_has_sheet(has_sheet)
-        self.source_button.setEnabled(has_sheet)
-        self.action_reading.setEnabled(has_sheet)
 
     def _refresh_banners(self) -> None:
         self.sandbox_banner.setVisible(self.destination_panel.is_sandbox())
@@ -815,7 +551,7 @@ class MainWindow(QMainWindow):
 
     def upload_plan(self) -> tuple[str, bool, str]:
         """The Upload button's words, whether it can start, and a hint line."""
-        if self._sheet is None:
+        if self.opener.sheet is None:
             return "Open a sheet to start", False, "Drop a spreadsheet on the window or press Ctrl+O."
         missing = self.mapping_panel.missing_required()
         if missing:
@@ -928,7 +664,7 @@ class MainWindow(QMainWindow):
         self._offer_worker = worker
 
     def _show_interrupted_run(self, found: tuple[Any, Path] | None) -> None:
-        if found is None or self._sheet is not None or self._load_worker is not None:
+        if found is None or self.opener.sheet is not None or self.opener.loading():
             return
         record, path = found
         pending = record.counts.get("pending", 0)
@@ -945,7 +681,7 @@ class MainWindow(QMainWindow):
 
     def _on_resume_clicked(self) -> None:
         path = self._interrupted_path
-        if path is not None and self._sheet is None:
+        if path is not None and self.opener.sheet is None:
             self._interrupted_path = None
             self.resume_banner.hide()
             self.open_file(path)
@@ -955,7 +691,7 @@ class MainWindow(QMainWindow):
     def _check_resumable(self) -> None:
         self._resumable = None
         destination = self.destination_panel.destination()
-        if self._path is None or not self._fingerprint or destination is None:
+        if self.opener.path is None or not self.opener.fingerprint or destination is None:
             self.resume_banner.hide()
             return
         from gui.core.journal import Journal
@@ -964,7 +700,7 @@ class MainWindow(QMainWindow):
             journal = Journal()
             try:
                 record = journal.find_resumable(
-                    self._fingerprint, self.destination_panel.provider_id(), destination.id
+                    self.opener.fingerprint, self.destination_panel.provider_id(), destination.id
                 )
             finally:
                 journal.close()
@@ -1012,7 +748,7 @@ class MainWindow(QMainWindow):
         """Build the job from what the window shows and run it; False when something is missing."""
         import numpy as np
 
-        if self.run_in_progress() or self._sheet is None or self._path is None:
+        if self.run_in_progress() or self.opener.sheet is None or self.opener.path is None:
             return False
         if rows is None:
             text, enabled, _hint = self.upload_plan()
@@ -1057,7 +793,7 @@ class MainWindow(QMainWindow):
         # Read from the widgets here, on the GUI thread; the worker gets plain values.
         account = self.destination_panel.account_label()
         options = self.destination_panel.options()
-        fingerprint, file_name = self._fingerprint, self._path.name
+        fingerprint, file_name = self.opener.fingerprint, self.opener.path.name
         relay = self._relay
 
         def job_fn(progress: Any, cancel: Any) -> Any:
@@ -1114,11 +850,10 @@ class MainWindow(QMainWindow):
 
     def _set_editing_enabled(self, enabled: bool) -> None:
         self.view.set_editing_enabled(enabled)
-        for widget in (self.side_split, self.open_button, self.source_button, self.sheet_combo):
-            widget.setEnabled(enabled)
-        self.check.set_active(enabled and self._sheet is not None)
-        for action in (self.action_open, self.action_reading, self.check.action_fix, self.action_sample):
-            action.setEnabled(enabled)
+        self.side_split.setEnabled(enabled)
+        self.opener.set_locked(not enabled)
+        self.check.set_active(enabled and self.opener.sheet is not None)
+        self.check.action_fix.setEnabled(enabled)
         self.undo_stack.setActive(enabled)
         self.action_undo.setEnabled(enabled and self.undo_stack.canUndo())
         self.action_redo.setEnabled(enabled and self.undo_stack.canRedo())
@@ -1267,11 +1002,12 @@ class MainWindow(QMainWindow):
     def shutdown(self, timeout_ms: int = 5000) -> None:
         """Stop the upload, the loader and the checks (close, tests)."""
         self.check.shutdown(timeout_ms)
-        workers = (self._run_worker, self._load_worker, self._offer_worker)
+        self.opener.shutdown(timeout_ms)
+        workers = (self._run_worker, self._offer_worker)
         for worker in (*workers, self._data_worker):
             if worker is not None:
                 worker.stop(timeout_ms)
-        self._run_worker = self._load_worker = self._data_worker = None
+        self._run_worker = self._data_worker = None
         self.destination_panel.shutdown()
         shutdown_panel: Callable[[], None] | None = getattr(self.mapping_panel, "shutdown", None)
         if shutdown_panel is not None:

@@ -112,8 +112,8 @@ def test_the_whole_flow(qtbot, window: MainWindow, sample: Path, tmp_path: Path)
     model = window.model
     frame = model.frame
     assert model.rowCount() == len(frame) == 26
-    assert window.file_label.text() == sample.name
-    assert "26 rows" in window.source_label.text()
+    assert window.opener.file_label.text() == sample.name
+    assert "26 rows" in window.opener.source_label.text()
     assert str(sample.resolve()) == window.settings.recent_files[0]
 
     # 2. Map: the suggestion maps the email column.
@@ -415,6 +415,6 @@ def test_start_offers_a_recent_file_whose_upload_stopped(qtbot, sample: Path) ->
         assert "16 of 26 rows not sent" in window.resume_label.text()
         with qtbot.waitSignal(window.sig_loaded, timeout=LOAD_TIMEOUT):
             window.resume_button.click()
-        assert window.file_label.text() == sample.name
+        assert window.opener.file_label.text() == sample.name
     finally:
         window.shutdown()

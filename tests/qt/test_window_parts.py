@@ -49,7 +49,7 @@ def test_reloading_with_other_reading_options(qtbot, window: MainWindow, tmp_pat
     assert window.model.column_names == ["Email", "First name"]
     assert window.model.data(window.model.index(0, 1)) == "Zoé"
     assert window.model.headerData(0, Qt.Orientation.Vertical) == "3"  # header on row 2: data starts on row 3
-    assert "semicolon" in window.source_label.text()
+    assert "semicolon" in window.opener.source_label.text()
 
 
 def test_workbook_with_two_sheets_offers_a_sheet_picker(qtbot, window: MainWindow, tmp_path: Path) -> None:
@@ -67,11 +67,14 @@ def test_workbook_with_two_sheets_offers_a_sheet_picker(qtbot, window: MainWindo
     book.save(path)
     with qtbot.waitSignal(window.sig_loaded, timeout=TIMEOUT):
         window.open_file(path)
-    assert window.sheet_combo.isVisibleTo(window)
-    assert [window.sheet_combo.itemData(i) for i in range(window.sheet_combo.count())] == ["Notes", "Leads"]
+    assert window.opener.sheet_combo.isVisibleTo(window)
+    assert [window.opener.sheet_combo.itemData(i) for i in range(window.opener.sheet_combo.count())] == [
+        "Notes",
+        "Leads",
+    ]
     with qtbot.waitSignal(window.sig_loaded, timeout=TIMEOUT):
-        window.sheet_combo.setCurrentIndex(1)
-        window.sheet_combo.activated.emit(1)
+        window.opener.sheet_combo.setCurrentIndex(1)
+        window.opener.sheet_combo.activated.emit(1)
     assert window.model.column_names == ["Email", "Name"]
     assert window.model.rowCount() == 2
 
@@ -189,8 +192,8 @@ def test_every_action_has_a_shortcut_and_controls_have_names(window: MainWindow)
     from PySide6.QtWidgets import QAbstractButton, QComboBox
 
     for action in (
-        window.action_open,
-        window.action_reading,
+        window.opener.action_open,
+        window.opener.action_reading,
         window.action_undo,
         window.action_redo,
         window.check.action_fix,
