@@ -12,52 +12,44 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
     QKeySequence,
-    QPainter,
-    QPaintEvent,
-    QPalette,
 )
 from PySide6.QtWidgets import (
-    QAbstractButton,
-    QAbstractItemView,
-    QComboBox,
-    QFileDialog,
     QFrame,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMainWindow,
-    QMenu,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QSplitter,
     QStyle,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from gui.core.credentials import CredentialStore
-from gui.core.domain import Campaign, Progress, RowOutcome, Status
-from gui.core.errors import Cancelled, LeadLoaderError
+from gui.core.domain import Campaign, RowOutcome, Status
+from gui.core.errors import LeadLoaderError
 from gui.core.settings import Settings, save_settings
 from gui.qt import ui_state
 from gui.qt.destination_panel import DestinationPanel
-from gui.qt.dialogs.source_dialog import SourceChoice, SourceDialog, delimiter_words, encoding_words
+from gui.qt.dialogs.source_dialog import SourceChoice
+from gui.qt.flows.check_and_fix import CheckAndFix
 from gui.qt.flows.map_columns import MapColumnsFlow
-from gui.qt.results_panel import HistoryDialog, ResultsPanel
-from gui.qt.style import banner_style, emphasise, std_icon
-from gui.qt.table_model import STATUS_WORDS, ColumnFixCommand, LeadTableModel, filter_order, sort_order
+from gui.qt.flows.open_sheet import OpenSheet, dropped_path, loaded_message
+from gui.qt.flows.review_results import ReviewResults
+from gui.qt.flows.run_history import RunHistory
+from gui.qt.flows.view_table import QUEUED, ViewTable
+from gui.qt.style import banner_style, std_icon
+from gui.qt.table_model import STATUS_WORDS, LeadTableModel
 from gui.qt.upload_bar import UploadBar
 from gui.qt.workers import Worker, start_worker, tune_gil_for_gui
 
@@ -65,20 +57,6 @@ if TYPE_CHECKING:
     import numpy as np
 
 log = logging.getLogger(__name__)
-
-#: File suffixes the loader reads (kept in step with gui.core.sheets.load.SUPPORTED_SUFFIXES).
-FALLBACK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt")
-
-#: Above this many rows, validation runs in a worker instead of on the GUI thread.
-VALIDATE_IN_WORKER_ROWS = 20_000
-
-FILTER_ALL = "all"
-FILTER_PROBLEMS = "problems"
-FILTER_ERRORS = "errors"
-FILTER_NOT_SENT = "not-sent"
-
-#: The Status column's word for rows waiting their turn during a run.
-QUEUED = "Queued"
 
 #: What :meth:`MainWindow.finish_start` imports after the window is shown: every module a sheet
 #: needs from loading to validation, heaviest first (pandas, pyarrow).
@@ -93,52 +71,10 @@ DATA_STACK = (
 )
 
 
-def supported_suffixes() -> tuple[str, ...]:
-    """What File > Open and drag-and-drop accept."""
-    try:
-        from gui.core.sheets.load import SUPPORTED_SUFFIXES
-
-        return tuple(SUPPORTED_SUFFIXES)
-    except ImportError:  # pragma: no cover - the core module ships with the app
-        return FALLBACK_SUFFIXES
-
-
-def _is_supported(path: Path) -> bool:
-    return path.suffix.lower() in supported_suffixes()
-
-
 class _Relay(QObject):
     """Lives in the GUI thread: the upload engine's on_outcomes callback emits here, queued."""
 
     sig_outcomes = Signal(object)
-
-
-class LeadTableView(QTableView):
-    """The table, with a drop hint painted while it is empty."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.hint = (
-            "Drop a spreadsheet here\n(.xlsx .xls .ods .csv .tsv .txt)\n\nor press Ctrl+O to choose a file"
-        )
-        corner = self.findChild(QAbstractButton)
-        if corner is not None:  # the top-left "select all" button
-            corner.setAccessibleName("Select all cells")
-            corner.setToolTip("Select all cells")
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        """Paint the rows, or the drop hint when there are none."""
-        super().paintEvent(event)
-        model = self.model()
-        if model is not None and model.rowCount() > 0:
-            return
-        painter = QPainter(self.viewport())
-        painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
-        font = painter.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        painter.setFont(font)
-        painter.drawText(self.viewport().rect(), Qt.AlignmentFlag.AlignCenter, self.hint)
-        painter.end()
 
 
 class MainWindow(QMainWindow):
@@ -185,15 +121,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.setAccessibleName("LeadLoader")
 
-        self._path: Path | None = None
-        self._sheet: Any = None
-        self._fingerprint = ""
-        self._choice = SourceChoice()
-        self._load_worker: Worker | None = None
-        self._validate_worker: Worker | None = None
         self._run_worker: Worker | None = None
-        self._validation: Any = None
-        self._validation_generation = 0
         self._outcomes: dict[int, RowOutcome] = {}
         self._last_report: Any = None
         self._run_destination: Campaign | None = None
@@ -203,8 +131,6 @@ class MainWindow(QMainWindow):
         self._sheet_generation = 0
         self._offer_worker: Worker | None = None
         self._outcomes_target: tuple[str, str] | None = None
-        self._filter = FILTER_ALL
-        self._sort: tuple[str | None, bool] | None = None  # (column or None for Status, descending)
         self._relay = _Relay(self)
         self._relay.sig_outcomes.connect(self._on_outcomes)
 
@@ -214,7 +140,9 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.model.undo_stack = self.undo_stack
         self.model.set_note_icon(std_icon(self, QStyle.StandardPixmap.SP_MessageBoxWarning))
-        self.model.sig_cells_changed.connect(lambda _cols: self._schedule_validation())
+        self.check = CheckAndFix(
+            self.model, self.undo_stack, self._check_inputs, lambda: self.settings.phone_region or "US", self
+        )
 
         self._build_ui()
         self._build_actions()
@@ -261,101 +189,17 @@ class MainWindow(QMainWindow):
         resume_layout.addWidget(self.start_over_button)
         self.resume_banner.hide()
 
-        # Source bar: what is open and how it was read.
-        self.open_button = QPushButton(std_icon(self, QStyle.StandardPixmap.SP_DialogOpenButton), "Open…")
-        self.open_button.setAccessibleName("Open a spreadsheet")
-        self.open_button.setToolTip("Open a spreadsheet (Ctrl+O), or drop one on the window")
-        self.file_label = QLabel("No sheet open")
-        self.file_label.setAccessibleName("Open file")
-        emphasise(self.file_label)
-        self.source_label = QLabel()
-        self.source_label.setAccessibleName("How the file was read")
-        self.source_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.sheet_combo = QComboBox()
-        self.sheet_combo.setAccessibleName("Worksheet")
-        self.sheet_combo.setToolTip("This workbook has several sheets: pick the one with the leads")
-        self.sheet_combo.hide()
-        self.source_button = QPushButton("Reading options…")
-        self.source_button.setAccessibleName("Reading options")
-        self.source_button.setToolTip(
-            "Header row, encoding and delimiter, with a live preview (Ctrl+Shift+O)"
-        )
-        self.filter_combo = QComboBox()
-        self.filter_combo.setAccessibleName("Show rows")
-        self.filter_combo.setToolTip(
-            "Show all rows, only rows with problems, or rows by upload status (Ctrl+F)"
-        )
-        self.row_count_label = QLabel()
-        self.row_count_label.setAccessibleName("Rows shown")
-
-        source_bar = QHBoxLayout()
-        source_bar.addWidget(self.open_button)
-        source_bar.addWidget(self.file_label)
-        source_bar.addWidget(self.sheet_combo)
-        source_bar.addWidget(self.source_label, 1)
-        source_bar.addWidget(self.source_button)
-        filter_bar = QHBoxLayout()
-        show_label = QLabel("&Show:")
-        show_label.setBuddy(self.filter_combo)
-        filter_bar.addWidget(show_label)
-        filter_bar.addWidget(self.filter_combo)
-        filter_bar.addWidget(self.row_count_label)
-        filter_bar.addSpacing(12)
-        self.undo_hint = QLabel(
-            "Double-click a cell to edit it · Ctrl+Z undoes · right-click a column name to fix it"
-        )
-        self.undo_hint.setAccessibleName("Table tips")
-        self.undo_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        filter_bar.addWidget(self.undo_hint, 1)
-        # Long one-line labels must not widen the table side and squeeze the panels.
-        for label in (self.undo_hint, self.source_label):
-            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-            label.setMinimumWidth(0)
-
-        # Load progress (shown while a file loads).
-        self.load_progress = QProgressBar()
-        self.load_progress.setAccessibleName("Loading progress")
-        self.load_cancel = QPushButton("Cancel")
-        self.load_cancel.setAccessibleName("Cancel loading")
-        self.load_box = QWidget()
-        load_layout = QHBoxLayout(self.load_box)
-        load_layout.setContentsMargins(0, 0, 0, 0)
-        load_layout.addWidget(QLabel("Loading…"))
-        load_layout.addWidget(self.load_progress, 1)
-        load_layout.addWidget(self.load_cancel)
-        self.load_box.hide()
-
-        self.table = LeadTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Leads table")
-        self.table.setWordWrap(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-        self.table.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.AnyKeyPressed
-        )
-        vheader = self.table.verticalHeader()
-        vheader.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vheader.setDefaultSectionSize(self.fontMetrics().height() + 8)
-        hheader = self.table.horizontalHeader()
-        hheader.setSectionsClickable(True)
-        hheader.setSortIndicatorShown(False)
-        hheader.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        hheader.setDefaultSectionSize(150)
-        hheader.setHighlightSections(False)
-
-        self.results_panel = ResultsPanel()
+        self.opener = OpenSheet(self.settings)
+        self.results_panel = ReviewResults()
         self.results_panel.hide()
+        self.history = RunHistory(self)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addLayout(source_bar)
-        left_layout.addWidget(self.load_box)
-        left_layout.addLayout(filter_bar)
-        left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.opener)
+        self.view = ViewTable(self.model)
+        left_layout.addWidget(self.view, 1)
         self.left_split = QSplitter(Qt.Orientation.Vertical)
         self.left_split.addWidget(left)
         self.left_split.addWidget(self.results_panel)
@@ -408,13 +252,6 @@ class MainWindow(QMainWindow):
         self.statusBar().setAccessibleName("Status bar")
         self._fit_to_screen()
 
-        for value, words in (
-            (FILTER_ALL, "All rows"),
-            (FILTER_PROBLEMS, "Rows with problems"),
-            (FILTER_ERRORS, "Rows that will be skipped"),
-        ):
-            self.filter_combo.addItem(words, value)
-
     def _fit_to_screen(self) -> None:
         """A first-run size that fits the screen (restored geometry replaces it later)."""
         screen = self.screen()
@@ -427,28 +264,15 @@ class MainWindow(QMainWindow):
         self.resize(width, height)
         self.move(area.x() + (area.width() - width) // 2, area.y() + (area.height() - height) // 2)
 
-    def _focus_filter(self) -> None:
-        self.filter_combo.setFocus()
-        self.filter_combo.showPopup()
-
     def _splitters(self) -> dict[str, QSplitter]:
         return {"main": self.main_split, "left": self.left_split, "side": self.side_split}
 
     def _build_actions(self) -> None:
         menu_file = self.menuBar().addMenu("&File")
-        self.action_open = QAction(std_icon(self, QStyle.StandardPixmap.SP_DialogOpenButton), "&Open…", self)
-        self.action_open.setShortcut(QKeySequence.StandardKey.Open)
-        self.action_open.triggered.connect(self.choose_file)
-        menu_file.addAction(self.action_open)
-        self.recent_menu = menu_file.addMenu("Open &recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        self.action_reading = QAction("Reading &options…", self)
-        self.action_reading.setShortcut(QKeySequence("Ctrl+Shift+O"))
-        self.action_reading.triggered.connect(self.open_source_dialog)
-        menu_file.addAction(self.action_reading)
-        self.action_sample = QAction("Open the &sample sheet", self)
-        self.action_sample.triggered.connect(self.open_sample)
-        menu_file.addAction(self.action_sample)
+        menu_file.addAction(self.opener.action_open)
+        menu_file.addMenu(self.opener.recent_menu)
+        menu_file.addAction(self.opener.action_reading)
+        menu_file.addAction(self.opener.action_sample)
         menu_file.addSeparator()
         self.action_export = QAction("&Export results…", self)
         self.action_export.triggered.connect(lambda: self.export_results(only_failed=False))
@@ -469,27 +293,12 @@ class MainWindow(QMainWindow):
         menu_edit.addAction(self.action_undo)
         menu_edit.addAction(self.action_redo)
         menu_edit.addSeparator()
-        self.action_fix = QAction("&Fix this column…", self)
-        self.action_fix.setShortcut(QKeySequence("Ctrl+Shift+F"))
-        self.action_fix.triggered.connect(self._fix_current_column)
-        menu_edit.addAction(self.action_fix)
+        self.check.action_fix.triggered.connect(self.view.request_fix_of_current_column)
+        menu_edit.addAction(self.check.action_fix)
 
         menu_view = self.menuBar().addMenu("&View")
-        self.action_problems = QAction("Show only rows with &problems", self)
-        self.action_problems.setCheckable(True)
-        self.action_problems.setShortcut(QKeySequence("Ctrl+Shift+P"))
-        self.action_problems.toggled.connect(
-            lambda on: self._set_filter(FILTER_PROBLEMS if on else FILTER_ALL)
-        )
-        menu_view.addAction(self.action_problems)
-        self.action_filter = QAction("Choose rows to &show", self)
-        self.action_filter.setShortcut(QKeySequence.StandardKey.Find)
-        self.action_filter.triggered.connect(self._focus_filter)
-        menu_view.addAction(self.action_filter)
-        self.action_next_problem = QAction("&Next problem", self)
-        self.action_next_problem.setShortcut(QKeySequence("F8"))
-        self.action_next_problem.triggered.connect(self.go_to_next_problem)
-        menu_view.addAction(self.action_next_problem)
+        for action in (self.view.action_problems, self.view.action_filter, self.view.action_next_problem):
+            menu_view.addAction(action)
         menu_view.addSeparator()
         self.action_dest_tab = QAction("Go to &Where to send", self)
         self.action_dest_tab.setShortcut(QKeySequence("Ctrl+1"))
@@ -504,10 +313,7 @@ class MainWindow(QMainWindow):
         self.action_upload = QAction("&Upload", self)
         self.action_upload.triggered.connect(self.start_upload)
         menu_upload.addAction(self.action_upload)
-        self.action_history = QAction("Upload &history…", self)
-        self.action_history.setShortcut(QKeySequence("Ctrl+H"))
-        self.action_history.triggered.connect(self.show_history)
-        menu_upload.addAction(self.action_history)
+        menu_upload.addAction(self.history.action_history)
         self.action_accounts = QAction("Manage &accounts…", self)
         self.action_accounts.setShortcut(QKeySequence("Ctrl+K"))
         self.action_accounts.triggered.connect(self.destination_panel.open_accounts_dialog)
@@ -517,18 +323,19 @@ class MainWindow(QMainWindow):
         self.action_upload.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
 
     def _connect(self) -> None:
-        self.open_button.clicked.connect(self.choose_file)
-        self.source_button.clicked.connect(self.open_source_dialog)
-        self.sheet_combo.activated.connect(self._on_sheet_picked)
-        self.load_cancel.clicked.connect(self.cancel_loading)
-        self.filter_combo.currentIndexChanged.connect(
-            lambda _i: self._set_filter(str(self.filter_combo.currentData()))
-        )
-        header = self.table.horizontalHeader()
-        header.sectionClicked.connect(self._on_header_clicked)
-        header.customContextMenuRequested.connect(self._on_header_menu)
-        self.table.selectionModel().currentChanged.connect(self._on_current_changed)
-        self.model.modelReset.connect(self._update_row_count)
+        self.opener.sig_opened.connect(self.set_sheet)
+        self.opener.sig_load_failed.connect(self.sig_load_failed)
+        self.opener.sig_message.connect(self._show_message)
+        self.opener.sig_error.connect(self._show_error)
+        self.view.sig_row_selected.connect(self.mapping_panel.set_selected_row)
+        self.view.sig_fix_requested.connect(self.check.fix_column)
+        self.check.sig_message.connect(self._show_message)
+        self.check.sig_columns_changed.connect(self._on_columns_changed)
+        self.check.sig_checked.connect(lambda _v: self.view.on_validated())
+        self.check.sig_checked.connect(lambda _v: self._refresh_upload_plan())
+        self.check.sig_validated.connect(self.mapping_panel.set_validation)
+        self.check.sig_validated.connect(self.sig_validated)
+        self.view.sig_message.connect(self._show_message)
 
         self.mapping_panel.sig_mapping_changed.connect(lambda _m: self._on_mapping_changed())
         self.destination_panel.sig_provider_changed.connect(self._on_provider_changed)
@@ -542,32 +349,13 @@ class MainWindow(QMainWindow):
             lambda failed: self.export_results(only_failed=failed)
         )
         self.results_panel.sig_retry_requested.connect(self.retry_failed)
-        self.results_panel.sig_history_requested.connect(self.show_history)
+        self.results_panel.sig_history_requested.connect(self.history.show_history)
+        self.results_panel.sig_message.connect(self.statusBar().showMessage)
+        self.results_panel.sig_error.connect(self._show_error)
         self.resume_button.clicked.connect(self._on_resume_clicked)
         self.start_over_button.clicked.connect(self._start_over)
 
-        self._validate_timer = QTimer(self)
-        self._validate_timer.setSingleShot(True)
-        self._validate_timer.setInterval(150)
-        self._validate_timer.timeout.connect(self.validate_now)
-
     # ------------------------------------------------------------------ opening files
-
-    def choose_file(self) -> None:
-        """File > Open."""
-        patterns = " ".join(f"*{s}" for s in supported_suffixes())
-        start = str(Path(self.settings.recent_files[0]).parent) if self.settings.recent_files else ""
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open a spreadsheet of leads", start, f"Spreadsheets ({patterns});;All files (*)"
-        )
-        if path:
-            self.open_file(Path(path))
-
-    def open_sample(self) -> None:
-        """Open the sample sheet shipped in resources/ (first run and File menu)."""
-        from gui.core.paths import resource
-
-        self.open_file(resource("sample_leads.csv"))
 
     def finish_start(self, on_ready: Callable[[], None] | None = None) -> None:
         """The start-up work a window built with ``defer_data`` left for after its first paint.
@@ -614,7 +402,7 @@ class MainWindow(QMainWindow):
 
     def start_demo(self) -> None:
         """First run with no account: the sample sheet and a sandbox campaign, ready to upload."""
-        self.open_sample()
+        self.opener.open_sample()
         panel = self.destination_panel
         if not panel.is_sandbox():
             return
@@ -639,129 +427,24 @@ class MainWindow(QMainWindow):
             choice = candidates[0]
             panel.set_destination(choice.id if choice.kind != "list" else f"list:{choice.id}")
 
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        existing = [Path(p) for p in self.settings.recent_files if Path(p).exists()]
-        if not existing:
-            empty = self.recent_menu.addAction("No recent files")
-            empty.setEnabled(False)
-            return
-        for i, path in enumerate(existing):
-            action = self.recent_menu.addAction(f"&{i + 1} {path.name}   ({path.parent})")
-            action.triggered.connect(lambda _c=False, p=path: self.open_file(p))
-
     def open_file(self, path: Path, choice: SourceChoice | None = None) -> None:
-        """Load ``path`` in the background; the table shows it when done."""
-        path = Path(path)
-        if self.run_in_progress():
-            self.statusBar().showMessage(
-                "Wait for the upload to finish (or cancel it) before opening another file."
-            )
-            return
-        if not path.is_file():
-            self._show_error("Cannot open file", f"{path} does not exist or is not a file.")
-            return
-        if not _is_supported(path):
-            kinds = " ".join(supported_suffixes())
-            self._show_error(
-                "Cannot open file", f"{path.name} is not a spreadsheet LeadLoader reads ({kinds})."
-            )
-            return
-        self.cancel_loading()
-        choice = choice or SourceChoice()
-        self._pending_path = path
-        self._pending_choice = choice
+        """Load ``path`` in the background (app.py and the resume offer open files this way)."""
+        self.opener.open_file(path, choice)
 
-        def job(progress: Any, cancel: Any) -> tuple[Any, str]:
-            from gui.core.journal import file_fingerprint
-            from gui.core.sheets.load import load_sheet
-
-            sheet = load_sheet(
-                path,
-                sheet=choice.sheet,
-                header_row=choice.header_row,
-                encoding=choice.encoding,
-                delimiter=choice.delimiter,
-                progress=progress,
-                cancel=cancel,
-            )
-            return sheet, file_fingerprint(path)
-
-        self.load_progress.setRange(0, 0)
-        self.load_box.show()
-        self.statusBar().showMessage(f"Loading {path.name}…")
-        worker = start_worker(job, parent=self)
-        worker.sig_progress.connect(self._on_load_progress)
-        worker.sig_succeeded.connect(lambda result, w=worker: self._on_loaded(w, path, choice, result))
-        worker.sig_failed.connect(lambda exc, w=worker: self._on_load_failed(w, path, exc))
-        worker.sig_finished.connect(lambda w=worker: self._on_load_finished(w))
-        self._load_worker = worker
-
-    def cancel_loading(self) -> None:
-        """Stop a load in progress (the previous sheet stays)."""
-        worker = self._load_worker
-        if worker is not None:
-            self._load_worker = None
-            worker.stop(3000)
-            self.load_box.hide()
-
-    def _on_load_progress(self, event: Progress) -> None:
-        if event.total:
-            self.load_progress.setRange(0, 1000)
-            self.load_progress.setValue(int(event.fraction * 1000))
-        if event.message:
-            self.statusBar().showMessage(event.message)
-
-    def _on_load_finished(self, worker: Worker) -> None:
-        if self._load_worker is worker:
-            self._load_worker = None
-            self.load_box.hide()
-
-    def _on_load_failed(self, worker: Worker, path: Path, exc: object) -> None:
-        if self._load_worker is not worker:
-            return
-        if isinstance(exc, Cancelled):
-            self.statusBar().showMessage(f"Stopped loading {path.name}.", 5000)
-            return
-        message = str(exc) if isinstance(exc, LeadLoaderError | OSError) else f"{path.name}: {exc!r}"
-        log.warning("Load failed: %s", message)
-        self.statusBar().showMessage(message, 10000)
-        self.sig_load_failed.emit(message)
-        self._show_error("Cannot open file", message)
-
-    def _on_loaded(self, worker: Worker, path: Path, choice: SourceChoice, result: tuple[Any, str]) -> None:
-        if self._load_worker is not worker:
-            return
-        sheet, fingerprint = result
-        self.set_sheet(path, sheet, fingerprint, choice)
-
-    def set_sheet(self, path: Path, sheet: Any, fingerprint: str, choice: SourceChoice | None = None) -> None:
-        """Show a loaded sheet: table, mapping, validation, resume offer."""
-        self._path = path
-        self._sheet = sheet
-        self._fingerprint = fingerprint
-        self._choice = SourceChoice(
-            sheet=getattr(sheet, "sheet_name", None),
-            header_row=getattr(sheet, "header_row", None),
-            encoding=getattr(sheet, "encoding", None),
-            delimiter=getattr(sheet, "delimiter", None),
-        )
+    def set_sheet(self, path: Path, sheet: Any, fingerprint: str) -> None:
+        """A sheet is open: table, mapping, validation, resume offer start over from it."""
         self._outcomes = {}
         self._outcomes_target = None
         self._last_report = None
-        self._validation = None
-        self._sort = None
+        self.check.forget()
+        self.check.set_active(not self.run_in_progress())
         self.undo_stack.clear()
-        self.results_panel.hide()
+        self.results_panel.set_source(path)
         notes = tuple(getattr(sheet, "notes", ()) or ())
         header_row = getattr(sheet, "header_row", 0) or 0
         self.model.set_frame(sheet.frame, notes, row_number_base=header_row + 2)
-        self.table.horizontalHeader().setSortIndicatorShown(False)
-        self._reset_filter_items()
-        self._fit_columns()
+        self.view.show_sheet()
         self.setWindowTitle(f"{path.name} — LeadLoader")
-        self.file_label.setText(path.name)
-        self._show_source_facts()
         # The rest in later turns of the event loop: the table paints first, and no single step
         # holds the GUI thread long (the heartbeat test allows 100 ms).
         self._sheet_generation += 1
@@ -776,321 +459,45 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self, lambda: self._set_sheet_done(generation, sheet))
 
     def _set_sheet_done(self, generation: int, sheet: Any) -> None:
-        if generation != self._sheet_generation or self._path is None:
+        if generation != self._sheet_generation or self.opener.path is None:
             return
-        self.settings.add_recent_file(self._path)
+        self.settings.add_recent_file(self.opener.path)
         self._save_settings()
-        self.statusBar().showMessage(self._loaded_message(sheet), 8000)
-        self._schedule_validation(immediately=True)
+        self.statusBar().showMessage(loaded_message(sheet), 8000)
+        self.check.schedule(immediately=True)
         self._check_resumable()
         self._refresh_everything()
         self.sig_loaded.emit(sheet)
-
-    def _loaded_message(self, sheet: Any) -> str:
-        rows = len(sheet.frame)
-        parts = [f"Loaded {rows:,} rows"]
-        dropped = getattr(sheet, "rows_dropped", 0)
-        if dropped:
-            parts.append(f"{dropped:,} empty rows left out")
-        notes = getattr(sheet, "notes", ())
-        if notes:
-            parts.append(f"{len(notes)} column(s) may have been damaged by a spreadsheet app: see ⚠ headers")
-        return "; ".join(parts) + "."
-
-    def _show_source_facts(self) -> None:
-        sheet = self._sheet
-        if sheet is None:
-            self.source_label.setText("")
-            return
-        facts = [f"{len(sheet.frame):,} rows × {len(sheet.frame.columns)} columns"]
-        header_row = getattr(sheet, "header_row", 0) or 0
-        facts.append(f"header on row {header_row + 1}")
-        if getattr(sheet, "encoding", None):
-            facts.append(encoding_words(sheet.encoding))
-        if getattr(sheet, "delimiter", None):
-            facts.append(f"{delimiter_words(sheet.delimiter)}-separated")
-        self.source_label.setText(" · ".join(facts))
-        names = list(getattr(sheet, "sheet_names", ()) or ())
-        self.sheet_combo.blockSignals(True)
-        self.sheet_combo.clear()
-        for name in names:
-            self.sheet_combo.addItem(f"Sheet: {name}", name)
-        current = getattr(sheet, "sheet_name", None)
-        if current is not None:
-            self.sheet_combo.setCurrentIndex(max(0, self.sheet_combo.findData(current)))
-        self.sheet_combo.blockSignals(False)
-        self.sheet_combo.setVisible(len(names) > 1)
-
-    def _on_sheet_picked(self, index: int) -> None:
-        name = self.sheet_combo.itemData(index)
-        if self._path is not None and name and name != getattr(self._sheet, "sheet_name", None):
-            self.open_file(self._path, SourceChoice(sheet=name))
-
-    def open_source_dialog(self) -> None:
-        """Header row, encoding, delimiter (and sheet) with a live preview; reload on OK."""
-        if self._path is None:
-            self.statusBar().showMessage("Open a sheet first (Ctrl+O).", 5000)
-            return
-        dialog = SourceDialog(
-            self._path,
-            sheet_names=tuple(getattr(self._sheet, "sheet_names", ()) or ()),
-            current=self._choice,
-            parent=self,
-        )
-        if dialog.exec():
-            self.open_file(self._path, dialog.choice())
-        dialog.deleteLater()
-
-    def _fit_columns(self) -> None:
-        header = self.table.horizontalHeader()
-        metrics = self.fontMetrics()
-        frame = self.model.frame
-        sample = frame.head(50)
-        for view_col in range(self.model.columnCount()):
-            name = self.model.frame_column(view_col)
-            if name is None:
-                header.resizeSection(view_col, 110)
-                continue
-            values = [str(v) for v in sample[name].tolist()] if name in sample else []
-            widest = max(
-                [metrics.horizontalAdvance(name) + 40, *(metrics.horizontalAdvance(v) + 16 for v in values)]
-            )
-            header.resizeSection(view_col, min(max(widest, 70), 320))
 
     # ------------------------------------------------------------------ drag and drop
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         """Accept one supported file."""
-        if self._dropped_path(event) is not None:
+        if dropped_path(event) is not None:
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dragMoveEvent(self, event: Any) -> None:
         """Keep accepting while the file is over the window."""
-        if self._dropped_path(event) is not None:
+        if dropped_path(event) is not None:
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
         """Open the dropped file."""
-        path = self._dropped_path(event)
+        path = dropped_path(event)
         if path is None:
             event.ignore()
             return
         event.acceptProposedAction()
         self.open_file(path)
 
-    @staticmethod
-    def _dropped_path(event: Any) -> Path | None:
-        mime = event.mimeData()
-        if mime is None or not mime.hasUrls():
-            return None
-        for url in mime.urls():
-            if url.isLocalFile():
-                path = Path(url.toLocalFile())
-                if _is_supported(path):
-                    return path
-        return None
-
     # ------------------------------------------------------------------ table: sort, filter, fixes
-
-    def _reset_filter_items(self) -> None:
-        self.filter_combo.blockSignals(True)
-        current = self.filter_combo.currentData()
-        while self.filter_combo.count() > 3:
-            self.filter_combo.removeItem(3)
-        if self.model.status_shown:
-            self.filter_combo.insertSeparator(3)
-            for status in (Status.UPLOADED, Status.DUPLICATE, Status.FAILED, Status.INVALID, Status.SKIPPED):
-                self.filter_combo.addItem(f"Status: {STATUS_WORDS[status.value]}", f"status:{status.value}")
-            self.filter_combo.addItem("Status: not sent yet", FILTER_NOT_SENT)
-        index = self.filter_combo.findData(current)
-        self.filter_combo.setCurrentIndex(index if index >= 0 else 0)
-        self._filter = str(self.filter_combo.currentData())
-        self.filter_combo.blockSignals(False)
-
-    def _set_filter(self, value: str) -> None:
-        self._filter = value
-        index = self.filter_combo.findData(value)
-        if index >= 0 and index != self.filter_combo.currentIndex():
-            self.filter_combo.blockSignals(True)
-            self.filter_combo.setCurrentIndex(index)
-            self.filter_combo.blockSignals(False)
-        self.action_problems.blockSignals(True)
-        self.action_problems.setChecked(value == FILTER_PROBLEMS)
-        self.action_problems.blockSignals(False)
-        self._apply_order()
-
-    def _filter_mask(self) -> np.ndarray | None:
-        import numpy as np
-
-        n = len(self.model.frame)
-        value = self._filter
-        validation = self._validation
-        if value in (FILTER_PROBLEMS, FILTER_ERRORS):
-            if validation is None:
-                return np.zeros(n, dtype=bool)
-            mask = np.asarray(validation.error_rows, dtype=bool)
-            if value == FILTER_PROBLEMS:
-                mask = mask | np.asarray(validation.warning_rows, dtype=bool)
-            return mask
-        status = self.model.status_array()
-        if value.startswith("status:") and status is not None:
-            word = STATUS_WORDS.get(value.split(":", 1)[1], "")
-            return np.asarray(status == word, dtype=bool)
-        if value == FILTER_NOT_SENT and status is not None:
-            return np.asarray(
-                (status == "") | (status == STATUS_WORDS["pending"]) | (status == QUEUED), dtype=bool
-            )
-        return None
-
-    def _apply_order(self) -> None:
-        """Sort then filter in numpy and hand the row order to the model (1M rows well under 1 s)."""
-        frame = self.model.frame
-        order: np.ndarray | None = None
-        if self._sort is not None:
-            column, descending = self._sort
-            if column is None:
-                status = self.model.status_array()
-                if status is not None:
-                    import pandas as pd
-
-                    order = sort_order(pd.DataFrame({"s": status}), "s", descending=descending)
-            elif column in frame.columns:
-                order = sort_order(frame, column, descending=descending)
-        order = filter_order(order, self._filter_mask(), len(frame))
-        self.model.set_row_order(order)
-        self._update_row_count()
-
-    def _update_row_count(self) -> None:
-        total = self.model.frame_row_count()
-        shown = self.model.rowCount()
-        if not total:
-            self.row_count_label.setText("")
-        elif shown == total:
-            self.row_count_label.setText(f"{total:,} rows")
-        else:
-            self.row_count_label.setText(f"{shown:,} of {total:,} rows shown")
-
-    def _on_header_clicked(self, section: int) -> None:
-        column = self.model.frame_column(section)
-        if column is None and not self.model.status_shown:
-            return
-        if self._sort is not None and self._sort[0] == column:
-            self._sort = (column, not self._sort[1])
-        else:
-            self._sort = (column, False)
-        header = self.table.horizontalHeader()
-        header.setSortIndicatorShown(True)
-        header.setSortIndicator(
-            section, Qt.SortOrder.DescendingOrder if self._sort[1] else Qt.SortOrder.AscendingOrder
-        )
-        self._apply_order()
-
-    def _on_header_menu(self, pos: QPoint) -> None:
-        header = self.table.horizontalHeader()
-        section = header.logicalIndexAt(pos)
-        column = self.model.frame_column(section)
-        if column is None:
-            return
-        menu = QMenu(self)
-        fix = menu.addAction(f"Fix column ‘{column}’…")
-        fix.triggered.connect(lambda: self.fix_column(column))
-        menu.addSeparator()
-        asc = menu.addAction("Sort A → Z")
-        asc.triggered.connect(lambda: self._sort_by(column, False, section))
-        desc = menu.addAction("Sort Z → A")
-        desc.triggered.connect(lambda: self._sort_by(column, True, section))
-        unsort = menu.addAction("File order")
-        unsort.triggered.connect(self._unsort)
-        menu.exec(header.mapToGlobal(pos))
-
-    def _sort_by(self, column: str, descending: bool, section: int) -> None:
-        self._sort = (column, descending)
-        header = self.table.horizontalHeader()
-        header.setSortIndicatorShown(True)
-        header.setSortIndicator(
-            section, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
-        )
-        self._apply_order()
-
-    def _unsort(self) -> None:
-        self._sort = None
-        self.table.horizontalHeader().setSortIndicatorShown(False)
-        self._apply_order()
-
-    def _fix_current_column(self) -> None:
-        index = self.table.currentIndex()
-        column = self.model.frame_column(index.column()) if index.isValid() else None
-        if column is None:
-            self.statusBar().showMessage("Click a cell of the column to fix first.", 5000)
-            return
-        self.fix_column(column)
-
-    def fix_column(self, column: str) -> None:
-        """Open the fix dialog for a column; an applied fix goes on the undo stack."""
-        from gui.qt.dialogs.fix_dialog import FixDialog
-
-        dialog = FixDialog(self.model.frame, column, self)
-        accepted = dialog.exec()
-        result = dialog.fix_result() if accepted else None
-        dialog.deleteLater()
-        if result is not None:
-            self.push_fix(column, result)
-
-    def push_fix(self, column: str, result: Any) -> None:
-        """Record an applied column fix so Ctrl+Z can take it back."""
-        label = f"Fix column ‘{column}’"
-        self.undo_stack.push(
-            ColumnFixCommand(self.model, column, result, label, on_columns_changed=self._on_columns_changed)
-        )
-        changed = getattr(result, "changed", None)
-        if changed is not None:
-            self.statusBar().showMessage(f"{label}: {int(changed):,} cells changed (Ctrl+Z to undo).", 8000)
 
     def _on_columns_changed(self) -> None:
         """A fix added or removed columns: the mapping panel must offer them (keeping its choices)."""
         self.mapping_panel.refresh_frame(self.model.column_names)
-        self._fit_columns()
-        self._schedule_validation()
-
-    def go_to_next_problem(self) -> None:
-        """Select the next cell with a problem (F8)."""
-        import numpy as np
-
-        validation = self._validation
-        if validation is None or self.model.rowCount() == 0:
-            return
-        rows = np.asarray(validation.error_rows, dtype=bool) | np.asarray(validation.warning_rows, dtype=bool)
-        start = self.table.currentIndex().row() + 1 if self.table.currentIndex().isValid() else 0
-        for view_row in range(start, self.model.rowCount()):
-            frame_row = self.model.frame_row(view_row)
-            if rows[frame_row]:
-                for c in range(self.model.columnCount()):
-                    name = self.model.frame_column(c)
-                    if name is not None and validation.cell(frame_row, name) is not None:
-                        self.table.setCurrentIndex(self.model.index(view_row, c))
-                        self.table.scrollTo(self.model.index(view_row, c))
-                        return
-        self.statusBar().showMessage("No more problems below this row.", 4000)
-
-    def _on_current_changed(self, current: Any, _previous: Any) -> None:
-        if not current.isValid():
-            return
-        row = self.model.frame_row(current.row())
-        self.mapping_panel.set_selected_row(row)
-        # Say what is wrong with the selected cell, so keyboard users need no tooltip.
-        column = self.model.frame_column(current.column())
-        validation = self._validation
-        hit = validation.cell(row, column) if validation is not None and column is not None else None
-        if hit is not None:
-            self.statusBar().showMessage(f"Row {row + self.model.row_number_base}, {column}: {hit[1]}")
-        elif column is None and row in self._outcomes and self._outcomes[row].reason:
-            self.statusBar().showMessage(
-                f"Row {row + self.model.row_number_base}: {self._outcomes[row].reason}"
-            )
-        else:
-            self.statusBar().clearMessage()
+        self.view.fit_columns()
 
     # ------------------------------------------------------------------ mapping and validation
 
@@ -1101,7 +508,7 @@ class MainWindow(QMainWindow):
 
     def _on_destination_changed(self) -> None:
         self._push_destination_to_mapping()
-        self._schedule_validation()
+        self.check.schedule()
         self._check_resumable()
         self._refresh_everything()
 
@@ -1112,108 +519,23 @@ class MainWindow(QMainWindow):
         )
 
     def _on_mapping_changed(self) -> None:
-        self._schedule_validation()
+        self.check.schedule()
         self._refresh_upload_plan()
-
-    def _schedule_validation(self, immediately: bool = False) -> None:
-        # During a run the sheet and mapping are locked; the last check still describes them.
-        if self._sheet is None or self.run_in_progress():
-            return
-        if immediately:
-            self._validate_timer.start(0)
-        else:
-            self._validate_timer.start()
 
     def _destination_kind(self) -> str:
         destination = self.destination_panel.destination()
         return destination.kind if destination is not None else "campaign"
 
-    def validate_now(self) -> None:
-        """Check every row against the provider's rules (in a worker for big sheets)."""
-        if self._sheet is None or self.run_in_progress():
-            return
-        from gui.core.validation.checker import validate
-
-        frame = self.model.frame
-        mapping = self.mapping_panel.mapping()
-        spec = self.destination_panel.spec()
-        kind = self._destination_kind()
-        region = self.settings.phone_region or "US"
-        self._validation_generation += 1
-        generation = self._validation_generation
-        base = self.model.row_number_base
-
-        def row_label(row: int) -> str:
-            return str(row + base)
-
-        if len(frame) <= VALIDATE_IN_WORKER_ROWS:
-            try:
-                result = validate(
-                    frame, mapping, spec, destination_kind=kind, default_region=region, row_label=row_label
-                )
-            except LeadLoaderError as exc:
-                self.statusBar().showMessage(str(exc), 8000)
-                return
-            self._apply_validation(generation, result)
-            return
-        if self._validate_worker is not None:
-            self._validate_worker.cancel.cancel()
-
-        def job(progress: Any, cancel: Any) -> Any:
-            return validate(
-                frame,
-                mapping,
-                spec,
-                destination_kind=kind,
-                default_region=region,
-                row_label=row_label,
-                progress=progress,
-                cancel=cancel,
-            )
-
-        self.statusBar().showMessage(f"Checking {len(frame):,} rows…")
-        worker = start_worker(job, parent=self)
-        worker.sig_succeeded.connect(lambda result, g=generation: self._apply_validation(g, result))
-        worker.sig_failed.connect(self._on_validate_failed)
-        worker.sig_finished.connect(lambda w=worker: self._on_validate_finished(w))
-        self._validate_worker = worker
-
-    def _on_validate_failed(self, exc: object) -> None:
-        if not isinstance(exc, Cancelled):
-            self.statusBar().showMessage(f"Could not check the rows: {exc}", 8000)
-
-    def _on_validate_finished(self, worker: Worker) -> None:
-        if self._validate_worker is worker:
-            self._validate_worker = None
-
-    def _apply_validation(self, generation: int, validation: Any) -> None:
-        if generation != self._validation_generation:
-            return  # an older check finished after a newer one started
-        self._validation = validation
-        self.model.set_validation(validation)
-        if self._filter in (FILTER_PROBLEMS, FILTER_ERRORS):
-            self._apply_order()
-        self._refresh_upload_plan()
-        # The panel's bars in the next turn of the event loop: the table repaints in between.
-        QTimer.singleShot(0, self, lambda: self._apply_validation_to_panel(generation, validation))
-
-    def _apply_validation_to_panel(self, generation: int, validation: Any) -> None:
-        if generation != self._validation_generation:
-            return
-        self.mapping_panel.set_validation(validation)
-        self.sig_validated.emit(validation)
+    def _check_inputs(self) -> tuple[Any, Any, str]:
+        return self.mapping_panel.mapping(), self.destination_panel.spec(), self._destination_kind()
 
     # ------------------------------------------------------------------ the upload plan
 
     def _refresh_everything(self) -> None:
         self._refresh_banners()
         self._refresh_upload_plan()
-        self._update_row_count()
-        has_sheet = self._sheet is not None
-        self.source_button.setEnabled(has_sheet)
-        self.action_reading.setEnabled(has_sheet)
-        self.filter_combo.setEnabled(has_sheet)
-        self.undo_hint.setVisible(has_sheet)
+        has_sheet = self.opener.sheet is not None
+        self.view.set_has_sheet(has_sheet)
 
     def _refresh_banners(self) -> None:
         self.sandbox_banner.setVisible(self.destination_panel.is_sandbox())
@@ -1223,13 +545,13 @@ class MainWindow(QMainWindow):
         import numpy as np
 
         n = len(self.model.frame)
-        if self._validation is None:
+        if self.check.validation is None:
             return np.arange(n)
-        return np.flatnonzero(~np.asarray(self._validation.error_rows, dtype=bool))
+        return np.flatnonzero(~np.asarray(self.check.validation.error_rows, dtype=bool))
 
     def upload_plan(self) -> tuple[str, bool, str]:
         """The Upload button's words, whether it can start, and a hint line."""
-        if self._sheet is None:
+        if self.opener.sheet is None:
             return "Open a sheet to start", False, "Drop a spreadsheet on the window or press Ctrl+O."
         missing = self.mapping_panel.missing_required()
         if missing:
@@ -1243,7 +565,7 @@ class MainWindow(QMainWindow):
         if destination is None:
             what = "list or campaign" if spec.has_lists else "campaign"
             return f"Pick a {spec.label} {what} to upload", False, "See step 1 on the right: Where to send."
-        if self._validation is None:
+        if self.check.validation is None:
             return "Checking rows…", False, ""
         total = len(self.model.frame)
         valid_rows = self.valid_rows()
@@ -1342,7 +664,7 @@ class MainWindow(QMainWindow):
         self._offer_worker = worker
 
     def _show_interrupted_run(self, found: tuple[Any, Path] | None) -> None:
-        if found is None or self._sheet is not None or self._load_worker is not None:
+        if found is None or self.opener.sheet is not None or self.opener.loading():
             return
         record, path = found
         pending = record.counts.get("pending", 0)
@@ -1359,7 +681,7 @@ class MainWindow(QMainWindow):
 
     def _on_resume_clicked(self) -> None:
         path = self._interrupted_path
-        if path is not None and self._sheet is None:
+        if path is not None and self.opener.sheet is None:
             self._interrupted_path = None
             self.resume_banner.hide()
             self.open_file(path)
@@ -1369,7 +691,7 @@ class MainWindow(QMainWindow):
     def _check_resumable(self) -> None:
         self._resumable = None
         destination = self.destination_panel.destination()
-        if self._path is None or not self._fingerprint or destination is None:
+        if self.opener.path is None or not self.opener.fingerprint or destination is None:
             self.resume_banner.hide()
             return
         from gui.core.journal import Journal
@@ -1378,7 +700,7 @@ class MainWindow(QMainWindow):
             journal = Journal()
             try:
                 record = journal.find_resumable(
-                    self._fingerprint, self.destination_panel.provider_id(), destination.id
+                    self.opener.fingerprint, self.destination_panel.provider_id(), destination.id
                 )
             finally:
                 journal.close()
@@ -1426,7 +748,7 @@ class MainWindow(QMainWindow):
         """Build the job from what the window shows and run it; False when something is missing."""
         import numpy as np
 
-        if self.run_in_progress() or self._sheet is None or self._path is None:
+        if self.run_in_progress() or self.opener.sheet is None or self.opener.path is None:
             return False
         if rows is None:
             text, enabled, _hint = self.upload_plan()
@@ -1443,7 +765,7 @@ class MainWindow(QMainWindow):
         spec = self.destination_panel.spec()
         frame = self.model.frame
         mapping = self.mapping_panel.mapping()
-        validation = self._validation
+        validation = self.check.validation
         try:
             factory = self.destination_panel.client_factory()
         except LeadLoaderError as exc:
@@ -1472,7 +794,7 @@ class MainWindow(QMainWindow):
         # Read from the widgets here, on the GUI thread; the worker gets plain values.
         account = self.destination_panel.account_label()
         options = self.destination_panel.options()
-        fingerprint, file_name = self._fingerprint, self._path.name
+        fingerprint, file_name = self.opener.fingerprint, self.opener.path.name
         relay = self._relay
 
         def job_fn(progress: Any, cancel: Any) -> Any:
@@ -1510,8 +832,8 @@ class MainWindow(QMainWindow):
         self._outcomes_target = (spec.id, destination.id)
         if not self.model.status_shown:
             self.model.set_outcomes({})
-            self._reset_filter_items()
-            self._fit_status_column()
+            self.view.refresh_filter_items()
+            self.view.fit_status_column()
         self.model.mark_rows(send_rows, QUEUED)
         self.results_panel.hide()
         self.resume_banner.hide()
@@ -1527,24 +849,12 @@ class MainWindow(QMainWindow):
         self._run_worker = worker
         return True
 
-    def _fit_status_column(self) -> None:
-        self.table.horizontalHeader().resizeSection(0, 110)
-
     def _set_editing_enabled(self, enabled: bool) -> None:
-        # No edits while rows are being sent: the sheet must not change under the engine.
-        self.table.setEditTriggers(
-            (
-                QAbstractItemView.EditTrigger.DoubleClicked
-                | QAbstractItemView.EditTrigger.EditKeyPressed
-                | QAbstractItemView.EditTrigger.AnyKeyPressed
-            )
-            if enabled
-            else QAbstractItemView.EditTrigger.NoEditTriggers
-        )
-        for widget in (self.side_split, self.open_button, self.source_button, self.sheet_combo):
-            widget.setEnabled(enabled)
-        for action in (self.action_open, self.action_reading, self.action_fix, self.action_sample):
-            action.setEnabled(enabled)
+        self.view.set_editing_enabled(enabled)
+        self.side_split.setEnabled(enabled)
+        self.opener.set_locked(not enabled)
+        self.check.set_active(enabled and self.opener.sheet is not None)
+        self.check.action_fix.setEnabled(enabled)
         self.undo_stack.setActive(enabled)
         self.action_undo.setEnabled(enabled and self.undo_stack.canUndo())
         self.action_redo.setEnabled(enabled and self.undo_stack.canRedo())
@@ -1628,7 +938,7 @@ class MainWindow(QMainWindow):
             self.model.mark_rows(np.flatnonzero(status == QUEUED), STATUS_WORDS["pending"])
         self.upload_bar.finish_run()
         self._set_editing_enabled(True)
-        self._reset_filter_items()
+        self.view.refresh_filter_items()
         self._check_resumable()
         self._refresh_everything()
 
@@ -1644,44 +954,7 @@ class MainWindow(QMainWindow):
 
     def export_results(self, only_failed: bool = False, path: Path | None = None) -> int:
         """Save rows with status and reason (CSV or XLSX); returns rows written (0 when cancelled)."""
-        if self._sheet is None or self._path is None:
-            return 0
-        from gui.core.report import export_results
-
-        if path is None:
-            suffix = "failed" if only_failed else "results"
-            suggested = self._path.with_name(f"{self._path.stem} - {suffix}.xlsx")
-            chosen, _ = QFileDialog.getSaveFileName(
-                self,
-                "Export failed rows" if only_failed else "Export all rows",
-                str(suggested),
-                "Excel workbook (*.xlsx);;CSV (*.csv)",
-            )
-            if not chosen:
-                return 0
-            path = Path(chosen)
-            if path.suffix.lower() not in (".csv", ".xlsx"):
-                path = path.with_suffix(".xlsx")
-        try:
-            written = export_results(self.model.frame, self._outcomes, path, only_failed=only_failed)
-        except LeadLoaderError as exc:
-            self._show_error("Cannot export", str(exc))
-            return 0
-        self.statusBar().showMessage(f"Saved {written:,} rows to {path}.", 10000)
-        return written
-
-    def show_history(self) -> None:
-        """Past uploads from the journal."""
-        from gui.core.journal import Journal
-
-        journal = Journal()
-        try:
-            records = journal.history()
-        finally:
-            journal.close()
-        dialog = HistoryDialog(records, self)
-        dialog.exec()
-        dialog.deleteLater()
+        return self.results_panel.export(self.model.frame, self._outcomes, only_failed=only_failed, path=path)
 
     # ------------------------------------------------------------------ errors, settings, closing
 
@@ -1690,6 +963,12 @@ class MainWindow(QMainWindow):
         box.setAccessibleName(title)
         box.open()
         self._last_error = message
+
+    def _show_message(self, text: str, timeout_ms: int) -> None:
+        if text:
+            self.statusBar().showMessage(text, timeout_ms)
+        else:
+            self.statusBar().clearMessage()
 
     def _save_settings(self) -> None:
         try:
@@ -1723,12 +1002,13 @@ class MainWindow(QMainWindow):
 
     def shutdown(self, timeout_ms: int = 5000) -> None:
         """Stop the upload, the loader and the checks (close, tests)."""
-        workers = (self._run_worker, self._load_worker, self._validate_worker, self._offer_worker)
+        self.check.shutdown(timeout_ms)
+        self.opener.shutdown(timeout_ms)
+        workers = (self._run_worker, self._offer_worker)
         for worker in (*workers, self._data_worker):
             if worker is not None:
                 worker.stop(timeout_ms)
-        self._run_worker = self._load_worker = self._validate_worker = self._data_worker = None
-        self._validate_timer.stop()
+        self._run_worker = self._data_worker = None
         self.destination_panel.shutdown()
         shutdown_panel: Callable[[], None] | None = getattr(self.mapping_panel, "shutdown", None)
         if shutdown_panel is not None:

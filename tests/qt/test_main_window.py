@@ -112,8 +112,8 @@ def test_the_whole_flow(qtbot, window: MainWindow, sample: Path, tmp_path: Path)
     model = window.model
     frame = model.frame
     assert model.rowCount() == len(frame) == 26
-    assert window.file_label.text() == sample.name
-    assert "26 rows" in window.source_label.text()
+    assert window.opener.file_label.text() == sample.name
+    assert "26 rows" in window.opener.source_label.text()
     assert str(sample.resolve()) == window.settings.recent_files[0]
 
     # 2. Map: the suggestion maps the email column.
@@ -122,7 +122,7 @@ def test_the_whole_flow(qtbot, window: MainWindow, sample: Path, tmp_path: Path)
     assert not window.mapping_panel.missing_required()
 
     # 3. The broken email is flagged: coloured, with a tooltip that names the problem.
-    validation = window._validation
+    validation = window.check.validation
     bad_rows = np.flatnonzero(validation.error_rows)
     assert len(bad_rows) >= 1
     bad = int(bad_rows[0])
@@ -132,21 +132,21 @@ def test_the_whole_flow(qtbot, window: MainWindow, sample: Path, tmp_path: Path)
     assert model.data(idx, Qt.ItemDataRole.ToolTipRole)
 
     # "Problems only" shows just the flagged rows, mapped back to the right frame rows.
-    window.filter_combo.setCurrentIndex(window.filter_combo.findData("problems"))
+    window.view.filter_combo.setCurrentIndex(window.view.filter_combo.findData("problems"))
     shown = [model.frame_row(r) for r in range(model.rowCount())]
     assert bad in shown and len(shown) < len(frame)
-    window.filter_combo.setCurrentIndex(window.filter_combo.findData("all"))
+    window.view.filter_combo.setCurrentIndex(window.view.filter_combo.findData("all"))
     assert model.rowCount() == len(frame)
 
     # 4. Fix the cell inline; validation follows; undo brings the problem back; redo fixes it again.
     old = model.data(idx)
     with qtbot.waitSignal(window.sig_validated, timeout=LOAD_TIMEOUT):
         assert model.setData(idx, "fixed.address@northwind.example.com")
-    assert not window._validation.error_rows[bad] or window._validation.cell(bad, "Email") is None
+    assert not window.check.validation.error_rows[bad] or window.check.validation.cell(bad, "Email") is None
     with qtbot.waitSignal(window.sig_validated, timeout=LOAD_TIMEOUT):
         window.action_undo.trigger()
     assert model.data(idx) == old
-    assert window._validation.cell(bad, "Email") is not None
+    assert window.check.validation.cell(bad, "Email") is not None
     with qtbot.waitSignal(window.sig_validated, timeout=LOAD_TIMEOUT):
         window.action_redo.trigger()
     assert frame.at[bad, "Email"] == "fixed.address@northwind.example.com"
@@ -154,7 +154,7 @@ def test_the_whole_flow(qtbot, window: MainWindow, sample: Path, tmp_path: Path)
     # 5. Pick the sandbox campaign: the button says exactly what will happen.
     _pick_campaign(qtbot, window)
     text = window.upload_bar.upload_button.text()
-    invalid = int(np.count_nonzero(window._validation.error_rows))
+    invalid = int(np.count_nonzero(window.check.validation.error_rows))
     assert text.startswith(f"Upload {26 - invalid} leads to ‘{seed.LEMLIST_CAMPAIGN_NAME}’")
     if invalid:
         assert f"({invalid} row" in text and "will be skipped" in text
@@ -181,7 +181,7 @@ def test_the_whole_flow(qtbot, window: MainWindow, sample: Path, tmp_path: Path)
     assert button.text().startswith(f"All {26 - invalid} valid leads are in") and not button.isEnabled()
 
     # The status filter works on the new column.
-    window.filter_combo.setCurrentIndex(window.filter_combo.findData("status:uploaded"))
+    window.view.filter_combo.setCurrentIndex(window.view.filter_combo.findData("status:uploaded"))
     assert all(model.data(model.index(r, 0)) == "Uploaded" for r in range(model.rowCount()))
 
     # 7. Export every row with its status.
@@ -197,10 +197,10 @@ def test_sort_by_clicking_a_header_is_done_in_numpy(qtbot, window: MainWindow, s
     _load(qtbot, window, sample)
     model = window.model
     col = model.view_column("Last Name")
-    window.table.horizontalHeader().sectionClicked.emit(col)
+    window.view.table.horizontalHeader().sectionClicked.emit(col)
     names = [model.data(model.index(r, col)) for r in range(model.rowCount())]
     assert names == sorted(names, key=str.casefold)
-    window.table.horizontalHeader().sectionClicked.emit(col)
+    window.view.table.horizontalHeader().sectionClicked.emit(col)
     names = [model.data(model.index(r, col)) for r in range(model.rowCount())]
     assert names == sorted(names, key=str.casefold, reverse=True)
 
@@ -341,7 +341,7 @@ def test_gui_thread_never_freezes_while_uploading(qtbot, window: MainWindow, sam
 
 
 def test_history_dialog_lists_past_runs(qtbot, window: MainWindow, sample: Path, monkeypatch) -> None:
-    from gui.qt import results_panel
+    from gui.qt.flows import run_history
 
     _load(qtbot, window, sample)
     _pick_campaign(qtbot, window, seed.LEMLIST_CAMPAIGN_2)
@@ -349,9 +349,9 @@ def test_history_dialog_lists_past_runs(qtbot, window: MainWindow, sample: Path,
         window.start_upload()
     shown: list[int] = []
     monkeypatch.setattr(
-        results_panel.HistoryDialog, "exec", lambda self: shown.append(self.table.rowCount()) or 0
+        run_history.HistoryDialog, "exec", lambda self: shown.append(self.table.rowCount()) or 0
     )
-    window.show_history()
+    window.history.show_history()
     assert shown and shown[0] >= 1
 
 
@@ -415,6 +415,6 @@ def test_start_offers_a_recent_file_whose_upload_stopped(qtbot, sample: Path) ->
         assert "16 of 26 rows not sent" in window.resume_label.text()
         with qtbot.waitSignal(window.sig_loaded, timeout=LOAD_TIMEOUT):
             window.resume_button.click()
-        assert window.file_label.text() == sample.name
+        assert window.opener.file_label.text() == sample.name
     finally:
         window.shutdown()

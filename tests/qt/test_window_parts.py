@@ -14,9 +14,11 @@ from gui.core.domain import Progress, RunSummary
 from gui.core.settings import Settings
 from gui.qt import ui_state
 from gui.qt.dialogs.source_dialog import SourceChoice, SourceDialog
+from gui.qt.flows.review_results import ReviewResults as ResultsPanel
+from gui.qt.flows.run_history import HistoryDialog
 from gui.qt.main_window import MainWindow
-from gui.qt.results_panel import HistoryDialog, ResultsPanel, StatusChart
 from gui.qt.upload_bar import UploadBar, format_duration, progress_words
+from gui.qt.widgets.status_chart import StatusChart
 
 TIMEOUT = 20_000
 
@@ -47,7 +49,7 @@ def test_reloading_with_other_reading_options(qtbot, window: MainWindow, tmp_pat
     assert window.model.column_names == ["Email", "First name"]
     assert window.model.data(window.model.index(0, 1)) == "Zoé"
     assert window.model.headerData(0, Qt.Orientation.Vertical) == "3"  # header on row 2: data starts on row 3
-    assert "semicolon" in window.source_label.text()
+    assert "semicolon" in window.opener.source_label.text()
 
 
 def test_workbook_with_two_sheets_offers_a_sheet_picker(qtbot, window: MainWindow, tmp_path: Path) -> None:
@@ -65,11 +67,14 @@ def test_workbook_with_two_sheets_offers_a_sheet_picker(qtbot, window: MainWindo
     book.save(path)
     with qtbot.waitSignal(window.sig_loaded, timeout=TIMEOUT):
         window.open_file(path)
-    assert window.sheet_combo.isVisibleTo(window)
-    assert [window.sheet_combo.itemData(i) for i in range(window.sheet_combo.count())] == ["Notes", "Leads"]
+    assert window.opener.sheet_combo.isVisibleTo(window)
+    assert [window.opener.sheet_combo.itemData(i) for i in range(window.opener.sheet_combo.count())] == [
+        "Notes",
+        "Leads",
+    ]
     with qtbot.waitSignal(window.sig_loaded, timeout=TIMEOUT):
-        window.sheet_combo.setCurrentIndex(1)
-        window.sheet_combo.activated.emit(1)
+        window.opener.sheet_combo.setCurrentIndex(1)
+        window.opener.sheet_combo.activated.emit(1)
     assert window.model.column_names == ["Email", "Name"]
     assert window.model.rowCount() == 2
 
@@ -187,13 +192,13 @@ def test_every_action_has_a_shortcut_and_controls_have_names(window: MainWindow)
     from PySide6.QtWidgets import QAbstractButton, QComboBox
 
     for action in (
-        window.action_open,
-        window.action_reading,
+        window.opener.action_open,
+        window.opener.action_reading,
         window.action_undo,
         window.action_redo,
-        window.action_fix,
-        window.action_problems,
-        window.action_next_problem,
+        window.check.action_fix,
+        window.view.action_problems,
+        window.view.action_next_problem,
         window.action_upload,
         window.action_quit,
         window.action_accounts,
@@ -219,7 +224,7 @@ def test_column_fixes_go_on_the_undo_stack(qtbot, window: MainWindow, tmp_path: 
     model = window.model
     frame = model.frame
     email = model.view_column("Email")
-    window.push_fix("Email", apply_fix(frame, "Email", "lowercase_email"))
+    window.check.push_fix("Email", apply_fix(frame, "Email", "lowercase_email"))
     assert model.data(model.index(0, email)) == "ann@x.com"
     window.action_undo.trigger()
     assert model.data(model.index(0, email)) == "ANN@X.COM"
@@ -227,7 +232,7 @@ def test_column_fixes_go_on_the_undo_stack(qtbot, window: MainWindow, tmp_path: 
     assert model.data(model.index(1, email)) == "bob@y.org"
 
     columns = model.columnCount()
-    window.push_fix("Full name", apply_fix(frame, "Full name", "split_full_name"))
+    window.check.push_fix("Full name", apply_fix(frame, "Full name", "split_full_name"))
     assert model.columnCount() == columns + 2
     added = model.column_names[-2:]
     assert [model.data(model.index(0, model.view_column(c))) for c in added] == ["Ann", "Lee"]
@@ -253,8 +258,8 @@ def test_fix_dialog_opens_from_the_column(qtbot, window: MainWindow, tmp_path: P
         return 1
 
     monkeypatch.setattr(fix_dialog.FixDialog, "exec", fake_exec)
-    window.table.setCurrentIndex(window.model.index(0, 0))
-    window.action_fix.trigger()
+    window.view.table.setCurrentIndex(window.model.index(0, 0))
+    window.check.action_fix.trigger()
     assert seen
     assert window.model.data(window.model.index(0, 0)) == "ann@x.com"
     assert window.undo_stack.count() == 1
