@@ -238,8 +238,15 @@ class _Engine:
                 outcomes[lead.row] = before
                 if before.status is Status.UPLOADED and before.provider_id:
                     upload_order.append(before.provider_id)
-            else:
+            elif lead.row not in job.skipped:
                 candidates.append(lead)
+        for row, reason in job.skipped.items():
+            if row in outcomes and outcomes[row].status is not Status.INVALID:
+                continue  # sent (or held back) before it was listed: its outcome stands
+            outcome = RowOutcome(row, Status.SKIPPED, reason)
+            outcomes[row] = outcome
+            if prior.get(row) != outcome:
+                new_records.append(outcome)
         if job.skip_already_uploaded and candidates:
             earlier = self.journal.already_uploaded(
                 job.provider, job.destination, [keys[c.row] for c in candidates], exclude_run=run_id or None

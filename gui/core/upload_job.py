@@ -7,7 +7,7 @@ the tests speak to it in.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from gui.core.domain import Lead, RowOutcome, RunSummary
 from gui.core.pacing import DEFAULT_429_WAIT
@@ -33,6 +33,8 @@ class UploadJob:
         account: The account label (journaled; never the key).
         leads: The valid rows only.
         invalid: Rows that failed validation: row -> reason; recorded ``invalid``, never sent.
+        skipped: Rows held back on purpose (the do-not-contact list): row -> reason; recorded
+            ``skipped`` and never sent, whatever the other options say.
         total_rows: Rows in the sheet.
         options: Provider options for the run.
         mapping: Header -> field, journaled so a resume can offer the same.
@@ -58,6 +60,7 @@ class UploadJob:
     dry_run: bool = False
     resume: bool = True
     skip_already_uploaded: bool = True
+    skipped: Mapping[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

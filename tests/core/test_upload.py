@@ -357,6 +357,20 @@ def test_rows_uploaded_by_an_earlier_run_are_skipped_with_the_date() -> None:
     assert third.summary.duplicate == 8
 
 
+def test_rows_on_the_do_not_contact_list_are_skipped_and_never_sent_even_on_resume() -> None:
+    provider = FakeProvider()
+    reason = "on the do-not-contact list: example.com, from lemlist unsubscribes"
+    job = make_job(6, skipped={1: reason, 4: reason}, skip_already_uploaded=False)
+    report = run(job, provider)
+    assert report.summary.uploaded == 4 and report.summary.skipped == 2
+    assert report.outcomes[4] == RowOutcome(4, Status.SKIPPED, reason)
+    assert key_of(1) not in provider.attempts and key_of(4) not in provider.attempts
+    dry = run(
+        make_job(6, skipped={2: reason}, dry_run=True, fingerprint="d", skip_already_uploaded=False), provider
+    )
+    assert dry.outcomes[2] == RowOutcome(2, Status.SKIPPED, reason) and dry.summary.pending == 5
+
+
 def test_dry_run_sends_nothing_and_writes_nothing() -> None:
     calls: list[int] = []
 
