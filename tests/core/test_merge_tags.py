@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import pandas as pd
 import pytest
 
@@ -14,10 +16,12 @@ from gui.core.merge_tags import (
     find_tags,
     html_to_text,
     lead_tags,
+    parse_tag,
     pieces_text,
     render_row,
     tag_columns,
 )
+from gui.core.providers import instantly, lemlist
 
 VOCAB = TagVocabulary(
     fields={"firstName": "first_name", "first_name": "first_name", "companyName": "company_name"},
@@ -155,3 +159,26 @@ def test_values_are_escaped_into_html() -> None:
 def test_html_to_text_reads_like_an_email() -> None:
     markup = "<div><p>Hi&nbsp;Ann,</p><p>Line one<br>line  two</p><p><a href='x'>Book a call</a></p></div>"
     assert html_to_text(markup) == "Hi Ann,\n\nLine one\nline two\n\nBook a call"
+
+
+@pytest.mark.parametrize("module", [lemlist, instantly])
+def test_each_provider_that_publishes_its_emails_has_a_tag_vocabulary(module: ModuleType) -> None:
+    vocab = module.SPEC.merge_tags
+    assert vocab is not None and module.SPEC.has_campaign_text and vocab.source
+    assert set(vocab.fields.values()) <= {f.name for f in module.SPEC.fields}
+
+
+def test_provider_vocabularies_tell_their_own_tags_from_lead_data() -> None:
+    lem, ins = lemlist.TAGS, instantly.TAGS
+    assert [parse_tag("", t, lem).kind for t in ("senderName", "firstName", "industry")] == [
+        "own",
+        "lead",
+        "lead",
+    ]
+    kinds = [
+        parse_tag("", t, ins).kind for t in ("sendingAccountFirstName", "accountSignature", "accountTier")
+    ]
+    assert kinds == ["own", "own", "lead"]  # a custom variable that merely starts with "account" is lead data
+    assert ins.fields["firstName"] == ins.fields["first_name"] == "first_name"
+    assert parse_tag("", "RANDOM | Hi | Hello", ins).options == ("Hi", "Hello")
+    assert parse_tag("", "RANDOM | Hi | Hello", lem).kind == "lead"  # lemlist has no spintax tag

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol, runtime_checkable
 
-from gui.core.campaign_text import CampaignText
+from gui.core.campaign_text import CampaignText, TagVocabulary
 from gui.core.cancel import CancelToken, ProgressCallback
 from gui.core.domain import BatchResult, Campaign, Lead, LeadField
 
@@ -82,6 +82,7 @@ class ProviderSpec:
         has_lists: True for Instantly, which can also add to lead lists.
         has_read_back: True when the provider can confirm uploaded lead ids afterwards.
         has_campaign_text: True when the API publishes the campaign's emails (lemlist, Instantly).
+        merge_tags: What the merge tags of those emails mean; None when there are none to read.
         dnc_push_batch: Values per request when adding to the provider's do-not-contact list;
             0 when it has none (SendPilot, Aktify).
         dnc_push_kinds: The kinds of entry its list takes (Instantly: emails and domains).
@@ -105,6 +106,7 @@ class ProviderSpec:
     has_lists: bool = False
     has_read_back: bool = False
     has_campaign_text: bool = False
+    merge_tags: TagVocabulary | None = None
     remove_batch_size: int = 0
     dnc_push_batch: int = 0
     dnc_push_kinds: tuple[str, ...] = ("email", "domain", "phone", "linkedin")

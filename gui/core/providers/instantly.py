@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from gui.core.campaign_text import CampaignText, EmailStep
+from gui.core.campaign_text import CampaignText, EmailStep, TagVocabulary
 from gui.core.cancel import CancelToken, ProgressCallback
 from gui.core.domain import BatchResult, Campaign, FieldKind, Lead, LeadField, RowOutcome, Status
 from gui.core.errors import ForbiddenError, NotFoundError, ProviderError, TransientError
@@ -35,20 +35,50 @@ if TYPE_CHECKING:
 
 _log = logging.getLogger(__name__)
 
+
+_FIELDS = (
+    LeadField("email", "Email", FieldKind.EMAIL, required=True, concept="email"),
+    LeadField("first_name", "First name", concept="first_name"),
+    LeadField("last_name", "Last name", concept="last_name"),
+    LeadField("company_name", "Company", concept="company"),
+    LeadField("job_title", "Job title", concept="job_title"),
+    LeadField("phone", "Phone", FieldKind.PHONE, concept="phone"),
+    LeadField("website", "Website", FieldKind.URL, concept="website"),
+    LeadField("personalization", "Personalization", concept="icebreaker"),
+    LeadField("pl_value_lead", "Lead value", concept="lead_value"),
+)
+
+#: Instantly's merge tags. Lead data: ``{{firstName}}``, ``{{companyName}}``, ``{{personalization}}``,
+#: ``{{website}}``, ``{{phone}}`` [T: providers-next.md §1]; the OpenAPI's own examples also write
+#: the snake_case names (``{{first_name}}``, ``{{company_name}}`` in shared/specs/instantly_api_v2.json)
+#: [D], so both spellings read the field. Instantly's own: ``{{sendingAccountFirstName}}``,
+#: ``{{accountSignature}}`` and the rest of the sending-account family [T: providers-next.md §1];
+#: spintax ``{{RANDOM | a | b}}`` is a choice of words, not a variable [T: same].
+TAGS = TagVocabulary(
+    fields={
+        "email": "email",
+        "firstName": "first_name",
+        "first_name": "first_name",
+        "lastName": "last_name",
+        "last_name": "last_name",
+        "companyName": "company_name",
+        "company_name": "company_name",
+        "jobTitle": "job_title",
+        "job_title": "job_title",
+        "phone": "phone",
+        "website": "website",
+        "personalization": "personalization",
+    },
+    own=frozenset({"accountSignature", "signature", "unsubscribe", "unsubscribeLink"}),
+    own_prefixes=("sendingAccount",),
+    spintax="RANDOM",
+    source="providers-next.md §1 (Instantly's variables [T]); the examples of instantly_api_v2.json",
+)
+
 SPEC = ProviderSpec(
     id="instantly",
     label="Instantly",
-    fields=(
-        LeadField("email", "Email", FieldKind.EMAIL, required=True, concept="email"),
-        LeadField("first_name", "First name", concept="first_name"),
-        LeadField("last_name", "Last name", concept="last_name"),
-        LeadField("company_name", "Company", concept="company"),
-        LeadField("job_title", "Job title", concept="job_title"),
-        LeadField("phone", "Phone", FieldKind.PHONE, concept="phone"),
-        LeadField("website", "Website", FieldKind.URL, concept="website"),
-        LeadField("personalization", "Personalization", concept="icebreaker"),
-        LeadField("pl_value_lead", "Lead value", concept="lead_value"),
-    ),
+    fields=_FIELDS,
     # With a campaign every lead needs an email; a lead list takes email or a name (the client
     # and validation apply the list rule when the destination is a list).
     required_groups=(("email",),),
@@ -87,6 +117,7 @@ SPEC = ProviderSpec(
     has_lists=True,
     has_read_back=True,
     has_campaign_text=True,
+    merge_tags=TAGS,
     # DELETE /api/v2/leads takes up to 10,000 ids; 1000 keeps a request's fate small (issue 17).
     remove_batch_size=1000,
     dnc_push_batch=1000,

@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from gui.core.campaign_text import CampaignText, EmailStep
+from gui.core.campaign_text import CampaignText, EmailStep, TagVocabulary
 from gui.core.cancel import CancelToken, ProgressCallback
 from gui.core.domain import BatchResult, Campaign, FieldKind, Lead, LeadField, RowOutcome, Status
 from gui.core.errors import AuthError, NotFoundError, ProviderError
@@ -30,23 +30,39 @@ from gui.core.providers.shaping import flat_body, option_on
 if TYPE_CHECKING:
     import httpx
 
+
+_FIELDS = (
+    LeadField("email", "Email", FieldKind.EMAIL, concept="email"),
+    LeadField("firstName", "First name", concept="first_name"),
+    LeadField("lastName", "Last name", concept="last_name"),
+    LeadField("companyName", "Company", concept="company"),
+    LeadField("jobTitle", "Job title", concept="job_title"),
+    LeadField("linkedinUrl", "LinkedIn URL", FieldKind.LINKEDIN, concept="linkedin"),
+    LeadField("phone", "Phone", FieldKind.PHONE, concept="phone"),
+    LeadField("companyDomain", "Company domain", concept="company_domain"),
+    LeadField("icebreaker", "Icebreaker", concept="icebreaker"),
+    LeadField("picture", "Picture URL", FieldKind.URL, concept="picture"),
+    LeadField("timezone", "Timezone (IANA)", FieldKind.TIMEZONE, concept="timezone"),
+    LeadField("contactOwner", "Contact owner", concept="contact_owner"),
+)
+
+#: lemlist's merge tags. Lead data: the standard fields under their own names [D: lead
+#: variables, seeds/lemlist-create-lead.md]; anything else is a custom variable by exact key.
+#: lemlist's own: ``{{senderName}}`` appears in the sequence examples of lemlist's OpenAPI
+#: (``POST /campaigns/{id}/sequences/{sequenceId}/steps``, shared/specs/lemlist_openapi.json) [D];
+#: the signature, unsubscribe and other sender/sending-account tags are what lemlist's editor
+#: inserts [I: providers-next.md §1 "sender/system tags"].
+TAGS = TagVocabulary(
+    fields={f.name: f.name for f in _FIELDS},
+    own=frozenset({"senderName", "signature", "unsubscribe", "unsubscribeLink", "unsubscribeUrl"}),
+    own_prefixes=("sender", "sendingAccount"),
+    source="lemlist OpenAPI sequence examples ({{senderName}}); providers-next.md §1",
+)
+
 SPEC = ProviderSpec(
     id="lemlist",
     label="lemlist",
-    fields=(
-        LeadField("email", "Email", FieldKind.EMAIL, concept="email"),
-        LeadField("firstName", "First name", concept="first_name"),
-        LeadField("lastName", "Last name", concept="last_name"),
-        LeadField("companyName", "Company", concept="company"),
-        LeadField("jobTitle", "Job title", concept="job_title"),
-        LeadField("linkedinUrl", "LinkedIn URL", FieldKind.LINKEDIN, concept="linkedin"),
-        LeadField("phone", "Phone", FieldKind.PHONE, concept="phone"),
-        LeadField("companyDomain", "Company domain", concept="company_domain"),
-        LeadField("icebreaker", "Icebreaker", concept="icebreaker"),
-        LeadField("picture", "Picture URL", FieldKind.URL, concept="picture"),
-        LeadField("timezone", "Timezone (IANA)", FieldKind.TIMEZONE, concept="timezone"),
-        LeadField("contactOwner", "Contact owner", concept="contact_owner"),
-    ),
+    fields=_FIELDS,
     required_groups=(("email", "linkedinUrl"),),
     dedupe_field="email",
     batch_size=1,
@@ -71,6 +87,7 @@ SPEC = ProviderSpec(
     ),
     has_read_back=True,
     has_campaign_text=True,
+    merge_tags=TAGS,
     # No bulk delete: one DELETE per lead, paced like uploads (providers-next.md §3).
     remove_batch_size=1,
     dnc_push_batch=10_000,
