@@ -310,9 +310,9 @@ class DestinationPanel(QWidget):
             def build_demo() -> ProviderClient:
                 # Imported here, inside the worker that calls it: the sandbox app (Starlette) is
                 # not worth loading on the GUI thread at start-up.
-                from gui.sandbox.demo import DEMO_KEY, demo_transport
+                from gui.demo import demo_client
 
-                return make_client(provider, DEMO_KEY, transport=demo_transport(provider))
+                return demo_client(provider)
 
             return build_demo
         account = self.account()
