@@ -7,12 +7,11 @@ upload) runs through :func:`gui.qt.workers.start_worker`, so the GUI thread neve
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -36,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.core.credentials import CredentialStore
-from gui.core.domain import Campaign, RowOutcome, Status
+from gui.core.domain import RowOutcome
 from gui.core.errors import LeadLoaderError
 from gui.core.settings import Settings, save_settings
 from gui.qt import ui_state
@@ -47,10 +46,10 @@ from gui.qt.flows.map_columns import MapColumnsFlow
 from gui.qt.flows.open_sheet import OpenSheet, dropped_path, loaded_message
 from gui.qt.flows.review_results import ReviewResults
 from gui.qt.flows.run_history import RunHistory
+from gui.qt.flows.run_upload import RunEnded, RunUpload, UploadInputs
 from gui.qt.flows.view_table import QUEUED, ViewTable
 from gui.qt.style import banner_style, std_icon
 from gui.qt.table_model import STATUS_WORDS, LeadTableModel
-from gui.qt.upload_bar import UploadBar
 from gui.qt.workers import Worker, start_worker, tune_gil_for_gui
 
 if TYPE_CHECKING:
@@ -69,12 +68,6 @@ DATA_STACK = (
     "gui.core.presets",
     "gui.core.journal",
 )
-
-
-class _Relay(QObject):
-    """Lives in the GUI thread: the upload engine's on_outcomes callback emits here, queued."""
-
-    sig_outcomes = Signal(object)
 
 
 class MainWindow(QMainWindow):
@@ -121,18 +114,9 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.setAccessibleName("LeadLoader")
 
-        self._run_worker: Worker | None = None
-        self._outcomes: dict[int, RowOutcome] = {}
-        self._last_report: Any = None
-        self._run_destination: Campaign | None = None
-        self._run_sandbox = False
-        self._resumable: Any = None
         self._interrupted_path: Path | None = None
         self._sheet_generation = 0
         self._offer_worker: Worker | None = None
-        self._outcomes_target: tuple[str, str] | None = None
-        self._relay = _Relay(self)
-        self._relay.sig_outcomes.connect(self._on_outcomes)
 
         self.model = LeadTableModel(self)
         from PySide6.QtGui import QUndoStack
@@ -143,6 +127,7 @@ class MainWindow(QMainWindow):
         self.check = CheckAndFix(
             self.model, self.undo_stack, self._check_inputs, lambda: self.settings.phone_region or "US", self
         )
+        self.run = RunUpload(self.model, self._upload_inputs, self)
 
         self._build_ui()
         self._build_actions()
@@ -239,7 +224,7 @@ class MainWindow(QMainWindow):
         self.main_split.setChildrenCollapsible(False)
         self.main_split.setSizes([760, 520])
 
-        self.upload_bar = UploadBar()
+        self.upload_bar = self.run.bar
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -342,9 +327,13 @@ class MainWindow(QMainWindow):
         self.destination_panel.sig_destination_changed.connect(lambda _d: self._on_destination_changed())
         self.destination_panel.account_combo.currentIndexChanged.connect(lambda _i: self._refresh_banners())
 
-        self.upload_bar.sig_upload_clicked.connect(self.start_upload)
-        self.upload_bar.sig_pause_toggled.connect(self._on_pause)
-        self.upload_bar.sig_cancel_clicked.connect(self.cancel_upload)
+        self.run.sig_started.connect(self._on_run_started)
+        self.run.sig_succeeded.connect(self._on_run_succeeded)
+        self.run.sig_run_finished.connect(self.sig_run_finished)
+        self.run.sig_finished.connect(self._on_run_finished)
+        self.run.sig_resumable.connect(self._show_resumable)
+        self.run.sig_message.connect(self._show_message)
+        self.run.sig_error.connect(self._show_error)
         self.results_panel.sig_export_requested.connect(
             lambda failed: self.export_results(only_failed=failed)
         )
@@ -353,7 +342,7 @@ class MainWindow(QMainWindow):
         self.results_panel.sig_message.connect(self.statusBar().showMessage)
         self.results_panel.sig_error.connect(self._show_error)
         self.resume_button.clicked.connect(self._on_resume_clicked)
-        self.start_over_button.clicked.connect(self._start_over)
+        self.start_over_button.clicked.connect(self.run.start_over)
 
     # ------------------------------------------------------------------ opening files
 
@@ -433,9 +422,7 @@ class MainWindow(QMainWindow):
 
     def set_sheet(self, path: Path, sheet: Any, fingerprint: str) -> None:
         """A sheet is open: table, mapping, validation, resume offer start over from it."""
-        self._outcomes = {}
-        self._outcomes_target = None
-        self._last_report = None
+        self.run.forget()
         self.check.forget()
         self.check.set_active(not self.run_in_progress())
         self.undo_stack.clear()
@@ -540,87 +527,37 @@ class MainWindow(QMainWindow):
     def _refresh_banners(self) -> None:
         self.sandbox_banner.setVisible(self.destination_panel.is_sandbox())
 
+    def _upload_inputs(self) -> UploadInputs:
+        """What the upload flow reads from the window, on the GUI thread."""
+        panel = self.destination_panel
+        has_sheet = self.opener.sheet is not None
+        return UploadInputs(
+            path=self.opener.path if has_sheet else None,
+            fingerprint=self.opener.fingerprint or "",
+            frame=self.model.frame if has_sheet else None,
+            mapping=self.mapping_panel.mapping(),
+            missing_required=tuple(self.mapping_panel.missing_required()) if has_sheet else (),
+            spec=panel.spec(),
+            destination=panel.destination(),
+            validation=self.check.validation,
+            sandbox=panel.is_sandbox(),
+            account=panel.account_label(),
+            options=panel.options(),
+            client_factory=panel.client_factory,
+        )
+
     def valid_rows(self) -> np.ndarray:
         """Frame rows that pass validation (the ones an upload sends)."""
-        import numpy as np
-
-        n = len(self.model.frame)
-        if self.check.validation is None:
-            return np.arange(n)
-        return np.flatnonzero(~np.asarray(self.check.validation.error_rows, dtype=bool))
+        return self.run.valid_rows()
 
     def upload_plan(self) -> tuple[str, bool, str]:
         """The Upload button's words, whether it can start, and a hint line."""
-        if self.opener.sheet is None:
-            return "Open a sheet to start", False, "Drop a spreadsheet on the window or press Ctrl+O."
-        missing = self.mapping_panel.missing_required()
-        if missing:
-            return (
-                f"Choose the column for {missing[0]} to upload",
-                False,
-                "See step 2 on the right: Match your columns.",
-            )
-        destination = self.destination_panel.destination()
-        spec = self.destination_panel.spec()
-        if destination is None:
-            what = "list or campaign" if spec.has_lists else "campaign"
-            return f"Pick a {spec.label} {what} to upload", False, "See step 1 on the right: Where to send."
-        if self.check.validation is None:
-            return "Checking rows…", False, ""
-        total = len(self.model.frame)
-        valid_rows = self.valid_rows()
-        done = self._done_rows()
-        remaining = len(valid_rows) - len(done.intersection(valid_rows.tolist())) if done else len(valid_rows)
-        skipped = total - len(valid_rows)
-        name = destination.name
-        sandbox = "" if "sandbox" in name.lower() or not self.destination_panel.is_sandbox() else " (sandbox)"
-        if not len(valid_rows):
-            return (
-                "No row can be uploaded yet",
-                False,
-                "Every row has a problem: hover a red cell to see why (Show: Rows that will be skipped).",
-            )
-        if self._resumable is not None:
-            finished = self._resumable.total - self._resumable.counts.get("pending", 0)
-            return (
-                f"Resume the upload to ‘{name}’{sandbox}  ({finished:,} rows already done, the rest is sent)",
-                True,
-                "Rows already added are never sent twice.",
-            )
-        if remaining == 0:
-            hint = "Fix the rows with problems to send them too, or pick another campaign." if skipped else ""
-            return f"All {len(valid_rows):,} valid leads are in ‘{name}’{sandbox}", False, hint
-        leads = "lead" if remaining == 1 else "leads"
-        text = f"Upload {remaining:,} {leads} to ‘{name}’{sandbox}"
-        if skipped:
-            rows = "row" if skipped == 1 else "rows"
-            text += f"  ({skipped:,} {rows} with problems will be skipped)"
-        hints: list[str] = []
-        if done:
-            hints.append(f"{len(done):,} rows already added to this campaign are not sent again.")
-        elif skipped:
-            hints.append("Rows with problems are tinted red: hover one to see why, or fix it in place.")
-        if destination.warning:
-            hints.append(f"{spec.label} says about this campaign: {destination.warning}")
-        return text, True, " ".join(hints)
-
-    def _done_rows(self) -> set[int]:
-        """Rows the last runs already placed in the chosen destination (not to be sent again)."""
-        destination = self.destination_panel.destination()
-        if destination is None or self._outcomes_target != (
-            self.destination_panel.provider_id(),
-            destination.id,
-        ):
-            return set()
-        landed = (Status.UPLOADED, Status.DUPLICATE, Status.SKIPPED)
-        return {row for row, outcome in self._outcomes.items() if outcome.status in landed}
+        return self.run.plan()
 
     def _refresh_upload_plan(self) -> None:
-        if self.run_in_progress():
+        if self.run.running():
             return
-        text, enabled, hint = self.upload_plan()
-        self.upload_bar.set_plan(text, enabled=enabled, hint=hint)
-        self.action_upload.setEnabled(enabled)
+        self.action_upload.setEnabled(self.run.refresh_plan())
 
     # ------------------------------------------------------------------ resume
 
@@ -689,28 +626,13 @@ class MainWindow(QMainWindow):
         self.start_upload()
 
     def _check_resumable(self) -> None:
-        self._resumable = None
-        destination = self.destination_panel.destination()
-        if self.opener.path is None or not self.opener.fingerprint or destination is None:
-            self.resume_banner.hide()
-            return
-        from gui.core.journal import Journal
+        self.run.check_resumable()
 
-        try:
-            journal = Journal()
-            try:
-                record = journal.find_resumable(
-                    self.opener.fingerprint, self.destination_panel.provider_id(), destination.id
-                )
-            finally:
-                journal.close()
-        except LeadLoaderError as exc:
-            log.warning("Journal not readable: %s", exc)
-            record = None
-        if record is None or not record.resumable:
+    def _show_resumable(self, record: Any) -> None:
+        destination = self.destination_panel.destination()
+        if record is None or destination is None:
             self.resume_banner.hide()
             return
-        self._resumable = record
         self._interrupted_path = None
         self.resume_button.setText("Resume upload")
         self.start_over_button.show()
@@ -723,113 +645,27 @@ class MainWindow(QMainWindow):
         )
         self.resume_banner.show()
 
-    def _start_over(self) -> None:
-        record = self._resumable
-        if record is None:
-            return
-        from gui.core.journal import Journal
-
-        journal = Journal()
-        try:
-            journal.abandon(record.id)
-        finally:
-            journal.close()
-        self._resumable = None
-        self.resume_banner.hide()
-        self._refresh_upload_plan()
-
     # ------------------------------------------------------------------ the upload
 
     def run_in_progress(self) -> bool:
         """True while an upload worker runs."""
-        return self._run_worker is not None
+        return self.run.running()
+
+    @property
+    def _run_worker(self) -> Worker | None:
+        """The running upload's worker (tests pause and cancel through it)."""
+        return self.run.worker
+
+    @property
+    def _outcomes(self) -> dict[int, RowOutcome]:
+        """Every row's latest outcome in this sheet's runs."""
+        return self.run.outcomes
 
     def start_upload(self, *, rows: Sequence[int] | None = None, retry: bool = False) -> bool:
         """Build the job from what the window shows and run it; False when something is missing."""
-        import numpy as np
+        return self.run.start(rows=rows, retry=retry)
 
-        if self.run_in_progress() or self.opener.sheet is None or self.opener.path is None:
-            return False
-        if rows is None:
-            text, enabled, _hint = self.upload_plan()
-            if not enabled:
-                self.statusBar().showMessage(text, 6000)
-                return False
-        from gui.core.mapping.payload import build_leads
-        from gui.core.upload import run_upload
-        from gui.core.upload_job import UploadJob
-
-        destination = self.destination_panel.destination()
-        if destination is None:
-            return False
-        spec = self.destination_panel.spec()
-        frame = self.model.frame
-        mapping = self.mapping_panel.mapping()
-        validation = self.check.validation
-        try:
-            factory = self.destination_panel.client_factory()
-        except LeadLoaderError as exc:
-            self._show_error("Cannot upload", str(exc))
-            return False
-        done = self._done_rows() if not retry else set()
-        if rows is None and done:
-            # A second upload to the same campaign sends only what is left (fixed rows included).
-            valid = self.valid_rows()
-            rows = valid[~np.isin(valid, np.fromiter(done, dtype=np.int64, count=len(done)))]
-            retry = True
-        no_rows = np.empty(0, dtype=np.int64)
-        if rows is None:
-            send_rows = self.valid_rows()
-            skipped = (
-                no_rows
-                if validation is None
-                else np.flatnonzero(np.asarray(validation.error_rows, dtype=bool))
-            )
-            total_rows = len(frame)
-        else:
-            send_rows = np.asarray(rows, dtype=np.int64)
-            skipped = no_rows
-            total_rows = len(send_rows)
-        sandbox = self.destination_panel.is_sandbox()
-        # Read from the widgets here, on the GUI thread; the worker gets plain values.
-        account = self.destination_panel.account_label()
-        options = self.destination_panel.options()
-        fingerprint, file_name = self.opener.fingerprint, self.opener.path.name
-        relay = self._relay
-
-        def job_fn(progress: Any, cancel: Any) -> Any:
-            # A lead per row and the skipped rows' reasons take about a second per million rows:
-            # built here on the worker (the sheet cannot change: editing is off during a run).
-            reasons = validation.row_messages if validation is not None else None
-            invalid = {row: "; ".join(reasons(row)) for row in skipped.tolist()} if reasons else {}
-            job = UploadJob(
-                provider=spec.id,
-                destination=destination.id,
-                destination_name=destination.name,
-                account=account,
-                leads=tuple(build_leads(frame, mapping, spec, rows=send_rows)),
-                invalid=invalid,
-                total_rows=total_rows,
-                options=options,
-                mapping=mapping.summary(),
-                fingerprint=fingerprint,
-                file_name=file_name,
-                resume=not retry,
-            )
-            return run_upload(
-                job,
-                factory,
-                progress=progress,
-                cancel=cancel,
-                on_outcomes=lambda outcomes: relay.sig_outcomes.emit(list(outcomes)),
-            )
-
-        self._run_destination = destination
-        self._run_sandbox = sandbox
-        self._run_started = time.monotonic()
-        if not retry:
-            self._outcomes = {}
-        self._outcomes_target = (spec.id, destination.id)
+    def _on_run_started(self, send_rows: np.ndarray) -> None:
         if not self.model.status_shown:
             self.model.set_outcomes({})
             self.view.refresh_filter_items()
@@ -838,16 +674,6 @@ class MainWindow(QMainWindow):
         self.results_panel.hide()
         self.resume_banner.hide()
         self._set_editing_enabled(False)
-        what = "Sending (sandbox)" if sandbox else "Sending"
-        self.upload_bar.start_run(len(send_rows) + len(skipped), what)
-        self.statusBar().showMessage(f"Uploading to ‘{destination.name}’…")
-        worker = start_worker(job_fn, parent=self)
-        worker.sig_progress.connect(self.upload_bar.show_progress)
-        worker.sig_succeeded.connect(self._on_run_succeeded)
-        worker.sig_failed.connect(self._on_run_failed)
-        worker.sig_finished.connect(lambda w=worker: self._on_run_finished(w))
-        self._run_worker = worker
-        return True
 
     def _set_editing_enabled(self, enabled: bool) -> None:
         self.view.set_editing_enabled(enabled)
@@ -859,84 +685,28 @@ class MainWindow(QMainWindow):
         self.action_undo.setEnabled(enabled and self.undo_stack.canUndo())
         self.action_redo.setEnabled(enabled and self.undo_stack.canRedo())
 
-    def _on_outcomes(self, outcomes: list[RowOutcome]) -> None:
-        for outcome in outcomes:
-            self._outcomes[outcome.row] = outcome
-        self.model.update_outcomes(outcomes)
-
-    def _on_pause(self, paused: bool) -> None:
-        worker = self._run_worker
-        if worker is None:
-            return
-        if paused:
-            worker.cancel.pause()
-            self.statusBar().showMessage("Paused: no new requests are sent. Click Resume to go on.")
-        else:
-            worker.cancel.resume()
-            self.statusBar().showMessage("Sending again…", 3000)
-
     def cancel_upload(self) -> None:
         """Ask the engine to stop; it lets requests in flight finish and keeps the run resumable."""
-        if self._run_worker is not None:
-            self._run_worker.cancel.cancel()
+        self.run.cancel()
 
-    def _on_run_succeeded(self, report: Any) -> None:
-        self._last_report = report
-        # Every outcome already arrived through sig_outcomes (queued before this signal).
-        destination = self._run_destination.name if self._run_destination else ""
-        summary = report.summary
-        if self._outcomes and len(self._outcomes) > len(report.outcomes):
-            summary = self._merged_summary(summary)
+    def _on_run_succeeded(self, ended: RunEnded) -> None:
+        report = ended.report
         self.results_panel.show_summary(
-            summary,
-            destination=destination,
+            ended.summary,
+            destination=ended.destination,
             read_back=report.read_back,
             fatal=report.fatal,
-            sandbox=self._run_sandbox,
+            sandbox=ended.sandbox,
         )
         self.left_split.setSizes([max(200, self.left_split.height() - 190), 190])
-        if report.fatal:
-            self._show_error("Upload stopped", report.fatal)
         self.statusBar().showMessage(self.results_panel.title.text(), 10000)
-        self.sig_run_finished.emit(report)
 
-    def _merged_summary(self, summary: Any) -> Any:
-        """A retry's summary is of the retried rows; the panel shows the whole sheet again."""
-        from gui.core.domain import RunSummary
-
-        counts = {s.value: 0 for s in Status}
-        for outcome in self._outcomes.values():
-            counts[outcome.status.value] += 1
-        total = len(self.model.frame)
-        counted = sum(counts.values())
-        return RunSummary(
-            total=total,
-            uploaded=counts["uploaded"],
-            duplicate=counts["duplicate"],
-            skipped=counts["skipped"],
-            invalid=counts["invalid"],
-            failed=counts["failed"],
-            pending=counts["pending"] + max(0, total - counted),
-            seconds=summary.seconds,
-            note=summary.note,
-        )
-
-    def _on_run_failed(self, exc: object) -> None:
-        message = str(exc) if isinstance(exc, LeadLoaderError) else f"Unexpected error: {exc!r}"
-        log.error("Upload failed: %s", message)
-        self._show_error("Upload failed", f"{message}\n\nRows already sent are kept; Upload again resumes.")
-        self.sig_run_finished.emit(None)
-
-    def _on_run_finished(self, worker: Worker) -> None:
+    def _on_run_finished(self) -> None:
         import numpy as np
 
-        if self._run_worker is not worker:
-            return
-        self._run_worker = None
         status = self.model.status_array()
         if status is not None:
             self.model.mark_rows(np.flatnonzero(status == QUEUED), STATUS_WORDS["pending"])
-        self.upload_bar.finish_run()
         self._set_editing_enabled(True)
         self.view.refresh_filter_items()
         self._check_resumable()
@@ -944,11 +714,7 @@ class MainWindow(QMainWindow):
 
     def retry_failed(self) -> None:
         """Send the failed rows again (uploaded rows are never sent twice)."""
-        failed = sorted(r for r, o in self._outcomes.items() if o.status is Status.FAILED)
-        if not failed:
-            self.statusBar().showMessage("No failed rows to retry.", 4000)
-            return
-        self.start_upload(rows=failed, retry=True)
+        self.run.retry_failed()
 
     # ------------------------------------------------------------------ results
 
@@ -978,7 +744,7 @@ class MainWindow(QMainWindow):
 
     def confirm_close(self) -> bool:
         """Ask before closing during a run; True when the window may close."""
-        if self._run_worker is None:
+        if not self.run.running():
             return True
         answer = QMessageBox.question(
             self,
@@ -1004,11 +770,11 @@ class MainWindow(QMainWindow):
         """Stop the upload, the loader and the checks (close, tests)."""
         self.check.shutdown(timeout_ms)
         self.opener.shutdown(timeout_ms)
-        workers = (self._run_worker, self._offer_worker)
-        for worker in (*workers, self._data_worker):
+        self.run.stop(timeout_ms)
+        for worker in (self._offer_worker, self._data_worker):
             if worker is not None:
                 worker.stop(timeout_ms)
-        self._run_worker = self._data_worker = None
+        self._data_worker = None
         self.destination_panel.shutdown()
         shutdown_panel: Callable[[], None] | None = getattr(self.mapping_panel, "shutdown", None)
         if shutdown_panel is not None:

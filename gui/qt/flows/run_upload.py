@@ -1,0 +1,490 @@
+"""Flow: running an upload: the plan on the button, then start, pause, cancel, resume and progress.
+
+The flow owns the Upload bar, the running worker, the outcomes of this sheet's runs and the
+journal's resumable record. It reads what the window shows through one ``inputs`` callable
+(an :class:`UploadInputs` snapshot taken on the GUI thread), so the job the worker builds never
+touches a widget. It tells the window what happened through signals: the window locks the
+editors, marks the queued rows and shows the results panel.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
+
+from gui.core.domain import Campaign, RowOutcome, RunSummary, Status
+from gui.core.errors import LeadLoaderError
+from gui.qt.table_model import LeadTableModel
+from gui.qt.upload_bar import UploadBar
+from gui.qt.workers import Worker, start_worker
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from gui.core.providers.base import ProviderClient, ProviderSpec
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class UploadInputs:
+    """What the window shows, read on the GUI thread: everything a plan or a job needs.
+
+    Attributes:
+        path: The open file (None when no sheet is open).
+        fingerprint: The file's fingerprint (journal key of a resumable run).
+        frame: The sheet with the user's fixes.
+        mapping: The column mapping.
+        missing_required: Required fields no column is chosen for.
+        spec: The provider.
+        destination: The chosen campaign or list, None when none is picked.
+        validation: The last check (None while it runs).
+        sandbox: The demo account is chosen.
+        account: The account's label (journaled).
+        options: The provider's options for the run.
+        client_factory: Returns the factory of clients for the account (raises when no key).
+        loading: A sheet is still being read.
+    """
+
+    path: Path | None
+    fingerprint: str
+    frame: Any
+    mapping: Any
+    missing_required: Sequence[str]
+    spec: ProviderSpec
+    destination: Campaign | None
+    validation: Any
+    sandbox: bool
+    account: str
+    options: Mapping[str, bool | str]
+    client_factory: Callable[[], Callable[[], ProviderClient]]
+    loading: bool = False
+
+    @property
+    def has_sheet(self) -> bool:
+        """A sheet is open."""
+        return self.path is not None and self.frame is not None
+
+
+@dataclass(frozen=True)
+class RunEnded:
+    """A finished run as the results panel shows it.
+
+    Attributes:
+        report: The engine's report.
+        summary: The counts for the whole sheet (a retry's summary is merged with earlier runs).
+        destination: The campaign's name.
+        sandbox: The run went to the sandbox.
+    """
+
+    report: Any
+    summary: RunSummary
+    destination: str
+    sandbox: bool = False
+    skipped: Mapping[int, str] = field(default_factory=dict)
+
+
+class _Relay(QObject):
+    """Lives in the GUI thread: the engine's on_outcomes callback emits here, queued."""
+
+    sig_outcomes = Signal(object)
+
+
+class RunUpload(QObject):
+    """The upload: its plan, its worker, pause/cancel, the outcomes and the resumable run.
+
+    Signals:
+        sig_started: A run is starting (the frame rows it sends, an int array): lock the editors.
+        sig_succeeded: A run ended with a report (a :class:`RunEnded`).
+        sig_run_finished: A run ended: the report, or None when it failed.
+        sig_finished: The worker is gone: unlock the editors and refresh (always last).
+        sig_resumable: The journal's unfinished run for this file and destination, or None.
+        sig_message: A status-bar line and how long it shows (ms; 0 until replaced).
+        sig_error: A title and a message the window shows as a warning.
+    """
+
+    sig_started = Signal(object)
+    sig_succeeded = Signal(object)
+    sig_run_finished = Signal(object)
+    sig_finished = Signal()
+    sig_resumable = Signal(object)
+    sig_message = Signal(str, int)
+    sig_error = Signal(str, str)
+
+    def __init__(
+        self,
+        model: LeadTableModel,
+        inputs: Callable[[], UploadInputs],
+        parent: QWidget,
+    ) -> None:
+        """Build the flow and its Upload bar.
+
+        Args:
+            model: The table's model (statuses land on it as rows are answered).
+            inputs: Reads what the window shows (GUI thread only).
+            parent: The window (message boxes open over it; workers are cancelled with it).
+        """
+        super().__init__(parent)
+        self._parent = parent
+        self.model = model
+        self._inputs = inputs
+        self.bar = UploadBar()
+        self.worker: Worker | None = None
+        self.outcomes: dict[int, RowOutcome] = {}
+        self.last_report: Any = None
+        self.resumable: Any = None
+        self._target: tuple[str, str] | None = None
+        self._run_destination: Campaign | None = None
+        self._run_sandbox = False
+        self._run_started = 0.0
+        self._relay = _Relay(self)
+        self._relay.sig_outcomes.connect(self._on_outcomes)
+        self.bar.sig_upload_clicked.connect(self.start)
+        self.bar.sig_pause_toggled.connect(self.pause)
+        self.bar.sig_cancel_clicked.connect(self.cancel)
+
+    # ------------------------------------------------------------------ the sheet
+
+    def forget(self) -> None:
+        """A new sheet: outcomes and reports of the old one no longer apply."""
+        self.outcomes = {}
+        self._target = None
+        self.last_report = None
+
+    def running(self) -> bool:
+        """True while an upload worker runs."""
+        return self.worker is not None
+
+    # ------------------------------------------------------------------ the plan
+
+    def valid_rows(self, inputs: UploadInputs | None = None) -> np.ndarray:
+        """Frame rows that pass validation (the ones an upload sends)."""
+        import numpy as np
+
+        inputs = inputs or self._inputs()
+        n = len(inputs.frame) if inputs.frame is not None else 0
+        if inputs.validation is None:
+            return np.arange(n)
+        return np.flatnonzero(~np.asarray(inputs.validation.error_rows, dtype=bool))
+
+    def done_rows(self, inputs: UploadInputs | None = None) -> set[int]:
+        """Rows the last runs already placed in the chosen destination (not to be sent again)."""
+        inputs = inputs or self._inputs()
+        destination = inputs.destination
+        if destination is None or self._target != (inputs.spec.id, destination.id):
+            return set()
+        landed = (Status.UPLOADED, Status.DUPLICATE, Status.SKIPPED)
+        return {row for row, outcome in self.outcomes.items() if outcome.status in landed}
+
+    def plan(self) -> tuple[str, bool, str]:
+        """The Upload button's words, whether it can start, and a hint line."""
+        inputs = self._inputs()
+        if not inputs.has_sheet:
+            return "Open a sheet to start", False, "Drop a spreadsheet on the window or press Ctrl+O."
+        if inputs.missing_required:
+            return (
+                f"Choose the column for {inputs.missing_required[0]} to upload",
+                False,
+                "See step 2 on the right: Match your columns.",
+            )
+        destination, spec = inputs.destination, inputs.spec
+        if destination is None:
+            what = "list or campaign" if spec.has_lists else "campaign"
+            return f"Pick a {spec.label} {what} to upload", False, "See step 1 on the right: Where to send."
+        if inputs.validation is None:
+            return "Checking rows…", False, ""
+        total = len(inputs.frame)
+        valid_rows = self.valid_rows(inputs)
+        done = self.done_rows(inputs)
+        remaining = len(valid_rows) - len(done.intersection(valid_rows.tolist())) if done else len(valid_rows)
+        skipped = total - len(valid_rows)
+        name = destination.name
+        sandbox = "" if "sandbox" in name.lower() or not inputs.sandbox else " (sandbox)"
+        if not len(valid_rows):
+            return (
+                "No row can be uploaded yet",
+                False,
+                "Every row has a problem: hover a red cell to see why (Show: Rows that will be skipped).",
+            )
+        if self.resumable is not None:
+            finished = self.resumable.total - self.resumable.counts.get("pending", 0)
+            return (
+                f"Resume the upload to ‘{name}’{sandbox}  ({finished:,} rows already done, the rest is sent)",
+                True,
+                "Rows already added are never sent twice.",
+            )
+        if remaining == 0:
+            hint = "Fix the rows with problems to send them too, or pick another campaign." if skipped else ""
+            return f"All {len(valid_rows):,} valid leads are in ‘{name}’{sandbox}", False, hint
+        leads = "lead" if remaining == 1 else "leads"
+        text = f"Upload {remaining:,} {leads} to ‘{name}’{sandbox}"
+        if skipped:
+            rows = "row" if skipped == 1 else "rows"
+            text += f"  ({skipped:,} {rows} with problems will be skipped)"
+        hints: list[str] = []
+        if done:
+            hints.append(f"{len(done):,} rows already added to this campaign are not sent again.")
+        elif skipped:
+            hints.append("Rows with problems are tinted red: hover one to see why, or fix it in place.")
+        if destination.warning:
+            hints.append(f"{spec.label} says about this campaign: {destination.warning}")
+        return text, True, " ".join(hints)
+
+    def refresh_plan(self) -> bool:
+        """Show the plan on the bar (not during a run); returns whether Upload is possible."""
+        if self.running():
+            return False
+        text, enabled, hint = self.plan()
+        self.bar.set_plan(text, enabled=enabled, hint=hint)
+        return enabled
+
+    # ------------------------------------------------------------------ resume
+
+    def check_resumable(self) -> None:
+        """Look up the journal's unfinished run of this file to this destination; emit it (or None)."""
+        self.resumable = None
+        inputs = self._inputs()
+        destination = inputs.destination
+        if inputs.path is None or not inputs.fingerprint or destination is None:
+            self.sig_resumable.emit(None)
+            return
+        from gui.core.journal import Journal
+
+        try:
+            journal = Journal()
+            try:
+                record = journal.find_resumable(inputs.fingerprint, inputs.spec.id, destination.id)
+            finally:
+                journal.close()
+        except LeadLoaderError as exc:
+            log.warning("Journal not readable: %s", exc)
+            record = None
+        if record is not None and record.resumable:
+            self.resumable = record
+        self.sig_resumable.emit(self.resumable)
+
+    def start_over(self) -> None:
+        """Forget the interrupted run; rows it added are still skipped, never sent twice."""
+        record = self.resumable
+        if record is None:
+            return
+        from gui.core.journal import Journal
+
+        journal = Journal()
+        try:
+            journal.abandon(record.id)
+        finally:
+            journal.close()
+        self.resumable = None
+        self.sig_resumable.emit(None)
+        self.refresh_plan()
+
+    # ------------------------------------------------------------------ the run
+
+    def start(self, *, rows: Sequence[int] | None = None, retry: bool = False) -> bool:
+        """Build the job from what the window shows and run it; False when something is missing.
+
+        Args:
+            rows: Send exactly these frame rows (a retry); None sends every valid row not yet sent.
+            retry: Keep the earlier outcomes (the run adds to them).
+        """
+        import numpy as np
+
+        inputs = self._inputs()
+        if self.running() or not inputs.has_sheet or inputs.loading:
+            return False
+        if rows is None:
+            text, enabled, _hint = self.plan()
+            if not enabled:
+                self.sig_message.emit(text, 6000)
+                return False
+        destination = inputs.destination
+        if destination is None:
+            return False
+        try:
+            factory = inputs.client_factory()
+        except LeadLoaderError as exc:
+            self.sig_error.emit("Cannot upload", str(exc))
+            return False
+        done = self.done_rows(inputs) if not retry else set()
+        if rows is None and done:
+            # A second upload to the same campaign sends only what is left (fixed rows included).
+            valid = self.valid_rows(inputs)
+            rows = valid[~np.isin(valid, np.fromiter(done, dtype=np.int64, count=len(done)))]
+            retry = True
+        no_rows = np.empty(0, dtype=np.int64)
+        validation = inputs.validation
+        if rows is None:
+            send_rows = self.valid_rows(inputs)
+            skipped = (
+                no_rows
+                if validation is None
+                else np.flatnonzero(np.asarray(validation.error_rows, dtype=bool))
+            )
+            total_rows = len(inputs.frame)
+        else:
+            send_rows = np.asarray(rows, dtype=np.int64)
+            skipped = no_rows
+            total_rows = len(send_rows)
+        job_fn = self._job(inputs, factory, send_rows, skipped, total_rows, resume=not retry)
+
+        self._run_destination = destination
+        self._run_sandbox = inputs.sandbox
+        self._run_started = time.monotonic()
+        if not retry:
+            self.outcomes = {}
+        self._target = (inputs.spec.id, destination.id)
+        self.sig_started.emit(send_rows)
+        what = "Sending (sandbox)" if inputs.sandbox else "Sending"
+        self.bar.start_run(len(send_rows) + len(skipped), what)
+        self.sig_message.emit(f"Uploading to ‘{destination.name}’…", 0)
+        worker = start_worker(job_fn, parent=self._parent)
+        worker.sig_progress.connect(self.bar.show_progress)
+        worker.sig_succeeded.connect(self._on_succeeded)
+        worker.sig_failed.connect(self._on_failed)
+        worker.sig_finished.connect(lambda w=worker: self._on_finished(w))
+        self.worker = worker
+        return True
+
+    def _job(
+        self,
+        inputs: UploadInputs,
+        factory: Callable[[], ProviderClient],
+        send_rows: np.ndarray,
+        invalid_rows: np.ndarray,
+        total_rows: int,
+        *,
+        resume: bool,
+    ) -> Callable[[Any, Any], Any]:
+        """The worker body: plain values only (the sheet cannot change: editing is off during a run)."""
+        from gui.core.mapping.payload import build_leads
+        from gui.core.upload import run_upload
+        from gui.core.upload_job import UploadJob
+
+        destination = inputs.destination
+        assert destination is not None
+        frame, mapping, spec, validation = inputs.frame, inputs.mapping, inputs.spec, inputs.validation
+        account, options = inputs.account, dict(inputs.options)
+        fingerprint = inputs.fingerprint
+        file_name = inputs.path.name if inputs.path is not None else ""
+        relay = self._relay
+
+        def job_fn(progress: Any, cancel: Any) -> Any:
+            # A lead per row and the skipped rows' reasons take about a second per million rows:
+            # built here on the worker.
+            reasons = validation.row_messages if validation is not None else None
+            invalid = {row: "; ".join(reasons(row)) for row in invalid_rows.tolist()} if reasons else {}
+            job = UploadJob(
+                provider=spec.id,
+                destination=destination.id,
+                destination_name=destination.name,
+                account=account,
+                leads=tuple(build_leads(frame, mapping, spec, rows=send_rows)),
+                invalid=invalid,
+                total_rows=total_rows,
+                options=options,
+                mapping=mapping.summary(),
+                fingerprint=fingerprint,
+                file_name=file_name,
+                resume=resume,
+            )
+            return run_upload(
+                job,
+                factory,
+                progress=progress,
+                cancel=cancel,
+                on_outcomes=lambda outcomes: relay.sig_outcomes.emit(list(outcomes)),
+            )
+
+        return job_fn
+
+    def pause(self, paused: bool) -> None:
+        """Hold new requests (True) or send again (False); nothing is lost either way."""
+        worker = self.worker
+        if worker is None:
+            return
+        if paused:
+            worker.cancel.pause()
+            self.sig_message.emit("Paused: no new requests are sent. Click Resume to go on.", 0)
+        else:
+            worker.cancel.resume()
+            self.sig_message.emit("Sending again…", 3000)
+
+    def cancel(self) -> None:
+        """Ask the engine to stop; it lets requests in flight finish and keeps the run resumable."""
+        if self.worker is not None:
+            self.worker.cancel.cancel()
+
+    def retry_failed(self) -> bool:
+        """Send the failed rows again (uploaded rows are never sent twice)."""
+        failed = sorted(r for r, o in self.outcomes.items() if o.status is Status.FAILED)
+        if not failed:
+            self.sig_message.emit("No failed rows to retry.", 4000)
+            return False
+        return self.start(rows=failed, retry=True)
+
+    def stop(self, timeout_ms: int = 5000) -> None:
+        """Stop the run (window closing, tests)."""
+        if self.worker is not None:
+            self.worker.stop(timeout_ms)
+        self.worker = None
+
+    # ------------------------------------------------------------------ answers
+
+    def _on_outcomes(self, outcomes: list[RowOutcome]) -> None:
+        for outcome in outcomes:
+            self.outcomes[outcome.row] = outcome
+        self.model.update_outcomes(outcomes)
+
+    def _on_succeeded(self, report: Any) -> None:
+        self.last_report = report
+        # Every outcome already arrived through sig_outcomes (queued before this signal).
+        summary = report.summary
+        if self.outcomes and len(self.outcomes) > len(report.outcomes):
+            summary = self._merged_summary(summary)
+        destination = self._run_destination.name if self._run_destination else ""
+        self.sig_succeeded.emit(RunEnded(report, summary, destination, self._run_sandbox))
+        if report.fatal:
+            self.sig_error.emit("Upload stopped", report.fatal)
+        self.sig_run_finished.emit(report)
+
+    def _merged_summary(self, summary: RunSummary) -> RunSummary:
+        """A retry's summary is of the retried rows; the panel shows the whole sheet again."""
+        counts = {s.value: 0 for s in Status}
+        for outcome in self.outcomes.values():
+            counts[outcome.status.value] += 1
+        total = len(self.model.frame)
+        counted = sum(counts.values())
+        return RunSummary(
+            total=total,
+            uploaded=counts["uploaded"],
+            duplicate=counts["duplicate"],
+            skipped=counts["skipped"],
+            invalid=counts["invalid"],
+            failed=counts["failed"],
+            pending=counts["pending"] + max(0, total - counted),
+            seconds=summary.seconds,
+            note=summary.note,
+        )
+
+    def _on_failed(self, exc: object) -> None:
+        message = str(exc) if isinstance(exc, LeadLoaderError) else f"Unexpected error: {exc!r}"
+        log.error("Upload failed: %s", message)
+        self.sig_error.emit(
+            "Upload failed", f"{message}\n\nRows already sent are kept; Upload again resumes."
+        )
+        self.sig_run_finished.emit(None)
+
+    def _on_finished(self, worker: Worker) -> None:
+        if self.worker is not worker:
+            return
+        self.worker = None
+        self.bar.finish_run()
+        self.sig_finished.emit()
