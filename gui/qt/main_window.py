@@ -321,6 +321,16 @@ class MainWindow(QMainWindow):
         # Shortcuts on the bar's buttons already (Ctrl+U, Ctrl+P, Ctrl+Shift+X): menu items show them.
         self.action_upload.setShortcut(QKeySequence("Ctrl+U"))
         self.action_upload.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.menu_tools = self.menuBar().addMenu("&Tools")
+        self.action_dnc = self.menu_tools.addAction("&Do-not-contact list…")
+        self.action_dnc.triggered.connect(self.open_do_not_contact)
+
+    def open_do_not_contact(self) -> None:
+        """Tools > Do-not-contact list…: the list every upload is checked against; a change re-checks."""
+        from gui.qt.dialogs.do_not_contact import show_do_not_contact
+
+        panel, region = self.destination_panel, self.settings.phone_region or "US"
+        show_do_not_contact(self, panel.spec(), panel.client_factory, region, self.check.schedule)
 
     def _connect(self) -> None:
         self.opener.sig_opened.connect(self.set_sheet)
