@@ -59,6 +59,11 @@ REMOVAL_WORDS: Mapping[str, str] = {
     "failed": "Removal failed",
 }
 
+REMOVE_TIP = (
+    "Deletes from the campaign exactly the leads this upload created. "
+    "Leads that were already there are not touched."
+)
+
 #: Who holds the run's lock meanwhile, as another window or terminal reads it.
 FRONT_END = "the LeadLoader window (removing an upload's leads)"
 
@@ -202,10 +207,7 @@ class HistoryDialog(QDialog):
         self.empty = QLabel()
         self.remove_button = QPushButton("Remove this upload's leads…")
         self.remove_button.setAccessibleName("Remove the leads the selected upload created")
-        self.remove_button.setToolTip(
-            "Deletes from the campaign exactly the leads this upload created. "
-            "Leads that were already there are not touched."
-        )
+        self.remove_button.setToolTip(REMOVE_TIP)
         self.remove_button.clicked.connect(self._on_remove_clicked)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -280,7 +282,22 @@ class HistoryDialog(QDialog):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        self.remove_button.setEnabled(self.selected_run() is not None and not getattr(self, "_busy", False))
+        """The button names what it will do for the selected run's provider (remove, or save a CSV)."""
+        from gui.core.providers import get_spec
+
+        run_id = self.selected_run()
+        record = next((r for r in self.records if r.id == run_id), None)
+        self.remove_button.setEnabled(record is not None and not getattr(self, "_busy", False))
+        spec = get_spec(record.provider) if record is not None else None
+        if spec is not None and spec.remove_batch_size <= 0:
+            self.remove_button.setText("Save this upload's leads as CSV…")
+            self.remove_button.setToolTip(
+                f"{spec.label} offers no way to delete leads through its API: save the leads this "
+                f"upload created, to remove them in {spec.label}'s web app."
+            )
+        else:
+            self.remove_button.setText("Remove this upload's leads…")
+            self.remove_button.setToolTip(REMOVE_TIP)
 
     def _on_remove_clicked(self) -> None:
         run_id = self.selected_run()

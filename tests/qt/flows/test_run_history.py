@@ -259,6 +259,10 @@ def test_aktify_offers_the_created_leads_as_a_csv(qtbot, sandbox, parent, tmp_pa
     run_id = _upload("aktify", leads, "default", "Campaign of this key", "Aktify main")
     out = tmp_path / "created.csv"
     flow = Answering(parent, save_to=out)
+    dialog = flow.build_dialog()
+    qtbot.addWidget(dialog)
+    dialog.select_run(run_id)
+    assert dialog.remove_button.text() == "Save this upload's leads as CSV…"
     flow.client_factory_for = lambda _r: pytest.fail("no request may be sent")  # type: ignore[method-assign]
     assert flow.remove_leads(run_id)
     assert flow.confirmed == []
@@ -301,5 +305,6 @@ def test_the_dialog_button_asks_to_remove_the_selected_run(qtbot, parent) -> Non
     assert not dialog.remove_button.isEnabled()
     assert dialog.select_run(dialog.records[0].id)
     assert dialog.remove_button.isEnabled()
+    assert dialog.remove_button.text() == "Remove this upload's leads…"
     dialog.remove_button.click()
     assert asked == [dialog.records[0].id]
