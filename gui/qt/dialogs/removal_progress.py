@@ -46,7 +46,8 @@ class RemovalProgressDialog(QDialog):
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self._total = total
         self._stopping = False
-        self.label = QLabel(f"Removing {total:,} lead{'s' if total != 1 else ''} from ‘{destination}’…")
+        self._running_text = f"Removing {total:,} lead{'s' if total != 1 else ''} from ‘{destination}’…"
+        self.label = QLabel(self._running_text)
         self.label.setWordWrap(True)
         self.bar = QProgressBar()
         self.bar.setRange(0, max(1, total))
@@ -85,8 +86,8 @@ class RemovalProgressDialog(QDialog):
 
     def _on_pause(self, paused: bool) -> None:
         self.pause_button.setText("Resume" if paused else "Pause")
-        if paused:
-            self.label.setText("Paused: no request is sent until you click Resume.")
+        paused_text = "Paused: no request is sent until you click Resume."
+        self.label.setText(paused_text if paused else self._running_text)
         self.sig_pause_toggled.emit(paused)
 
     def request_cancel(self) -> None:

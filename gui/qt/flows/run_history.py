@@ -540,6 +540,9 @@ class RunHistory(QObject):
             return False
         done = sum(1 for row in created if removals.get(row, ("",))[0] in ("removed", "already_gone"))
         n = len(created)
+        if done == n:
+            self.inform(title, f"The {n:,} leads this upload created are already removed from {where}.")
+            return False
         text = (
             f"Remove the {n:,} lead{'s' if n != 1 else ''} this upload created from {where}? "
             "Leads that were already there are not touched."

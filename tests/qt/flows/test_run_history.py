@@ -182,6 +182,8 @@ def test_removal_leaves_the_campaign_with_exactly_the_leads_it_had(qtbot, sandbo
     with (tmp_path / "report.csv").open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 18 and {r["result"] for r in rows} == {"removed"}
+    assert not flow.remove_leads(run_id)  # a second time: nothing left, nothing sent
+    assert "already removed" in flow.said[-1][1] and len(flow.confirmed) == 1
 
 
 def test_cancel_midway_keeps_it_resumable_and_running_again_finishes(qtbot, sandbox, parent) -> None:
@@ -214,6 +216,7 @@ def test_cancel_midway_keeps_it_resumable_and_running_again_finishes(qtbot, sand
         assert flow.worker is not None and flow.worker.cancel.paused
         assert flow._progress is not None and flow._progress.pause_button.text() == "Resume"
         flow.pause(False)
+        assert flow._progress.label.text() == "Removing 18 leads from ‘Q4 outreach’…"
         flow.cancel()
         release.set()
     stopped = finished.args[0]
