@@ -388,6 +388,8 @@ class RunHistory(QObject):
             self.inform("Upload history", str(exc), warning=True)
             return
         dialog.exec()
+        if self.busy:
+            return  # the progress dialog lives over it; the end of the removal lets it go
         if self._dialog is dialog:
             self._dialog = None
         dialog.deleteLater()
@@ -649,6 +651,9 @@ class RunHistory(QObject):
         outcome, self._outcome = self._outcome, None
         self._close_progress()
         self._refresh_dialog()
+        if self._dialog is not None and not self._dialog.isVisible():
+            self._dialog.deleteLater()  # closed while the removal ran (show_history kept it)
+            self._dialog = None
         if running is None:
             return
         record, created = running

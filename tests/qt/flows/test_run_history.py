@@ -311,3 +311,32 @@ def test_the_dialog_button_asks_to_remove_the_selected_run(qtbot, parent) -> Non
     assert dialog.remove_button.text() == "Remove this upload's leads…"
     dialog.remove_button.click()
     assert asked == [dialog.records[0].id]
+
+
+def test_instantly_removal_takes_back_only_its_leads(qtbot, sandbox, parent) -> None:
+    campaign = seed.INSTANTLY_CAMPAIGN
+    before = {lead.id for lead in sandbox.ledger.leads("instantly", campaign)}
+    leads = [Lead(i, {"email": f"inst{i}@example.com", "first_name": f"I{i}"}) for i in range(5)]
+    run_id = _upload("instantly", leads, campaign, "Q4 outreach", "Client B")
+    flow = Answering(parent)
+    flow.client_factory_for = lambda _record: lambda: make_client("instantly", KEY)  # type: ignore[method-assign]
+    report = _remove(qtbot, flow, run_id)
+    assert report.ok and report.removed + report.already_gone == 5
+    assert {lead.id for lead in sandbox.ledger.leads("instantly", campaign)} == before
+
+
+def test_the_progress_dialog_turns_esc_and_the_close_box_into_one_cancel(qtbot) -> None:
+    from gui.core.domain import Progress
+    from gui.qt.dialogs.removal_progress import RemovalProgressDialog
+
+    box = RemovalProgressDialog(18, "Q4 outreach")
+    qtbot.addWidget(box)
+    box.show()
+    box.show_progress(Progress(5, 18, counts={"removed": 4, "already_gone": 1}))
+    assert box.counts.text() == "5 of 18: 4 removed, 1 already gone" and box.bar.value() == 5
+    with qtbot.waitSignal(box.sig_cancel_clicked):
+        box.reject()
+    box.close()  # the close box while stopping: no second cancel, the dialog stays until the end
+    assert box.isVisible() and not box.cancel_button.isEnabled()
+    box.finish()
+    assert not box.isVisible()
