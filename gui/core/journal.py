@@ -591,7 +591,8 @@ class Journal:
     ) -> dict[str, str]:
         """Keys uploaded to this destination by an earlier run: key -> date (``YYYY-MM-DD``, UTC).
 
-        Only ``uploaded`` counts: a ``duplicate`` answer may mean "in *another* campaign".
+        Only ``uploaded`` counts: a ``duplicate`` answer may mean "in *another* campaign". A lead
+        that was taken back since (``leadloader undo``) is no longer there, so it does not count.
         """
         found: dict[str, str] = {}
         with self._guard("read"):
@@ -599,7 +600,10 @@ class Journal:
                 query = (
                     "SELECT r.key, MIN(r.updated_at) FROM rows r JOIN runs u ON u.id = r.run_id"
                     " WHERE u.provider=? AND u.destination=? AND r.status='uploaded' AND r.run_id != ?"
-                    f" AND r.key IN ({marks}) GROUP BY r.key"
+                    f" AND r.key IN ({marks})"
+                    " AND NOT EXISTS (SELECT 1 FROM removals m WHERE m.run_id = r.run_id AND m.row = r.row"
+                    " AND m.outcome IN ('removed', 'already_gone'))"
+                    " GROUP BY r.key"
                 )
                 for key, when in self._db.execute(query, (provider, destination, exclude_run or -1, *chunk)):
                     found[str(key)] = str(when)[:10]
