@@ -12,6 +12,7 @@ EXIT_OK, EXIT_ROWS, EXIT_USAGE, EXIT_FATAL, EXIT_LOCKED, EXIT_CANCELLED = 0, 1, 
 # entry in ``leadloader --help`` and in the shell completion.
 COMMANDS = {
     "upload": "check, map and send a sheet of leads to a campaign (headless)",
+    "preview": "print one row's emails as the campaign would send them, tags filled in",
     "campaigns": "list a provider's campaigns: id<TAB>name<TAB>status",
     "dnc": "the do-not-contact list: add, import, list, remove, pull, push",
     "runs": "list past runs newest first (runs prune: drop old finished ones)",
