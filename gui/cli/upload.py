@@ -200,8 +200,9 @@ def _upload(options: argparse.Namespace) -> int:
     valid_rows = [row for row in range(len(frame)) if row not in invalid and row not in skipped]
     if options.stop_on_invalid and invalid:
         first = min(invalid)
+        number = sheet.file_row(first) if len(sheet.source_rows) == len(frame) else first + 2
         print(
-            f"leadloader upload: {len(invalid)} rows have problems (first: row {first + 2}: "
+            f"leadloader upload: {len(invalid)} rows have problems (first: row {number}: "
             f"{invalid[first]}); nothing sent (--stop-on-invalid)",
             file=sys.stderr,
         )

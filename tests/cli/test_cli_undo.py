@@ -171,3 +171,25 @@ def test_sendpilot_has_no_delete_so_the_created_leads_go_to_a_csv(
     assert {r["kind"] for r in rows} == {"linkedin"}
     assert all(r["provider_id"] for r in rows)
     assert sandbox.ledger.count("sendpilot", seed.SENDPILOT_CAMPAIGN) == 2
+
+
+def test_a_cancel_exits_130_and_running_again_resumes(
+    sandbox, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gui.cli.undo as undo_cli
+
+    run_id = _upload("lemlist", 3)
+    real = undo_cli.install_sigint
+
+    def ctrl_c_at_once(on_interrupt):  # type: ignore[no-untyped-def]
+        on_interrupt()  # as if Ctrl-C came before the first request
+        return lambda: None
+
+    monkeypatch.setattr(undo_cli, "install_sigint", ctrl_c_at_once)
+    capsys.readouterr()
+    assert main(["undo", str(run_id), "--yes"]) == 130
+    out, err = capsys.readouterr()
+    assert _summary(out)["removed"] == 0 and "run the same command again to resume" in err
+    monkeypatch.setattr(undo_cli, "install_sigint", real)
+    assert main(["undo", str(run_id), "--yes"]) == 0
+    assert _summary(capsys.readouterr().out)["removed"] == 3
