@@ -192,3 +192,22 @@ def test_aktify_has_no_campaign_text_and_no_provider_list(
     assert code == 0, err
     assert (summary["uploaded"], summary["skipped"]) == (1, 1)
     assert "Aktify does not publish a campaign's emails" in err
+
+
+def test_an_entry_only_on_the_providers_list_is_pulled_and_skipped(
+    sandbox, sheet: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Put the entry on Instantly's block list (through a push), then forget it locally.
+    assert main(["dnc", "add", "cy@optout-safe.io"]) == 0
+    assert main(["dnc", "push", "--provider", "instantly"]) == 0
+    assert main(["dnc", "remove", "cy@optout-safe.io"]) == 0
+    report = tmp_path / "out.csv"
+    args = ("--provider", "instantly", "--campaign", seed.INSTANTLY_CAMPAIGN, "--allow-empty-tags")
+    code, summary, err = upload(capsys, str(sheet), *args, "--report", str(report))
+    assert code == 0, err
+    assert "Pulled Instantly's do-not-contact list" in err
+    assert (summary["uploaded"], summary["skipped"]) == (2, 1)
+    reason = report_rows(report)["cy@optout-safe.io"]["reason"]
+    assert reason == "on the do-not-contact list: cy@optout-safe.io, from the Instantly block list"
+    stored = {p["email"] for p in sandbox.ledger.payloads("instantly", seed.INSTANTLY_CAMPAIGN)}
+    assert "cy@optout-safe.io" not in stored and "ann@acme-safe.com" in stored
