@@ -128,3 +128,12 @@ def test_instantly_spintax_shows_its_first_option(
     assert "RANDOM" not in out
     assert code == (1 if "unresolved:" in out else 0)
     assert "--- step 1, variant B ---" in out or "--- step 2 ---" in out
+
+
+def test_the_mapping_options_are_upload_s(sandbox, sheet: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = preview(capsys, str(sheet), *LEMLIST, "--unmap", "Icebreaker")
+    assert code == 1, err
+    assert "unresolved: {{icebreaker}}" in out.splitlines() and "Loved your talk" not in out
+    code, out, err = preview(capsys, str(sheet), *LEMLIST, "--map", "Last Name=firstName")
+    assert code == 0, err
+    assert "Subject: Archer, an idea for Acme" in out.splitlines()
