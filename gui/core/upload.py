@@ -210,6 +210,8 @@ class _Engine:
         self.on_storage = on_storage
         #: The pause message while the journal cannot be written, else "".
         self.storage = ""
+        #: What the report says when the run ended in that pause.
+        self.storage_stopped = ""
         self.storage_since = 0.0
         #: Rows whose outcome is known but could not be journaled (the run ended first).
         self.unjournaled = 0
@@ -369,7 +371,7 @@ class _Engine:
             self.fatal,
             self.requests,
             self.rate_limited,
-            storage=self.storage,
+            storage=self.storage_stopped if self.storage else "",
         )
 
     async def drive(self, client: ProviderClient, spec: ProviderSpec) -> None:
@@ -564,7 +566,7 @@ class _Engine:
                 return True
             wait = self.tuning.storage_wait
             if wait is not None and self.clock() - self.storage_since >= wait and not self.fatal:
-                self.fatal = self.storage.replace("Paused: ", "Stopped: ", 1)
+                self.fatal = self.storage_stopped
             if self.stopping:
                 return False
             await self.sleep(self.tuning.storage_retry)
@@ -579,9 +581,14 @@ class _Engine:
             fix = f"free some space on the disk that holds {exc.path.parent}"
         else:
             fix = f"make {exc.path.parent} writable"
+        what = f"{exc.problem}: the upload journal {exc.path} cannot be written"
         self.storage = (
-            f"Paused: {exc.problem}: the upload journal {exc.path} cannot be written. "
-            f"To go on, {fix}; the upload continues by itself (cancel to stop: it resumes next time)."
+            f"Paused: {what}. To go on, {fix}; the upload continues by itself "
+            "(cancel to stop: it resumes next time)."
+        )
+        self.storage_stopped = (
+            f"Stopped: {what}. {fix[0].upper()}{fix[1:]}, then start the same upload again: "
+            "it resumes where it stopped and sends nothing twice."
         )
         self.storage_since = self.clock()
         if self.on_storage is not None:
@@ -724,7 +731,7 @@ class _Engine:
 
     def final_message(self, summary: RunSummary) -> str:
         if self.storage and not self.fatal:
-            return f"Stopped while the journal could not be written: {self.storage.removeprefix('Paused: ')}"
+            return self.storage_stopped
         if self.fatal:
             return f"Stopped: {self.fatal}"
         if self.cancelled:

@@ -75,8 +75,9 @@ class RunReport:
         fatal: The reason a 401/402/403 (or a vanished campaign) stopped the run, else "".
         requests: Write requests that got an answer.
         rate_limited: How many of them were answered 429.
-        storage: The pause message when the run ended while the journal could not be written
-            (disk full, read-only folder), else "". The run stays resumable; rows whose answer
+        storage: When the run ended while the journal could not be written (disk full,
+            read-only folder): "Stopped: disk full: the upload journal <path> cannot be
+            written. ..." with what to do; else "". The run stays resumable; rows whose answer
             could not be recorded are replayed on resume in the form the provider deduplicates.
     """
 

@@ -150,7 +150,8 @@ def test_a_batch_accepted_but_not_journaled_is_replayed_on_resume_not_created_tw
         job, provider.client, journal=journal, progress=progress, cancel=cancel, tuning=PAUSING
     )
     assert messages and "disk full" in messages[0] and str(journal.path) in messages[0]
-    assert first.storage and "disk full" in first.storage and first.fatal == ""
+    assert first.storage.startswith("Stopped: disk full: the upload journal ") and first.fatal == ""
+    assert str(journal.path) in first.storage and "resumes" in first.storage
     # The provider took the batch whose answer the journal lost: it is still "sending" there.
     unanswered = journal.unanswered(first.run_id)
     assert unanswered and all(key_of(r) in provider.held for r in unanswered)
@@ -222,7 +223,8 @@ def test_a_pause_longer_than_storage_wait_stops_the_run_with_the_reason() -> Non
         report.fatal.startswith("Stopped: read-only: the upload journal ")
         and str(journal.path) in report.fatal
     )
-    assert report.summary.pending > 0 and report.storage
+    assert report.summary.pending > 0 and report.storage == report.fatal
+    assert "writable, then start the same upload again" in report.fatal
     disk.free()
     assert journal.integrity() == "ok"
     journal.close()
