@@ -173,7 +173,7 @@ def test_cli_upload_refusal_and_crash_keep_keys_off_disk(
     outside_report.parent.mkdir()
 
     done = subprocess.run(
-        cli("upload", str(source), "--provider", "lemlist", "--campaign", CAMPAIGN,
+        cli("upload", str(source), "--provider", "lemlist", "--campaign", CAMPAIGN, "--allow-empty-tags",
             "--report", str(outside_report)),
         env=cli_env(planted["cli"]), capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
@@ -184,7 +184,7 @@ def test_cli_upload_refusal_and_crash_keep_keys_off_disk(
 
     others = write_leads(tmp_path / "others.csv", 10, prefix="other")  # not uploaded before: really sent
     refused = subprocess.run(
-        cli("upload", str(others), "--provider", "lemlist", "--campaign", CAMPAIGN,
+        cli("upload", str(others), "--provider", "lemlist", "--campaign", CAMPAIGN, "--allow-empty-tags",
             "--report", str(leadloader_home / "refused.xlsx"), "--no-resume"),
         env=cli_env(planted["wrong"]), capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
@@ -195,7 +195,7 @@ def test_cli_upload_refusal_and_crash_keep_keys_off_disk(
     slow = sandbox_factory(latency_ms=250)
     big = write_leads(tmp_path / "big.csv", 400, prefix="big")
     proc = subprocess.Popen(
-        cli("upload", str(big), "--provider", "lemlist", "--campaign", CAMPAIGN),
+        cli("upload", str(big), "--provider", "lemlist", "--campaign", CAMPAIGN, "--allow-empty-tags"),
         env=cli_env(planted["crash"]), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )  # fmt: skip
     try:

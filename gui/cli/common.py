@@ -12,9 +12,11 @@ EXIT_OK, EXIT_ROWS, EXIT_USAGE, EXIT_FATAL, EXIT_LOCKED, EXIT_CANCELLED = 0, 1, 
 # entry in ``leadloader --help`` and in the shell completion.
 COMMANDS = {
     "upload": "check, map and send a sheet of leads to a campaign (headless)",
+    "preview": "print one row's emails as the campaign would send them, tags filled in",
     "campaigns": "list a provider's campaigns: id<TAB>name<TAB>status",
     "dnc": "the do-not-contact list: add, import, list, remove, pull, push",
     "runs": "list past runs newest first (runs prune: drop old finished ones)",
+    "undo": "remove the leads one run created (leadloader undo RUN_ID)",
     "accounts": "manage labelled API keys in the OS keyring: list, add, remove, test",
     "sandbox": "serve the local emulator of all four providers on 127.0.0.1",
     "completion": "print a shell completion script (bash, zsh, fish, tcsh, powershell)",

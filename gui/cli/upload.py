@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from gui.cli import mapping_args
+from gui.cli import mapping_args, safety_args
 from gui.cli.common import (
     EXIT_CANCELLED,
     EXIT_FATAL,
@@ -45,6 +46,7 @@ EXAMPLES = (
     'leadloader upload leads.xlsx --provider lemlist --campaign cam_123 --map "Industry=custom:industry" '
     "--unmap Notes",
     "leadloader upload leads.csv --provider instantly --list 8f2c --preset weekly --report out.xlsx",
+    "leadloader upload leads.csv --provider lemlist --campaign cam_123 --allow-empty-tags --no-provider-list",
 )
 
 
@@ -54,7 +56,12 @@ def parser() -> argparse.ArgumentParser:
         "upload",
         "Check, map and upload a sheet of leads to a campaign.\n"
         "Progress goes to stderr, one JSON line with the counts to stdout. Columns are mapped as\n"
-        "suggested (or as --preset says); --map and --unmap change single columns.",
+        "suggested (or as --preset says); --map and --unmap change single columns.\n"
+        "Before sending (lemlist, Instantly) the campaign's emails are read: a row whose email\n"
+        "would go out with an empty merge tag is invalid (unless --allow-empty-tags). A row on the\n"
+        "do-not-contact list is skipped, always; the provider's own list is pulled first when the\n"
+        "last pull is older than 10 minutes, and if that fails nothing is sent (exit 3) unless\n"
+        "--no-provider-list.",
         EXAMPLES,
     )
     parser.add_argument("file", type=Path, help="the sheet: .xlsx .xlsm .xls .ods .csv .tsv .txt")
@@ -83,6 +90,7 @@ def parser() -> argparse.ArgumentParser:
         help="send nothing when any row has a problem (default: skip those rows)",
     )
     parser.add_argument("--region", default="US", help="phone region for numbers without +")
+    safety_args.add_arguments(parser)
     return parser
 
 
@@ -106,6 +114,17 @@ def _parse_options(items: Sequence[str], provider: str) -> dict[str, bool | str]
     return values
 
 
+def _key(options: argparse.Namespace) -> tuple[str, str]:
+    """The key and account label; a dry run uses one only when given (env or ``--account``).
+
+    A dry run sends nothing, so it never requires a key; with one it also reads the campaign's
+    emails and pulls the provider's do-not-contact list, as the real upload will.
+    """
+    if options.dry_run and not (os.environ.get("LEADLOADER_API_KEY", "").strip() or options.account):
+        return "", options.account or ""
+    return resolve_key(options.provider, options.account)
+
+
 def _upload(options: argparse.Namespace) -> int:
     from gui.core import presets
     from gui.core.cancel import CancelToken
@@ -117,6 +136,7 @@ def _upload(options: argparse.Namespace) -> int:
     from gui.core.providers import get_spec, make_client
     from gui.core.report import export_results
     from gui.core.run_lock import RunLocked
+    from gui.core.safety import merge_reasons
     from gui.core.settings import load_settings
     from gui.core.sheets.load import load_sheet
     from gui.core.upload import run_upload
@@ -160,21 +180,35 @@ def _upload(options: argparse.Namespace) -> int:
     except MappingError as exc:
         raise UsageError(str(exc)) from None
     invalid = {int(row): "; ".join(checked.row_messages(int(row))) for row in checked.error_rows.nonzero()[0]}
-    valid_rows = [row for row in range(len(frame)) if row not in invalid]
+    key, account = _key(options)
+    cancel = CancelToken()
+    restore = install_sigint(cancel.cancel)
+    try:
+        safety = safety_args.run_checks(
+            frame, column_mapping, spec, destination, key=key, options=options, cancel=cancel
+        )
+    except safety_args.ListUnavailable as exc:
+        print(f"leadloader upload: {exc}", file=sys.stderr)
+        return EXIT_FATAL
+    except Cancelled:
+        print("leadloader upload: cancelled before anything was sent.", file=sys.stderr)
+        return EXIT_CANCELLED
+    finally:
+        restore()
+    invalid = merge_reasons(invalid, safety.invalid)
+    skipped = dict(safety.skipped)
+    valid_rows = [row for row in range(len(frame)) if row not in invalid and row not in skipped]
     if options.stop_on_invalid and invalid:
         first = min(invalid)
+        number = sheet.file_row(first) if len(sheet.source_rows) == len(frame) else first + 2
         print(
-            f"leadloader upload: {len(invalid)} rows have problems (first: row {first + 2}: "
+            f"leadloader upload: {len(invalid)} rows have problems (first: row {number}: "
             f"{invalid[first]}); nothing sent (--stop-on-invalid)",
             file=sys.stderr,
         )
         valid_rows = []
     leads = build_leads(frame, column_mapping, spec, rows=valid_rows)
 
-    if options.dry_run:
-        key, account = "", options.account or ""
-    else:
-        key, account = resolve_key(options.provider, options.account)
     job = UploadJob(
         provider=spec.id,
         destination=destination,
@@ -182,6 +216,7 @@ def _upload(options: argparse.Namespace) -> int:
         account=account,
         leads=tuple(leads),
         invalid=invalid,
+        skipped=skipped,
         total_rows=len(frame),
         options=provider_options,
         mapping=column_mapping.summary(),
@@ -190,7 +225,6 @@ def _upload(options: argparse.Namespace) -> int:
         dry_run=options.dry_run or (options.stop_on_invalid and bool(invalid)),
         resume=not options.no_resume,
     )
-    cancel = CancelToken()
     restore = install_sigint(cancel.cancel)
     journal = Journal()
     try:

@@ -21,6 +21,8 @@ then the provider's own deduplication turns the resend into a ``duplicate`` answ
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import json
 import re
@@ -94,12 +96,57 @@ KEEP_DAYS = 180
 SCHEMA_VERSION = 1
 
 
+#: :attr:`JournalError.problem` of a write refused for want of space (ENOSPC, EDQUOT, SQLITE_FULL).
+DISK_FULL = "disk full"
+#: :attr:`JournalError.problem` of a write refused by a read-only disk or folder (EROFS, EACCES,
+#: SQLITE_READONLY).
+READ_ONLY = "read-only"
+
+_FULL_ERRNOS = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
+_READ_ONLY_ERRNOS = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
+_SQLITE_READONLY = 8
+_SQLITE_FULL = 13
+
+
+def storage_problem(cause: BaseException) -> str:
+    """:data:`DISK_FULL`, :data:`READ_ONLY`, or "" when ``cause`` is some other failure.
+
+    Reads an ``OSError``'s errno and an ``sqlite3.Error``'s (extended) result code, and falls
+    back on SQLite's own words ("database or disk is full", "readonly database").
+    """
+    if isinstance(cause, OSError) and cause.errno is not None:
+        if cause.errno in _FULL_ERRNOS:
+            return DISK_FULL
+        if cause.errno in _READ_ONLY_ERRNOS:
+            return READ_ONLY
+    code = getattr(cause, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        if code & 0xFF == _SQLITE_FULL:
+            return DISK_FULL
+        if code & 0xFF == _SQLITE_READONLY:
+            return READ_ONLY
+    text = str(cause).lower()
+    if "disk is full" in text or "no space left" in text:
+        return DISK_FULL
+    if "readonly" in text or "read-only" in text:
+        return READ_ONLY
+    return ""
+
+
 class JournalError(LeadLoaderError):
-    """The journal file cannot be opened, read or written (a full disk, a read-only folder...)."""
+    """The journal file cannot be opened, read or written (a full disk, a read-only folder...).
+
+    Attributes:
+        path: The journal file.
+        problem: :data:`DISK_FULL`, :data:`READ_ONLY`, or "" for any other failure. The upload
+            engine pauses on the first two (the user can fix them) and stops on the rest.
+    """
 
     def __init__(self, path: Path, action: str, cause: BaseException) -> None:
         self.path = path
-        super().__init__(f"The upload journal {path} could not be {action}: {cause}")
+        self.problem = storage_problem(cause)
+        detail = f"{self.problem} ({cause})" if self.problem else str(cause)
+        super().__init__(f"The upload journal {path} could not be {action}: {detail}")
 
 
 #: SQLite's default limit on bound parameters is 999 in old builds; stay under it.
@@ -277,21 +324,37 @@ class Journal:
         with self._lock:
             try:
                 yield
-            except sqlite3.Error as exc:
+            except (sqlite3.Error, OSError) as exc:
                 raise JournalError(self.path, action, exc) from None
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
-        """One committed transaction (``BEGIN IMMEDIATE`` so two writers queue instead of failing)."""
+        """One committed transaction (``BEGIN IMMEDIATE`` so two writers queue instead of failing).
+
+        All or nothing: a failed ``COMMIT`` (a full disk) is rolled back too, so the file keeps
+        the last committed state and the next write starts clean.
+        """
         with self._guard("written"):
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
+                self._db.execute("COMMIT")
             except BaseException:
-                if self._db.in_transaction:
-                    self._db.execute("ROLLBACK")
+                self._rollback()
                 raise
-            self._db.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        """Roll back an open transaction; SQLite may already have done so after an I/O error."""
+        if self._db.in_transaction:
+            # The transaction may have ended by itself (SQLite rolls back on some I/O errors).
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
+
+    def integrity(self) -> str:
+        """SQLite's own ``PRAGMA integrity_check`` of the file: ``"ok"`` when it is sound."""
+        with self._guard("read"):
+            rows = self._db.execute("PRAGMA integrity_check").fetchall()
+        return "; ".join(str(r[0]) for r in rows)
 
     def close(self) -> None:
         """Close the database (every write is already committed)."""
@@ -591,7 +654,8 @@ class Journal:
     ) -> dict[str, str]:
         """Keys uploaded to this destination by an earlier run: key -> date (``YYYY-MM-DD``, UTC).
 
-        Only ``uploaded`` counts: a ``duplicate`` answer may mean "in *another* campaign".
+        Only ``uploaded`` counts: a ``duplicate`` answer may mean "in *another* campaign". A lead
+        that was taken back since (``leadloader undo``) is no longer there, so it does not count.
         """
         found: dict[str, str] = {}
         with self._guard("read"):
@@ -599,7 +663,10 @@ class Journal:
                 query = (
                     "SELECT r.key, MIN(r.updated_at) FROM rows r JOIN runs u ON u.id = r.run_id"
                     " WHERE u.provider=? AND u.destination=? AND r.status='uploaded' AND r.run_id != ?"
-                    f" AND r.key IN ({marks}) GROUP BY r.key"
+                    f" AND r.key IN ({marks})"
+                    " AND NOT EXISTS (SELECT 1 FROM removals m WHERE m.run_id = r.run_id AND m.row = r.row"
+                    " AND m.outcome IN ('removed', 'already_gone'))"
+                    " GROUP BY r.key"
                 )
                 for key, when in self._db.execute(query, (provider, destination, exclude_run or -1, *chunk)):
                     found[str(key)] = str(when)[:10]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import os
 import re
 import tempfile
@@ -35,6 +36,16 @@ _XLSX_CELL_MAX = 32_767
 
 class ReportError(LeadLoaderError):
     """The report could not be written; the message names the file and the reason."""
+
+
+def _why(exc: OSError) -> str:
+    """An OS refusal in words, "disk full" or "read-only" first when that is what it is."""
+    words = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return f"disk full ({words})"
+    if exc.errno == errno.EROFS:
+        return f"read-only ({words})"
+    return words
 
 
 def neutralise(value: str) -> str:
@@ -162,7 +173,7 @@ def export_results(
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f"{path.suffix}.tmp", dir=path.parent)
     except OSError as exc:
-        raise ReportError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
+        raise ReportError(f"Cannot write {path}: {_why(exc)}.") from exc
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -171,7 +182,7 @@ def export_results(
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        raise ReportError(f"Could not write the report {path}: {exc.strerror or exc}.") from exc
+        raise ReportError(f"Could not write the report {path}: {_why(exc)}.") from exc
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()

@@ -16,6 +16,7 @@ answer to a replay as ``uploaded``. So no row is lost and none is created twice.
 from __future__ import annotations
 
 import asyncio
+import functools
 import random
 import time
 from collections import Counter, deque
@@ -31,7 +32,7 @@ from gui.core.errors import (
     RateLimited,
     TransientError,
 )
-from gui.core.journal import Journal, lead_key
+from gui.core.journal import DISK_FULL, Journal, JournalError, lead_key
 from gui.core.pacing import Clock, Pacer, Slot, shared_pacer
 from gui.core.providers import get_spec
 from gui.core.providers.base import ProviderClient, ProviderSpec
@@ -75,6 +76,7 @@ def run_upload(
     clock: Clock = time.monotonic,
     tuning: Tuning | None = None,
     front_end: str = "LeadLoader",
+    on_storage: Callable[[str], None] | None = None,
 ) -> RunReport:
     """Upload a job's leads; blocks until done, stopped or cancelled.
 
@@ -92,6 +94,18 @@ def run_upload(
 
     A fatal answer (401, 402, 403, or 404 for the destination) stops every worker; rows not
     sent stay pending and ``RunReport.fatal`` carries the reason.
+
+    A full disk or a read-only home folder while sending (a journal write fails with
+    :data:`~gui.core.journal.DISK_FULL` or :data:`~gui.core.journal.READ_ONLY`) pauses the
+    run instead of breaking it: no new request leaves, progress says "Paused: disk full: the
+    upload journal <path> cannot be written..." and ``on_storage`` gets the same words (then
+    "" once writes work again). The failed write is retried every ``tuning.storage_retry``
+    seconds and the run goes on by itself once it succeeds; answers that came in meanwhile
+    are held in memory and journaled then, so nothing is sent twice. Cancelled while paused
+    (or paused longer than ``tuning.storage_wait``: then ``fatal`` holds the words), the run
+    ends with ``RunReport.storage`` set; rows whose answer could not be journaled are still
+    ``sending`` in the journal (committed before their request left), so a resume replays
+    them in the form the provider deduplicates instead of creating them again.
 
     Resume: with ``job.resume``, an unfinished run of the same file fingerprint, provider and
     destination continues: rows it recorded uploaded, duplicate or skipped are kept, and rows
@@ -115,6 +129,8 @@ def run_upload(
         cancel: Cancel and pause switch.
         on_outcomes: Receives row outcomes as they land (first the ones known before any
             send: invalid, skipped, and done in an earlier part of a resumed run).
+        on_storage: Called (from the engine's thread) with the pause message when the journal
+            cannot be written, and with "" when the run goes on again; the window shows it.
         clock: Monotonic seconds for pacing, rate and timing; it must follow real time, since
             the waits themselves are ``asyncio.sleep``.
         tuning: Retry and timing knobs.
@@ -122,8 +138,10 @@ def run_upload(
 
     Raises:
         RunLocked: Another process or window is sending this run (a dry run never locks).
-        JournalError: The journal cannot be opened or written (the run stops; what was
-            committed so far stays, so a later run resumes).
+        JournalError: The journal cannot be opened, or written before the first request (the
+            run never starts; ``problem`` says disk full or read-only), or a write fails for
+            another reason (the run stops; what was committed so far stays, so a later run
+            resumes).
     """
     own = journal is None
     jrn = journal if journal is not None else Journal()
@@ -136,6 +154,7 @@ def run_upload(
             on_outcomes=on_outcomes,
             clock=clock,
             tuning=tuning or Tuning(),
+            on_storage=on_storage,
         )
         if job.dry_run:
             return engine.dry_run(get_spec(job.provider))
@@ -161,6 +180,7 @@ class _Engine:
         on_outcomes: Callable[[Sequence[RowOutcome]], None] | None,
         clock: Clock,
         tuning: Tuning,
+        on_storage: Callable[[str], None] | None = None,
     ) -> None:
         self.job = job
         self.journal = journal
@@ -187,6 +207,14 @@ class _Engine:
         self.waiting_until = float("-inf")
         self.pacer: Pacer | None = None
         self.report: RunReport | None = None
+        self.on_storage = on_storage
+        #: The pause message while the journal cannot be written, else "".
+        self.storage = ""
+        #: What the report says when the run ended in that pause.
+        self.storage_stopped = ""
+        self.storage_since = 0.0
+        #: Rows whose outcome is known but could not be journaled (the run ended first).
+        self.unjournaled = 0
 
     # -- preparation ------------------------------------------------------------------------
 
@@ -309,7 +337,7 @@ class _Engine:
             self.set_outcomes(prepared.outcomes)
             self.upload_order = list(prepared.upload_order)
             if prepared.new_records:
-                self.journal.record(
+                self.journal.record(  # before any request: a failure here stops the run unsent
                     self.run_id,
                     prepared.new_records,
                     [self.keys.get(o.row, "") for o in prepared.new_records],
@@ -331,10 +359,19 @@ class _Engine:
             await client.aclose()
         note = self.fatal or (CANCELLED_NOTE if self.cancelled else "")
         summary = self.summary(note=note, verified=verified)
-        self.journal.finish_run(self.run_id, summary, note)
+        if not self.unjournaled:
+            # Not after a row's answer went unrecorded: the run must stay resumable ("running").
+            await self.write(lambda: self.journal.finish_run(self.run_id, summary, note))
         self.emit(force=True, message=self.final_message(summary))
         self.report = RunReport(
-            self.run_id, summary, dict(self.outcomes), read_back, self.fatal, self.requests, self.rate_limited
+            self.run_id,
+            summary,
+            dict(self.outcomes),
+            read_back,
+            self.fatal,
+            self.requests,
+            self.rate_limited,
+            storage=self.storage_stopped if self.storage else "",
         )
 
     async def drive(self, client: ProviderClient, spec: ProviderSpec) -> None:
@@ -381,15 +418,16 @@ class _Engine:
                 continue  # paused or stopping: the gate decides
             rows = [lead.row for lead in leads]
             keys = [self.keys.get(r, "") for r in rows]
-            self.journal.mark_sending(self.run_id, rows, keys)
+            if not await self.write(functools.partial(self.journal.mark_sending, self.run_id, rows, keys)):
+                return  # the run ended while the journal could not be written: these rows never left
             try:
                 result = await self.timed_send(client, leads, replay, slot)
             except (FatalProviderError, NotFoundError) as exc:
-                self.release(rows, replay)
+                await self.release(rows, replay)
                 self.fatal = self.fatal or str(exc)
                 return
             except RateLimited as exc:
-                self.release(rows, replay)
+                await self.release(rows, replay)
                 self.requests += 1
                 self.rate_limited += 1
                 limited += 1
@@ -400,7 +438,9 @@ class _Engine:
                 self.waiting_until = max(self.waiting_until, self.clock() + wait)
                 if limited > tuning.max_rate_limited:
                     reason = f"{exc} Gave up after {limited} tries."
-                    self.land([RowOutcome(r, Status.FAILED, reason, retryable=replay) for r in rows], keys)
+                    await self.land(
+                        [RowOutcome(r, Status.FAILED, reason, retryable=replay) for r in rows], keys
+                    )
                     return
                 continue
             except TransientError as exc:
@@ -412,14 +452,18 @@ class _Engine:
                         f"{exc} Gave up after {attempts} attempts; the last answer was lost, so the "
                         f"lead may be in {client.spec.label} anyway."
                     )
-                    self.land([RowOutcome(r, Status.FAILED, reason, retryable=True) for r in rows], keys)
+                    await self.land(
+                        [RowOutcome(r, Status.FAILED, reason, retryable=True) for r in rows], keys
+                    )
                     return
                 await self.sleep(self.backoff(attempts))
                 continue
             except ProviderError as exc:
                 # A batch-level refusal that is not about the key, the pace or the server.
                 self.requests += 1
-                self.land([RowOutcome(r, Status.FAILED, str(exc), retryable=replay) for r in rows], keys)
+                await self.land(
+                    [RowOutcome(r, Status.FAILED, str(exc), retryable=replay) for r in rows], keys
+                )
                 return
             self.requests += 1
             self.pacer.on_success(result.remaining, result.retry_after)
@@ -440,10 +484,10 @@ class _Engine:
                     retry.append(lead)
                 else:
                     final.append(outcome)
-            self.land(final, [self.keys.get(o.row, "") for o in final])
+            await self.land(final, [self.keys.get(o.row, "") for o in final])
             if not retry:
                 return
-            self.release([lead.row for lead in retry], replay)
+            await self.release([lead.row for lead in retry], replay)
             attempts += 1
             leads = retry
             await self.sleep(self.backoff(attempts))
@@ -459,20 +503,35 @@ class _Engine:
         finally:
             self.pacer.on_answer(slot, sent_at, self.clock())
 
-    def release(self, rows: Sequence[int], replay: bool) -> None:
+    async def release(self, rows: Sequence[int], replay: bool) -> None:
         """Mark rows pending again after an answer that did nothing (429, 401, a retryable failure).
 
         Not after an earlier attempt whose answer was lost (``replay``): that one may have
-        landed, so the rows stay ``sending`` and a resume replays them.
+        landed, so the rows stay ``sending`` and a resume replays them. If the journal cannot
+        take it, they stay ``sending`` too: a replay of a request that did nothing is harmless.
         """
         if not replay:
-            self.journal.release(self.run_id, rows)
+            await self.write(lambda: self.journal.release(self.run_id, rows))
 
-    def land(self, outcomes: Sequence[RowOutcome], keys: Sequence[str]) -> None:
-        """Journal outcomes (committed), then show them."""
+    async def land(self, outcomes: Sequence[RowOutcome], keys: Sequence[str]) -> None:
+        """Journal outcomes (committed), then show them.
+
+        While the journal cannot be written the outcomes wait here (the run is paused); if the
+        run ends first they are still shown and reported (they are true), but the journal keeps
+        their rows ``sending``, so a resume replays them in the form the provider deduplicates.
+        """
         if not outcomes:
             return
-        self.journal.record(self.run_id, outcomes, keys)
+        journaled = False
+        try:
+            journaled = await self.write(lambda: self.journal.record(self.run_id, outcomes, keys))
+        finally:
+            if not journaled:
+                self.unjournaled += len(outcomes)
+            self.show(outcomes)
+
+    def show(self, outcomes: Sequence[RowOutcome]) -> None:
+        """Count outcomes in and pass them on."""
         for outcome in outcomes:
             before = self.outcomes.get(outcome.row)
             if before is not None:
@@ -484,6 +543,63 @@ class _Engine:
         self.sent_done += len(outcomes)
         if self.on_outcomes is not None:
             self.on_outcomes(list(outcomes))
+
+    # -- the journal on a full or read-only disk ---------------------------------------------
+
+    async def write(self, action: Callable[[], None]) -> bool:
+        """Run one journal write; on a full or read-only disk, pause the run and retry it.
+
+        Returns True once the write is committed, False when the run ended (cancelled, fatal,
+        or paused longer than ``tuning.storage_wait``) before it could be. Any other journal
+        failure propagates and stops the run.
+        """
+        while True:
+            try:
+                action()
+            except JournalError as exc:
+                if not exc.problem:
+                    raise
+                self.storage_paused(exc)
+            else:
+                if self.storage:
+                    self.storage_resumed()
+                return True
+            wait = self.tuning.storage_wait
+            if wait is not None and self.clock() - self.storage_since >= wait and not self.fatal:
+                self.fatal = self.storage_stopped
+            if self.stopping:
+                return False
+            await self.sleep(self.tuning.storage_retry)
+            if self.stopping:
+                return False
+
+    def storage_paused(self, exc: JournalError) -> None:
+        """Enter (or stay in) the pause a failed journal write calls for, and say so once."""
+        if self.storage:
+            return
+        if exc.problem == DISK_FULL:
+            fix = f"free some space on the disk that holds {exc.path.parent}"
+        else:
+            fix = f"make {exc.path.parent} writable"
+        what = f"{exc.problem}: the upload journal {exc.path} cannot be written"
+        self.storage = (
+            f"Paused: {what}. To go on, {fix}; the upload continues by itself "
+            "(cancel to stop: it resumes next time)."
+        )
+        self.storage_stopped = (
+            f"Stopped: {what}. {fix[0].upper()}{fix[1:]}, then start the same upload again: "
+            "it resumes where it stopped and sends nothing twice."
+        )
+        self.storage_since = self.clock()
+        if self.on_storage is not None:
+            self.on_storage(self.storage)
+        self.emit(force=True)
+
+    def storage_resumed(self) -> None:
+        self.storage = ""
+        if self.on_storage is not None:
+            self.on_storage("")
+        self.emit(force=True)
 
     async def confirm(self, client: ProviderClient) -> tuple[str, int | None]:
         """Ask the provider which uploaded ids it lists in the destination."""
@@ -508,7 +624,8 @@ class _Engine:
 
     @property
     def paused(self) -> bool:
-        return self.cancel is not None and self.cancel.paused
+        """Held by the user's pause or by a journal that cannot be written."""
+        return bool(self.storage) or (self.cancel is not None and self.cancel.paused)
 
     @property
     def stopping(self) -> bool:
@@ -574,6 +691,8 @@ class _Engine:
         if not message:
             if self.cancelled:
                 message = "Cancelling: waiting for requests in flight..."
+            elif self.storage:
+                message = self.storage
             elif self.paused:
                 message = "Paused"
             elif self.waiting_until > now:
@@ -611,6 +730,8 @@ class _Engine:
         )
 
     def final_message(self, summary: RunSummary) -> str:
+        if self.storage and not self.fatal:
+            return self.storage_stopped
         if self.fatal:
             return f"Stopped: {self.fatal}"
         if self.cancelled:

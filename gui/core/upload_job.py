@@ -75,6 +75,10 @@ class RunReport:
         fatal: The reason a 401/402/403 (or a vanished campaign) stopped the run, else "".
         requests: Write requests that got an answer.
         rate_limited: How many of them were answered 429.
+        storage: When the run ended while the journal could not be written (disk full,
+            read-only folder): "Stopped: disk full: the upload journal <path> cannot be
+            written. ..." with what to do; else "". The run stays resumable; rows whose answer
+            could not be recorded are replayed on resume in the form the provider deduplicates.
     """
 
     run_id: int
@@ -84,6 +88,7 @@ class RunReport:
     fatal: str = ""
     requests: int = 0
     rate_limited: int = 0
+    storage: str = ""
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,10 @@ class Tuning:
         cancel_grace: Seconds an in-flight request may take to finish after a cancel before it
             is cut off (its rows then stay ``sending`` in the journal and are replayed on resume).
         seed: Seed of the jitter, for reproducible tests.
+        storage_retry: Seconds between tries of a journal write refused by a full or read-only
+            disk (the run is paused meanwhile).
+        storage_wait: Seconds to stay paused that way before giving up (the run then stops with
+            ``fatal``); None waits until the space is back or the user cancels.
     """
 
     max_attempts: int = 6
@@ -112,3 +121,5 @@ class Tuning:
     tick: float = 0.1
     cancel_grace: float = 2.0
     seed: int | None = None
+    storage_retry: float = 2.0
+    storage_wait: float | None = None

@@ -299,6 +299,8 @@ class MainWindow(QMainWindow):
         self.action_upload.triggered.connect(self.start_upload)
         menu_upload.addAction(self.action_upload)
         menu_upload.addAction(self.history.action_history)
+        self.history.set_accounts(self.store)
+        self.history.sig_rows_removed.connect(self._on_rows_removed)
         self.action_accounts = QAction("Manage &accounts…", self)
         self.action_accounts.setShortcut(QKeySequence("Ctrl+K"))
         self.action_accounts.triggered.connect(self.destination_panel.open_accounts_dialog)
@@ -306,6 +308,24 @@ class MainWindow(QMainWindow):
         # Shortcuts on the bar's buttons already (Ctrl+U, Ctrl+P, Ctrl+Shift+X): menu items show them.
         self.action_upload.setShortcut(QKeySequence("Ctrl+U"))
         self.action_upload.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.menu_tools = self.menuBar().addMenu("&Tools")
+        self.action_dnc = self.menu_tools.addAction("&Do-not-contact list…")
+        self.action_dnc.triggered.connect(self.open_do_not_contact)
+
+    def open_do_not_contact(self) -> None:
+        """Tools > Do-not-contact list…: the list every upload is checked against; a change re-checks."""
+        from gui.qt.dialogs.do_not_contact import show_do_not_contact
+
+        panel, region = self.destination_panel, self.settings.phone_region or "US"
+        show_do_not_contact(self, panel.spec(), panel.client_factory, region, self.check.schedule)
+
+    def _on_rows_removed(self, fingerprint: str, words: dict[str, list[int]]) -> None:
+        """Taking a run back paints each row's result in the Status column when its sheet is open."""
+        if fingerprint and fingerprint == self.opener.fingerprint:
+            if not self.model.status_shown:
+                self.model.set_outcomes({})
+            for word, rows in words.items():
+                self.model.mark_rows(rows, word)
 
     def _connect(self) -> None:
         self.opener.sig_opened.connect(self.set_sheet)
@@ -771,6 +791,7 @@ class MainWindow(QMainWindow):
         self.check.shutdown(timeout_ms)
         self.opener.shutdown(timeout_ms)
         self.run.stop(timeout_ms)
+        self.history.shutdown(timeout_ms)
         for worker in (self._offer_worker, self._data_worker):
             if worker is not None:
                 worker.stop(timeout_ms)

@@ -50,7 +50,7 @@ def test_map_sends_the_suggested_columns_too(
 ) -> None:
     """The issue's report: one --map used to leave Email unmapped and every row invalid."""
     monkeypatch.setenv("LEADLOADER_API_KEY", seed.SANDBOX_KEY)
-    code, summary, err = upload(capsys, "--map", "Industry=custom:sector")
+    code, summary, err = upload(capsys, "--map", "Industry=custom:sector", "--allow-empty-tags")
     assert code == 0, err
     assert summary["uploaded"] == 20 and summary["invalid"] == 0
     created = sandbox.ledger.payloads("lemlist", seed.LEMLIST_CAMPAIGN)

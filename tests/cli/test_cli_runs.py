@@ -17,8 +17,9 @@ from tests.cli.test_cli import LEADS_20, ROOT, run_cli, summary_of
 
 def _upload(*extra: str) -> subprocess.CompletedProcess[str]:
     return run_cli(
-        "upload", str(LEADS_20), "--provider", "lemlist", "--campaign", seed.LEMLIST_CAMPAIGN, *extra
-    )
+        "upload", str(LEADS_20), "--provider", "lemlist", "--campaign", seed.LEMLIST_CAMPAIGN,
+        "--allow-empty-tags", *extra,
+    )  # fmt: skip
 
 
 def test_the_upload_line_names_its_run_and_runs_lists_it(sandbox, capsys) -> None:
@@ -68,7 +69,7 @@ def test_a_run_being_sent_elsewhere_exits_4_and_sends_nothing(sandbox) -> None:
 def test_two_processes_at_once_create_each_lead_once(sandbox_factory) -> None:
     sandbox = sandbox_factory(latency_ms=150)  # the first is still sending when the second looks
     args = [sys.executable, "-m", "gui", "upload", str(LEADS_20), "--provider", "lemlist"]
-    args += ["--campaign", seed.LEMLIST_CAMPAIGN]
+    args += ["--campaign", seed.LEMLIST_CAMPAIGN, "--allow-empty-tags"]
     env = {**os.environ, "LEADLOADER_API_KEY": "sandbox-cli"}
     procs = [
         subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

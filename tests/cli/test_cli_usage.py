@@ -61,7 +61,7 @@ def test_a_typo_is_answered_without_loading_pandas_or_qt() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["preview", "leads.csv"], "unknown command ‘preview’"),
+        (["frobnicate", "leads.csv"], "unknown command ‘frobnicate’"),
         (["--provider", "lemlist"], "‘--provider’ needs a command before it"),
         ([str(LEADS_20), "--provider", "lemlist"], "‘--provider’ needs a command before it"),
         (["nowhere/leads.csv"], "no such file: nowhere/leads.csv"),

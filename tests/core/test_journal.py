@@ -154,6 +154,17 @@ def test_already_uploaded_is_per_destination_and_ignores_the_current_run(tmp_pat
     journal.close()
 
 
+def test_a_lead_taken_back_is_no_longer_already_uploaded(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "j.sqlite3")
+    old = start(journal)
+    journal.record(
+        old, [RowOutcome(0, Status.UPLOADED), RowOutcome(1, Status.UPLOADED)], ["email:a", "email:b"]
+    )
+    journal.record_removals(old, [(0, "lea_a", "removed", "deleted from the campaign")])
+    assert list(journal.already_uploaded("lemlist", "cam_1", ["email:a", "email:b"])) == ["email:b"]
+    journal.close()
+
+
 def test_already_uploaded_handles_more_keys_than_sqlite_binds(tmp_path: Path) -> None:
     journal = Journal(tmp_path / "j.sqlite3")
     run = start(journal, total=3000)

@@ -76,3 +76,23 @@ def test_counts_line_reads_per_kind_and_source() -> None:
     assert counts_line({}).startswith("The list is empty")
     line = counts_line({("email", "lemlist"): 1000, ("domain", "typed"): 4, ("email", "typed"): 200})
     assert line == "1,204 entries: 1,200 emails, 4 domains · 1,000 from lemlist unsubscribes, 204 typed in"
+
+
+def test_tools_menu_opens_the_list_over_the_window(qtbot, window, monkeypatch) -> None:
+    from gui.qt.dialogs import do_not_contact
+
+    opened: list[DoNotContactDialog] = []
+
+    def fake_exec(box: DoNotContactDialog) -> int:
+        opened.append(box)
+        box.add_values("someone@acme.com")
+        return 0
+
+    monkeypatch.setattr(do_not_contact.DoNotContactDialog, "exec", fake_exec)
+    assert [a.text() for a in window.menuBar().actions()][-1] == "&Tools"
+    assert window.action_dnc in window.menu_tools.actions()
+    assert window.action_dnc.text() == "&Do-not-contact list…"
+    window.action_dnc.trigger()
+    assert len(opened) == 1 and opened[0].parent() is window
+    assert opened[0].windowTitle() == "Do-not-contact list"
+    assert DncList().counts() == {("email", "typed"): 1}  # the app's own list, in its home folder

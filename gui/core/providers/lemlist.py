@@ -248,13 +248,15 @@ class LemlistClient(HttpClient):
             branch = f" (conditional branch after step {after})" if level and after is not None else ""
             if level and not branch:
                 branch = " (conditional branch)"
-            ordered = sorted(enumerate(items), key=lambda p: (_int(p[1].get("index")) or p[0] + 1, p[0]))
-            for position, item in ordered:
+            # Steps are numbered as lemlist's editor shows them: 1, 2, ... in order of their 0-based
+            # "index", LinkedIn and other non-email steps included, so "step 3" is the third box.
+            ordered = sorted(enumerate(items), key=lambda p: (_step_index(p[1], p[0]), p[0]))
+            for rank, (_position, item) in enumerate(ordered):
                 subject, body = item.get("subject") or "", item.get("message") or ""
                 if not isinstance(subject, str) or not isinstance(body, str):
                     raise self._unknown_shape(campaign_id, "a step's subject or message is not text")
                 if subject or body:
-                    number = _int(item.get("index")) or position + 1
+                    number = rank + 1
                     steps.append(EmailStep(number, f"step {number}{branch}", subject, body))
         return CampaignText(SPEC.id, campaign_id, tuple(steps))
 
@@ -324,6 +326,12 @@ class LemlistClient(HttpClient):
         found = sum(1 for i in wanted if i in listed)
         scope = "newest uploaded" if len(wanted) < len(ids) else "uploaded"
         return ReadBack(len(wanted), found, f"verified {found} of {len(wanted)} {scope} in the campaign")
+
+
+def _step_index(step: dict[str, Any], position: int) -> int:
+    """A step's place in its sequence: its ``index`` when it has one, else where it stands in the list."""
+    index = _int(step.get("index"))
+    return position if index is None else index
 
 
 def _int(value: object) -> int | None:

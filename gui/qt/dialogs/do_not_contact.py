@@ -333,6 +333,51 @@ class DoNotContactDialog(QDialog):
         super().reject()
 
 
+def show_do_not_contact(
+    parent: QWidget,
+    spec: ProviderSpec | None,
+    factory_source: Callable[[], ClientFactory],
+    region: str = "US",
+    on_changed: Callable[[], object] | None = None,
+) -> DoNotContactDialog | None:
+    """Open the list (Tools > Do-not-contact list…) over ``parent`` and wait until it is closed.
+
+    The window's chosen provider and account drive pull and push; with no usable account
+    (``factory_source`` refuses) the dialog still opens, for typing and importing, with sync off.
+
+    Args:
+        parent: The window.
+        spec: The provider chosen in the window.
+        factory_source: Returns a client factory for the chosen account, or raises
+            :class:`LeadLoaderError` when there is none (the panel's ``client_factory``).
+        region: How phone numbers without ``+`` are read.
+        on_changed: Called each time the list changes, so the window checks the sheet again.
+
+    Returns:
+        The closed dialog (tests read it), or None when the list file cannot be opened (said in
+        a message box).
+    """
+    try:
+        factory: ClientFactory | None = factory_source()
+    except LeadLoaderError as exc:
+        log.info("Do-not-contact list opened without sync: %s", exc)
+        factory = None
+    try:
+        dnc = DncList()
+    except LeadLoaderError as exc:
+        QMessageBox.warning(parent, "Do-not-contact list", str(exc))
+        return None
+    dialog = DoNotContactDialog(dnc, spec, factory, region=region, parent=parent)
+    if on_changed is not None:
+        dialog.sig_changed.connect(on_changed)
+    try:
+        dialog.exec()
+    finally:
+        dnc.close()
+        dialog.deleteLater()
+    return dialog
+
+
 def _added_words(report: AddReport) -> str:
     text = f"added {report.added:,}; {report.already:,} already on the list"
     if report.bad:
