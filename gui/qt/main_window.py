@@ -555,7 +555,7 @@ class MainWindow(QMainWindow):
             path=self.opener.path if has_sheet else None,
             fingerprint=self.opener.fingerprint or "",
             frame=self.model.frame if has_sheet else None,
-            mapping=self.mapping_panel.mapping(),
+            mapping=self.mapping_panel.mapping() if has_sheet else None,
             missing_required=tuple(self.mapping_panel.missing_required()) if has_sheet else (),
             spec=panel.spec(),
             destination=panel.destination(),

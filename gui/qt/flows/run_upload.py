@@ -41,7 +41,7 @@ class UploadInputs:
         path: The open file (None when no sheet is open).
         fingerprint: The file's fingerprint (journal key of a resumable run).
         frame: The sheet with the user's fixes.
-        mapping: The column mapping.
+        mapping: The column mapping (None before a sheet is open: building it loads the core).
         missing_required: Required fields no column is chosen for.
         spec: The provider.
         destination: The chosen campaign or list, None when none is picked.
