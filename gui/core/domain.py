@@ -17,6 +17,8 @@ class Status(StrEnum):
 
     PENDING = "pending"
     UPLOADED = "uploaded"
+    #: Already there, and changed in place (``--update-existing``); the reason names the fields.
+    UPDATED = "updated"
     DUPLICATE = "duplicate"
     SKIPPED = "skipped"
     INVALID = "invalid"
@@ -26,6 +28,7 @@ class Status(StrEnum):
 #: The statuses a finished row can have, in the order reports and charts show them.
 FINAL_STATUSES: tuple[Status, ...] = (
     Status.UPLOADED,
+    Status.UPDATED,
     Status.DUPLICATE,
     Status.SKIPPED,
     Status.INVALID,
@@ -168,6 +171,8 @@ class RunSummary:
     invalid: int = 0
     failed: int = 0
     seconds: float = 0.0
+    #: Leads that were already there and changed in place; always in the JSON line (0 without updates).
+    updated: int = 0
     pending: int = 0
     verified: int | None = None
     mapping: Mapping[str, str] | None = None
@@ -177,7 +182,7 @@ class RunSummary:
 
     @property
     def ok(self) -> bool:
-        """True when every row ended uploaded, duplicate or skipped (exit code 0).
+        """True when every row ended uploaded, updated, duplicate or skipped (exit code 0).
 
         For a dry run: when no row is invalid or failed, so every row would go.
         """
@@ -188,6 +193,7 @@ class RunSummary:
         out: dict[str, object] = {
             "total": self.total,
             "uploaded": self.uploaded,
+            "updated": self.updated,
             "duplicate": self.duplicate,
             "skipped": self.skipped,
             "invalid": self.invalid,

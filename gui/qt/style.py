@@ -16,6 +16,7 @@ from gui.core.paths import resource
 #: Chart and legend colours per status: mid-tones that keep contrast on light and dark bases.
 STATUS_COLOURS: dict[str, QColor] = {
     Status.UPLOADED.value: QColor(67, 160, 71),
+    Status.UPDATED.value: QColor(0, 137, 123),
     Status.DUPLICATE.value: QColor(30, 136, 229),
     Status.SKIPPED.value: QColor(141, 141, 141),
     Status.INVALID.value: QColor(251, 140, 0),

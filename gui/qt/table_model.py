@@ -47,6 +47,7 @@ _WARNING_BRUSH = QBrush(QColor(251, 192, 45, 90))
 STATUS_WORDS: dict[str, str] = {
     Status.PENDING.value: "Not sent",
     Status.UPLOADED.value: "Uploaded",
+    Status.UPDATED.value: "Updated",
     Status.DUPLICATE.value: "Duplicate",
     Status.SKIPPED.value: "Skipped",
     Status.INVALID.value: "Invalid",

@@ -88,6 +88,9 @@ class ProviderSpec:
         dnc_push_kinds: The kinds of entry its list takes (Instantly: emails and domains).
         remove_batch_size: Lead ids per removal request; 0 when the provider's API cannot remove
             leads (SendPilot, Aktify: the user removes them in the provider's web app).
+        update_fields: The lead fields its API can change on a lead that is already there
+            (providers-next.md §4); empty when it offers no update (SendPilot, Aktify).
+        updates_custom: True when custom variables can be changed too.
         url_env: The environment variable that replaces the base URL.
         default_url: The real API base.
         key_help: Where the user finds a key in the provider's app.
@@ -108,6 +111,8 @@ class ProviderSpec:
     has_campaign_text: bool = False
     merge_tags: TagVocabulary | None = None
     remove_batch_size: int = 0
+    update_fields: tuple[str, ...] = ()
+    updates_custom: bool = False
     dnc_push_batch: int = 0
     dnc_push_kinds: tuple[str, ...] = ("email", "domain", "phone", "linkedin")
     url_env: str = ""
@@ -163,6 +168,36 @@ class Removal:
     provider_id: str
     outcome: Literal["removed", "already_gone", "failed"]
     reason: str
+
+
+@dataclass(frozen=True)
+class Existing:
+    """A lead as the provider holds it, found by its identity (email) in a destination.
+
+    Attributes:
+        provider_id: The provider's id of the lead.
+        fields: Its values under our field names (only the ones it has).
+        custom: Its custom variables by name.
+    """
+
+    provider_id: str
+    fields: Mapping[str, str]
+    custom: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class FieldUpdate:
+    """What the provider did with one update of a lead that is already there.
+
+    Attributes:
+        provider_id: The lead's id.
+        changed: Field and custom-variable names the provider accepted, in the order sent.
+        refused: Name -> the provider's words (or ours, when its API cannot change that field).
+    """
+
+    provider_id: str
+    changed: tuple[str, ...]
+    refused: Mapping[str, str]
 
 
 #: A destination that is an Instantly lead list rather than a campaign: ``list:<id>``.
@@ -262,6 +297,39 @@ class ProviderClient(Protocol):
             ProviderError: The provider cannot remove leads (``remove_batch_size == 0``).
             FatalProviderError, RateLimited, TransientError: As for :meth:`send`; a removal is
                 safe to repeat (a lead already gone answers 404, counted ``already_gone``).
+        """
+        ...
+
+    async def find_existing(self, destination: str, lead: Lead) -> Existing | None:
+        """The lead with ``lead``'s identity in the destination, as the provider holds it; None if absent.
+
+        Raises:
+            ProviderError: The provider offers no update (``spec.update_fields`` empty), or the read failed.
+        """
+        ...
+
+    async def update_lead(
+        self,
+        destination: str,
+        provider_id: str,
+        fields: Mapping[str, str],
+        custom: Mapping[str, str],
+        *,
+        had_custom: Mapping[str, str] | None = None,
+    ) -> FieldUpdate:
+        """Change only the given fields and custom variables of a lead already in the destination.
+
+        ``had_custom`` holds the custom variables the lead has already, as far as we know
+        (lemlist changes those and adds the others through different requests; Instantly gets
+        them back with the changed ones, so none is lost if it replaces the object).
+
+        A field the provider's API cannot change, or whose request it refused (4xx), is named
+        in ``refused``; the others still go.
+
+        Raises:
+            ProviderError: The provider offers no update (``spec.update_fields`` empty).
+            FatalProviderError, RateLimited, TransientError: As for :meth:`send`; an update is
+                safe to repeat (it sets the same values again).
         """
         ...
 

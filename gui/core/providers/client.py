@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from gui.core.campaign_text import CampaignText
 from gui.core.cancel import CancelToken, ProgressCallback, check
-from gui.core.domain import Progress
+from gui.core.domain import Lead, Progress
 from gui.core.errors import ProviderError
 from gui.core.providers import http
-from gui.core.providers.base import ProviderSpec, Removal
+from gui.core.providers.base import Existing, FieldUpdate, ProviderSpec, Removal
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -107,6 +107,25 @@ class HttpClient:
             f"{self.spec.label} has no API to remove leads: remove them in {self.spec.label}'s web app.",
         )
 
+    def _no_update(self) -> ProviderError:
+        return ProviderError(self.spec.id, update_refusal(self.spec))
+
+    async def find_existing(self, destination: str, lead: Lead) -> Existing | None:
+        """Refuse: this provider publishes no way to change a lead (``spec.update_fields`` empty)."""
+        raise self._no_update()
+
+    async def update_lead(
+        self,
+        destination: str,
+        provider_id: str,
+        fields: Mapping[str, str],
+        custom: Mapping[str, str],
+        *,
+        had_custom: Mapping[str, str] | None = None,
+    ) -> FieldUpdate:
+        """Refuse: this provider publishes no way to change a lead (``spec.update_fields`` empty)."""
+        raise self._no_update()
+
     def _removals(self, response: httpx.Response, ids: Sequence[str]) -> tuple[Removal, ...] | None:
         """The outcome of a delete answered other than 2xx: 404 already gone, other 4xx failed.
 
@@ -146,3 +165,13 @@ class HttpClient:
     async def _get(self, path: str, params: Mapping[str, str | int] | None = None) -> Any:
         """A GET through :meth:`_read`."""
         return await self._read("GET", path, params=params)
+
+
+def update_refusal(spec: ProviderSpec) -> str:
+    """Why leads already in ``spec``'s provider cannot be updated, in words; "" when they can."""
+    if spec.update_fields:
+        return ""
+    return (
+        f"{spec.label} offers no way to update a lead that is already there through its API: "
+        f"rows it already has stay 'duplicate'; change them in {spec.label}'s own app."
+    )

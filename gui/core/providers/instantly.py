@@ -15,10 +15,12 @@ from gui.core.campaign_text import CampaignText, EmailStep, TagVocabulary
 from gui.core.cancel import CancelToken, ProgressCallback
 from gui.core.domain import BatchResult, Campaign, FieldKind, Lead, LeadField, RowOutcome, Status
 from gui.core.errors import ForbiddenError, NotFoundError, ProviderError, TransientError
-from gui.core.providers import http
+from gui.core.providers import http, instantly_update
 from gui.core.providers.attribution import count_of, email_key, plausible_email, whole_request_rejected
 from gui.core.providers.base import (
     LIST_PREFIX,
+    Existing,
+    FieldUpdate,
     Options,
     ProviderOption,
     ProviderSpec,
@@ -120,6 +122,9 @@ SPEC = ProviderSpec(
     merge_tags=TAGS,
     # DELETE /api/v2/leads takes up to 10,000 ids; 1000 keeps a request's fate small (issue 17).
     remove_batch_size=1000,
+    # PATCH /api/v2/leads/{id}, custom variables in the same body (providers-next.md §4).
+    update_fields=instantly_update.PATCH_FIELDS,
+    updates_custom=True,
     dnc_push_batch=1000,
     dnc_push_kinds=("email", "domain"),
     url_env="LEADLOADER_INSTANTLY_URL",
@@ -590,6 +595,31 @@ class InstantlyClient(HttpClient):
                 )
             removals.extend(Removal(i, "removed", reason) for i in chunk)
         return tuple(removals)
+
+    async def find_existing(self, destination: str, lead: Lead) -> Existing | None:
+        """``POST /api/v2/leads/list`` with the destination and the email (see :mod:`instantly_update`)."""
+        target = target_of(destination)
+        return await instantly_update.find_existing(self, (target.key, target.id), lead)
+
+    async def update_lead(
+        self,
+        destination: str,
+        provider_id: str,
+        fields: Mapping[str, str],
+        custom: Mapping[str, str],
+        *,
+        had_custom: Mapping[str, str] | None = None,
+    ) -> FieldUpdate:
+        """One ``PATCH /api/v2/leads/{id}``; custom names as the upload sent them."""
+        known = dict(had_custom or {})
+        names = custom_names([*known, *custom], _RESERVED)
+        return await instantly_update.update_lead(
+            self,
+            provider_id,
+            fields,
+            {names[k]: v for k, v in custom.items()},
+            {names[k]: v for k, v in known.items()},
+        )
 
     async def _listed(self, body: Mapping[str, object], wanted: set[str]) -> tuple[set[str], bool]:
         """Lead ids listed for a filter, and whether the server applied the ``ids`` filter."""

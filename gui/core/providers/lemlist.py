@@ -7,15 +7,17 @@ Sources: ``shared/seeds/lemlist-create-lead.md`` and ``lemlist-get-campaign-lead
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from gui.core.campaign_text import CampaignText, EmailStep, TagVocabulary
 from gui.core.cancel import CancelToken, ProgressCallback
 from gui.core.domain import BatchResult, Campaign, FieldKind, Lead, LeadField, RowOutcome, Status
 from gui.core.errors import AuthError, NotFoundError, ProviderError
-from gui.core.providers import http
+from gui.core.providers import http, lemlist_update
 from gui.core.providers.base import (
+    Existing,
+    FieldUpdate,
     Options,
     ProviderOption,
     ProviderSpec,
@@ -90,6 +92,9 @@ SPEC = ProviderSpec(
     merge_tags=TAGS,
     # No bulk delete: one DELETE per lead, paced like uploads (providers-next.md §3).
     remove_batch_size=1,
+    # PATCH /campaigns/{id}/leads/{leadId} and /leads/{leadId}/variables (providers-next.md §4).
+    update_fields=lemlist_update.CAMPAIGN_LEAD_FIELDS,
+    updates_custom=True,
     dnc_push_batch=10_000,
     url_env="LEADLOADER_LEMLIST_URL",
     default_url="https://api.lemlist.com/api",
@@ -294,6 +299,24 @@ class LemlistClient(HttpClient):
             failed = self._removals(response, [lead_id])
             removals.extend(failed or (Removal(lead_id, "removed", "deleted from the campaign"),))
         return tuple(removals)
+
+    async def find_existing(self, destination: str, lead: Lead) -> Existing | None:
+        """``GET /leads/{email}?campaignId=…`` (see :mod:`lemlist_update`)."""
+        return await lemlist_update.find_existing(self, frozenset(_FIELD_NAMES), destination, lead)
+
+    async def update_lead(
+        self,
+        destination: str,
+        provider_id: str,
+        fields: Mapping[str, str],
+        custom: Mapping[str, str],
+        *,
+        had_custom: Mapping[str, str] | None = None,
+    ) -> FieldUpdate:
+        """The campaign lead's fields, then its variables (see :mod:`lemlist_update`)."""
+        return await lemlist_update.update_lead(
+            self, destination, provider_id, fields, custom, frozenset(had_custom or {})
+        )
 
     async def _newest(self, destination: str, state: str = "") -> list[dict[str, Any]]:
         params: dict[str, str | int] = {"limit": _READ_LIMIT}

@@ -20,6 +20,7 @@ CHART_ORDER: tuple[str, ...] = (*(s.value for s in FINAL_STATUSES), Status.PENDI
 
 STATUS_LEGEND_WORDS = {
     "uploaded": "uploaded",
+    "updated": "updated in place",
     "duplicate": "already there (duplicate)",
     "skipped": "skipped (sent before)",
     "invalid": "not sent: problems in the row",
