@@ -12,7 +12,9 @@ It also answers "was this lead already uploaded to this campaign in an earlier r
 
 What is stored: file name and fingerprint, provider id, account *label*, destination id
 and name, the mapping, the provider options, timestamps, per-row status, reason and
-provider id. Never an API key, and no lead data beyond the identity key.
+provider id; and, for each row the provider created, updated or called a duplicate, the
+field values it was sent (table ``sent``), so that a later run with "update leads that are
+already there" can send only what changed (:mod:`gui.core.update`). Never an API key.
 
 SQLite runs in WAL mode with ``synchronous=NORMAL``: a committed write survives the
 process being killed (the OS holds it); only a power cut can lose the last commits, and
@@ -87,6 +89,26 @@ CREATE TABLE IF NOT EXISTS removals (
     updated_at TEXT NOT NULL,
     PRIMARY KEY (run_id, row)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sent (
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    row INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    applied INTEGER NOT NULL,
+    lead TEXT NOT NULL,
+    PRIMARY KEY (run_id, row)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS sent_key ON sent (key);
+CREATE TABLE IF NOT EXISTS updates (
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    row INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    provider_id TEXT NOT NULL,
+    state TEXT NOT NULL,
+    names TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (run_id, row)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS updates_key ON updates (key, state);
 """
 
 #: How long a finished run is kept before :meth:`Journal.prune` drops it (a setting can change it).
@@ -428,6 +450,7 @@ class Journal:
         payload = {
             "total": summary.total,
             "uploaded": summary.uploaded,
+            "updated": summary.updated,
             "duplicate": summary.duplicate,
             "skipped": summary.skipped,
             "invalid": summary.invalid,
@@ -517,8 +540,19 @@ class Journal:
                 [(_now(), run_id, row) for row in rows],
             )
 
-    def record(self, run_id: int, outcomes: Sequence[RowOutcome], keys: Sequence[str] | None = None) -> None:
-        """Record final outcomes (committed on return); ``keys`` align with ``outcomes`` when given."""
+    def record(
+        self,
+        run_id: int,
+        outcomes: Sequence[RowOutcome],
+        keys: Sequence[str] | None = None,
+        *,
+        sent: Sequence[tuple[int, str, bool, str]] = (),
+    ) -> None:
+        """Record final outcomes (committed on return); ``keys`` align with ``outcomes`` when given.
+
+        ``sent`` holds ``(row, key, applied, lead JSON)`` of rows whose values a later update
+        diffs against (:mod:`gui.core.update`), written in the same transaction as the outcomes.
+        """
         now = _now()
         params = [
             (
@@ -542,6 +576,13 @@ class Journal:
                 " updated_at=excluded.updated_at",
                 params,
             )
+            if sent:
+                db.executemany(
+                    "INSERT INTO sent (run_id, row, key, applied, lead) VALUES (?,?,?,?,?)"
+                    " ON CONFLICT (run_id, row) DO UPDATE SET key=excluded.key, applied=excluded.applied,"
+                    " lead=excluded.lead",
+                    [(run_id, row, key, int(applied), lead) for row, key, applied, lead in sent],
+                )
 
     def run_rows(self, run_id: int) -> RunRows:
         """Every row the run touched, read in one pass: what a resume starts from."""

@@ -33,10 +33,13 @@ from gui.core.errors import (
     TransientError,
 )
 from gui.core.journal import DISK_FULL, Journal, JournalError, lead_key
+from gui.core.paced_calls import PacedCaller
 from gui.core.pacing import Clock, Pacer, Slot, shared_pacer
 from gui.core.providers import get_spec
 from gui.core.providers.base import ProviderClient, ProviderSpec
 from gui.core.run_lock import hold_run
+from gui.core.update import APPLIED, check_updatable, run_update_step
+from gui.core.update_journal import sent_rows
 from gui.core.upload_job import (
     CANCELLED_NOTE,
     DRY_RUN_NOTE,
@@ -136,7 +139,11 @@ def run_upload(
         tuning: Retry and timing knobs.
         front_end: Who holds the run's lock, as a second sender reads it ("the LeadLoader window").
 
+    With ``job.update_existing``, leads already there whose values changed are updated after
+    the sends (:mod:`gui.core.update`); their rows end ``updated``.
+
     Raises:
+        UpdateRefused: ``job.update_existing`` for a provider that offers no update (nothing sent).
         RunLocked: Another process or window is sending this run (a dry run never locks).
         JournalError: The journal cannot be opened, or written before the first request (the
             run never starts; ``problem`` says disk full or read-only), or a write fails for
@@ -156,6 +163,8 @@ def run_upload(
             tuning=tuning or Tuning(),
             on_storage=on_storage,
         )
+        if job.update_existing:
+            check_updatable(get_spec(job.provider))
         if job.dry_run:
             return engine.dry_run(get_spec(job.provider))
         with hold_run(job.fingerprint, job.provider, job.destination, front_end=front_end):
@@ -216,6 +225,11 @@ class _Engine:
         #: Rows whose outcome is known but could not be journaled (the run ended first).
         self.unjournaled = 0
 
+    @functools.cached_property
+    def leads_by_row(self) -> dict[int, Lead]:
+        """The job's leads by row, for journaling what each row was sent."""
+        return {lead.row: lead for lead in self.job.leads}
+
     # -- preparation ------------------------------------------------------------------------
 
     def prepare(self, spec: ProviderSpec, *, write: bool) -> _Prepared:
@@ -253,7 +267,7 @@ class _Engine:
             outcomes[row] = outcome
             if prior.get(row) != outcome:
                 new_records.append(outcome)
-        kept = (Status.UPLOADED, Status.DUPLICATE, Status.SKIPPED)
+        kept = (Status.UPLOADED, Status.UPDATED, Status.DUPLICATE, Status.SKIPPED)
         candidates: list[Lead] = []
         upload_order: list[str] = []
         for lead in job.leads:
@@ -353,6 +367,18 @@ class _Engine:
             )
             self.emit(force=True)
             await self.drive(client, spec)
+            if self.job.update_existing and not self.stopping:
+                self.fatal = await run_update_step(
+                    self.job,
+                    client,
+                    journal=self.journal,
+                    run_id=self.run_id,
+                    keys=self.keys,
+                    leads=self.leads_by_row,
+                    outcomes=self.outcomes,
+                    caller=PacedCaller(spec.rate, cancel=self.cancel, clock=self.clock),
+                    show=self.show,
+                )
             if spec.has_read_back and not self.fatal and not self.cancelled and self.upload_order:
                 read_back, verified = await self.confirm(client)
         finally:
@@ -524,7 +550,8 @@ class _Engine:
             return
         journaled = False
         try:
-            journaled = await self.write(lambda: self.journal.record(self.run_id, outcomes, keys))
+            sent = sent_rows(outcomes, keys, self.leads_by_row, APPLIED)
+            journaled = await self.write(lambda: self.journal.record(self.run_id, outcomes, keys, sent=sent))
         finally:
             if not journaled:
                 self.unjournaled += len(outcomes)
@@ -718,6 +745,7 @@ class _Engine:
         return RunSummary(
             total=self.job.total_rows,
             uploaded=counts[Status.UPLOADED.value],
+            updated=counts[Status.UPDATED.value],
             duplicate=counts[Status.DUPLICATE.value],
             skipped=counts[Status.SKIPPED.value],
             invalid=counts[Status.INVALID.value],

@@ -44,6 +44,8 @@ class UploadJob:
         resume: Continue the unfinished run of this file to this destination, if any;
             False abandons it and starts afresh.
         skip_already_uploaded: Skip rows an earlier run uploaded to the same destination.
+        update_existing: Change leads that are already there (a duplicate answer, or created
+            by an earlier run) whose values differ, sending only what changed (:mod:`gui.core.update`).
     """
 
     provider: str
@@ -61,6 +63,7 @@ class UploadJob:
     resume: bool = True
     skip_already_uploaded: bool = True
     skipped: Mapping[int, str] = field(default_factory=dict)
+    update_existing: bool = False
 
 
 @dataclass(frozen=True)

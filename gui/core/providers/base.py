@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, Protocol, runtime_checkable
 
 from gui.core.campaign_text import CampaignText, TagVocabulary
@@ -192,12 +192,14 @@ class FieldUpdate:
     Attributes:
         provider_id: The lead's id.
         changed: Field and custom-variable names the provider accepted, in the order sent.
-        refused: Name -> the provider's words (or ours, when its API cannot change that field).
+        refused: Name -> the provider's words, for fields whose request it refused (4xx).
+        unsupported: Name -> why, for fields its API has no way to change (never sent).
     """
 
     provider_id: str
     changed: tuple[str, ...]
     refused: Mapping[str, str]
+    unsupported: Mapping[str, str] = field(default_factory=dict)
 
 
 #: A destination that is an Instantly lead list rather than a campaign: ``list:<id>``.

@@ -69,7 +69,7 @@ async def update_lead(
     loses nothing either way.
     """
     label = client.spec.label
-    refused = {
+    unsupported = {
         name: f"{label}'s API cannot change {name} on a lead that is already there"
         for name in fields
         if name not in PATCH_FIELDS
@@ -79,11 +79,11 @@ async def update_lead(
         body["custom_variables"] = {**dict(had_custom), **dict(custom)}
     names = [k for k in fields if k in PATCH_FIELDS] + list(custom)
     if not names:
-        return FieldUpdate(provider_id, (), refused)
+        return FieldUpdate(provider_id, (), {}, unsupported)
     response = await client._request("PATCH", f"/api/v2/leads/{provider_id}", json=body)
     client._screen(response)
     http.raise_for_run(client.spec.id, label, response)
     if response.status_code < 400:
-        return FieldUpdate(provider_id, tuple(names), refused)
+        return FieldUpdate(provider_id, tuple(names), {}, unsupported)
     words = f"{label} refused ({response.status_code}): {http.body_text(response) or 'no reason'}"
-    return FieldUpdate(provider_id, (), {**refused, **dict.fromkeys(names, words)})
+    return FieldUpdate(provider_id, (), dict.fromkeys(names, words), unsupported)

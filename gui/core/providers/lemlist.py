@@ -315,7 +315,7 @@ class LemlistClient(HttpClient):
     ) -> FieldUpdate:
         """The campaign lead's fields, then its variables (see :mod:`lemlist_update`)."""
         return await lemlist_update.update_lead(
-            self, destination, provider_id, fields, custom, frozenset(had_custom or {})
+            self, destination, provider_id, fields, custom, known_custom=frozenset(had_custom or {})
         )
 
     async def _newest(self, destination: str, state: str = "") -> list[dict[str, Any]]:

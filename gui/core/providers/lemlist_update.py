@@ -80,6 +80,7 @@ async def update_lead(
     provider_id: str,
     fields: Mapping[str, str],
     custom: Mapping[str, str],
+    *,
     known_custom: frozenset[str],
 ) -> FieldUpdate:
     """At most three requests: the campaign lead's fields, changed variables, new variables.
@@ -99,14 +100,10 @@ async def update_lead(
     label = client.spec.label
     changed: list[str] = []
     refused: dict[str, str] = {}
-    for name in fields:
-        if name not in CAMPAIGN_LEAD_FIELDS:
-            refused[name] = cannot_change(label, name)
+    unsupported = {name: cannot_change(label, name) for name in fields if name not in CAMPAIGN_LEAD_FIELDS}
     body = {k: v for k, v in fields.items() if k in CAMPAIGN_LEAD_FIELDS}
     if body:
-        response = await client._request(
-            "PATCH", f"/campaigns/{destination}/leads/{provider_id}", json=body
-        )
+        response = await client._request("PATCH", f"/campaigns/{destination}/leads/{provider_id}", json=body)
         _land(client, response, list(body), changed, refused)
     sent_as = custom_names(custom, [f.name for f in client.spec.fields])
     existing = [k for k in custom if k in known_custom]
@@ -116,11 +113,15 @@ async def update_lead(
             params = {sent_as[k]: custom[k] for k in names}
             response = await client._request(method, f"/leads/{provider_id}/variables", params=params)
             _land(client, response, names, changed, refused)
-    return FieldUpdate(provider_id, tuple(changed), refused)
+    return FieldUpdate(provider_id, tuple(changed), refused, unsupported)
 
 
 def _land(
-    client: HttpClient, response: httpx.Response, names: list[str], changed: list[str], refused: dict[str, str]
+    client: HttpClient,
+    response: httpx.Response,
+    names: list[str],
+    changed: list[str],
+    refused: dict[str, str],
 ) -> None:
     """Sort one answer's names into changed or refused; run-level answers raise."""
     client._screen(response)

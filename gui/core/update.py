@@ -1,0 +1,295 @@
+"""Pure Python: "update leads that are already there": the step after an upload's sends.
+
+With ``UploadJob.update_existing``, a row the provider answered as a duplicate, or that an
+earlier run created in the same destination, is compared with what that lead holds, and
+only the fields that differ are sent (providers-next.md §4):
+
+- what it holds is what the newest earlier run sent it (the journal's ``sent`` table), when
+  that run created or updated it; otherwise the provider is asked (:meth:`find_existing`),
+  which also gives the lead's id when the journal has none;
+- an empty cell never clears a value (a blank in the sheet is no instruction), and the
+  identity (the email) is never changed: it is how the lead was found;
+- a row with no difference stays ``duplicate``; a changed one becomes ``updated`` with the
+  fields named ("updated: jobTitle, firstName"); a field the provider refuses, or whose API
+  cannot change it, is named in the reason and the rest of the row and run go on.
+
+Each update is committed ``sending`` before it leaves and its answer once it is in
+(:mod:`gui.core.update_journal`). After a crash the provider is asked what the lead holds
+instead of trusting either: an update that had landed is then found equal and recorded
+``updated`` without a second request. Requests are paced and retried like removals
+(:class:`~gui.core.paced_calls.PacedCaller`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from gui.core.domain import Lead, RowOutcome, Status
+from gui.core.errors import FatalProviderError, LeadLoaderError, ProviderError, TransientError
+from gui.core.journal import Journal
+from gui.core.paced_calls import PacedCaller
+from gui.core.providers.base import Existing, FieldUpdate, ProviderClient, ProviderSpec
+from gui.core.providers.client import update_refusal
+from gui.core.update_journal import Basis, bases, lead_json, mark_updating, record_update, unanswered
+from gui.core.upload_job import UploadJob
+
+#: The reason of a row an earlier run created whose values have not changed since.
+UNCHANGED = "already there, nothing changed"
+#: Said of an update found landed after its answer was lost.
+LANDED = "our earlier attempt had reached the provider"
+
+
+class UpdateRefused(LeadLoaderError):  # noqa: N818 - named for what the user meets, like UndoRefused
+    """``--update-existing`` asked of a provider whose API offers no update; nothing was sent."""
+
+
+def check_updatable(spec: ProviderSpec) -> None:
+    """Raise :class:`UpdateRefused` with the words for the user when ``spec`` cannot update leads."""
+    refusal = update_refusal(spec)
+    if refusal:
+        raise UpdateRefused(refusal)
+
+
+@dataclass(frozen=True)
+class Change:
+    """What differs between a row and what its lead holds.
+
+    Attributes:
+        fields: Changed standard fields, new values.
+        custom: Changed custom variables, new values.
+    """
+
+    fields: Mapping[str, str]
+    custom: Mapping[str, str]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every changed name, fields first, in the sheet's order."""
+        return (*self.fields, *self.custom)
+
+
+def diff(
+    lead: Lead, held_fields: Mapping[str, str], held_custom: Mapping[str, str], spec: ProviderSpec
+) -> Change:
+    """The non-empty values of ``lead`` that differ from what is held (identity fields left out).
+
+    Values are compared as text with the outer spaces trimmed: a cell re-saved with a trailing
+    space is no change worth a request.
+    """
+    identity = {spec.dedupe_field, *(f.name for f in spec.fields if f.concept == "email")}
+
+    def changed(new: Mapping[str, str], old: Mapping[str, str], skip: set[str]) -> dict[str, str]:
+        return {
+            name: value
+            for name, value in new.items()
+            if name not in skip and value.strip() and value.strip() != str(old.get(name, "")).strip()
+        }
+
+    return Change(changed(lead.fields, held_fields, identity), changed(lead.custom, held_custom, set()))
+
+
+def reason_of(answer: FieldUpdate, *, landed: bool = False) -> str:
+    """The row's words: ``updated: a, b`` then, if any, what was not changed and why."""
+    parts: list[str] = []
+    if answer.changed:
+        parts.append("updated: " + ", ".join(answer.changed) + (f" ({LANDED})" if landed else ""))
+    for name, why in {**answer.refused, **answer.unsupported}.items():
+        parts.append(f"{name} not changed: {why}")
+    return "; ".join(parts)
+
+
+class Updater:
+    """The update step of one run; lives inside the engine's event loop.
+
+    Args:
+        leads: The job's leads by row.
+        keys: Identity keys by row.
+        provider: Provider id, as the journal has it.
+        destination: The run's destination.
+        journal: Where updates are committed.
+        run_id: The run they belong to.
+        caller: Paces and retries the requests (the user's cancel inside).
+        on_outcomes: Gets each row's new outcome as it lands.
+    """
+
+    def __init__(
+        self,
+        leads: Mapping[int, Lead],
+        keys: Mapping[int, str],
+        *,
+        provider: str,
+        destination: str,
+        journal: Journal,
+        run_id: int,
+        caller: PacedCaller,
+        on_outcomes: Callable[[Sequence[RowOutcome]], None],
+    ) -> None:
+        self.leads = leads
+        self.keys = keys
+        self.provider = provider
+        self.destination = destination
+        self.journal = journal
+        self.run_id = run_id
+        self.caller = caller
+        self.on_outcomes = on_outcomes
+        #: The provider's refusal (key, plan, access) when it stopped the step.
+        self.fatal = ""
+
+    def candidates(
+        self, outcomes: Mapping[int, RowOutcome], earlier: Mapping[str, str], held_back: frozenset[int]
+    ) -> list[int]:
+        """Rows answered duplicate, or skipped because an earlier run created them (``earlier``)."""
+        rows: list[int] = []
+        for row, outcome in sorted(outcomes.items()):
+            if row in held_back or row not in self.leads:
+                continue
+            if outcome.status is Status.DUPLICATE or (
+                outcome.status is Status.SKIPPED and self.keys.get(row, "") in earlier
+            ):
+                rows.append(row)
+        return rows
+
+    async def run(
+        self, client: ProviderClient, rows: Sequence[int], outcomes: Mapping[int, RowOutcome]
+    ) -> None:
+        """Update each row that changed, one lead at a time, until done, cancelled or refused."""
+        keys = [self.keys[r] for r in rows]
+        known = bases(self.journal, self.provider, self.destination, keys)
+        lost = unanswered(self.journal, self.provider, self.destination, keys)
+        for row in rows:
+            if not await self.caller.gate():
+                return
+            try:
+                await self.one(
+                    client, row, outcomes[row], known.get(self.keys[row]), lost.get(self.keys[row])
+                )
+            except FatalProviderError as exc:
+                self.fatal = str(exc)
+                return
+
+    async def one(
+        self, client: ProviderClient, row: int, before: RowOutcome, basis: Basis | None, in_flight: str | None
+    ) -> None:
+        """Look up if need be, diff, send what changed, and commit the row's outcome.
+
+        Args:
+            client: The provider client.
+            row: The row.
+            before: Its outcome so far (duplicate, or skipped as created by an earlier run).
+            basis: What the newest earlier run sent the lead, if the journal knows.
+            in_flight: The fields (JSON list) of an update of this lead whose answer was lost.
+        """
+        lead, key = self.leads[row], self.keys[row]
+        spec = client.spec
+        found: Existing | None = None
+        if in_flight is not None or basis is None or not basis.provider_id:
+            try:
+                found = await self.caller.call(lambda: client.find_existing(self.destination, lead))
+            except (TransientError, ProviderError) as exc:
+                if isinstance(exc, FatalProviderError):
+                    raise
+                self.land(
+                    RowOutcome(row, Status.FAILED, f"could not look the lead up to update it: {exc}"), key
+                )
+                return
+            if found is None:
+                self.land(
+                    self.unchanged(before, "not found in this destination, so nothing was updated"), key
+                )
+                return
+        held_fields = found.fields if found is not None else basis.fields if basis else {}
+        held_custom = found.custom if found is not None else basis.custom if basis else {}
+        provider_id = found.provider_id if found is not None else basis.provider_id if basis else ""
+        change = diff(lead, held_fields, held_custom, spec)
+        if not change.names:
+            if in_flight:  # the lost update had landed: the provider holds the row's values
+                answer = FieldUpdate(provider_id, tuple(json.loads(in_flight)), {})
+                values = lead_json({**held_fields, **lead.fields}, {**held_custom, **lead.custom})
+                self.land(
+                    RowOutcome(row, Status.UPDATED, reason_of(answer, landed=True), provider_id), key, values
+                )
+            else:
+                self.land(self.unchanged(before, "nothing changed"), key)
+            return
+        mark_updating(
+            self.journal, self.run_id, row, key, provider_id=provider_id, names=json.dumps(list(change.names))
+        )
+        try:
+            answer = await self.caller.call(
+                lambda: client.update_lead(
+                    self.destination, provider_id, change.fields, change.custom, had_custom=held_custom
+                )
+            )
+        except TransientError as exc:
+            # Left "sending": the next run asks the provider what the lead holds before sending again.
+            self.on_outcomes(
+                [RowOutcome(row, Status.FAILED, f"could not update ({', '.join(change.names)}): {exc}")]
+            )
+            return
+        fields = {**held_fields, **{k: v for k, v in change.fields.items() if k in answer.changed}}
+        custom = {**held_custom, **{k: v for k, v in change.custom.items() if k in answer.changed}}
+        if answer.changed:
+            outcome = RowOutcome(row, Status.UPDATED, reason_of(answer), provider_id)
+        else:
+            status = Status.FAILED if answer.refused else before.status
+            if status is Status.SKIPPED:
+                status = Status.DUPLICATE
+            outcome = RowOutcome(row, status, "not updated: " + reason_of(answer), provider_id)
+        self.land(outcome, key, lead_json(fields, custom) if answer.changed else None)
+
+    def unchanged(self, before: RowOutcome, why: str) -> RowOutcome:
+        """A row left as it was: ``duplicate`` (also for one an earlier run created), with why."""
+        if before.status is Status.SKIPPED:
+            return RowOutcome(before.row, Status.DUPLICATE, f"{before.reason}; {UNCHANGED}")
+        reason = (
+            f"{before.reason}; {why}" if before.reason and why not in before.reason else before.reason or why
+        )
+        return RowOutcome(before.row, before.status, reason, before.provider_id)
+
+    def land(self, outcome: RowOutcome, key: str, values: str | None = None) -> None:
+        """Commit a row's outcome (and the values the lead holds now, when known), then show it."""
+        record_update(self.journal, self.run_id, outcome, key, values)
+        self.on_outcomes([outcome])
+
+
+#: Statuses whose values the provider holds after the request (journaled as ``applied``).
+APPLIED = frozenset({Status.UPLOADED.value, Status.UPDATED.value})
+
+
+async def run_update_step(
+    job: UploadJob,
+    client: ProviderClient,
+    *,
+    journal: Journal,
+    run_id: int,
+    keys: Mapping[int, str],
+    leads: Mapping[int, Lead],
+    outcomes: Mapping[int, RowOutcome],
+    caller: PacedCaller,
+    show: Callable[[Sequence[RowOutcome]], None],
+) -> str:
+    """Update the run's leads that were already there; the provider's fatal refusal, or "".
+
+    Called by the upload engine once every row has its upload outcome, inside its event loop
+    and its run lock. ``show`` counts each new outcome in and passes it to the window or the
+    terminal, as the upload's own outcomes are.
+    """
+    updater = Updater(
+        leads,
+        keys,
+        provider=job.provider,
+        destination=job.destination,
+        journal=journal,
+        run_id=run_id,
+        caller=caller,
+        on_outcomes=show,
+    )
+    earlier = journal.already_uploaded(
+        job.provider, job.destination, [keys[r] for r in leads if r in keys], exclude_run=run_id
+    )
+    rows = updater.candidates(outcomes, earlier, frozenset(job.skipped))
+    if rows:
+        await updater.run(client, rows, dict(outcomes))
+    return updater.fatal
