@@ -85,6 +85,12 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--report", type=Path, help="write every row with status and reason (.csv or .xlsx)")
     parser.add_argument("--no-resume", action="store_true", help="start over, do not resume")
     parser.add_argument(
+        "--update-existing",
+        action="store_true",
+        help="change leads already there (duplicates, or created by an earlier run) whose values "
+        "differ: only the changed fields are sent (lemlist, Instantly)",
+    )
+    parser.add_argument(
         "--stop-on-invalid",
         action="store_true",
         help="send nothing when any row has a problem (default: skip those rows)",
@@ -134,6 +140,7 @@ def _upload(options: argparse.Namespace) -> int:
     from gui.core.logs import setup_logging
     from gui.core.mapping.payload import build_leads
     from gui.core.providers import get_spec, make_client
+    from gui.core.providers.client import update_refusal
     from gui.core.report import export_results
     from gui.core.run_lock import RunLocked
     from gui.core.safety import merge_reasons
@@ -155,6 +162,8 @@ def _upload(options: argparse.Namespace) -> int:
         raise UsageError(f"{spec.label} needs --campaign ID (see: leadloader campaigns --provider {spec.id})")
     if options.lead_list and options.provider != "instantly":
         raise UsageError("--list is for Instantly lead lists")
+    if options.update_existing and update_refusal(spec):
+        raise UsageError(update_refusal(spec))
     destination = f"list:{options.lead_list}" if options.lead_list else (options.campaign or "default")
     provider_options = _parse_options(options.option, options.provider)
 
@@ -224,6 +233,7 @@ def _upload(options: argparse.Namespace) -> int:
         file_name=path.name,
         dry_run=options.dry_run or (options.stop_on_invalid and bool(invalid)),
         resume=not options.no_resume,
+        update_existing=options.update_existing,
     )
     restore = install_sigint(cancel.cancel)
     journal = Journal()

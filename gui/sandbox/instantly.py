@@ -26,9 +26,10 @@ from gui.sandbox.instantly_bodies import (
 )
 from gui.sandbox.ledger import DncEntry, LedgerLead
 from gui.sandbox.limits import Decision
+from gui.sandbox.updates import InstantlyUpdates
 
 
-class Instantly(Provider):
+class Instantly(InstantlyUpdates, Provider):
     name = "instantly"
     prefix = "/instantly"
     ROUTES = (
@@ -40,6 +41,7 @@ class Instantly(Provider):
         At("POST", "/api/v2/leads/list", "list_leads"),
         At("DELETE", "/api/v2/leads", "delete_leads", write=True),
         At("DELETE", "/api/v2/leads/{lead_id}", "delete_lead", write=True),
+        At("PATCH", "/api/v2/leads/{lead_id}", "patch_lead", write=True),
         At("GET", "/api/v2/block-lists-entries", "list_block_entries"),
         At("POST", "/api/v2/block-lists-entries/bulk-create", "add_block_entries", write=True),
     )
@@ -173,7 +175,8 @@ class Instantly(Provider):
     async def list_leads(self, request: Request, key: str) -> Response:
         """``POST /api/v2/leads/list``: filters, ``limit`` and ``starting_after`` in the body (§2.1).
 
-        Supports the filters a read-back needs: ``campaign``, ``list_id``, ``ids`` and ``contacts`` (emails);
+        Supports the filters a read-back and an update need: ``campaign``, ``list_id``, ``ids``, ``contacts``
+        (emails) and ``search`` (part of the email, first or last name, any case);
         other filters of the real endpoint are accepted and ignored. The cursor is the last lead id.
         """
         body = await read_body(request, lambda _err: bad_request("Body is not valid JSON"))
@@ -205,6 +208,10 @@ class Instantly(Provider):
         if "ids" in body:
             wanted = set(body["ids"])
             leads = [lead for lead in leads if lead.id in wanted]
+        search = body.get("search")
+        if isinstance(search, str) and search.strip():
+            needle = search.strip().lower()
+            leads = [lead for lead in leads if needle in _searchable(lead.payload)]
         if "contacts" in body:
             emails = {e.strip().lower() for e in body["contacts"]}
             leads = [lead for lead in leads if lead.key in emails]
@@ -467,3 +474,8 @@ class Instantly(Provider):
             if ledger.dnc_add(self.name, entry):
                 created.append(entry)
         return created
+
+
+def _searchable(payload: dict[str, Any]) -> str:
+    """What ``search`` matches: the email, first and last name, lower-cased."""
+    return " ".join(str(payload.get(k) or "") for k in ("email", "first_name", "last_name")).lower()

@@ -75,6 +75,7 @@ class Ledger:
         self._faults: Counter[tuple[str, str]] = Counter()
         self._attempts: Counter[tuple[str, str, str]] = Counter()
         self._removed: list[LedgerLead] = []
+        self._patches: list[tuple[str, str, dict[str, Any]]] = []
         self._dnc: dict[str, dict[str, DncEntry]] = {}
 
     # -- writes (server side) -------------------------------------------------------------------------
@@ -153,6 +154,38 @@ class Ledger:
                         box.by_key[lead.key] = changed
                     return changed
             return None
+
+    def patch(
+        self, provider: str, container: str, lead_id: str, changes: dict[str, Any]
+    ) -> LedgerLead | None:
+        """Merge ``changes`` into a stored lead's payload (an update route); None when it is not there.
+
+        Each accepted change is kept in ``patches()`` so tests can see exactly what was changed.
+        """
+        with self._lock:
+            box = self._boxes.get((provider, container))
+            if box is None:
+                return None
+            for i, lead in enumerate(box.leads):
+                if lead.id == lead_id:
+                    payload = copy.deepcopy(lead.payload)
+                    for name, value in changes.items():
+                        if isinstance(value, dict) and isinstance(payload.get(name), dict):
+                            payload[name] = {**payload[name], **value}
+                        else:
+                            payload[name] = value
+                    changed = dataclasses.replace(lead, payload=payload)
+                    box.leads[i] = changed
+                    if lead.key is not None:
+                        box.by_key[lead.key] = changed
+                    self._patches.append((provider, lead_id, copy.deepcopy(changes)))
+                    return changed
+            return None
+
+    def patches(self, provider: str | None = None) -> list[tuple[str, dict[str, Any]]]:
+        """``(lead id, changes)`` of every accepted update, oldest first."""
+        with self._lock:
+            return [(lid, copy.deepcopy(c)) for p, lid, c in self._patches if provider in (None, p)]
 
     def dnc_add(self, provider: str, entry: DncEntry) -> bool:
         """Put a value on the provider's do-not-contact list; False when it is there already."""

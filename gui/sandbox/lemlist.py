@@ -17,6 +17,7 @@ from gui.sandbox.common import At, Provider, int_param, key_ok, read_body, secon
 from gui.sandbox.ledger import DncEntry, LedgerLead
 from gui.sandbox.limits import Decision
 from gui.sandbox.normalize import linkedin_key
+from gui.sandbox.updates import LemlistUpdates
 
 KNOWN_FIELDS = (
     "email",
@@ -46,13 +47,14 @@ def _flag(request: Request, name: str) -> bool:
     return request.query_params.get(name, "false").strip().lower() in _TRUE
 
 
-class Lemlist(Provider):
+class Lemlist(LemlistUpdates, Provider):
     name = "lemlist"
     prefix = "/lemlist/api"
     aliases = ("/api",)
     plain_not_found = True
     limit_before_auth = True  # the rate headers are on "the responses of all queries" (§1.5)
     campaign_id_field = "_id"
+    KNOWN_FIELDS = KNOWN_FIELDS
     ROUTES = (
         At("GET", "/team", "team"),
         At("GET", "/campaigns", "list_campaigns", slash=True),
@@ -63,6 +65,9 @@ class Lemlist(Provider):
         At("GET", "/leads/{email}", "find_lead"),
         At("GET", "/campaigns/{campaign_id}/sequences", "campaign_sequences"),
         At("DELETE", "/campaigns/{campaign_id}/leads/{lead}", "delete_lead", write=True),
+        At("PATCH", "/campaigns/{campaign_id}/leads/{lead}", "patch_lead", write=True),
+        At("PATCH", "/leads/{lead_id}/variables", "change_variables", write=True),
+        At("POST", "/leads/{lead_id}/variables", "change_variables", write=True),
         At("GET", "/v2/unsubscribes/variables", "list_unsubscribes"),
         At("POST", "/v2/unsubscribes/variables", "add_unsubscribes", write=True),
     )
