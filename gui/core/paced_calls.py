@@ -33,6 +33,8 @@ class PacedCaller:
         cancel: Cancel and pause switch; a pause holds before the next request.
         clock: Monotonic seconds (tests pass a fake one).
         backoff_base: First wait after a transient failure; doubles each attempt.
+        pacer: The pacer to draw slots from, when the caller shares one (the upload's, so an
+            update step after the sends keeps to the same window); default a new one.
     """
 
     def __init__(
@@ -42,8 +44,9 @@ class PacedCaller:
         cancel: CancelToken | None = None,
         clock: Clock = time.monotonic,
         backoff_base: float = 1.0,
+        pacer: Pacer | None = None,
     ) -> None:
-        self.pacer = Pacer(rate, clock=clock)
+        self.pacer = pacer if pacer is not None else Pacer(rate, clock=clock)
         self.cancel = cancel
         self.clock = clock
         self.backoff_base = backoff_base

@@ -376,7 +376,13 @@ class _Engine:
                     keys=self.keys,
                     leads=self.leads_by_row,
                     outcomes=self.outcomes,
-                    caller=PacedCaller(spec.rate, cancel=self.cancel, clock=self.clock),
+                    caller=PacedCaller(
+                        spec.rate,
+                        cancel=self.cancel,
+                        clock=self.clock,
+                        backoff_base=self.tuning.backoff_base,
+                        pacer=self.pacer,
+                    ),
                     show=self.show,
                 )
             if spec.has_read_back and not self.fatal and not self.cancelled and self.upload_order:
