@@ -568,6 +568,13 @@ class Journal:
             for i, o in enumerate(outcomes)
         ]
         with self._tx() as db:
+            if sent:
+                db.executemany(
+                    "INSERT INTO sent (run_id, row, key, applied, lead) VALUES (?,?,?,?,?)"
+                    " ON CONFLICT (run_id, row) DO UPDATE SET key=excluded.key, applied=excluded.applied,"
+                    " lead=excluded.lead",
+                    [(run_id, row, key, int(applied), lead) for row, key, applied, lead in sent],
+                )
             db.executemany(
                 "INSERT INTO rows (run_id, row, key, status, reason, provider_id, retryable, updated_at)"
                 " VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (run_id, row) DO UPDATE SET status=excluded.status,"
@@ -576,13 +583,6 @@ class Journal:
                 " updated_at=excluded.updated_at",
                 params,
             )
-            if sent:
-                db.executemany(
-                    "INSERT INTO sent (run_id, row, key, applied, lead) VALUES (?,?,?,?,?)"
-                    " ON CONFLICT (run_id, row) DO UPDATE SET key=excluded.key, applied=excluded.applied,"
-                    " lead=excluded.lead",
-                    [(run_id, row, key, int(applied), lead) for row, key, applied, lead in sent],
-                )
 
     def run_rows(self, run_id: int) -> RunRows:
         """Every row the run touched, read in one pass: what a resume starts from."""

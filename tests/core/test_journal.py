@@ -108,6 +108,7 @@ def test_counts_history_and_resume_offer(tmp_path: Path) -> None:
     assert record is not None
     assert record.counts == {
         "uploaded": 1,
+        "updated": 0,
         "duplicate": 0,
         "skipped": 0,
         "invalid": 1,

@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from gui.core import update
 from gui.core.domain import Lead, RowOutcome, Status
 from gui.core.journal import Journal
 from gui.core.providers import make_client
@@ -256,7 +257,7 @@ def test_a_field_lemlist_cannot_change_is_named_and_the_rest_goes(sandbox, journ
 def test_a_field_the_provider_refuses_is_named_and_the_run_goes_on(sandbox, journal: Journal) -> None:
     leads = _sheet("lemlist", 3)
     first = _run(journal, _job("lemlist", leads, update=False, fingerprint="lem-refuse-v1"))
-    # Someone deleted the lead's "region" variable in lemlist: changing it is refused (400 Variable not found).
+    # Someone deleted the lead's "region" variable in lemlist: changing it is refused (400).
     lead_id = first.outcomes[0].provider_id
     stored = sandbox.ledger.by_id("lemlist", TARGETS["lemlist"], lead_id)
     box = {k: v for k, v in stored.payload.items() if k != "region"}
@@ -287,8 +288,6 @@ def test_a_kill_mid_update_resumes_without_patching_twice(
     _run(journal, _job(provider, _sheet(provider, 8), update=False, fingerprint=f"{provider}-kill-v1"))
     changed = [1, 3, 4, 6]
     job = _job(provider, _sheet(provider, 8, changed=changed), update=True, fingerprint=f"{provider}-kill-v2")
-    import gui.core.update as update
-
     real = update.record_update
     calls = {"n": 0}
 
