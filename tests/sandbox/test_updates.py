@@ -1,4 +1,4 @@
-"""Updating a lead that is already there (providers-next.md §4): the field rules, answers checked against the specs."""
+"""Updating a lead already there (providers-next.md §4): field rules, answers checked against the specs."""
 
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ def _instantly_lead(client, email: str) -> str:
 
 
 def test_instantly_patch_merges_and_answers_the_lead(ins):
-    handle, client = ins
+    _handle, client = ins
     lead_id = _instantly_lead(client, "ada@patch-instantly.com")
     body = {"job_title": "CEO", "custom_variables": {"region": "APAC"}}
     spec.assert_conforms(spec.INSTANTLY, spec.request_schema(spec.INSTANTLY, INST_PATCH, "patch"), body)

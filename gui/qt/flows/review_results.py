@@ -32,6 +32,7 @@ def summary_counts(summary: RunSummary) -> dict[str, int]:
     """Status -> rows, in chart order, from a run summary."""
     return {
         "uploaded": summary.uploaded,
+        "updated": summary.updated,
         "duplicate": summary.duplicate,
         "skipped": summary.skipped,
         "invalid": summary.invalid,

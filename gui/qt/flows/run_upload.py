@@ -180,7 +180,7 @@ class RunUpload(QObject):
         destination = inputs.destination
         if destination is None or self._target != (inputs.spec.id, destination.id):
             return set()
-        landed = (Status.UPLOADED, Status.DUPLICATE, Status.SKIPPED)
+        landed = (Status.UPLOADED, Status.UPDATED, Status.DUPLICATE, Status.SKIPPED)
         return {row for row, outcome in self.outcomes.items() if outcome.status in landed}
 
     def plan(self) -> tuple[str, bool, str]:
@@ -465,6 +465,7 @@ class RunUpload(QObject):
         return RunSummary(
             total=total,
             uploaded=counts["uploaded"],
+            updated=counts["updated"],
             duplicate=counts["duplicate"],
             skipped=counts["skipped"],
             invalid=counts["invalid"],

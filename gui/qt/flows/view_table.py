@@ -209,7 +209,14 @@ class ViewTable(QWidget):
             self.filter_combo.removeItem(3)
         if self.model.status_shown:
             self.filter_combo.insertSeparator(3)
-            for status in (Status.UPLOADED, Status.DUPLICATE, Status.FAILED, Status.INVALID, Status.SKIPPED):
+            for status in (
+                Status.UPLOADED,
+                Status.UPDATED,
+                Status.DUPLICATE,
+                Status.FAILED,
+                Status.INVALID,
+                Status.SKIPPED,
+            ):
                 self.filter_combo.addItem(f"Status: {STATUS_WORDS[status.value]}", f"status:{status.value}")
             self.filter_combo.addItem("Status: not sent yet", FILTER_NOT_SENT)
         index = self.filter_combo.findData(current)
