@@ -35,8 +35,10 @@ from gui.core.providers.client import update_refusal
 from gui.core.update_journal import Basis, bases, lead_json, mark_updating, record_update, unanswered
 from gui.core.upload_job import UploadJob
 
-#: The reason of a row an earlier run created whose values have not changed since.
-UNCHANGED = "already there, nothing changed"
+#: Added to the reason of a row whose lead already holds its values.
+UNCHANGED = "nothing changed"
+#: Added to the reason of a row whose lead is not (or no longer) in the destination.
+GONE = "not found in this destination, so nothing was updated"
 #: Said of an update found landed after its answer was lost.
 LANDED = "our earlier attempt had reached the provider"
 
@@ -112,6 +114,7 @@ class Updater:
         run_id: The run they belong to.
         caller: Paces and retries the requests (the user's cancel inside).
         on_outcomes: Gets each row's new outcome as it lands.
+        on_progress: Gets (rows done, rows to check) after each row.
     """
 
     def __init__(
@@ -125,6 +128,7 @@ class Updater:
         run_id: int,
         caller: PacedCaller,
         on_outcomes: Callable[[Sequence[RowOutcome]], None],
+        on_progress: Callable[[int, int], None] | None = None,
     ) -> None:
         self.leads = leads
         self.keys = keys
@@ -134,6 +138,9 @@ class Updater:
         self.run_id = run_id
         self.caller = caller
         self.on_outcomes = on_outcomes
+        self.on_progress = on_progress
+        self.done = 0
+        self.total = 0
         #: The provider's refusal (key, plan, access) when it stopped the step.
         self.fatal = ""
 
@@ -156,6 +163,7 @@ class Updater:
     ) -> None:
         """Update each row that changed, one lead at a time, until done, cancelled or refused."""
         keys = [self.keys[r] for r in rows]
+        self.total = len(rows)
         known = bases(self.journal, self.provider, self.destination, keys)
         lost = unanswered(self.journal, self.provider, self.destination, keys)
         for row in rows:
@@ -190,14 +198,11 @@ class Updater:
             except (TransientError, ProviderError) as exc:
                 if isinstance(exc, FatalProviderError):
                     raise
-                self.land(
-                    RowOutcome(row, Status.FAILED, f"could not look the lead up to update it: {exc}"), key
-                )
+                failed = RowOutcome(row, Status.FAILED, f"could not look the lead up to update it: {exc}")
+                self.land(failed, key, settled=False)
                 return
             if found is None:
-                self.land(
-                    self.unchanged(before, "not found in this destination, so nothing was updated"), key
-                )
+                self.land(self.note(before, GONE), key)
                 return
         held_fields = found.fields if found is not None else basis.fields if basis else {}
         held_custom = found.custom if found is not None else basis.custom if basis else {}
@@ -211,7 +216,7 @@ class Updater:
                     RowOutcome(row, Status.UPDATED, reason_of(answer, landed=True), provider_id), key, values
                 )
             else:
-                self.land(self.unchanged(before, "nothing changed"), key)
+                self.land(self.same(before), key)
             return
         mark_updating(
             self.journal, self.run_id, row, key, provider_id=provider_id, names=json.dumps(list(change.names))
@@ -224,9 +229,8 @@ class Updater:
             )
         except TransientError as exc:
             # Left "sending": the next run asks the provider what the lead holds before sending again.
-            self.on_outcomes(
-                [RowOutcome(row, Status.FAILED, f"could not update ({', '.join(change.names)}): {exc}")]
-            )
+            failed = RowOutcome(row, Status.FAILED, f"could not update ({', '.join(change.names)}): {exc}")
+            self.land(failed, key, settled=False)
             return
         fields = {**held_fields, **{k: v for k, v in change.fields.items() if k in answer.changed}}
         custom = {**held_custom, **{k: v for k, v in change.custom.items() if k in answer.changed}}
@@ -239,19 +243,30 @@ class Updater:
             outcome = RowOutcome(row, status, "not updated: " + reason_of(answer), provider_id)
         self.land(outcome, key, lead_json(fields, custom) if answer.changed else None)
 
-    def unchanged(self, before: RowOutcome, why: str) -> RowOutcome:
-        """A row left as it was: ``duplicate`` (also for one an earlier run created), with why."""
-        if before.status is Status.SKIPPED:
-            return RowOutcome(before.row, Status.DUPLICATE, f"{before.reason}; {UNCHANGED}")
-        reason = (
-            f"{before.reason}; {why}" if before.reason and why not in before.reason else before.reason or why
-        )
+    @staticmethod
+    def note(before: RowOutcome, words: str) -> RowOutcome:
+        """``before`` with ``words`` added to its reason (once: a resumed run may pass here again)."""
+        if words in before.reason:
+            return before
+        reason = f"{before.reason}; {words}" if before.reason else words
         return RowOutcome(before.row, before.status, reason, before.provider_id)
 
-    def land(self, outcome: RowOutcome, key: str, values: str | None = None) -> None:
-        """Commit a row's outcome (and the values the lead holds now, when known), then show it."""
-        record_update(self.journal, self.run_id, outcome, key, values)
+    def same(self, before: RowOutcome) -> RowOutcome:
+        """A lead already there holding the row's values: ``duplicate`` (also one an earlier run created)."""
+        noted = self.note(before, UNCHANGED)
+        return RowOutcome(noted.row, Status.DUPLICATE, noted.reason, noted.provider_id)
+
+    def land(self, outcome: RowOutcome, key: str, values: str | None = None, *, settled: bool = True) -> None:
+        """Commit a row's outcome (and the values the lead holds now, when known), then show it.
+
+        ``settled`` is False when the outcome says nothing of what the lead holds (a lookup or
+        an update that failed): an update of it left unanswered earlier stays so.
+        """
+        record_update(self.journal, self.run_id, outcome, key, values, settled=settled)
         self.on_outcomes([outcome])
+        self.done += 1
+        if self.on_progress is not None:
+            self.on_progress(self.done, self.total)
 
 
 #: Statuses whose values the provider holds after the request (journaled as ``applied``).
@@ -269,12 +284,13 @@ async def run_update_step(
     outcomes: Mapping[int, RowOutcome],
     caller: PacedCaller,
     show: Callable[[Sequence[RowOutcome]], None],
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> str:
     """Update the run's leads that were already there; the provider's fatal refusal, or "".
 
     Called by the upload engine once every row has its upload outcome, inside its event loop
     and its run lock. ``show`` counts each new outcome in and passes it to the window or the
-    terminal, as the upload's own outcomes are.
+    terminal, as the upload's own outcomes are; ``on_progress`` gets (checked, to check).
     """
     updater = Updater(
         leads,
@@ -285,6 +301,7 @@ async def run_update_step(
         run_id=run_id,
         caller=caller,
         on_outcomes=show,
+        on_progress=on_progress,
     )
     earlier = journal.already_uploaded(
         job.provider, job.destination, [keys[r] for r in leads if r in keys], exclude_run=run_id

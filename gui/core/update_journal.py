@@ -116,11 +116,14 @@ def mark_updating(journal: Journal, run_id: int, row: int, key: str, *, provider
         )
 
 
-def record_update(journal: Journal, run_id: int, outcome: RowOutcome, key: str, values: str | None) -> None:
+def record_update(
+    journal: Journal, run_id: int, outcome: RowOutcome, key: str, values: str | None, *, settled: bool = True
+) -> None:
     """Commit an update's outcome; ``values`` (the lead's values now) when the provider took some.
 
-    Every update of this key to this destination left ``sending`` is closed too: the answer
-    (or the provider's values, read back) now says what the lead holds.
+    When ``settled``, every update of this key to this destination left ``sending`` is closed
+    too: the answer (or the provider's values, read back) now says what the lead holds. A
+    failed lookup or update settles nothing, so those stay open for the next run to check.
     """
     with journal._tx() as db:
         db.execute(
@@ -136,6 +139,8 @@ def record_update(journal: Journal, run_id: int, outcome: RowOutcome, key: str, 
                 " ON CONFLICT (run_id, row) DO UPDATE SET applied=1, lead=excluded.lead, key=excluded.key",
                 (run_id, outcome.row, key, values),
             )
+        if not settled:
+            return
         db.execute(
             "UPDATE updates SET state=?, updated_at=? WHERE key=? AND state=? AND run_id IN"
             " (SELECT id FROM runs WHERE provider=(SELECT provider FROM runs WHERE id=?)"

@@ -384,6 +384,9 @@ class _Engine:
                         pacer=self.pacer,
                     ),
                     show=self.show,
+                    on_progress=lambda done, total: self.emit(
+                        force=done in (0, total), message=f"Updating leads already there: {done} of {total}"
+                    ),
                 )
             if spec.has_read_back and not self.fatal and not self.cancelled and self.upload_order:
                 read_back, verified = await self.confirm(client)
