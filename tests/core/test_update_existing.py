@@ -20,8 +20,9 @@ from gui.core.journal import Journal
 from gui.core.providers import make_client
 from gui.core.update import UpdateRefused
 from gui.core.upload import run_upload
-from gui.core.upload_job import RunReport, UploadJob
+from gui.core.upload_job import RunReport, Tuning, UploadJob
 from gui.sandbox import seed
+from gui.sandbox.faults import FaultConfig
 from tests.sandbox import spec
 
 KEY = "sandbox-update"
@@ -40,6 +41,8 @@ LEM_PATCH = "/campaigns/{campaignId}/leads/{leadId}"
 LEM_VARIABLES = "/leads/{leadId}/variables"
 LEM_FIND = "/leads/{email}"
 INST_PATCH = "/api/v2/leads/{id}"
+#: Retries that wait milliseconds, not seconds.
+QUICK = Tuning(backoff_base=0.01)
 
 
 def _sheet(provider: str, n: int = 20, *, changed: Sequence[int] = (), tag: str = "") -> tuple[Lead, ...]:
@@ -97,7 +100,7 @@ def _client(provider: str, seen: list[httpx.Request]) -> Callable[[], object]:
 
 def _run(journal: Journal, job: UploadJob, seen: list[httpx.Request] | None = None) -> RunReport:
     factory = _client(job.provider, seen if seen is not None else [])
-    return run_upload(job, factory, journal=journal)  # type: ignore[arg-type]
+    return run_upload(job, factory, journal=journal, tuning=QUICK)  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -329,3 +332,25 @@ def test_providers_without_an_update_say_so_and_send_nothing(
         run_upload(job, lambda: make_client(provider, KEY), journal=journal)
     assert sandbox.ledger.requests(provider) == 0
     assert journal.history() == []
+
+
+def test_updates_lost_to_server_errors_are_checked_and_sent_by_the_next_run(
+    sandbox, journal: Journal
+) -> None:
+    _run(journal, _job("lemlist", _sheet("lemlist", 6), update=False, fingerprint="lem-500-v1"))
+    changed = [0, 3]
+    job = _job("lemlist", _sheet("lemlist", 6, changed=changed), update=True, fingerprint="lem-500-v2")
+    sandbox.sandbox.set_faults(FaultConfig(error_before_commit=1.0, providers=frozenset({"lemlist"})))
+    failed = _run(journal, job)
+    assert [r for r, o in failed.outcomes.items() if o.status is Status.FAILED] == changed
+    assert failed.outcomes[0].reason.startswith(
+        "could not update (firstName, jobTitle): lemlist had a server error"
+    )
+    assert not failed.summary.ok and sandbox.ledger.patches("lemlist") == []
+    sandbox.sandbox.set_faults(FaultConfig())
+    seen: list[httpx.Request] = []
+    again = _run(journal, job, seen)  # the same command again
+    assert sorted(r for r, o in again.outcomes.items() if o.status is Status.UPDATED) == changed
+    assert len(sandbox.ledger.patches("lemlist")) == 2
+    assert sum(1 for r in seen if r.method == "GET" and "@" in r.url.path) == 2  # asked what each lead holds
+    assert again.summary.ok and again.summary.updated == 2
