@@ -144,20 +144,6 @@ class Updater:
         #: The provider's refusal (key, plan, access) when it stopped the step.
         self.fatal = ""
 
-    def candidates(
-        self, outcomes: Mapping[int, RowOutcome], earlier: Mapping[str, str], held_back: frozenset[int]
-    ) -> list[int]:
-        """Rows answered duplicate, or skipped because an earlier run created them (``earlier``)."""
-        rows: list[int] = []
-        for row, outcome in sorted(outcomes.items()):
-            if row in held_back or row not in self.leads:
-                continue
-            if outcome.status is Status.DUPLICATE or (
-                outcome.status is Status.SKIPPED and self.keys.get(row, "") in earlier
-            ):
-                rows.append(row)
-        return rows
-
     async def run(
         self, client: ProviderClient, rows: Sequence[int], outcomes: Mapping[int, RowOutcome]
     ) -> None:
@@ -304,9 +290,60 @@ async def run_update_step(
         on_progress=on_progress,
     )
     earlier = journal.already_uploaded(
-        job.provider, job.destination, [keys[r] for r in leads if r in keys], exclude_run=run_id
+        job.provider, job.destination, [keys[r] for r in leads if r in keys], exclude_run=run_id or None
     )
-    rows = updater.candidates(outcomes, earlier, frozenset(job.skipped))
+    rows = candidates(job, keys, outcomes, earlier)
     if rows:
         await updater.run(client, rows, dict(outcomes))
     return updater.fatal
+
+
+def candidates(
+    job: UploadJob, keys: Mapping[int, str], outcomes: Mapping[int, RowOutcome], earlier: Mapping[str, str]
+) -> list[int]:
+    """Rows to compare: answered duplicate, or skipped because an earlier run created them (``earlier``).
+
+    Rows held back on purpose (the do-not-contact list, ``job.skipped``) are never touched.
+    """
+    rows: list[int] = []
+    for row, outcome in sorted(outcomes.items()):
+        if row in job.skipped or outcome.status not in (Status.DUPLICATE, Status.SKIPPED):
+            continue
+        if outcome.status is Status.DUPLICATE or keys.get(row, "") in earlier:
+            rows.append(row)
+    return [row for row in rows if row in keys]
+
+
+def preview_updates(
+    job: UploadJob,
+    spec: ProviderSpec,
+    journal: Journal,
+    keys: Mapping[int, str],
+    outcomes: Mapping[int, RowOutcome],
+) -> dict[int, RowOutcome]:
+    """What the update step would do, from the journal alone: a dry run asks the provider nothing.
+
+    A row an earlier run created is ``pending`` "dry run: would update a, b" when its values
+    differ from what that run sent, ``duplicate`` when they do not; one the journal cannot
+    diff (no values kept, or an update left unanswered) would first be looked up.
+    """
+    earlier = journal.already_uploaded(job.provider, job.destination, list(keys.values()))
+    rows = [r for r in candidates(job, keys, outcomes, earlier) if outcomes[r].status is Status.SKIPPED]
+    wanted = [keys[r] for r in rows]
+    known = bases(journal, job.provider, job.destination, wanted)
+    lost = unanswered(journal, job.provider, job.destination, wanted)
+    leads = {lead.row: lead for lead in job.leads}
+    out: dict[int, RowOutcome] = {}
+    for row in rows:
+        basis = known.get(keys[row])
+        if basis is None or keys[row] in lost or row not in leads:
+            reason = f"dry run: would ask {spec.label} what the lead holds, then update what differs"
+            out[row] = RowOutcome(row, Status.PENDING, reason)
+            continue
+        change = diff(leads[row], basis.fields, basis.custom, spec)
+        if change.names:
+            out[row] = RowOutcome(row, Status.PENDING, "dry run: would update " + ", ".join(change.names))
+        else:
+            before = outcomes[row]
+            out[row] = RowOutcome(row, Status.DUPLICATE, f"{before.reason}; {UNCHANGED}")
+    return out

@@ -38,7 +38,7 @@ from gui.core.pacing import Clock, Pacer, Slot, shared_pacer
 from gui.core.providers import get_spec
 from gui.core.providers.base import ProviderClient, ProviderSpec
 from gui.core.run_lock import hold_run
-from gui.core.update import APPLIED, check_updatable, run_update_step
+from gui.core.update import APPLIED, check_updatable, preview_updates, run_update_step
 from gui.core.update_journal import sent_rows
 from gui.core.upload_job import (
     CANCELLED_NOTE,
@@ -324,6 +324,8 @@ class _Engine:
             outcomes[lead.row] = RowOutcome(lead.row, Status.PENDING, DRY_RUN_REPLAY_REASON)
         for lead in prepared.fresh:
             outcomes[lead.row] = RowOutcome(lead.row, Status.PENDING, DRY_RUN_REASON)
+        if self.job.update_existing:
+            outcomes.update(preview_updates(self.job, spec, self.journal, prepared.keys, outcomes))
         self.set_outcomes(outcomes)
         if self.on_outcomes is not None and outcomes:
             self.on_outcomes([outcomes[r] for r in sorted(outcomes)])

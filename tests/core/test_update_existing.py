@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -354,3 +355,14 @@ def test_updates_lost_to_server_errors_are_checked_and_sent_by_the_next_run(
     assert len(sandbox.ledger.patches("lemlist")) == 2
     assert sum(1 for r in seen if r.method == "GET" and "@" in r.url.path) == 2  # asked what each lead holds
     assert again.summary.ok and again.summary.updated == 2
+
+
+def test_a_dry_run_says_which_fields_it_would_update_and_sends_nothing(sandbox, journal: Journal) -> None:
+    _run(journal, _job("instantly", _sheet("instantly", 6), update=False, fingerprint="inst-dry-v1"))
+    requests = sandbox.ledger.requests("instantly")
+    job = _job("instantly", _sheet("instantly", 6, changed=[2]), update=True, fingerprint="inst-dry-v2")
+    report = run_upload(replace(job, dry_run=True), lambda: make_client("instantly", KEY), journal=journal)
+    assert report.outcomes[2] == RowOutcome(2, Status.PENDING, "dry run: would update first_name, job_title")
+    assert {report.outcomes[r].status for r in (0, 1, 3, 4, 5)} == {Status.DUPLICATE}
+    assert report.summary.dry_run and report.summary.ok
+    assert sandbox.ledger.requests("instantly") == requests
