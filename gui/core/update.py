@@ -24,15 +24,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 
 from gui.core.domain import Lead, RowOutcome, Status
 from gui.core.errors import FatalProviderError, LeadLoaderError, ProviderError, TransientError
 from gui.core.journal import Journal
 from gui.core.paced_calls import PacedCaller
-from gui.core.providers.base import Existing, FieldUpdate, ProviderClient, ProviderSpec
+from gui.core.providers.base import Existing, FieldUpdate, LeadChange, ProviderClient, ProviderSpec
 from gui.core.providers.client import update_refusal
-from gui.core.update_journal import Basis, bases, lead_json, mark_updating, record_update, unanswered
+from gui.core.update_journal import bases, lead_json, mark_updating, record_update, unanswered
 from gui.core.upload_job import UploadJob
 
 #: Added to the reason of a row whose lead already holds its values.
@@ -54,28 +53,8 @@ def check_updatable(spec: ProviderSpec) -> None:
         raise UpdateRefused(refusal)
 
 
-@dataclass(frozen=True)
-class Change:
-    """What differs between a row and what its lead holds.
-
-    Attributes:
-        fields: Changed standard fields, new values.
-        custom: Changed custom variables, new values.
-    """
-
-    fields: Mapping[str, str]
-    custom: Mapping[str, str]
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        """Every changed name, fields first, in the sheet's order."""
-        return (*self.fields, *self.custom)
-
-
-def diff(
-    lead: Lead, held_fields: Mapping[str, str], held_custom: Mapping[str, str], spec: ProviderSpec
-) -> Change:
-    """The non-empty values of ``lead`` that differ from what is held (identity fields left out).
+def diff(lead: Lead, held: Existing, spec: ProviderSpec) -> LeadChange:
+    """The non-empty values of ``lead`` that differ from what ``held`` holds (identity fields left out).
 
     Values are compared as text with the outer spaces trimmed: a cell re-saved with a trailing
     space is no change worth a request.
@@ -89,7 +68,12 @@ def diff(
             if name not in skip and value.strip() and value.strip() != str(old.get(name, "")).strip()
         }
 
-    return Change(changed(lead.fields, held_fields, identity), changed(lead.custom, held_custom, set()))
+    return LeadChange(
+        held.provider_id,
+        changed(lead.fields, held.fields, identity),
+        changed(lead.custom, held.custom, set()),
+        held.custom,
+    )
 
 
 def reason_of(answer: FieldUpdate, *, landed: bool = False) -> str:
@@ -164,7 +148,12 @@ class Updater:
                 return
 
     async def one(
-        self, client: ProviderClient, row: int, before: RowOutcome, basis: Basis | None, in_flight: str | None
+        self,
+        client: ProviderClient,
+        row: int,
+        before: RowOutcome,
+        basis: Existing | None,
+        in_flight: str | None,
     ) -> None:
         """Look up if need be, diff, send what changed, and commit the row's outcome.
 
@@ -176,58 +165,54 @@ class Updater:
             in_flight: The fields (JSON list) of an update of this lead whose answer was lost.
         """
         lead, key = self.leads[row], self.keys[row]
-        spec = client.spec
-        found: Existing | None = None
+        held = basis
         if in_flight is not None or basis is None or not basis.provider_id:
             try:
-                found = await self.caller.call(lambda: client.find_existing(self.destination, lead))
+                held = await self.caller.call(lambda: client.find_existing(self.destination, lead))
+            except FatalProviderError:
+                raise
             except (TransientError, ProviderError) as exc:
-                if isinstance(exc, FatalProviderError):
-                    raise
                 failed = RowOutcome(row, Status.FAILED, f"could not look the lead up to update it: {exc}")
                 self.land(failed, key, settled=False)
                 return
-            if found is None:
-                self.land(self.note(before, GONE), key)
-                return
-        held_fields = found.fields if found is not None else basis.fields if basis else {}
-        held_custom = found.custom if found is not None else basis.custom if basis else {}
-        provider_id = found.provider_id if found is not None else basis.provider_id if basis else ""
-        change = diff(lead, held_fields, held_custom, spec)
+        if held is None:
+            self.land(self.note(before, GONE), key)
+            return
+        change = diff(lead, held, client.spec)
         if not change.names:
             if in_flight:  # the lost update had landed: the provider holds the row's values
-                answer = FieldUpdate(provider_id, tuple(json.loads(in_flight)), {})
-                values = lead_json({**held_fields, **lead.fields}, {**held_custom, **lead.custom})
-                self.land(
-                    RowOutcome(row, Status.UPDATED, reason_of(answer, landed=True), provider_id), key, values
-                )
+                landed = FieldUpdate(held.provider_id, tuple(json.loads(in_flight)), {})
+                now = lead_json({**held.fields, **lead.fields}, {**held.custom, **lead.custom})
+                reason = reason_of(landed, landed=True)
+                self.land(RowOutcome(row, Status.UPDATED, reason, held.provider_id), key, now)
             else:
                 self.land(self.same(before), key)
             return
-        mark_updating(
-            self.journal, self.run_id, row, key, provider_id=provider_id, names=json.dumps(list(change.names))
-        )
+        names = json.dumps(list(change.names))
+        mark_updating(self.journal, self.run_id, row, key, provider_id=held.provider_id, names=names)
         try:
-            answer = await self.caller.call(
-                lambda: client.update_lead(
-                    self.destination, provider_id, change.fields, change.custom, had_custom=held_custom
-                )
-            )
+            answer = await self.caller.call(lambda: client.update_lead(self.destination, change))
         except TransientError as exc:
             # Left "sending": the next run asks the provider what the lead holds before sending again.
             failed = RowOutcome(row, Status.FAILED, f"could not update ({', '.join(change.names)}): {exc}")
             self.land(failed, key, settled=False)
             return
-        fields = {**held_fields, **{k: v for k, v in change.fields.items() if k in answer.changed}}
-        custom = {**held_custom, **{k: v for k, v in change.custom.items() if k in answer.changed}}
-        if answer.changed:
-            outcome = RowOutcome(row, Status.UPDATED, reason_of(answer), provider_id)
-        else:
-            status = Status.FAILED if answer.refused else before.status
-            if status is Status.SKIPPED:
-                status = Status.DUPLICATE
-            outcome = RowOutcome(row, status, "not updated: " + reason_of(answer), provider_id)
-        self.land(outcome, key, lead_json(fields, custom) if answer.changed else None)
+        outcome, values = self.answered(before, held, change, answer)
+        self.land(outcome, key, values)
+
+    @staticmethod
+    def answered(
+        before: RowOutcome, held: Existing, change: LeadChange, answer: FieldUpdate
+    ) -> tuple[RowOutcome, str | None]:
+        """The row's outcome after the provider's answer, and the values the lead holds now (if changed)."""
+        if not answer.changed:
+            # Nothing taken: failed when the provider refused, else (only fields no route changes) as it was.
+            status = Status.FAILED if answer.refused else Status.DUPLICATE
+            return RowOutcome(before.row, status, "not updated: " + reason_of(answer), held.provider_id), None
+        fields = {**held.fields, **{k: v for k, v in change.fields.items() if k in answer.changed}}
+        custom = {**held.custom, **{k: v for k, v in change.custom.items() if k in answer.changed}}
+        outcome = RowOutcome(before.row, Status.UPDATED, reason_of(answer), held.provider_id)
+        return outcome, lead_json(fields, custom)
 
     @staticmethod
     def note(before: RowOutcome, words: str) -> RowOutcome:
@@ -340,7 +325,7 @@ def preview_updates(
             reason = f"dry run: would ask {spec.label} what the lead holds, then update what differs"
             out[row] = RowOutcome(row, Status.PENDING, reason)
             continue
-        change = diff(leads[row], basis.fields, basis.custom, spec)
+        change = diff(leads[row], basis, spec)
         if change.names:
             out[row] = RowOutcome(row, Status.PENDING, "dry run: would update " + ", ".join(change.names))
         else:

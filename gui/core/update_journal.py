@@ -13,28 +13,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import Any
 
 from gui.core.domain import Lead, RowOutcome
 from gui.core.journal import Journal, _key_chunks, _now
+from gui.core.providers.base import Existing
 
 SENDING = "sending"
 DONE = "done"
-
-
-@dataclass(frozen=True)
-class Basis:
-    """What a lead held after the newest run that set its values (created or updated it).
-
-    Attributes:
-        provider_id: The provider's id of the lead ("" when that run did not learn it).
-        fields: Field values it was sent.
-        custom: Custom variables it was sent.
-    """
-
-    provider_id: str
-    fields: Mapping[str, str]
-    custom: Mapping[str, str]
 
 
 def lead_json(fields: Mapping[str, str], custom: Mapping[str, str]) -> str:
@@ -66,43 +52,44 @@ def sent_rows(
     return rows
 
 
-def bases(journal: Journal, provider: str, destination: str, keys: Sequence[str]) -> dict[str, Basis]:
-    """Key -> the values the newest run that created or updated it sent there (leads taken back excluded)."""
-    found: dict[str, Basis] = {}
+def _by_keys(journal: Journal, select: str, params: Sequence[object], keys: Sequence[str]) -> list[Any]:
+    """The rows of ``select`` (whose ``{marks}`` stand for the keys) for every chunk of ``keys``."""
+    found: list[Any] = []
     with journal._guard("read"):
         for chunk, marks in _key_chunks(keys):
-            query = (
-                "SELECT s.key, s.lead, r.provider_id FROM sent s JOIN runs u ON u.id = s.run_id"
-                " JOIN rows r ON r.run_id = s.run_id AND r.row = s.row"
-                " WHERE u.provider=? AND u.destination=? AND s.applied=1"
-                f" AND s.key IN ({marks})"
-                " AND NOT EXISTS (SELECT 1 FROM removals m WHERE m.run_id = s.run_id AND m.row = s.row"
-                " AND m.outcome IN ('removed', 'already_gone'))"
-                " ORDER BY s.run_id, r.updated_at"
-            )
-            for key, lead, provider_id in journal._db.execute(query, (provider, destination, *chunk)):
-                values = json.loads(lead)
-                earlier = found.get(str(key))
-                found[str(key)] = Basis(
-                    str(provider_id) or (earlier.provider_id if earlier else ""),
-                    dict(values.get("fields") or {}),
-                    dict(values.get("custom") or {}),
-                )
+            found += journal._db.execute(select.format(marks=marks), (*params, *chunk)).fetchall()
+    return found
+
+
+def bases(journal: Journal, provider: str, destination: str, keys: Sequence[str]) -> dict[str, Existing]:
+    """Key -> the values the newest run that created or updated it sent there (leads taken back excluded)."""
+    select = (
+        "SELECT s.key, s.lead, r.provider_id FROM sent s JOIN runs u ON u.id = s.run_id"
+        " JOIN rows r ON r.run_id = s.run_id AND r.row = s.row"
+        " WHERE u.provider=? AND u.destination=? AND s.applied=1"
+        " AND NOT EXISTS (SELECT 1 FROM removals m WHERE m.run_id = s.run_id AND m.row = s.row"
+        " AND m.outcome IN ('removed', 'already_gone'))"
+        " AND s.key IN ({marks}) ORDER BY s.run_id, r.updated_at"
+    )
+    found: dict[str, Existing] = {}
+    for key, lead, provider_id in _by_keys(journal, select, (provider, destination), keys):
+        values = json.loads(lead)
+        earlier = found.get(str(key))
+        found[str(key)] = Existing(
+            str(provider_id) or (earlier.provider_id if earlier else ""),
+            dict(values.get("fields") or {}),
+            dict(values.get("custom") or {}),
+        )
     return found
 
 
 def unanswered(journal: Journal, provider: str, destination: str, keys: Sequence[str]) -> dict[str, str]:
     """Key -> the fields of an update to this destination that left without a recorded answer."""
-    found: dict[str, str] = {}
-    with journal._guard("read"):
-        for chunk, marks in _key_chunks(keys):
-            query = (
-                "SELECT p.key, p.names FROM updates p JOIN runs u ON u.id = p.run_id"
-                f" WHERE u.provider=? AND u.destination=? AND p.state=? AND p.key IN ({marks})"
-            )
-            for key, names in journal._db.execute(query, (provider, destination, SENDING, *chunk)):
-                found[str(key)] = str(names)
-    return found
+    select = (
+        "SELECT p.key, p.names FROM updates p JOIN runs u ON u.id = p.run_id"
+        " WHERE u.provider=? AND u.destination=? AND p.state=? AND p.key IN ({marks})"
+    )
+    return {str(k): str(n) for k, n in _by_keys(journal, select, (provider, destination, SENDING), keys)}
 
 
 def mark_updating(journal: Journal, run_id: int, row: int, key: str, *, provider_id: str, names: str) -> None:

@@ -12,6 +12,7 @@ import dataclasses
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -142,43 +143,48 @@ class Ledger:
 
     def set_state(self, provider: str, container: str, lead_id: str, state: str) -> LedgerLead | None:
         """Change a lead's provider state in place (lemlist's unsubscribe); None when it is not there."""
-        with self._lock:
-            box = self._boxes.get((provider, container))
-            if box is None:
-                return None
-            for i, lead in enumerate(box.leads):
-                if lead.id == lead_id:
-                    changed = dataclasses.replace(lead, state=state)
-                    box.leads[i] = changed
-                    if lead.key is not None:
-                        box.by_key[lead.key] = changed
-                    return changed
-            return None
+        return self._replace(
+            provider, container, lead_id, lambda lead: dataclasses.replace(lead, state=state)
+        )
 
     def patch(
         self, provider: str, container: str, lead_id: str, changes: dict[str, Any]
     ) -> LedgerLead | None:
         """Merge ``changes`` into a stored lead's payload (an update route); None when it is not there.
 
-        Each accepted change is kept in ``patches()`` so tests can see exactly what was changed.
+        A nested object (Instantly's ``custom_variables``) is merged key by key. Each accepted
+        change is kept in ``patches()`` so tests can see exactly what was changed.
         """
+
+        def merged(lead: LedgerLead) -> LedgerLead:
+            payload = copy.deepcopy(lead.payload)
+            for name, value in changes.items():
+                if isinstance(value, dict) and isinstance(payload.get(name), dict):
+                    payload[name] = {**payload[name], **value}
+                else:
+                    payload[name] = value
+            return dataclasses.replace(lead, payload=payload)
+
+        with self._lock:
+            changed = self._replace(provider, container, lead_id, merged)
+            if changed is not None:
+                self._patches.append((provider, lead_id, copy.deepcopy(changes)))
+            return changed
+
+    def _replace(
+        self, provider: str, container: str, lead_id: str, change: Callable[[LedgerLead], LedgerLead]
+    ) -> LedgerLead | None:
+        """Put ``change(lead)`` in the stored lead's place; None when it is not there."""
         with self._lock:
             box = self._boxes.get((provider, container))
             if box is None:
                 return None
             for i, lead in enumerate(box.leads):
                 if lead.id == lead_id:
-                    payload = copy.deepcopy(lead.payload)
-                    for name, value in changes.items():
-                        if isinstance(value, dict) and isinstance(payload.get(name), dict):
-                            payload[name] = {**payload[name], **value}
-                        else:
-                            payload[name] = value
-                    changed = dataclasses.replace(lead, payload=payload)
+                    changed = change(lead)
                     box.leads[i] = changed
                     if lead.key is not None:
                         box.by_key[lead.key] = changed
-                    self._patches.append((provider, lead_id, copy.deepcopy(changes)))
                     return changed
             return None
 

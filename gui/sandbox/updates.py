@@ -20,24 +20,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from gui.sandbox.common import Provider, envelope, read_body, text
-from gui.sandbox.instantly_bodies import bad_request, is_uuid
+from gui.sandbox.instantly_bodies import INTEREST_STATUSES, STRING_FIELDS, bad_request, is_uuid
 
 LEMLIST_CAMPAIGN_LEAD = ("firstName", "lastName", "companyName", "jobTitle", "preferredContactMethod")
 LEMLIST_CONTACT_METHODS = ("email", "linkedIn")
-#: The keys ``PATCH /api/v2/leads/{id}`` accepts (shared/specs/instantly_api_v2.json).
-INSTANTLY_PATCH = (
-    "personalization",
-    "website",
-    "last_name",
-    "first_name",
-    "company_name",
-    "job_title",
-    "phone",
-    "lt_interest_status",
-    "pl_value_lead",
-    "assigned_to",
-    "custom_variables",
-)
+#: What ``PATCH /api/v2/leads/{id}`` accepts (instantly_api_v2.json): a lead's keys but its email.
+INSTANTLY_PATCH = (*(f for f in STRING_FIELDS if f != "email"), "lt_interest_status", "custom_variables")
 
 
 class LemlistUpdates(Provider):
@@ -132,7 +120,7 @@ class InstantlyUpdates(Provider):
                 ):
                     return bad_request("body/custom_variables must be object")
             elif name == "lt_interest_status":
-                if value not in (1, 2, 3, 4, 0, -1, -2, -3, -4):
+                if value not in INTEREST_STATUSES:
                     return bad_request("body/lt_interest_status must be equal to one of the allowed values")
             elif value is not None and not isinstance(value, str):
                 return bad_request(f"body/{name} must be string,null")

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from gui.cli import main
 from gui.sandbox import seed
+from tests.cli.test_cli_safety import upload
 
 KEY = "sandbox-update-cli"
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,15 +26,6 @@ def _key_and_log(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     from gui.core.logs import close_logging
 
     close_logging()
-
-
-def upload(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, object], str]:
-    """Exit code, the JSON summary ({} when none was printed) and stderr."""
-    code = main(["upload", *args])
-    out, err = capsys.readouterr()
-    lines = [line for line in out.splitlines() if line.startswith("{")]
-    assert len(lines) <= 1, out
-    return code, (json.loads(lines[0]) if lines else {}), err
 
 
 def _edited(tmp_path: Path) -> Path:

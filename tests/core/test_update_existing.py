@@ -24,6 +24,8 @@ from gui.core.upload import run_upload
 from gui.core.upload_job import RunReport, Tuning, UploadJob
 from gui.sandbox import seed
 from gui.sandbox.faults import FaultConfig
+from tests.core.test_undo import _Killed, _Recording
+from tests.core.test_upload import make_job
 from tests.sandbox import spec
 
 KEY = "sandbox-update"
@@ -63,36 +65,16 @@ def _sheet(provider: str, n: int = 20, *, changed: Sequence[int] = (), tag: str 
 
 
 def _job(provider: str, leads: tuple[Lead, ...], *, update: bool, fingerprint: str) -> UploadJob:
-    return UploadJob(
+    return make_job(
+        len(leads),
         provider=provider,
-        destination=TARGETS[provider],
-        destination_name="Demo",
-        account="demo",
+        account="demo",  # one account: the upload and the update runs share its pacer
         leads=leads,
-        invalid={},
-        total_rows=len(leads),
+        destination=TARGETS[provider],
         options={},
-        mapping={"Email": "email"},
         fingerprint=fingerprint,
-        file_name="update.csv",
         update_existing=update,
     )
-
-
-class _Recording(httpx.AsyncBaseTransport):
-    """Forwards to the sandbox over 127.0.0.1 and keeps every request, to check it against the spec."""
-
-    def __init__(self, seen: list[httpx.Request]) -> None:
-        self.inner = httpx.AsyncHTTPTransport()
-        self.seen = seen
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self.seen.append(request)
-        await request.aread()
-        return await self.inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
 
 
 def _client(provider: str, seen: list[httpx.Request]) -> Callable[[], object]:
@@ -280,10 +262,6 @@ def test_a_field_the_provider_refuses_is_named_and_the_run_goes_on(sandbox, jour
     assert report.outcomes[2].status is Status.DUPLICATE
 
 
-class _Killed(Exception):
-    """Stands for the process dying after the provider answered and before the journal wrote it."""
-
-
 @pytest.mark.parametrize("provider", ["lemlist", "instantly"])
 def test_a_kill_mid_update_resumes_without_patching_twice(
     sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, provider: str
@@ -293,23 +271,20 @@ def test_a_kill_mid_update_resumes_without_patching_twice(
     changed = [1, 3, 4, 6]
     job = _job(provider, _sheet(provider, 8, changed=changed), update=True, fingerprint=f"{provider}-kill-v2")
     real = update.record_update
-    calls = {"n": 0}
+    updated: list[int] = []
 
-    def dies_on_the_third_update(*args: object, **kwargs: object) -> None:
-        outcome = args[2]
-        assert isinstance(outcome, RowOutcome)
-        if outcome.status is Status.UPDATED:
-            calls["n"] += 1
-            if calls["n"] == 3:
-                raise _Killed
-        real(*args, **kwargs)  # type: ignore[arg-type]
+    def dies_recording_the_third_update(
+        journal: Journal, run_id: int, outcome: RowOutcome, key: str, values: str | None, **kw: bool
+    ) -> None:
+        updated.extend([outcome.row] if outcome.status is Status.UPDATED else [])
+        if len(updated) == 3:
+            raise _Killed  # after the provider's answer, before the journal has it
+        real(journal, run_id, outcome, key, values, **kw)
 
-    monkeypatch.setattr(update, "record_update", dies_on_the_third_update)
+    monkeypatch.setattr(update, "record_update", dies_recording_the_third_update)
     with pytest.raises(_Killed):
         _run(journal, job)
-    assert (
-        len(sandbox.ledger.patches(provider)) == 3
-    )  # the third landed; its answer never reached the journal
+    assert len(sandbox.ledger.patches(provider)) == 3  # the third landed; the journal never heard
     monkeypatch.setattr(update, "record_update", real)
     journal.close()
     journal = Journal(tmp_path / "journal.sqlite3")  # as the next process finds it

@@ -186,6 +186,30 @@ class Existing:
 
 
 @dataclass(frozen=True)
+class LeadChange:
+    """What to change on one lead that is already there.
+
+    Attributes:
+        provider_id: The provider's id of the lead.
+        fields: Changed standard fields, new values.
+        custom: Changed custom variables, new values.
+        had_custom: The custom variables the lead has already, as far as we know: lemlist
+            changes those and adds the others through different requests; Instantly gets them
+            back with the changed ones, so none is lost if it replaces the object.
+    """
+
+    provider_id: str
+    fields: Mapping[str, str]
+    custom: Mapping[str, str]
+    had_custom: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every changed name, fields first, in the sheet's order."""
+        return (*self.fields, *self.custom)
+
+
+@dataclass(frozen=True)
 class FieldUpdate:
     """What the provider did with one update of a lead that is already there.
 
@@ -310,23 +334,11 @@ class ProviderClient(Protocol):
         """
         ...
 
-    async def update_lead(
-        self,
-        destination: str,
-        provider_id: str,
-        fields: Mapping[str, str],
-        custom: Mapping[str, str],
-        *,
-        had_custom: Mapping[str, str] | None = None,
-    ) -> FieldUpdate:
-        """Change only the given fields and custom variables of a lead already in the destination.
-
-        ``had_custom`` holds the custom variables the lead has already, as far as we know
-        (lemlist changes those and adds the others through different requests; Instantly gets
-        them back with the changed ones, so none is lost if it replaces the object).
+    async def update_lead(self, destination: str, change: LeadChange) -> FieldUpdate:
+        """Change only the fields and custom variables in ``change`` of a lead already in the destination.
 
         A field the provider's API cannot change, or whose request it refused (4xx), is named
-        in ``refused``; the others still go.
+        in the answer; the others still go.
 
         Raises:
             ProviderError: The provider offers no update (``spec.update_fields`` empty).

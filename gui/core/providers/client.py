@@ -15,7 +15,7 @@ from gui.core.cancel import CancelToken, ProgressCallback, check
 from gui.core.domain import Lead, Progress
 from gui.core.errors import ProviderError
 from gui.core.providers import http
-from gui.core.providers.base import Existing, FieldUpdate, ProviderSpec, Removal
+from gui.core.providers.base import Existing, FieldUpdate, LeadChange, ProviderSpec, Removal
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -114,15 +114,7 @@ class HttpClient:
         """Refuse: this provider publishes no way to change a lead (``spec.update_fields`` empty)."""
         raise self._no_update()
 
-    async def update_lead(
-        self,
-        destination: str,
-        provider_id: str,
-        fields: Mapping[str, str],
-        custom: Mapping[str, str],
-        *,
-        had_custom: Mapping[str, str] | None = None,
-    ) -> FieldUpdate:
+    async def update_lead(self, destination: str, change: LeadChange) -> FieldUpdate:
         """Refuse: this provider publishes no way to change a lead (``spec.update_fields`` empty)."""
         raise self._no_update()
 

@@ -21,6 +21,7 @@ from gui.core.providers.base import (
     LIST_PREFIX,
     Existing,
     FieldUpdate,
+    LeadChange,
     Options,
     ProviderOption,
     ProviderSpec,
@@ -601,24 +602,17 @@ class InstantlyClient(HttpClient):
         target = target_of(destination)
         return await instantly_update.find_existing(self, (target.key, target.id), lead)
 
-    async def update_lead(
-        self,
-        destination: str,
-        provider_id: str,
-        fields: Mapping[str, str],
-        custom: Mapping[str, str],
-        *,
-        had_custom: Mapping[str, str] | None = None,
-    ) -> FieldUpdate:
+    async def update_lead(self, destination: str, change: LeadChange) -> FieldUpdate:
         """One ``PATCH /api/v2/leads/{id}``; custom names as the upload sent them."""
-        known = dict(had_custom or {})
-        names = custom_names([*known, *custom], _RESERVED)
+        names = custom_names([*change.had_custom, *change.custom], _RESERVED)
         return await instantly_update.update_lead(
             self,
-            provider_id,
-            fields,
-            {names[k]: v for k, v in custom.items()},
-            {names[k]: v for k, v in known.items()},
+            LeadChange(
+                change.provider_id,
+                change.fields,
+                {names[k]: v for k, v in change.custom.items()},
+                {names[k]: v for k, v in change.had_custom.items()},
+            ),
         )
 
     async def _listed(self, body: Mapping[str, object], wanted: set[str]) -> tuple[set[str], bool]:

@@ -9,12 +9,11 @@ never changed. The id, when the journal does not have it, comes from
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from gui.core.domain import Lead
 from gui.core.providers import http
-from gui.core.providers.base import Existing, FieldUpdate
+from gui.core.providers.base import Existing, FieldUpdate, LeadChange
 
 if TYPE_CHECKING:
     from gui.core.providers.client import HttpClient
@@ -55,13 +54,7 @@ async def find_existing(client: HttpClient, target: tuple[str, str], lead: Lead)
     return None
 
 
-async def update_lead(
-    client: HttpClient,
-    provider_id: str,
-    fields: Mapping[str, str],
-    custom: Mapping[str, str],
-    had_custom: Mapping[str, str],
-) -> FieldUpdate:
+async def update_lead(client: HttpClient, change: LeadChange) -> FieldUpdate:
     """One ``PATCH``; a 4xx refuses every field in it, named, with Instantly's words.
 
     When a custom variable changed, the lead's other known variables go with it: the schema
@@ -69,6 +62,7 @@ async def update_lead(
     loses nothing either way.
     """
     label = client.spec.label
+    provider_id, fields, custom = change.provider_id, change.fields, change.custom
     unsupported = {
         name: f"{label}'s API cannot change {name} on a lead that is already there"
         for name in fields
@@ -76,7 +70,7 @@ async def update_lead(
     }
     body: dict[str, object] = {k: v for k, v in fields.items() if k in PATCH_FIELDS}
     if custom:
-        body["custom_variables"] = {**dict(had_custom), **dict(custom)}
+        body["custom_variables"] = {**dict(change.had_custom), **dict(custom)}
     names = [k for k in fields if k in PATCH_FIELDS] + list(custom)
     if not names:
         return FieldUpdate(provider_id, (), {}, unsupported)

@@ -7,7 +7,7 @@ Sources: ``shared/seeds/lemlist-create-lead.md`` and ``lemlist-get-campaign-lead
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from gui.core.campaign_text import CampaignText, EmailStep, TagVocabulary
@@ -18,6 +18,7 @@ from gui.core.providers import http, lemlist_update
 from gui.core.providers.base import (
     Existing,
     FieldUpdate,
+    LeadChange,
     Options,
     ProviderOption,
     ProviderSpec,
@@ -304,19 +305,9 @@ class LemlistClient(HttpClient):
         """``GET /leads/{email}?campaignId=…`` (see :mod:`lemlist_update`)."""
         return await lemlist_update.find_existing(self, frozenset(_FIELD_NAMES), destination, lead)
 
-    async def update_lead(
-        self,
-        destination: str,
-        provider_id: str,
-        fields: Mapping[str, str],
-        custom: Mapping[str, str],
-        *,
-        had_custom: Mapping[str, str] | None = None,
-    ) -> FieldUpdate:
+    async def update_lead(self, destination: str, change: LeadChange) -> FieldUpdate:
         """The campaign lead's fields, then its variables (see :mod:`lemlist_update`)."""
-        return await lemlist_update.update_lead(
-            self, destination, provider_id, fields, custom, known_custom=frozenset(had_custom or {})
-        )
+        return await lemlist_update.update_lead(self, destination, change)
 
     async def _newest(self, destination: str, state: str = "") -> list[dict[str, Any]]:
         params: dict[str, str | int] = {"limit": _READ_LIMIT}

@@ -18,7 +18,7 @@ from urllib.parse import quote
 from gui.core.domain import Lead
 from gui.core.errors import NotFoundError
 from gui.core.providers import http
-from gui.core.providers.base import Existing, FieldUpdate
+from gui.core.providers.base import Existing, FieldUpdate, LeadChange
 from gui.core.providers.shaping import custom_names
 
 if TYPE_CHECKING:
@@ -74,29 +74,18 @@ def _campaign_of(item: Mapping[str, Any]) -> str:
     return str(campaign.get("id") or "") if isinstance(campaign, dict) else ""
 
 
-async def update_lead(
-    client: HttpClient,
-    destination: str,
-    provider_id: str,
-    fields: Mapping[str, str],
-    custom: Mapping[str, str],
-    *,
-    known_custom: frozenset[str],
-) -> FieldUpdate:
+async def update_lead(client: HttpClient, destination: str, change: LeadChange) -> FieldUpdate:
     """At most three requests: the campaign lead's fields, changed variables, new variables.
 
-    Args:
-        client: The lemlist client (its key, pacing is the caller's).
-        destination: The campaign id.
-        provider_id: The lead's ``lea_…`` id.
-        fields: Changed standard fields.
-        custom: Changed custom variables.
-        known_custom: Variables the lead has already (``PATCH``); the others are added (``POST``).
+    Variables the lead has already (``change.had_custom``) are changed with ``PATCH``; the
+    others are added with ``POST``.
 
     Raises:
         FatalProviderError, RateLimited, TransientError: For the request that met them; the
             caller repeats the whole update, which sets the same values again.
     """
+    provider_id, fields, custom = change.provider_id, change.fields, change.custom
+    known_custom = frozenset(change.had_custom)
     label = client.spec.label
     changed: list[str] = []
     refused: dict[str, str] = {}
