@@ -10,7 +10,6 @@ user can remove them in the provider's own app.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from collections.abc import Sequence
@@ -164,23 +163,17 @@ def _confirm(question: str) -> None:
 def _export_instead(journal: Journal, record: RunRecord, path: Path | None) -> int:
     """Write the run's created leads to a CSV file, since the provider's API cannot delete them."""
     from gui.core.providers import get_spec
-    from gui.core.report import neutralise
+    from gui.core.undo_files import created_by_run, write_created_leads
 
     spec = get_spec(record.provider)
-    created = journal.created(record.id)
+    created = created_by_run(journal.run_rows(record.id))
     if not created:
         raise UsageError(
             f"run {record.id} created no leads in {record.destination_name or record.destination}"
         )
-    keys = journal.row_keys(record.id)
     out = path or Path(f"run-{record.id}-created.csv")
     try:
-        with out.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["data_row", "provider_id", "kind", "value"])
-            for row, provider_id in created.items():
-                kind, _sep, value = keys.get(row, "").partition(":")
-                writer.writerow([str(row + 1), neutralise(provider_id), kind, neutralise(value)])
+        write_created_leads(out, created)
     except OSError as exc:
         raise UsageError(f"could not write {out}: {exc.strerror or exc}") from None
     print(

@@ -29,6 +29,14 @@ from gui.sandbox.limits import Decision
 from gui.sandbox.updates import InstantlyUpdates
 
 
+def _page(items: list[dict[str, Any]], cursor_field: str) -> Response:
+    """A listing page; even the last page with data carries a cursor (the caller stops on an empty one)."""
+    body: dict[str, Any] = {"items": items}
+    if items:
+        body["next_starting_after"] = items[-1][cursor_field]
+    return JSONResponse(body)
+
+
 class Instantly(InstantlyUpdates, Provider):
     name = "instantly"
     prefix = "/instantly"
@@ -143,10 +151,7 @@ class Instantly(InstantlyUpdates, Provider):
         after = request.query_params.get("starting_after")
         if after:
             items = [item for item in items if item[cursor_field] > after]
-        body: dict[str, Any] = {"items": items[:limit]}
-        if body["items"]:
-            body["next_starting_after"] = body["items"][-1][cursor_field]
-        return JSONResponse(body)
+        return _page(items[:limit], cursor_field)
 
     async def list_campaigns(self, request: Request, key: str) -> Response:
         """``GET /api/v2/campaigns``: ``starting_after`` is the last id seen (§2.1, §2.2)."""
@@ -428,6 +433,13 @@ class Instantly(InstantlyUpdates, Provider):
 
     async def list_block_entries(self, request: Request, key: str) -> Response:
         """``GET /api/v2/block-lists-entries``: cursor ``starting_after`` (the last id), ``domains_only``."""
+        query = request.query_params
+        if query.get("domains_only", "").lower() != "true" and not query.get("search"):
+            limit = self._limit(request)
+            if isinstance(limit, Response):
+                return limit
+            page = self.ctx.ledger.dnc_page(self.name, limit, after_id=query.get("starting_after", ""))
+            return _page([self._entry(e) for e in page], "id")
         entries = [self._entry(e) for e in self.ctx.ledger.dnc(self.name)]
         if request.query_params.get("domains_only", "").lower() == "true":
             entries = [e for e in entries if e["is_domain"]]
@@ -470,7 +482,7 @@ class Instantly(InstantlyUpdates, Provider):
         created = []
         ledger = self.ctx.ledger
         for value in values:
-            entry = DncEntry(seed.instantly_block_entry_id(len(ledger.dnc(self.name))), value, "api", when)
+            entry = DncEntry(seed.instantly_block_entry_id(ledger.dnc_count(self.name)), value, "api", when)
             if ledger.dnc_add(self.name, entry):
                 created.append(entry)
         return created

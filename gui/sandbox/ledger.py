@@ -7,6 +7,7 @@ threads (a test reading while the server thread writes) go through the same lock
 
 from __future__ import annotations
 
+import bisect
 import copy
 import dataclasses
 import threading
@@ -78,6 +79,7 @@ class Ledger:
         self._removed: list[LedgerLead] = []
         self._patches: list[tuple[str, str, dict[str, Any]]] = []
         self._dnc: dict[str, dict[str, DncEntry]] = {}
+        self._dnc_order: dict[str, list[DncEntry]] = {}
 
     # -- writes (server side) -------------------------------------------------------------------------
     def count_request(self, provider: str) -> None:
@@ -200,13 +202,31 @@ class Ledger:
             if entry.value in entries:
                 return False
             entries[entry.value] = entry
+            self._dnc_order.setdefault(provider, []).append(entry)
             return True
 
     # -- reads ----------------------------------------------------------------------------------------
     def dnc(self, provider: str) -> list[DncEntry]:
         """The provider's do-not-contact list, oldest first."""
         with self._lock:
-            return list(self._dnc.get(provider, {}).values())
+            return list(self._dnc_order.get(provider, []))
+
+    def dnc_count(self, provider: str) -> int:
+        with self._lock:
+            return len(self._dnc.get(provider, {}))
+
+    def dnc_page(self, provider: str, limit: int, *, offset: int = 0, after_id: str = "") -> list[DncEntry]:
+        """``limit`` entries in creation order from ``offset``, or after the entry ``after_id``.
+
+        A listing page must not copy the whole list: a 200,000-entry pull is 2,000 pages, and
+        the benchmark measures the client's pace, not the emulator's. Ids sort in creation
+        order (``seed.instantly_block_entry_id``), so ``after_id`` is found by bisection.
+        """
+        with self._lock:
+            order = self._dnc_order.get(provider, [])
+            if after_id:
+                offset = bisect.bisect_right(order, after_id, key=lambda entry: entry.id)
+            return order[offset : offset + limit]
 
     def on_dnc(self, provider: str, value: str) -> bool:
         with self._lock:

@@ -361,7 +361,7 @@ class Lemlist(LemlistUpdates, Provider):
         limit = int_param(request, "limit", 100, 1, 100)
         if offset is None or limit is None:
             return text(400, "Bad params")
-        chunk = self.ctx.ledger.dnc(self.name)[offset : offset + limit]
+        chunk = self.ctx.ledger.dnc_page(self.name, limit, offset=offset)
         return JSONResponse(
             [
                 {

@@ -246,8 +246,12 @@ def instantly_list_id(i: int) -> str:
 
 
 def instantly_block_entry_id(i: int) -> str:
-    """Block-list entry ids in creation order, so ``starting_after`` pages them like the real cursor."""
-    return _uuid_like("019a0000", "a000", "b10c", i)
+    """Block-list entry ids that sort in creation order, as ``starting_after`` pages the real ones.
+
+    Instantly's ids are UUIDv7 (time first); the second group here counts 65,536-entry blocks so
+    the order holds for a list of any size (a benchmark pulls 200,000 entries).
+    """
+    return f"019a0000-{i >> 16:04x}-7000-a000-b10c{i:08x}"
 
 
 def instantly_campaigns() -> list[dict[str, Any]]:

@@ -16,6 +16,8 @@ import pytest
 
 from gui.cli import main
 from gui.core.dnc import DncList
+from gui.core.paced_calls import ATTEMPTS
+from gui.core.providers.client import HttpClient
 from gui.sandbox import seed
 from gui.sandbox.faults import Fault, FaultConfig
 
@@ -148,10 +150,25 @@ def test_the_provider_list_is_pulled_before_the_upload(
         dnc.close()
 
 
-def test_a_failed_pull_blocks_the_upload_and_no_provider_list_goes_on(
-    sandbox, sheet: Path, capsys: pytest.CaptureFixture[str]
+def test_a_pull_retries_a_5xx_and_the_upload_goes_on(
+    sandbox, sheet: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    failing = FaultConfig(reads=True, providers=frozenset({"lemlist"}), script=(Fault.ERROR_BEFORE_COMMIT,))
+    monkeypatch.setattr(HttpClient, "list_backoff", 0.01)
+    once = FaultConfig(reads=True, providers=frozenset({"lemlist"}), script=(Fault.ERROR_BEFORE_COMMIT,))
+    sandbox.sandbox.set_faults(once)
+    code, summary, err = upload(capsys, str(sheet), *LEMLIST, "--allow-empty-tags")
+    assert code == 0, err
+    assert summary["uploaded"] == 3
+    assert "Pulled lemlist's do-not-contact list" in err
+
+
+def test_a_failed_pull_blocks_the_upload_and_no_provider_list_goes_on(
+    sandbox, sheet: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A 5xx on every try (the pull retries transient failures, as uploads do).
+    monkeypatch.setattr(HttpClient, "list_backoff", 0.01)
+    script = (Fault.ERROR_BEFORE_COMMIT,) * ATTEMPTS
+    failing = FaultConfig(reads=True, providers=frozenset({"lemlist"}), script=script)
     sandbox.sandbox.set_faults(failing)
     code, summary, err = upload(capsys, str(sheet), *LEMLIST, "--allow-empty-tags")
     assert code == 3, err

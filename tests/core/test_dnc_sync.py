@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -10,9 +15,14 @@ from gui.core.cancel import CancelToken
 from gui.core.dnc import DncList
 from gui.core.dnc_sync import ProviderListUnavailable, is_stale, pull, push, refresh_before_upload
 from gui.core.errors import Cancelled
+from gui.core.paced_calls import ATTEMPTS
 from gui.core.providers import get_spec, make_client
+from gui.sandbox import seed
+from gui.sandbox.faults import Fault, FaultConfig
+from gui.sandbox.ledger import DncEntry
 
 KEY = "sandbox-dnc"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -56,3 +66,60 @@ def test_an_unreadable_list_stops_the_upload_and_names_the_copy_age(sandbox, dnc
         refresh_before_upload(dnc, spec, lambda: make_client("lemlist", "wrong key, not a sandbox one"))
     note = refresh_before_upload(dnc, spec, lambda: make_client("lemlist", KEY), use_provider_list=False)
     assert "local copy" in note and "never pulled" in note
+
+
+def test_an_interrupted_push_run_again_sends_only_the_rest(sandbox, dnc: DncList) -> None:
+    # 2,500 emails are three bulk-creates of 1,000; the second fails on every try, so the push
+    # stops with the first batch recorded. Run again, it sends the other 1,500 in two requests.
+    spec = get_spec("instantly")
+    values = [f"optout{i}@example.com" for i in range(2_500)]
+    dnc.add(values, source="typed")
+    seeded = {e.value for e in sandbox.ledger.dnc("instantly")}
+    failing = (None,) + (Fault.ERROR_BEFORE_COMMIT,) * ATTEMPTS
+    sandbox.sandbox.set_faults(FaultConfig(providers=frozenset({"instantly"}), script=failing))
+    first = push(dnc, spec, lambda: make_client("instantly", KEY), backoff_base=0.01)
+    assert (first.pushed, first.left) == (1_000, 1_500) and first.error
+    sandbox.sandbox.set_faults(FaultConfig())
+    before = sandbox.ledger.requests("instantly")
+    second = push(dnc, spec, lambda: make_client("instantly", KEY), backoff_base=0.01)
+    assert (second.pushed, second.left, second.error) == (1_500, 0, "")
+    assert sandbox.ledger.requests("instantly") - before == 2  # the first 1,000 were not sent again
+    assert {e.value for e in sandbox.ledger.dnc("instantly")} - seeded == set(values)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="kill -9 (SIGKILL) is POSIX")
+def test_a_kill_during_a_pull_keeps_the_previous_copy(sandbox_factory, tmp_path: Path) -> None:
+    box = sandbox_factory(latency_ms=40)
+    for i in range(3_000):  # 31 pages of 100: over a second at 40 ms each
+        entry_id = seed.instantly_block_entry_id(i)
+        box.ledger.dnc_add("instantly", DncEntry(entry_id, f"p{i}@pulled.com", "api", 1.7e9))
+    home = tmp_path / "home"
+    home.mkdir()
+    before = DncList(home / "do_not_contact.sqlite3")
+    before.replace_provider("instantly", ["kept@earlier-pull.com"])
+    pulled_at = before.last_pull("instantly")
+    before.close()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LEADLOADER_")}
+    env.update(LEADLOADER_HOME=str(home), LEADLOADER_API_KEY=KEY, PYTHONPATH=str(ROOT))
+    env.update({f"LEADLOADER_{p.upper()}_URL": url for p, url in box.base_urls.items()})
+    command = [sys.executable, "-m", "gui", "dnc", "pull", "--provider", "instantly"]
+    child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while box.ledger.requests("instantly") < 8:  # a few pages in, well before the end
+            assert child.poll() is None, child.stderr.read() if child.stderr else ""
+            assert time.monotonic() < deadline, "the pull never started"
+            time.sleep(0.01)
+        child.send_signal(signal.SIGKILL)
+    finally:
+        child.wait(timeout=30)
+        if child.stderr is not None:
+            child.stderr.close()
+    after = DncList(home / "do_not_contact.sqlite3")
+    try:
+        assert [e.value for e in after.entries()] == ["kept@earlier-pull.com"]
+        assert after.last_pull("instantly") == pulled_at
+        report = pull(after, get_spec("instantly"), lambda: make_client("instantly", KEY))
+        assert report is not None and report.entries == 3_000
+    finally:
+        after.close()

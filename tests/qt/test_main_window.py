@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from gui.core.credentials import CredentialStore
 from gui.core.paths import resource
 from gui.core.settings import Settings
+from gui.qt.dialogs.run_history import HistoryDialog
 from gui.qt.main_window import MainWindow
 from gui.sandbox import seed
 
@@ -341,16 +342,13 @@ def test_gui_thread_never_freezes_while_uploading(qtbot, window: MainWindow, sam
 
 
 def test_history_dialog_lists_past_runs(qtbot, window: MainWindow, sample: Path, monkeypatch) -> None:
-    from gui.qt.flows import run_history
 
     _load(qtbot, window, sample)
     _pick_campaign(qtbot, window, seed.LEMLIST_CAMPAIGN_2)
     with qtbot.waitSignal(window.sig_run_finished, timeout=RUN_TIMEOUT):
         window.start_upload()
     shown: list[int] = []
-    monkeypatch.setattr(
-        run_history.HistoryDialog, "exec", lambda self: shown.append(self.table.rowCount()) or 0
-    )
+    monkeypatch.setattr(HistoryDialog, "exec", lambda self: shown.append(self.table.rowCount()) or 0)
     window.history.show_history()
     assert shown and shown[0] >= 1
 

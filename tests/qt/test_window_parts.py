@@ -13,9 +13,9 @@ from gui.core.credentials import CredentialStore
 from gui.core.domain import Progress, RunSummary
 from gui.core.settings import Settings
 from gui.qt import ui_state
+from gui.qt.dialogs.run_history import HistoryDialog
 from gui.qt.dialogs.source_dialog import SourceChoice, SourceDialog
 from gui.qt.flows.review_results import ReviewResults as ResultsPanel
-from gui.qt.flows.run_history import HistoryDialog
 from gui.qt.main_window import MainWindow
 from gui.qt.upload_bar import UploadBar, format_duration, progress_words
 from gui.qt.widgets.status_chart import StatusChart

@@ -14,6 +14,7 @@ from gui.core.campaign_text import CampaignText
 from gui.core.cancel import CancelToken, ProgressCallback, check
 from gui.core.domain import Lead, Progress
 from gui.core.errors import ProviderError
+from gui.core.paced_calls import PacedCaller
 from gui.core.providers import http
 from gui.core.providers.base import Existing, FieldUpdate, LeadChange, ProviderSpec, Removal
 
@@ -31,12 +32,15 @@ class HttpClient:
         key_header: The header that carries the key (``X-API-Key``, ``Authorization``...).
         key_scheme: Put before the key in that header (``Bearer``); empty for the bare key.
         basic_auth: True when the key is the password of HTTP Basic auth with an empty login.
+        list_backoff: First wait after a transient failure of a long paged read (tests shorten it).
     """
 
     spec: ClassVar[ProviderSpec]
     key_header: ClassVar[str] = ""
     key_scheme: ClassVar[str] = ""
     basic_auth: ClassVar[bool] = False
+    #: First wait after a 5xx or lost answer during a long paged read; it doubles each try.
+    list_backoff: ClassVar[float] = 1.0
 
     def __init__(self, api_key: str, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
         value = f"{self.key_scheme} {api_key}" if self.key_scheme else api_key
@@ -141,10 +145,29 @@ class HttpClient:
     def _screen(self, response: httpx.Response) -> None:
         """Raise for answers only this provider words its own way; called before the shared checks."""
 
+    def _list_pace(self, cancel: CancelToken | None) -> PacedCaller:
+        """The pace of a long paged read (a do-not-contact pull of thousands of pages).
+
+        Waiting out each 429 (:func:`http.patiently`) is right for a picker's few pages, but a
+        pull that bursts into the window and then sleeps a whole ``Retry-After`` each time runs
+        well under the limit; spacing the pages on the provider's documented grid, as uploads
+        are, keeps it at the limit with hardly a 429.
+        """
+        return PacedCaller(self.spec.rate, cancel=cancel, backoff_base=self.list_backoff)
+
     async def _read(
-        self, method: str, path: str, *, params: Mapping[str, str | int] | None = None, body: object = None
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        body: object = None,
+        paced: PacedCaller | None = None,
     ) -> Any:
-        """The JSON of a read, 429s waited out; any failure raises (see :func:`http.raise_for_read`)."""
+        """The JSON of a read, 429s waited out (or paced by ``paced``); any failure raises.
+
+        See :func:`http.raise_for_read` for which answers raise what.
+        """
 
         async def once() -> Any:
             response = await self._request(method, path, params=params, json=body)
@@ -152,11 +175,13 @@ class HttpClient:
             http.raise_for_read(self.spec.id, self.spec.label, response)
             return http.json_of(self.spec.id, self.spec.label, response)
 
-        return await http.patiently(once)
+        return await (paced.call(once) if paced is not None else http.patiently(once))
 
-    async def _get(self, path: str, params: Mapping[str, str | int] | None = None) -> Any:
+    async def _get(
+        self, path: str, params: Mapping[str, str | int] | None = None, *, paced: PacedCaller | None = None
+    ) -> Any:
         """A GET through :meth:`_read`."""
-        return await self._read("GET", path, params=params)
+        return await self._read("GET", path, params=params, paced=paced)
 
 
 def update_refusal(spec: ProviderSpec) -> str:

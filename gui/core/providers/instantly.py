@@ -34,7 +34,7 @@ from gui.core.providers.client import HttpClient
 from gui.core.providers.shaping import custom_names, option_on, option_text, typed_value
 
 if TYPE_CHECKING:
-    pass
+    from gui.core.paced_calls import PacedCaller
 
 _log = logging.getLogger(__name__)
 
@@ -373,6 +373,7 @@ class InstantlyClient(HttpClient):
         path: str,
         on_page: Callable[[list[dict[str, Any]]], None] | None = None,
         max_pages: int = _MAX_PAGES,
+        paced: PacedCaller | None = None,
     ) -> list[dict[str, Any]]:
         """Follow ``next_starting_after`` to the end; a page may carry a cursor and still be the last.
 
@@ -386,7 +387,7 @@ class InstantlyClient(HttpClient):
             params: dict[str, str | int] = {"limit": _PAGE}
             if cursor:
                 params["starting_after"] = cursor
-            data = await self._read("GET", path, params=params)
+            data = await self._read("GET", path, params=params, paced=paced)
             page = data.get("items") if isinstance(data, dict) else data
             if not isinstance(page, list) or not page:
                 break
@@ -546,7 +547,7 @@ class InstantlyClient(HttpClient):
         def on_page(items: list[dict[str, Any]]) -> None:
             self._pulled(progress, cancel, len(items))
 
-        items = await self._pages(_DNC_PATH, on_page, _MAX_DNC_PAGES)
+        items = await self._pages(_DNC_PATH, on_page, _MAX_DNC_PAGES, paced=self._list_pace(cancel))
         return tuple(
             str(i["bl_value"]) for i in items if isinstance(i.get("bl_value"), str) and i["bl_value"]
         )

@@ -271,8 +271,9 @@ class LemlistClient(HttpClient):
     ) -> tuple[str, ...] | None:
         """``GET /v2/unsubscribes/variables`` by offset pages of 100 (never the v1 ``/unsubscribes``)."""
         values: list[str] = []
+        paced = self._list_pace(cancel)
         for page in range(_MAX_DNC_PAGES):
-            data = await self._get(_DNC_PATH, {"offset": page * _PAGE, "limit": _PAGE})
+            data = await self._get(_DNC_PATH, {"offset": page * _PAGE, "limit": _PAGE}, paced=paced)
             if not isinstance(data, list) or not all(isinstance(i, dict) for i in data):
                 raise ProviderError(SPEC.id, "lemlist answered its unsubscribes in a shape we do not know.")
             values.extend(str(i["value"]) for i in data if isinstance(i.get("value"), str) and i["value"])

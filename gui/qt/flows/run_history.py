@@ -13,33 +13,18 @@ answer them without a modal box.
 
 from __future__ import annotations
 
-import csv
 import logging
-import os
-import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QMessageBox,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from gui.core.errors import CredentialError, LeadLoaderError
 from gui.qt.dialogs.removal_progress import RemovalProgressDialog
+from gui.qt.dialogs.run_history import HistoryDialog
 from gui.qt.workers import Worker, start_worker
 
 if TYPE_CHECKING:
@@ -58,11 +43,6 @@ REMOVAL_WORDS: Mapping[str, str] = {
     "already_gone": "Already gone",
     "failed": "Removal failed",
 }
-
-REMOVE_TIP = (
-    "Deletes from the campaign exactly the leads this upload created. "
-    "Leads that were already there are not touched."
-)
 
 #: Who holds the run's lock meanwhile, as another window or terminal reads it.
 FRONT_END = "the LeadLoader window (removing an upload's leads)"
@@ -112,197 +92,6 @@ def summary_text(report: UndoReport, record: RunRecord, label: str) -> tuple[str
             f"From {where}:\n\n{counts}\n\nRemove this upload's leads again to retry the failed ones.",
         )
     return "Upload taken back", f"Every lead this upload created is gone from {where}.\n\n{counts}"
-
-
-def _write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-    """Write beside ``path`` and swap it in, so a full disk never leaves half a file."""
-    from gui.core.report import neutralise
-
-    path = Path(path)
-    handle, temp = tempfile.mkstemp(prefix=".leadloader-", suffix=".csv", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as out:
-            writer = csv.writer(out)
-            writer.writerow(header)
-            writer.writerows([neutralise(str(cell)) for cell in row] for row in rows)
-        Path(temp).replace(path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def write_created_leads(path: Path, keys: Mapping[int, str], provider_ids: Mapping[int, str]) -> int:
-    """The created leads of a run with no delete route, for removing them in the provider's app.
-
-    The journal keeps no lead data but each row's identity (the provider's dedupe field:
-    a phone number for Aktify, a LinkedIn URL for SendPilot), which is what the provider's
-    web app searches by.
-
-    Args:
-        path: The CSV to write.
-        keys: Frame row -> journal identity key (``phone:+1509…``, ``linkedin:…``).
-        provider_ids: Frame row -> the provider's id for the lead ("" when it gave none).
-
-    Returns:
-        The number of leads written.
-    """
-    rows = []
-    for row in sorted(keys):
-        kind, _, value = keys[row].partition(":")
-        rows.append((str(row + 1), kind, value, provider_ids.get(row, "")))
-    _write_csv(path, ("data_row", "identity", "value", "provider_id"), rows)
-    return len(rows)
-
-
-def write_removal_report(path: Path, report: UndoReport, provider_ids: Mapping[int, str]) -> int:
-    """Each row's removal result (``data_row`` 1 is the first row under the header)."""
-    rows = [
-        (str(row + 1), provider_ids.get(row, ""), outcome, reason)
-        for row, (outcome, reason) in sorted(report.outcomes.items())
-    ]
-    _write_csv(path, ("data_row", "provider_id", "result", "reason"), rows)
-    return len(rows)
-
-
-class HistoryDialog(QDialog):
-    """Past runs from the journal, newest first (``Journal.history()`` records).
-
-    Signals:
-        sig_remove_requested: The user asked to take back the selected run (its id).
-    """
-
-    sig_remove_requested = Signal(int)
-
-    COLUMNS: Sequence[str] = (
-        "Started (UTC)",
-        "File",
-        "Sent to",
-        "Account",
-        "Rows",
-        "Uploaded",
-        "Problems",
-        "Note",
-    )
-
-    def __init__(
-        self,
-        records: Sequence[Any],
-        parent: QWidget | None = None,
-        notes: Mapping[int, str] | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Upload history")
-        self.setAccessibleName("Upload history")
-        self.records: list[Any] = []
-        self.table = QTableWidget(0, len(self.COLUMNS))
-        self.table.setAccessibleName("Past uploads")
-        self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.empty = QLabel()
-        self.remove_button = QPushButton("Remove this upload's leads…")
-        self.remove_button.setAccessibleName("Remove the leads the selected upload created")
-        self.remove_button.setToolTip(REMOVE_TIP)
-        self.remove_button.clicked.connect(self._on_remove_clicked)
-        self.table.itemSelectionChanged.connect(self._update_buttons)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        row = QHBoxLayout()
-        row.addWidget(self.remove_button)
-        row.addStretch(1)
-        row.addWidget(buttons)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.empty)
-        layout.addWidget(self.table)
-        layout.addLayout(row)
-        self.set_records(records, notes)
-        self.resize(960, 420)
-
-    def set_records(self, records: Sequence[Any], notes: Mapping[int, str] | None = None) -> None:
-        """Fill the table again (after a removal, its Note says how far it got), keeping the selection."""
-        selected = self.selected_run()
-        notes = notes or {}
-        self.records = list(records)
-        self.table.setRowCount(len(self.records))
-        for r, record in enumerate(self.records):
-            counts = record.counts
-            problems = counts.get("failed", 0) + counts.get("invalid", 0)
-            note = record.note or ("not finished" if record.finished_at is None else "")
-            if record.resumable and not note:
-                note = "stopped: can resume"
-            extra = notes.get(record.id, "")
-            note = f"{note} · {extra}" if note and extra else (note or extra)
-            values = (
-                str(record.started_at).replace("T", " ")[:19],
-                record.file_name,
-                f"{record.provider}: {record.destination_name or record.destination}",
-                record.account,
-                f"{record.total:,}",
-                f"{counts.get('uploaded', 0):,}",
-                f"{problems:,}",
-                note,
-            )
-            for c, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                if c == 0:
-                    item.setData(Qt.ItemDataRole.UserRole, record.id)
-                if c in (4, 5, 6):
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.table.setItem(r, c, item)
-        count = f"{len(self.records)} upload" + ("" if len(self.records) == 1 else "s")
-        self.empty.setText("No uploads yet." if not self.records else f"{count}, newest first.")
-        if selected is not None:
-            self.select_run(selected)
-        self._update_buttons()
-
-    def selected_run(self) -> int | None:
-        """The id of the selected run, or None."""
-        rows = {index.row() for index in self.table.selectedIndexes()}
-        if len(rows) != 1:
-            return None
-        item = self.table.item(rows.pop(), 0)
-        return int(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
-
-    def select_run(self, run_id: int) -> bool:
-        """Select the row of ``run_id`` (tests, and keeping the selection across a refresh)."""
-        for r, record in enumerate(self.records):
-            if record.id == run_id:
-                self.table.selectRow(r)
-                return True
-        return False
-
-    def set_busy(self, busy: bool) -> None:
-        """No second removal while one runs."""
-        self._busy = busy
-        self._update_buttons()
-
-    def _update_buttons(self) -> None:
-        """The button names what it will do for the selected run's provider (remove, or save a CSV)."""
-        from gui.core.providers import get_spec
-
-        run_id = self.selected_run()
-        record = next((r for r in self.records if r.id == run_id), None)
-        self.remove_button.setEnabled(record is not None and not getattr(self, "_busy", False))
-        spec = get_spec(record.provider) if record is not None else None
-        if spec is not None and spec.remove_batch_size <= 0:
-            self.remove_button.setText("Save this upload's leads as CSV…")
-            self.remove_button.setToolTip(
-                f"{spec.label} offers no way to delete leads through its API: save the leads this "
-                f"upload created, to remove them in {spec.label}'s web app."
-            )
-        else:
-            self.remove_button.setText("Remove this upload's leads…")
-            self.remove_button.setToolTip(REMOVE_TIP)
-
-    def _on_remove_clicked(self) -> None:
-        run_id = self.selected_run()
-        if run_id is not None:
-            self.sig_remove_requested.emit(run_id)
 
 
 class _Relay(QObject):
@@ -489,10 +278,10 @@ class RunHistory(QObject):
         sent (its lock is held), a run that created nothing. For a provider without a delete
         route it offers the created leads as a CSV instead.
         """
-        from gui.core.domain import Status
         from gui.core.journal import Journal
         from gui.core.providers import get_spec
         from gui.core.run_lock import RunLocked, hold_run
+        from gui.core.undo_files import created_by_run
 
         if self.busy:
             self.inform("Remove this upload's leads", "A removal is already running.", warning=True)
@@ -527,12 +316,7 @@ class RunHistory(QObject):
             )
             return False
         if spec.remove_batch_size <= 0:
-            uploaded = {
-                row: outcome.provider_id
-                for row, outcome in rows.states.items()
-                if outcome.status is Status.UPLOADED
-            }
-            return self._offer_export(record, {row: rows.keys.get(row, "") for row in uploaded}, uploaded)
+            return self._offer_export(record, created_by_run(rows))
         if not created:
             self.inform(
                 title,
@@ -676,6 +460,8 @@ class RunHistory(QObject):
         path = self.ask_save_path("Save the removal report", f"{stem}-removal-report.csv")
         if path is None:
             return
+        from gui.core.undo_files import write_removal_report
+
         try:
             write_removal_report(path, report, created)
         except OSError as exc:
@@ -690,8 +476,9 @@ class RunHistory(QObject):
 
     # -- providers without delete --------------------------------------------------------------
 
-    def _offer_export(self, record: RunRecord, keys: dict[int, str], provider_ids: dict[int, str]) -> bool:
+    def _offer_export(self, record: RunRecord, keys: Mapping[int, tuple[str, str]]) -> bool:
         from gui.core.providers import get_spec
+        from gui.core.undo_files import write_created_leads
 
         label = get_spec(record.provider).label
         title = "Remove this upload's leads"
@@ -717,7 +504,7 @@ class RunHistory(QObject):
         if path is None:
             return False
         try:
-            written = write_created_leads(path, keys, provider_ids)
+            written = write_created_leads(path, keys)
         except OSError as exc:
             self.inform("Not saved", f"{path} could not be written: {exc}", warning=True)
             return False

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from gui.core.credentials import CredentialStore
 from gui.core.domain import Lead, RunSummary
@@ -23,7 +23,7 @@ from gui.core.run_lock import hold_run
 from gui.core.settings import Settings
 from gui.core.upload import run_upload
 from gui.core.upload_job import UploadJob
-from gui.qt.flows import run_history
+from gui.qt.dialogs.run_history import HistoryDialog
 from gui.qt.flows.run_history import RunHistory
 from gui.qt.workers import live_workers
 from gui.sandbox import seed
@@ -59,11 +59,11 @@ def test_the_action_lists_each_past_run_newest_first(qtbot, monkeypatch) -> None
     flow = RunHistory(parent)
     shown: list[list[str]] = []
 
-    def fake_exec(dialog: run_history.HistoryDialog) -> int:
+    def fake_exec(dialog: HistoryDialog) -> int:
         shown.append([dialog.table.item(r, 1).text() for r in range(dialog.table.rowCount())])
         return 0
 
-    monkeypatch.setattr(run_history.HistoryDialog, "exec", fake_exec)
+    monkeypatch.setattr(HistoryDialog, "exec", fake_exec)
     with qtbot.waitSignal(flow.action_history.triggered, timeout=2000):
         flow.action_history.trigger()
     assert shown == [["april.csv", "march.csv"]]
@@ -71,10 +71,10 @@ def test_the_action_lists_each_past_run_newest_first(qtbot, monkeypatch) -> None
 
 
 def test_an_empty_journal_says_no_uploads_yet(qtbot) -> None:
-    dialog = run_history.HistoryDialog([])
+    dialog = HistoryDialog([])
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == 0
-    assert any(label.text() == "No uploads yet." for label in dialog.findChildren(run_history.QLabel))
+    assert any(label.text() == "No uploads yet." for label in dialog.findChildren(QLabel))
     assert not dialog.remove_button.isEnabled()
 
 
@@ -275,7 +275,7 @@ def test_aktify_offers_the_created_leads_as_a_csv(qtbot, sandbox, parent, tmp_pa
         rows = list(csv.DictReader(handle))
     # A cell starting with + would run as a formula in a spreadsheet app: the report's apostrophe guard.
     assert [r["value"] for r in rows] == [f"'+1509555{i:04d}" for i in range(4)]
-    assert {r["identity"] for r in rows} == {"phone"} and [r["data_row"] for r in rows] == [
+    assert {r["kind"] for r in rows} == {"phone"} and [r["data_row"] for r in rows] == [
         "1",
         "2",
         "3",
