@@ -81,8 +81,10 @@ def reason_of(answer: FieldUpdate, *, landed: bool = False) -> str:
     parts: list[str] = []
     if answer.changed:
         parts.append("updated: " + ", ".join(answer.changed) + (f" ({LANDED})" if landed else ""))
+    grouped: dict[str, list[str]] = {}
     for name, why in {**answer.refused, **answer.unsupported}.items():
-        parts.append(f"{name} not changed: {why}")
+        grouped.setdefault(why, []).append(name)
+    parts.extend(f"{', '.join(names)} not changed: {why}" for why, names in grouped.items())
     return "; ".join(parts)
 
 
@@ -175,7 +177,7 @@ class Updater:
                 failed = RowOutcome(row, Status.FAILED, f"could not look the lead up to update it: {exc}")
                 self.land(failed, key, settled=False)
                 return
-        if held is None:
+        if held is None or not held.provider_id:  # not there, or named without an id to change it by
             self.land(self.note(before, GONE), key)
             return
         change = diff(lead, held, client.spec)

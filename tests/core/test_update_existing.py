@@ -341,3 +341,19 @@ def test_a_dry_run_says_which_fields_it_would_update_and_sends_nothing(sandbox, 
     assert {report.outcomes[r].status for r in (0, 1, 3, 4, 5)} == {Status.DUPLICATE}
     assert report.summary.dry_run and report.summary.ok
     assert sandbox.ledger.requests("instantly") == requests
+
+
+def test_a_lead_deleted_in_the_provider_since_fails_alone_naming_why(sandbox, journal: Journal) -> None:
+    first = _run(journal, _job("instantly", _sheet("instantly", 3), update=False, fingerprint="inst-gone-v1"))
+    sandbox.ledger.remove("instantly", TARGETS["instantly"], first.outcomes[1].provider_id)  # deleted by hand
+    report = _run(
+        journal, _job("instantly", _sheet("instantly", 3, changed=[1, 2]), update=True, fingerprint="g2")
+    )
+    gone, fine = report.outcomes[1], report.outcomes[2]
+    assert gone.status is Status.FAILED
+    assert (
+        gone.reason
+        == "not updated: first_name, job_title not changed: Instantly refused (404): Lead not found"
+    )
+    assert fine.status is Status.UPDATED and fine.reason == "updated: first_name, job_title"
+    assert sandbox.ledger.created("instantly") == 2  # nothing created again
