@@ -242,9 +242,7 @@ def check_destinations(table: RouteTable, campaigns: Iterable[Campaign], label: 
     known = {destination_id(c): c for c in campaigns}
     bad = [d for d in table.destinations() if d not in known]
     if bad:
-        parts = [
-            f"{table.column}={', '.join(table.values_for(d))} -> {d}" for d in bad
-        ]
+        parts = [f"{table.column}={', '.join(table.values_for(d))} -> {d}" for d in bad]
         raise RoutingError(
             f"{label} has no campaign or list with the id routed to: {'; '.join(parts)}. "
             "Nothing was sent (see: leadloader campaigns)."

@@ -44,6 +44,9 @@ class UploadJob:
         resume: Continue the unfinished run of this file to this destination, if any;
             False abandons it and starts afresh.
         skip_already_uploaded: Skip rows an earlier run uploaded to the same destination.
+        routes: Row -> destination for a routed run (:mod:`gui.core.routing`); then
+            ``destination`` is the run's label (``route:<column>``) and each lead goes to its
+            row's campaign. Empty: every lead goes to ``destination``.
     """
 
     provider: str
@@ -61,6 +64,7 @@ class UploadJob:
     resume: bool = True
     skip_already_uploaded: bool = True
     skipped: Mapping[int, str] = field(default_factory=dict)
+    routes: Mapping[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,10 @@ class RunReport:
             read-only folder): "Stopped: disk full: the upload journal <path> cannot be
             written. ..." with what to do; else "". The run stays resumable; rows whose answer
             could not be recorded are replayed on resume in the form the provider deduplicates.
+        destinations: For a routed run, destination -> its rows per status (with ``total``),
+            in the JSON summary's order; empty otherwise.
+        row_destinations: For a routed run, row -> the campaign it went (or goes) to: the
+            report's destination column.
     """
 
     run_id: int
@@ -89,6 +97,8 @@ class RunReport:
     requests: int = 0
     rate_limited: int = 0
     storage: str = ""
+    destinations: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    row_destinations: Mapping[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
