@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from gui.core.dnc import DncList
     from gui.core.mapping.columns import ColumnMapping
     from gui.core.providers.base import ProviderSpec
+    from gui.core.routing import RouteSplit
+    from gui.core.routing_checks import RoutedSafety
     from gui.core.safety import CampaignRead, Safety
 
 
@@ -80,6 +82,51 @@ def run_checks(
             spec,
             campaign,
             dnc,
+            region=options.region,
+            allow_empty_tags=options.allow_empty_tags,
+            cancel=cancel,
+        )
+    finally:
+        dnc.close()
+    for line in safety.lines():
+        say(line)
+    return safety
+
+
+def run_routed_checks(
+    frame: pd.DataFrame,
+    mapping: ColumnMapping,
+    spec: ProviderSpec,
+    split: RouteSplit,
+    *,
+    key: str,
+    options: argparse.Namespace,
+    cancel: CancelToken | None = None,
+) -> RoutedSafety:
+    """:func:`run_checks` for a routed sheet: each destination's emails read and checked on its rows.
+
+    Raises:
+        ListUnavailable: As :func:`run_checks`.
+        UsageError: As :func:`run_checks`.
+        Cancelled: Ctrl-C during the pull or the check.
+    """
+    from gui.core.dnc import DncError, DncList
+    from gui.core.routing_checks import check_routed
+
+    try:
+        dnc = DncList()
+    except DncError as exc:
+        raise UsageError(f"{exc} Nothing was sent: every upload is checked against it.") from None
+    try:
+        _refresh(dnc, spec, key, options, cancel)
+        campaigns = {d: _read(spec, d, key) for d in dict.fromkeys(split.destinations.values())}
+        safety = check_routed(
+            frame,
+            mapping,
+            spec,
+            campaigns,
+            split,
+            dnc=dnc,
             region=options.region,
             allow_empty_tags=options.allow_empty_tags,
             cancel=cancel,

@@ -562,7 +562,8 @@ class Journal:
         """Every row the run touched, read in one pass: what a resume starts from."""
         with self._guard("read"):
             rows = self._db.execute(
-                "SELECT row, key, status, reason, provider_id, retryable, destination FROM rows WHERE run_id=?",
+                "SELECT row, key, status, reason, provider_id, retryable, destination"
+                " FROM rows WHERE run_id=?",
                 (run_id,),
             ).fetchall()
         found = RunRows({}, {}, set())

@@ -40,8 +40,11 @@ EMPTY_WORDS = "(empty)"
 
 
 class RoutingError(LeadLoaderError):
-    """A route table that cannot be used: a bad ``VALUE=ID``, a value routed twice, a missing column,
-    or a destination that does not exist in the provider's account."""
+    """A route table that cannot be used.
+
+    A bad ``VALUE=ID``, a value routed twice, a missing column, or a destination the provider's
+    account does not have.
+    """
 
 
 def match_key(value: str) -> str:

@@ -219,7 +219,7 @@ class _Removal:
         return self.report()
 
     async def remove(self, client: ProviderClient, destination: str, rows: Sequence[int]) -> None:
-        """One request for ``rows`` of one campaign, retried on 429 and 5xx; answers committed before return."""
+        """One request for ``rows`` of one campaign, retried on 429 and 5xx; answers committed first."""
         ids = [self.created[row] for row in rows]
         try:
             answers = await self.caller.call(lambda: client.remove(destination, ids))
