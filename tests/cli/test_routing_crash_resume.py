@@ -1,0 +1,137 @@
+"""kill -9 a routed upload (3 values + a default to 3 campaigns) twice, run it again, then take it back.
+
+Each lead must end in its own campaign exactly once, the journal must name each row's campaign, and
+``leadloader undo`` must remove every lead from the campaign it is in.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gui.sandbox import seed
+from tests.cli.test_crash_resume import cli_env, wait_for
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="kill -9 (SIGKILL) is POSIX")
+
+A, B, C = seed.LEMLIST_CAMPAIGN, seed.LEMLIST_CAMPAIGN_2, seed.LEMLIST_PAUSED_CAMPAIGN
+REGIONS = ("EMEA", "NA", "DACH", "APAC", "emea ", "LatAm")
+#: EMEA -> A, NA -> B, DACH -> C, and every other value (APAC, LatAm) -> C by default.
+ROUTED = {"EMEA": A, "NA": B, "DACH": C}
+LEADS = 60
+
+
+def expected(region: str) -> str:
+    return ROUTED.get(region.strip().upper(), C)
+
+
+def write_sheet(path: Path) -> dict[str, str]:
+    """The sheet; returns email -> the campaign it must end in."""
+    out: dict[str, str] = {}
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Email", "First Name", "Company", "Region"])
+        for i in range(LEADS):
+            region = REGIONS[i % len(REGIONS)]
+            email = f"routed.crash{i}@example.com"
+            writer.writerow([email, f"Ann{i}", "Crash Co", region])
+            out[email] = expected(region)
+    return out
+
+
+def journal_rows(home: Path) -> dict[int, tuple[str, str]]:
+    db = sqlite3.connect(home / "journal.sqlite3")
+    try:
+        return {
+            int(r): (str(s), str(d)) for r, s, d in db.execute("SELECT row, status, destination FROM rows")
+        }
+    finally:
+        db.close()
+
+
+def test_kill_9_twice_then_rerun_puts_each_lead_once_in_its_campaign_and_undo_takes_all_back(
+    sandbox_factory: Any, tmp_path: Path
+) -> None:
+    box = sandbox_factory(latency_ms=150)
+    sheet = tmp_path / "routed-leads.csv"
+    want = write_sheet(sheet)
+    home = tmp_path / "cli-home"
+    home.mkdir()
+    env = cli_env(home, box.base_urls)
+    routes = [arg for value, cid in ROUTED.items() for arg in ("--route", f"{value}={cid}")]
+    command = [
+        sys.executable, "-m", "gui", "upload", str(sheet), "--provider", "lemlist",
+        "--route-by", "Region", *routes, "--route", f"*={C}", "--allow-empty-tags",
+    ]  # fmt: skip
+
+    def created() -> int:
+        return sum(int(box.ledger.count("lemlist", c)) for c in (A, B, C))
+
+    in_flight: set[int] = set()
+    for threshold in (12, 35):
+        process = subprocess.Popen(
+            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path
+        )
+        try:
+            wait_for(lambda: created() >= threshold or process.poll() is not None, 60, "progress")  # noqa: B023
+            assert process.poll() is None, process.communicate()
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait(timeout=10)
+            for stream in (process.stdout, process.stderr):
+                assert stream is not None
+                stream.close()
+        assert process.returncode == -signal.SIGKILL
+        time.sleep(0.4)  # requests on the wire may still land (latency 150 ms)
+        assert threshold <= created() < LEADS
+        states = journal_rows(home)
+        in_flight |= {row for row, (status, _) in states.items() if status == "sending"}
+
+    second = subprocess.run(
+        command, env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path, check=False
+    )
+    assert second.returncode == 0, second.stderr
+    summary = json.loads(second.stdout.strip().splitlines()[-1])
+    assert summary["uploaded"] == LEADS and summary["failed"] == summary["duplicate"] == 0, summary
+    counts = {c: sum(1 for d in want.values() if d == c) for c in (A, B, C)}
+    assert {d: n["total"] for d, n in summary["destinations"].items()} == counts
+    assert all(n["uploaded"] == n["total"] for n in summary["destinations"].values())
+
+    attempts = box.ledger.attempts_by_key("lemlist")
+    for campaign in (A, B, C):
+        emails = [str(p["email"]) for p in box.ledger.payloads("lemlist", campaign)]
+        assert sorted(emails) == sorted(e for e, d in want.items() if d == campaign), campaign
+        assert len(set(emails)) == len(emails)  # each lead once
+    tried = {key: n for (container, key), n in attempts.items() if container in (A, B, C)}
+    assert all(n <= 2 for n in tried.values())
+    resent = {key for key, n in tried.items() if n > 1}
+    assert resent <= {f"routed.crash{row}@example.com" for row in in_flight}
+    # Nothing went to a campaign it was not routed to.
+    assert {container for (container, _key) in attempts} <= {A, B, C}
+    final = journal_rows(home)
+    assert {status for status, _ in final.values()} == {"uploaded"} and len(final) == LEADS
+    emails = list(want)
+    assert all(final[row][1] == want[emails[row]] for row in final)
+
+    undo = subprocess.run(
+        [sys.executable, "-m", "gui", "undo", summary["run"], "--yes"],
+        env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert undo.returncode == 0, undo.stderr
+    taken = json.loads(undo.stdout.strip().splitlines()[-1])
+    assert (taken["total"], taken["removed"], taken["failed"]) == (LEADS, LEADS, 0)
+    for campaign in (A, B, C):
+        assert box.ledger.count("lemlist", campaign) == 0, campaign
