@@ -1,4 +1,4 @@
-"""``upload --route-by COLUMN --route VALUE=ID``: one sheet to several campaigns, in-process against the sandbox.
+"""``upload --route-by COLUMN --route VALUE=ID``: one sheet, several campaigns, in-process on the sandbox.
 
 The three lemlist campaigns are seeded ones (``gui.sandbox.seed``); the leads use ``--allow-empty-tags``
 because the demo campaigns' emails use ``{{icebreaker}}``, which these sheets lack on purpose except where a
