@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from gui.cli.common import UsageError
@@ -66,15 +68,9 @@ def run_checks(
         UsageError: The local do-not-contact list cannot be opened.
         Cancelled: Ctrl-C during the pull or the check.
     """
-    from gui.core.dnc import DncError, DncList
     from gui.core.safety import check_before_upload
 
-    try:
-        dnc = DncList()
-    except DncError as exc:
-        raise UsageError(f"{exc} Nothing was sent: every upload is checked against it.") from None
-    try:
-        _refresh(dnc, spec, key, options, cancel)
+    with _fresh_list(spec, key, options, cancel) as dnc:
         campaign = _read(spec, destination, key)
         safety = check_before_upload(
             frame,
@@ -86,11 +82,27 @@ def run_checks(
             allow_empty_tags=options.allow_empty_tags,
             cancel=cancel,
         )
-    finally:
-        dnc.close()
     for line in safety.lines():
         say(line)
     return safety
+
+
+@contextmanager
+def _fresh_list(
+    spec: ProviderSpec, key: str, options: argparse.Namespace, cancel: CancelToken | None
+) -> Iterator[DncList]:
+    """The do-not-contact list, with the provider's copy pulled first when stale; closed after."""
+    from gui.core.dnc import DncError, DncList
+
+    try:
+        dnc = DncList()
+    except DncError as exc:
+        raise UsageError(f"{exc} Nothing was sent: every upload is checked against it.") from None
+    try:
+        _refresh(dnc, spec, key, options, cancel)
+        yield dnc
+    finally:
+        dnc.close()
 
 
 def run_routed_checks(
@@ -110,15 +122,9 @@ def run_routed_checks(
         UsageError: As :func:`run_checks`.
         Cancelled: Ctrl-C during the pull or the check.
     """
-    from gui.core.dnc import DncError, DncList
     from gui.core.routing_checks import check_routed
 
-    try:
-        dnc = DncList()
-    except DncError as exc:
-        raise UsageError(f"{exc} Nothing was sent: every upload is checked against it.") from None
-    try:
-        _refresh(dnc, spec, key, options, cancel)
+    with _fresh_list(spec, key, options, cancel) as dnc:
         campaigns = {d: _read(spec, d, key) for d in dict.fromkeys(split.destinations.values())}
         safety = check_routed(
             frame,
@@ -131,8 +137,6 @@ def run_routed_checks(
             allow_empty_tags=options.allow_empty_tags,
             cancel=cancel,
         )
-    finally:
-        dnc.close()
     for line in safety.lines():
         say(line)
     return safety

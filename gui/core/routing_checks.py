@@ -79,17 +79,9 @@ def check_routed(
 ) -> RoutedSafety:
     """Check each destination's rows against that destination's emails, and every row against the list.
 
-    Args:
-        frame: The sheet with the user's fixes applied.
-        mapping: This upload's columns.
-        spec: The provider.
-        campaigns: Destination -> its emails (:func:`gui.core.safety.read_campaign`); a
-            destination missing here is reported as not checked.
-        split: Which rows go where (:func:`gui.core.routing.split_rows`).
-        dnc: The local list with the provider's last pulled copy; None skips that check.
-        region: How phones in national form are read.
-        allow_empty_tags: Send rows with an empty tag anyway.
-        cancel: Stops a long tag check.
+    The arguments are :func:`gui.core.safety.check_before_upload`'s, with one campaign per destination:
+    ``campaigns`` maps each destination to its :func:`~gui.core.safety.read_campaign` (one missing is
+    reported as not checked) and ``split`` (:func:`gui.core.routing.split_rows`) says which rows go where.
     """
     rows_of: dict[str, list[int]] = {}
     for row, destination in split.destinations.items():

@@ -8,14 +8,13 @@ test is about the tags.
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from gui.cli import main
 from gui.sandbox import seed
+from tests.cli.test_cli_safety import upload
 
 KEY = "sandbox-routing-cli"
 EMEA, NA, OTHER = seed.LEMLIST_CAMPAIGN, seed.LEMLIST_CAMPAIGN_2, seed.LEMLIST_PAUSED_CAMPAIGN
@@ -44,20 +43,20 @@ def write_sheet(path: Path, regions: tuple[str, ...] = REGIONS, per: int = 2) ->
     return rows
 
 
-def upload(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, object], str]:
-    """Exit code, the JSON summary ({} when none was printed) and stderr."""
-    code = main(["upload", *args])
-    out, err = capsys.readouterr()
-    lines = [line for line in out.splitlines() if line.startswith("{")]
-    assert len(lines) <= 1, out
-    return code, (json.loads(lines[0]) if lines else {}), err
-
-
 def emails_in(sandbox, campaign: str) -> list[str]:
     return [str(p["email"]) for p in sandbox.ledger.payloads("lemlist", campaign)]
 
 
 ROUTES = ("--route-by", "Region", "--route", f"EMEA={EMEA}", "--route", f"NA={NA}")
+
+
+def routed(
+    capsys: pytest.CaptureFixture[str], folder: Path, *extra: str
+) -> tuple[int, dict[str, object], str]:
+    """Upload the six-region sheet to lemlist with :data:`ROUTES` and ``extra``."""
+    sheet = folder / "leads.csv"
+    write_sheet(sheet)
+    return upload(capsys, str(sheet), "--provider", "lemlist", *ROUTES, *extra)
 
 
 def test_values_go_to_their_campaigns_case_and_spaces_ignored_and_the_rest_is_skipped(
@@ -116,18 +115,7 @@ def test_each_campaign_checks_its_own_merge_tags(
 def test_a_route_to_an_id_the_account_lacks_is_refused_before_anything_is_sent(
     sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    sheet = tmp_path / "leads.csv"
-    write_sheet(sheet)
-    code, summary, err = upload(
-        capsys,
-        str(sheet),
-        "--provider",
-        "lemlist",
-        *ROUTES,
-        "--route",
-        "*=cam_doesNotExist9",
-        "--allow-empty-tags",
-    )
+    code, summary, err = routed(capsys, tmp_path, "--route", "*=cam_doesNotExist9", "--allow-empty-tags")
     assert code == 2 and summary == {}
     assert "*" in err and "cam_doesNotExist9" in err and "Nothing was sent" in err
     assert emails_in(sandbox, EMEA) == emails_in(sandbox, NA) == []
@@ -191,19 +179,7 @@ def test_the_requests_sent_to_each_campaign_follow_the_lemlist_spec(
 def test_a_dry_run_counts_each_destination_and_sends_nothing(
     sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    sheet = tmp_path / "leads.csv"
-    write_sheet(sheet)
-    code, summary, err = upload(
-        capsys,
-        str(sheet),
-        "--provider",
-        "lemlist",
-        *ROUTES,
-        "--route",
-        f"*={OTHER}",
-        "--allow-empty-tags",
-        "--dry-run",
-    )
+    code, summary, err = routed(capsys, tmp_path, "--route", f"*={OTHER}", "--allow-empty-tags", "--dry-run")
     assert code == 0, err
     destinations = summary["destinations"]
     assert isinstance(destinations, dict)

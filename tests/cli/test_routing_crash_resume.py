@@ -8,10 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import signal
-import sqlite3
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -19,8 +15,9 @@ from typing import Any
 
 import pytest
 
+from gui.core.journal import Journal
 from gui.sandbox import seed
-from tests.cli.test_crash_resume import cli_env, wait_for
+from tests.cli.test_crash_resume import cli_env, journal_rows, kill_9_when, run_to_end
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="kill -9 (SIGKILL) is POSIX")
 
@@ -49,16 +46,6 @@ def write_sheet(path: Path) -> dict[str, str]:
     return out
 
 
-def journal_rows(home: Path) -> dict[int, tuple[str, str]]:
-    db = sqlite3.connect(home / "journal.sqlite3")
-    try:
-        return {
-            int(r): (str(s), str(d)) for r, s, d in db.execute("SELECT row, status, destination FROM rows")
-        }
-    finally:
-        db.close()
-
-
 def test_kill_9_twice_then_rerun_puts_each_lead_once_in_its_campaign_and_undo_takes_all_back(
     sandbox_factory: Any, tmp_path: Path
 ) -> None:
@@ -79,30 +66,12 @@ def test_kill_9_twice_then_rerun_puts_each_lead_once_in_its_campaign_and_undo_ta
 
     in_flight: set[int] = set()
     for threshold in (12, 35):
-        process = subprocess.Popen(
-            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path
-        )
-        try:
-            wait_for(lambda: created() >= threshold or process.poll() is not None, 60, "progress")  # noqa: B023
-            assert process.poll() is None, process.communicate()
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait(timeout=10)
-            for stream in (process.stdout, process.stderr):
-                assert stream is not None
-                stream.close()
-        assert process.returncode == -signal.SIGKILL
+        kill_9_when(command, env, tmp_path, lambda: created() >= threshold)  # noqa: B023
         time.sleep(0.4)  # requests on the wire may still land (latency 150 ms)
         assert threshold <= created() < LEADS
-        states = journal_rows(home)
-        in_flight |= {row for row, (status, _) in states.items() if status == "sending"}
+        in_flight |= {row for row, status in journal_rows(home).items() if status == "sending"}
 
-    second = subprocess.run(
-        command, env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path, check=False
-    )
+    second = run_to_end(command, env, tmp_path)
     assert second.returncode == 0, second.stderr
     summary = json.loads(second.stdout.strip().splitlines()[-1])
     assert summary["uploaded"] == LEADS and summary["failed"] == summary["duplicate"] == 0, summary
@@ -122,14 +91,16 @@ def test_kill_9_twice_then_rerun_puts_each_lead_once_in_its_campaign_and_undo_ta
     # Nothing went to a campaign it was not routed to.
     assert {container for (container, _key) in attempts} <= {A, B, C}
     final = journal_rows(home)
-    assert {status for status, _ in final.values()} == {"uploaded"} and len(final) == LEADS
+    assert set(final.values()) == {"uploaded"} and len(final) == LEADS
+    journal = Journal(home / "journal.sqlite3")
+    try:
+        campaign_of = journal.row_destinations(int(summary["run"]))
+    finally:
+        journal.close()
     emails = list(want)
-    assert all(final[row][1] == want[emails[row]] for row in final)
+    assert campaign_of == {row: want[email] for row, email in enumerate(emails)}  # the journal knows where
 
-    undo = subprocess.run(
-        [sys.executable, "-m", "gui", "undo", summary["run"], "--yes"],
-        env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path, check=False,
-    )  # fmt: skip
+    undo = run_to_end([sys.executable, "-m", "gui", "undo", summary["run"], "--yes"], env, tmp_path)
     assert undo.returncode == 0, undo.stderr
     taken = json.loads(undo.stdout.strip().splitlines()[-1])
     assert (taken["total"], taken["removed"], taken["failed"]) == (LEADS, LEADS, 0)

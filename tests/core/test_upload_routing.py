@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from gui.core.domain import BatchResult, Lead, RowOutcome, Status
 from gui.core.journal import Journal, lead_key
@@ -30,17 +31,10 @@ class RoutedProvider(FakeProvider):
 class RoutedClient(FakeClient):
     provider: RoutedProvider
 
-    async def send(
-        self,
-        batch: Sequence[Lead],
-        destination: str,
-        options: Mapping[str, bool | str],
-        *,
-        replay: bool = False,
-    ) -> BatchResult:
+    async def send(self, batch: Sequence[Lead], destination: str, *rest: Any, **named: Any) -> BatchResult:
         keys = tuple(lead_key(lead, self.spec) for lead in batch)
-        self.provider.sent.append((destination, keys, replay))
-        return await super().send(batch, destination, options, replay=replay)
+        self.provider.sent.append((destination, keys, bool(named.get("replay", False))))
+        return await super().send(batch, destination, *rest, **named)
 
     async def read_back(self, destination: str, provider_ids: Sequence[str]) -> ReadBack | None:
         self.provider.read.append(destination)
