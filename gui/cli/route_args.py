@@ -10,6 +10,8 @@ anything is sent.
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from gui.cli.common import UsageError
@@ -82,6 +84,33 @@ def split(frame: pd.DataFrame, routes: RouteTable) -> RouteSplit:
         raise UsageError(f"--route-by: {exc} (its columns: {columns})") from None
 
 
+class RoutesUnchecked(Exception):  # noqa: N818 - the state the user meets, as ListUnavailable
+    """The account's campaigns could not be listed to check the routes: nothing is sent (exit 3)."""
+
+
+def checked_name(routes: RouteTable, found: RouteSplit, spec: ProviderSpec, key: str) -> str:
+    """Check the routes against the account (before anything is sent) and name the run for the history.
+
+    A dry run without a key checks nothing and says so.
+
+    Raises:
+        UsageError: A routed id the account does not have (naming the value and the id).
+        RoutesUnchecked: The campaigns could not be listed (a refused key, the network, a 5xx).
+    """
+    from gui.core.errors import ProviderError
+
+    if not key:
+        print(
+            "leadloader upload: no key for this dry run, so the routed ids were not checked.", file=sys.stderr
+        )
+        return describe(routes, found, {})
+    try:
+        names = verify(routes, spec, key)
+    except ProviderError as exc:
+        raise RoutesUnchecked(f"the campaigns could not be listed to check the routes: {exc}") from None
+    return describe(routes, found, names)
+
+
 def verify(routes: RouteTable, spec: ProviderSpec, key: str) -> dict[str, Campaign]:
     """Check every routed id against the account's campaigns; a bad one is a usage error.
 
@@ -107,3 +136,12 @@ def describe(routes: RouteTable, found: RouteSplit, names: dict[str, Campaign]) 
         label = f"{campaign.name} ({destination})" if campaign is not None and campaign.name else destination
         parts.append(f"{label} {found.counts.get(destination, 0)} rows")
     return f"{routes.column}: " + ", ".join(parts)
+
+
+def summary_lines(destinations: Mapping[str, Mapping[str, int]]) -> list[str]:
+    """One stderr line per destination: ``cam_1: 40 rows: 38 uploaded, 2 duplicate`` (zeros left out)."""
+    out = []
+    for destination, counts in destinations.items():
+        parts = [f"{n} {status}" for status, n in counts.items() if status != "total" and n]
+        out.append(f"{destination}: {counts.get('total', 0)} rows: {', '.join(parts) or 'none'}")
+    return out

@@ -135,7 +135,7 @@ def _key(options: argparse.Namespace) -> tuple[str, str]:
 def _upload(options: argparse.Namespace) -> int:
     from gui.core import presets
     from gui.core.cancel import CancelToken
-    from gui.core.errors import Cancelled, LeadLoaderError, MappingError, ProviderError, SheetError
+    from gui.core.errors import Cancelled, LeadLoaderError, MappingError, SheetError
     from gui.core.fixes import apply_steps
     from gui.core.journal import Journal, file_fingerprint
     from gui.core.logs import setup_logging
@@ -196,20 +196,10 @@ def _upload(options: argparse.Namespace) -> int:
     destination_name = destination
     if routes is not None and split is not None:
         try:
-            # Before anything is sent: a typo or another account's id stops here, by value and id.
-            names = route_args.verify(routes, spec, key) if key else {}
-        except ProviderError as exc:
-            print(
-                f"leadloader upload: the campaigns could not be listed to check the routes: {exc}",
-                file=sys.stderr,
-            )
+            destination_name = route_args.checked_name(routes, split, spec, key)
+        except route_args.RoutesUnchecked as exc:
+            print(f"leadloader upload: {exc}", file=sys.stderr)
             return EXIT_FATAL
-        if not key:
-            print(
-                "leadloader upload: no key for this dry run, so the routed ids were not checked.",
-                file=sys.stderr,
-            )
-        destination_name = route_args.describe(routes, split, names)
     cancel = CancelToken()
     restore = install_sigint(cancel.cancel)
     try:
@@ -301,6 +291,8 @@ def _upload(options: argparse.Namespace) -> int:
         line["run"] = str(report.run_id)
     if split is not None:
         line["destinations"] = {d: dict(c) for d, c in report.destinations.items()}
+        for words in route_args.summary_lines(report.destinations):
+            print(f"leadloader upload: {words}", file=sys.stderr)
     print(json.dumps(line, ensure_ascii=False, separators=(",", ":")))
     if report.read_back:
         print(f"leadloader upload: {report.read_back}", file=sys.stderr)

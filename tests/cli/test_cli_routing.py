@@ -78,6 +78,7 @@ def test_values_go_to_their_campaigns_case_and_spaces_ignored_and_the_rest_is_sk
     assert set(destinations) == {EMEA, NA}
     assert destinations[EMEA]["uploaded"] == destinations[EMEA]["total"] == 4
     assert destinations[NA]["uploaded"] == 4
+    assert f"{EMEA}: 4 rows: 4 uploaded" in err
     with report.open(encoding="utf-8-sig", newline="") as handle:
         written = {row["Email"]: row for row in csv.DictReader(handle)}
     apac = written["route4.0@example-route.com"]
