@@ -187,3 +187,22 @@ def test_a_dry_run_counts_each_destination_and_sends_nothing(
     assert {d: c["total"] for d, c in destinations.items()} == {EMEA: 4, NA: 4, OTHER: 4}
     assert all(c["pending"] == c["total"] for c in destinations.values())
     assert emails_in(sandbox, EMEA) == emails_in(sandbox, NA) == emails_in(sandbox, OTHER) == []
+
+
+def test_instantly_routes_to_a_campaign_and_a_lead_list_in_one_run(
+    sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sheet = tmp_path / "leads.csv"
+    write_sheet(sheet, ("EMEA", "NA"))
+    campaign, lead_list = seed.instantly_campaign_id(1), seed.instantly_list_id(1)
+    code, summary, err = upload(
+        capsys, str(sheet), "--provider", "instantly", "--route-by", "Region",
+        "--route", f"EMEA={campaign}", "--route", f"NA=list:{lead_list}", "--allow-empty-tags",
+    )  # fmt: skip
+    assert code == 0, err
+    assert summary["uploaded"] == 4
+    assert set(summary["destinations"]) == {campaign, f"list:{lead_list}"}
+    in_campaign = {str(p["email"]) for p in sandbox.ledger.payloads("instantly", campaign)}
+    in_list = {str(p["email"]) for p in sandbox.ledger.payloads("instantly", lead_list)}
+    assert in_campaign == {"route0.0@example-route.com", "route0.1@example-route.com"}
+    assert in_list == {"route1.0@example-route.com", "route1.1@example-route.com"}
