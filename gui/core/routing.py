@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from gui.core.domain import FINAL_STATUSES, RowOutcome, Status
 from gui.core.errors import LeadLoaderError
 
 if TYPE_CHECKING:
@@ -218,6 +219,25 @@ def split_rows(frame: pd.DataFrame, table: RouteTable, rows: Sequence[int] | Non
     tally = targets[routed].value_counts()
     counts = {d: int(tally.get(d, 0)) for d in table.destinations()}
     return RouteSplit(destinations, skipped, counts)
+
+
+def counts_by_destination(
+    destinations: Mapping[int, str], outcomes: Mapping[int, RowOutcome]
+) -> dict[str, dict[str, int]]:
+    """Rows per destination and status (``total`` first, ``pending`` for rows without an outcome).
+
+    Args:
+        destinations: Row -> the campaign it goes (or went) to.
+        outcomes: Row -> what happened to it so far.
+    """
+    names = ["total", *(s.value for s in FINAL_STATUSES), Status.PENDING.value]
+    out: dict[str, dict[str, int]] = {}
+    for row, destination in sorted(destinations.items()):
+        counts = out.setdefault(destination, dict.fromkeys(names, 0))
+        outcome = outcomes.get(row)
+        counts["total"] += 1
+        counts[outcome.status.value if outcome is not None else Status.PENDING.value] += 1
+    return out
 
 
 def destination_id(campaign: Campaign) -> str:

@@ -36,6 +36,7 @@ from gui.core.journal import DISK_FULL, Journal, JournalError, lead_key
 from gui.core.pacing import Clock, Pacer, Slot, shared_pacer
 from gui.core.providers import get_spec
 from gui.core.providers.base import ProviderClient, ProviderSpec
+from gui.core.routing import counts_by_destination
 from gui.core.run_lock import hold_run
 from gui.core.upload_job import (
     CANCELLED_NOTE,
@@ -332,17 +333,8 @@ class _Engine:
         return groups
 
     def destination_counts(self) -> dict[str, dict[str, int]]:
-        """A routed run's rows per destination and status (pending included); {} when not routed."""
-        if not self.job.routes:
-            return {}
-        names = ["total", *(s.value for s in FINAL_STATUSES), Status.PENDING.value]
-        out: dict[str, dict[str, int]] = {}
-        for row, destination in sorted(self.row_dest.items()):
-            counts = out.setdefault(destination, dict.fromkeys(names, 0))
-            outcome = self.outcomes.get(row)
-            counts["total"] += 1
-            counts[outcome.status.value if outcome is not None else Status.PENDING.value] += 1
-        return out
+        """A routed run's rows per destination and status; {} when not routed."""
+        return counts_by_destination(self.row_dest, self.outcomes) if self.job.routes else {}
 
     def dry_run(self, spec: ProviderSpec) -> RunReport:
         """Everything but the sends, and no journal writes."""
