@@ -99,6 +99,8 @@ def checked_name(routes: RouteTable, found: RouteSplit, spec: ProviderSpec, key:
     """
     from gui.core.errors import ProviderError
 
+    if not spec.has_campaign_list:
+        raise UsageError(f"{spec.label} has no campaigns to route to: its key is its one campaign")
     if not key:
         print(
             "leadloader upload: no key for this dry run, so the routed ids were not checked.", file=sys.stderr

@@ -110,6 +110,13 @@ def run_upload(
     ``sending`` in the journal (committed before their request left), so a resume replays
     them in the form the provider deduplicates instead of creating them again.
 
+    A routed job (``job.routes``: row -> campaign, :mod:`gui.core.routing`) is one run and one
+    journal: each campaign's leads go in requests of their own (a request never mixes two), all
+    paced by the key's one pacer, since the providers limit a key, not a campaign. Each request's
+    campaign is journaled with its rows, so a resume replays an unanswered row to the campaign it
+    went to (whatever the routes say now) and undo removes each lead from its own campaign; the
+    report counts rows per destination.
+
     Resume: with ``job.resume``, an unfinished run of the same file fingerprint, provider and
     destination continues: rows it recorded uploaded, duplicate or skipped are kept, and rows
     it left ``sending`` (no answer recorded: in flight at a crash) are replayed. Across runs,

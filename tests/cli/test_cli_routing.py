@@ -158,6 +158,18 @@ def test_bad_routing_usage_exits_2_with_one_clear_line(
     assert emails_in(sandbox, EMEA) == emails_in(sandbox, NA) == []
 
 
+def test_aktify_has_no_campaigns_to_route_to(
+    sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sheet = tmp_path / "leads.csv"
+    write_sheet(sheet, ("EMEA",))
+    code, summary, err = upload(
+        capsys, str(sheet), "--provider", "aktify", "--route-by", "Region", "--route", "*=x", "--dry-run"
+    )
+    assert code == 2 and summary == {}
+    assert "no campaigns to route to" in err
+
+
 def test_the_requests_sent_to_each_campaign_follow_the_lemlist_spec(
     sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
