@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from gui.cli.common import UsageError
@@ -21,6 +23,8 @@ if TYPE_CHECKING:
     from gui.core.dnc import DncList
     from gui.core.mapping.columns import ColumnMapping
     from gui.core.providers.base import ProviderSpec
+    from gui.core.routing import RouteSplit
+    from gui.core.routing_checks import RoutedSafety
     from gui.core.safety import CampaignRead, Safety
 
 
@@ -64,15 +68,9 @@ def run_checks(
         UsageError: The local do-not-contact list cannot be opened.
         Cancelled: Ctrl-C during the pull or the check.
     """
-    from gui.core.dnc import DncError, DncList
     from gui.core.safety import check_before_upload
 
-    try:
-        dnc = DncList()
-    except DncError as exc:
-        raise UsageError(f"{exc} Nothing was sent: every upload is checked against it.") from None
-    try:
-        _refresh(dnc, spec, key, options, cancel)
+    with _fresh_list(spec, key, options, cancel) as dnc:
         campaign = _read(spec, destination, key)
         safety = check_before_upload(
             frame,
@@ -84,8 +82,61 @@ def run_checks(
             allow_empty_tags=options.allow_empty_tags,
             cancel=cancel,
         )
+    for line in safety.lines():
+        say(line)
+    return safety
+
+
+@contextmanager
+def _fresh_list(
+    spec: ProviderSpec, key: str, options: argparse.Namespace, cancel: CancelToken | None
+) -> Iterator[DncList]:
+    """The do-not-contact list, with the provider's copy pulled first when stale; closed after."""
+    from gui.core.dnc import DncError, DncList
+
+    try:
+        dnc = DncList()
+    except DncError as exc:
+        raise UsageError(f"{exc} Nothing was sent: every upload is checked against it.") from None
+    try:
+        _refresh(dnc, spec, key, options, cancel)
+        yield dnc
     finally:
         dnc.close()
+
+
+def run_routed_checks(
+    frame: pd.DataFrame,
+    mapping: ColumnMapping,
+    spec: ProviderSpec,
+    split: RouteSplit,
+    *,
+    key: str,
+    options: argparse.Namespace,
+    cancel: CancelToken | None = None,
+) -> RoutedSafety:
+    """:func:`run_checks` for a routed sheet: each destination's emails read and checked on its rows.
+
+    Raises:
+        ListUnavailable: As :func:`run_checks`.
+        UsageError: As :func:`run_checks`.
+        Cancelled: Ctrl-C during the pull or the check.
+    """
+    from gui.core.routing_checks import check_routed
+
+    with _fresh_list(spec, key, options, cancel) as dnc:
+        campaigns = {d: _read(spec, d, key) for d in dict.fromkeys(split.destinations.values())}
+        safety = check_routed(
+            frame,
+            mapping,
+            spec,
+            campaigns,
+            split,
+            dnc=dnc,
+            region=options.region,
+            allow_empty_tags=options.allow_empty_tags,
+            cancel=cancel,
+        )
     for line in safety.lines():
         say(line)
     return safety

@@ -13,8 +13,9 @@ import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from gui.cli import mapping_args, safety_args
+from gui.cli import mapping_args, route_args, safety_args
 from gui.cli.common import (
     EXIT_CANCELLED,
     EXIT_FATAL,
@@ -29,6 +30,10 @@ from gui.cli.common import (
     resolve_key,
 )
 from gui.cli.progress import StderrProgress, install_sigint
+
+if TYPE_CHECKING:
+    from gui.core.routing_checks import RoutedSafety
+    from gui.core.safety import Safety
 
 
 def main(argv: Sequence[str]) -> int:
@@ -47,6 +52,7 @@ EXAMPLES = (
     "--unmap Notes",
     "leadloader upload leads.csv --provider instantly --list 8f2c --preset weekly --report out.xlsx",
     "leadloader upload leads.csv --provider lemlist --campaign cam_123 --allow-empty-tags --no-provider-list",
+    route_args.EXAMPLE,
 )
 
 
@@ -69,6 +75,7 @@ def parser() -> argparse.ArgumentParser:
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--campaign", help="campaign id (see leadloader campaigns)")
     where.add_argument("--list", dest="lead_list", help="Instantly lead list id")
+    route_args.add_arguments(parser)
     parser.add_argument("--sheet", help="worksheet name (default: the first sheet with data)")
     mapping_args.add_arguments(parser)
     parser.add_argument(
@@ -146,6 +153,7 @@ def _upload(options: argparse.Namespace) -> int:
     from gui.core.safety import merge_reasons
     from gui.core.settings import load_settings
     from gui.core.sheets.load import load_sheet
+    from gui.core.update import ROUTED_REFUSAL
     from gui.core.upload import run_upload
     from gui.core.upload_job import UploadJob
     from gui.core.validation.checker import validate
@@ -156,15 +164,20 @@ def _upload(options: argparse.Namespace) -> int:
     path: Path = options.file
     if not path.exists():
         raise UsageError(f"no such file: {path}")
-    if options.provider == "instantly" and not (options.campaign or options.lead_list):
+    routes = route_args.table(options)
+    if routes is None and options.provider == "instantly" and not (options.campaign or options.lead_list):
         raise UsageError("Instantly needs --campaign ID or --list ID")
-    if spec.has_campaign_list and options.provider != "instantly" and not options.campaign:
+    if routes is None and spec.has_campaign_list and options.provider != "instantly" and not options.campaign:
         raise UsageError(f"{spec.label} needs --campaign ID (see: leadloader campaigns --provider {spec.id})")
     if options.lead_list and options.provider != "instantly":
         raise UsageError("--list is for Instantly lead lists")
     if options.update_existing and update_refusal(spec):
         raise UsageError(update_refusal(spec))
+    if options.update_existing and routes is not None:
+        raise UsageError(f"--update-existing with --route-by: {ROUTED_REFUSAL}")
     destination = f"list:{options.lead_list}" if options.lead_list else (options.campaign or "default")
+    if routes is not None:
+        destination = routes.run_destination
     provider_options = _parse_options(options.option, options.provider)
 
     try:
@@ -173,7 +186,9 @@ def _upload(options: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     frame = sheet.frame
 
-    kind = "list" if destination.startswith("list:") else "campaign"
+    split = route_args.split(frame, routes) if routes is not None else None
+    targets = routes.destinations() if routes is not None else [destination]
+    kind = "list" if all(d.startswith("list:") for d in targets) else "campaign"
     try:
         base = None
         if options.preset:
@@ -190,12 +205,24 @@ def _upload(options: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     invalid = {int(row): "; ".join(checked.row_messages(int(row))) for row in checked.error_rows.nonzero()[0]}
     key, account = _key(options)
+    destination_name = destination
+    if routes is not None and split is not None:
+        try:
+            destination_name = route_args.checked_name(routes, split, spec, key)
+        except route_args.RoutesUnchecked as exc:
+            print(f"leadloader upload: {exc}", file=sys.stderr)
+            return EXIT_FATAL
     cancel = CancelToken()
     restore = install_sigint(cancel.cancel)
     try:
-        safety = safety_args.run_checks(
-            frame, column_mapping, spec, destination, key=key, options=options, cancel=cancel
-        )
+        if split is not None:
+            safety: Safety | RoutedSafety = safety_args.run_routed_checks(
+                frame, column_mapping, spec, split, key=key, options=options, cancel=cancel
+            )
+        else:
+            safety = safety_args.run_checks(
+                frame, column_mapping, spec, destination, key=key, options=options, cancel=cancel
+            )
     except safety_args.ListUnavailable as exc:
         print(f"leadloader upload: {exc}", file=sys.stderr)
         return EXIT_FATAL
@@ -205,7 +232,7 @@ def _upload(options: argparse.Namespace) -> int:
     finally:
         restore()
     invalid = merge_reasons(invalid, safety.invalid)
-    skipped = dict(safety.skipped)
+    skipped = merge_reasons(safety.skipped, split.skipped if split is not None else {})
     valid_rows = [row for row in range(len(frame)) if row not in invalid and row not in skipped]
     if options.stop_on_invalid and invalid:
         first = min(invalid)
@@ -221,7 +248,7 @@ def _upload(options: argparse.Namespace) -> int:
     job = UploadJob(
         provider=spec.id,
         destination=destination,
-        destination_name=destination,
+        destination_name=destination_name,
         account=account,
         leads=tuple(leads),
         invalid=invalid,
@@ -234,6 +261,7 @@ def _upload(options: argparse.Namespace) -> int:
         dry_run=options.dry_run or (options.stop_on_invalid and bool(invalid)),
         resume=not options.no_resume,
         update_existing=options.update_existing,
+        routes=dict(split.destinations) if split is not None else {},
     )
     restore = install_sigint(cancel.cancel)
     journal = Journal()
@@ -267,12 +295,17 @@ def _upload(options: argparse.Namespace) -> int:
     )
     if options.report:
         try:
-            export_results(frame, report.outcomes, options.report)
+            routed = report.row_destinations if split is not None else None
+            export_results(frame, report.outcomes, options.report, destinations=routed)
         except LeadLoaderError as exc:
             print(f"leadloader upload: {exc}", file=sys.stderr)
     line = json.loads(summary.to_json())
     if report.run_id:
         line["run"] = str(report.run_id)
+    if split is not None:
+        line["destinations"] = {d: dict(c) for d, c in report.destinations.items()}
+        for words in route_args.summary_lines(report.destinations):
+            print(f"leadloader upload: {words}", file=sys.stderr)
     print(json.dumps(line, ensure_ascii=False, separators=(",", ":")))
     if report.read_back:
         print(f"leadloader upload: {report.read_back}", file=sys.stderr)

@@ -32,7 +32,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -77,6 +77,7 @@ CREATE TABLE IF NOT EXISTS rows (
     attempts INTEGER NOT NULL DEFAULT 0,
     retryable INTEGER NOT NULL DEFAULT 0,
     updated_at TEXT NOT NULL,
+    destination TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (run_id, row)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS rows_key ON rows (key, status);
@@ -115,7 +116,10 @@ CREATE INDEX IF NOT EXISTS updates_key ON updates (key, state);
 KEEP_DAYS = 180
 
 #: Bumped when a column is added; :meth:`Journal._migrate` adds what an older file lacks.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+#: A row's campaign in SQL: its own (a routed run, :mod:`gui.core.routing`) or else the run's.
+_ROW_DESTINATION = "COALESCE(NULLIF(r.destination, ''), u.destination)"
 
 
 #: :attr:`JournalError.problem` of a write refused for want of space (ENOSPC, EDQUOT, SQLITE_FULL).
@@ -260,11 +264,14 @@ class RunRows:
         states: Final outcomes, and ``pending`` for unanswered or released rows.
         keys: The identity key recorded for each row.
         unanswered: Rows whose request left without a recorded answer.
+        destinations: The campaign each row was sent to, where that is not the run's own (a
+            routed run); rows never sent are absent.
     """
 
     states: dict[int, RowOutcome]
     keys: dict[int, str]
     unanswered: set[int]
+    destinations: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -338,6 +345,8 @@ class Journal:
             columns = {row[1] for row in self._db.execute("PRAGMA table_info(rows)")}
             if "retryable" not in columns:
                 self._db.execute("ALTER TABLE rows ADD COLUMN retryable INTEGER NOT NULL DEFAULT 0")
+            if "destination" not in columns:
+                self._db.execute("ALTER TABLE rows ADD COLUMN destination TEXT NOT NULL DEFAULT ''")
             self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     @contextmanager
@@ -518,16 +527,22 @@ class Journal:
 
     # -- rows -------------------------------------------------------------------------------
 
-    def mark_sending(self, run_id: int, rows: Sequence[int], keys: Sequence[str] | None = None) -> None:
-        """Record, before a request leaves, that its rows are on their way (committed on return)."""
+    def mark_sending(
+        self, run_id: int, rows: Sequence[int], keys: Sequence[str] | None = None, destination: str = ""
+    ) -> None:
+        """Record, before a request leaves, that its rows are on their way (committed on return).
+
+        ``destination`` is the campaign the request goes to when it is not the run's own (a
+        routed run): a resume must resend an unanswered row there, and undo remove it there.
+        """
         now = _now()
-        params = [(run_id, row, keys[i] if keys else "", now) for i, row in enumerate(rows)]
+        params = [(run_id, row, keys[i] if keys else "", now, destination) for i, row in enumerate(rows)]
         with self._tx() as db:
             db.executemany(
-                "INSERT INTO rows (run_id, row, key, status, attempts, updated_at)"
-                " VALUES (?,?,?,'sending',1,?) ON CONFLICT (run_id, row) DO UPDATE SET status='sending',"
+                "INSERT INTO rows (run_id, row, key, status, attempts, updated_at, destination)"
+                " VALUES (?,?,?,'sending',1,?,?) ON CONFLICT (run_id, row) DO UPDATE SET status='sending',"
                 " attempts=attempts+1, key=CASE WHEN excluded.key='' THEN key ELSE excluded.key END,"
-                " updated_at=excluded.updated_at",
+                " destination=excluded.destination, updated_at=excluded.updated_at",
                 params,
             )
 
@@ -588,12 +603,16 @@ class Journal:
         """Every row the run touched, read in one pass: what a resume starts from."""
         with self._guard("read"):
             rows = self._db.execute(
-                "SELECT row, key, status, reason, provider_id, retryable FROM rows WHERE run_id=?", (run_id,)
+                "SELECT row, key, status, reason, provider_id, retryable, destination"
+                " FROM rows WHERE run_id=?",
+                (run_id,),
             ).fetchall()
         found = RunRows({}, {}, set())
-        for row, key, status, reason, provider_id, retryable in rows:
+        for row, key, status, reason, provider_id, retryable, destination in rows:
             number = int(row)
             found.keys[number] = str(key)
+            if destination:
+                found.destinations[number] = str(destination)
             if status == SENDING:
                 found.unanswered.add(number)
                 found.states[number] = RowOutcome(number, Status.PENDING, UNANSWERED_REASON)
@@ -629,7 +648,7 @@ class Journal:
             for chunk, marks in _key_chunks(keys):
                 query = (
                     "SELECT DISTINCT r.key FROM rows r JOIN runs u ON u.id = r.run_id"
-                    " WHERE u.provider=? AND u.destination=? AND r.run_id != ?"
+                    f" WHERE u.provider=? AND {_ROW_DESTINATION}=? AND r.run_id != ?"
                     " AND (r.status='sending' OR (r.status='failed' AND r.retryable=1))"
                     f" AND r.key IN ({marks})"
                 )
@@ -648,6 +667,14 @@ class Journal:
                 (run_id,),
             ).fetchall()
         return {int(row): str(pid) for row, pid in rows}
+
+    def row_destinations(self, run_id: int) -> dict[int, str]:
+        """Row -> campaign for the rows a routed run sent elsewhere than its own destination."""
+        with self._guard("read"):
+            rows = self._db.execute(
+                "SELECT row, destination FROM rows WHERE run_id=? AND destination != ''", (run_id,)
+            ).fetchall()
+        return {int(row): str(destination) for row, destination in rows}
 
     def removals(self, run_id: int) -> dict[int, tuple[str, str]]:
         """Row -> (outcome, reason) of every removal recorded for this run, so a rerun resumes."""
@@ -703,7 +730,7 @@ class Journal:
             for chunk, marks in _key_chunks(keys):
                 query = (
                     "SELECT r.key, MIN(r.updated_at) FROM rows r JOIN runs u ON u.id = r.run_id"
-                    " WHERE u.provider=? AND u.destination=? AND r.status='uploaded' AND r.run_id != ?"
+                    f" WHERE u.provider=? AND {_ROW_DESTINATION}=? AND r.status='uploaded' AND r.run_id != ?"
                     f" AND r.key IN ({marks})"
                     " AND NOT EXISTS (SELECT 1 FROM removals m WHERE m.run_id = r.run_id AND m.row = r.row"
                     " AND m.outcome IN ('removed', 'already_gone'))"

@@ -25,6 +25,8 @@ from gui.core.domain import RowOutcome, Status
 from gui.core.errors import LeadLoaderError
 
 RESULT_COLUMNS = ("status", "reason", "provider_id")
+#: The column a routed run's report adds after them: the campaign each row went to.
+DESTINATION_COLUMN = "destination"
 #: What "only failed rows" keeps: the rows that did not reach the provider and need a fix or a retry.
 FAILED_STATUSES = frozenset({Status.FAILED, Status.INVALID})
 NOT_SENT = "not sent"
@@ -53,17 +55,17 @@ def neutralise(value: str) -> str:
     return "'" + value if _DANGEROUS.match(value) else value
 
 
-def _result_names(columns: Sequence[str]) -> tuple[str, str, str]:
-    """The three result column names, renamed when the sheet already has a column of that name."""
+def _result_names(columns: Sequence[str], extra: Sequence[str] = ()) -> list[str]:
+    """The result column names, renamed when the sheet already has a column of that name."""
     taken = set(columns)
     names = []
-    for name in RESULT_COLUMNS:
+    for name in (*RESULT_COLUMNS, *extra):
         candidate = name
         while candidate in taken:
             candidate = f"leadloader_{candidate}"
         taken.add(candidate)
         names.append(candidate)
-    return names[0], names[1], names[2]
+    return names
 
 
 def _text_column(series: pd.Series) -> list[str]:
@@ -73,11 +75,14 @@ def _text_column(series: pd.Series) -> list[str]:
 
 
 def _report_table(
-    frame: pd.DataFrame, outcomes: Mapping[int, RowOutcome], only_failed: bool
+    frame: pd.DataFrame,
+    outcomes: Mapping[int, RowOutcome],
+    only_failed: bool,
+    destinations: Mapping[int, str] | None = None,
 ) -> tuple[list[str], list[list[str]]]:
     """Header and text columns (column-major, so no per-row Python objects are built twice)."""
     header = [str(c) for c in frame.columns]
-    status_name, reason_name, id_name = _result_names(header)
+    names = _result_names(header, (DESTINATION_COLUMN,) if destinations is not None else ())
     status: list[str] = []
     reason: list[str] = []
     provider_id: list[str] = []
@@ -97,7 +102,10 @@ def _report_table(
             provider_id.append(outcome.provider_id)
     subset = frame.iloc[keep] if len(keep) != len(frame) else frame
     columns = [_text_column(subset.iloc[:, i]) for i in range(subset.shape[1])]
-    return [*header, status_name, reason_name, id_name], [*columns, status, reason, provider_id]
+    results = [status, reason, provider_id]
+    if destinations is not None:
+        results.append([destinations.get(pos, "") for pos in keep])
+    return [*header, *names], [*columns, *results]
 
 
 def _rows(header: list[str], columns: list[list[str]]) -> Iterator[list[str]]:
@@ -148,6 +156,7 @@ def export_results(
     path: Path,
     *,
     only_failed: bool = False,
+    destinations: Mapping[int, str] | None = None,
 ) -> int:
     """Write the sheet with each row's ``status``, ``reason`` and ``provider_id``; return rows written.
 
@@ -157,6 +166,9 @@ def export_results(
             without one was never sent (``pending``, reason "not sent").
         path: ``.csv`` or ``.xlsx``; the suffix picks the format.
         only_failed: Keep only the failed and invalid rows (the ones to fix and retry).
+        destinations: A routed run's row -> campaign (``RunReport.row_destinations``): adds a
+            ``destination`` column, empty for rows no route took, so one report serves every
+            campaign and a filter on that column gives each one's rows.
 
     Raises:
         ReportError: Unknown suffix, missing folder, no permission, disk full. The target is
@@ -168,7 +180,7 @@ def export_results(
         raise ReportError(f"Cannot write {path.name}: reports are .csv or .xlsx files.")
     if not path.parent.is_dir():
         raise ReportError(f"Cannot write {path}: the folder {path.parent} does not exist.")
-    header, columns = _report_table(frame, outcomes, only_failed)
+    header, columns = _report_table(frame, outcomes, only_failed, destinations)
     written = len(columns[-1])
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f"{path.suffix}.tmp", dir=path.parent)

@@ -185,6 +185,8 @@ class _Removal:
         self.spec = get_spec(record.provider)
         self.caller = PacedCaller(self.spec.rate, cancel=cancel, clock=clock, backoff_base=backoff_base)
         self.outcomes: dict[int, tuple[str, str]] = dict(journal.removals(record.id))
+        #: A routed run's rows went to several campaigns; each is removed from its own.
+        self.destinations = journal.row_destinations(record.id)
         self.started = clock()
         self.fatal = ""
 
@@ -198,21 +200,29 @@ class _Removal:
             client = client_factory()
             try:
                 size = self.spec.remove_batch_size
-                for start in range(0, len(todo), size):
+                groups: dict[str, list[int]] = {}
+                for row in todo:
+                    groups.setdefault(self.destinations.get(row, self.record.destination), []).append(row)
+                batches = [
+                    (destination, rows[start : start + size])
+                    for destination, rows in groups.items()
+                    for start in range(0, len(rows), size)
+                ]
+                for destination, rows in batches:
                     if not await self.caller.gate():
                         break
-                    await self.remove(client, todo[start : start + size])
+                    await self.remove(client, destination, rows)
                     if self.fatal:
                         break
             finally:
                 await client.aclose()
         return self.report()
 
-    async def remove(self, client: ProviderClient, rows: Sequence[int]) -> None:
-        """One request for ``rows``, retried on 429 and 5xx; its answers committed before return."""
+    async def remove(self, client: ProviderClient, destination: str, rows: Sequence[int]) -> None:
+        """One request for ``rows`` of one campaign, retried on 429 and 5xx; answers committed first."""
         ids = [self.created[row] for row in rows]
         try:
-            answers = await self.caller.call(lambda: client.remove(self.record.destination, ids))
+            answers = await self.caller.call(lambda: client.remove(destination, ids))
         except TransientError as exc:
             self.land(rows, [Removal(pid, "failed", str(exc)) for pid in ids])
             return

@@ -46,9 +46,17 @@ class UpdateRefused(LeadLoaderError):  # noqa: N818 - named for what the user me
     """``--update-existing`` asked of a provider whose API offers no update; nothing was sent."""
 
 
-def check_updatable(spec: ProviderSpec) -> None:
-    """Raise :class:`UpdateRefused` with the words for the user when ``spec`` cannot update leads."""
-    refusal = update_refusal(spec)
+#: Why a routed run does not update: the journal's record of what each lead holds is kept per
+#: run destination, and a routed run's leads live in several campaigns.
+ROUTED_REFUSAL = (
+    "Updating leads that are already there works on one campaign or list at a time: "
+    "upload to each campaign on its own to update its leads."
+)
+
+
+def check_updatable(spec: ProviderSpec, *, routed: bool = False) -> None:
+    """Raise :class:`UpdateRefused` with the words for the user when this run cannot update leads."""
+    refusal = update_refusal(spec) or (ROUTED_REFUSAL if routed else "")
     if refusal:
         raise UpdateRefused(refusal)
 

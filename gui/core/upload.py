@@ -37,6 +37,7 @@ from gui.core.paced_calls import PacedCaller
 from gui.core.pacing import Clock, Pacer, Slot, shared_pacer
 from gui.core.providers import get_spec
 from gui.core.providers.base import ProviderClient, ProviderSpec
+from gui.core.routing import counts_by_destination
 from gui.core.run_lock import hold_run
 from gui.core.update import APPLIED, check_updatable, preview_updates, run_update_step
 from gui.core.update_journal import sent_rows
@@ -55,6 +56,7 @@ from gui.core.upload_job import (
 class _Batch:
     leads: list[Lead]
     replay: bool = False
+    destination: str = ""
 
 
 @dataclass
@@ -65,7 +67,8 @@ class _Prepared:
     replays: list[Lead]
     keys: dict[int, str] = field(default_factory=dict)
     new_records: list[RowOutcome] = field(default_factory=list)
-    upload_order: list[str] = field(default_factory=list)
+    upload_order: dict[str, list[str]] = field(default_factory=dict)
+    row_dest: dict[int, str] = field(default_factory=dict)
 
 
 def run_upload(
@@ -109,6 +112,13 @@ def run_upload(
     ends with ``RunReport.storage`` set; rows whose answer could not be journaled are still
     ``sending`` in the journal (committed before their request left), so a resume replays
     them in the form the provider deduplicates instead of creating them again.
+
+    A routed job (``job.routes``: row -> campaign, :mod:`gui.core.routing`) is one run and one
+    journal: each campaign's leads go in requests of their own (a request never mixes two), all
+    paced by the key's one pacer, since the providers limit a key, not a campaign. Each request's
+    campaign is journaled with its rows, so a resume replays an unanswered row to the campaign it
+    went to (whatever the routes say now) and undo removes each lead from its own campaign; the
+    report counts rows per destination.
 
     Resume: with ``job.resume``, an unfinished run of the same file fingerprint, provider and
     destination continues: rows it recorded uploaded, duplicate or skipped are kept, and rows
@@ -164,7 +174,7 @@ def run_upload(
             on_storage=on_storage,
         )
         if job.update_existing:
-            check_updatable(get_spec(job.provider))
+            check_updatable(get_spec(job.provider), routed=bool(job.routes))
         if job.dry_run:
             return engine.dry_run(get_spec(job.provider))
         with hold_run(job.fingerprint, job.provider, job.destination, front_end=front_end):
@@ -207,7 +217,10 @@ class _Engine:
         self.fatal = ""
         self.requests = 0
         self.rate_limited = 0
-        self.upload_order: list[str] = []
+        #: Destination -> provider ids uploaded there, in upload order (for the read-back).
+        self.upload_order: dict[str, list[str]] = {}
+        #: Row -> its campaign in a routed run (kept rows: the one the journal names).
+        self.row_dest: dict[int, str] = dict(job.routes)
         self.batches: deque[_Batch] = deque()
         self.sent_done = 0
         self.samples: deque[tuple[float, int]] = deque()
@@ -239,12 +252,14 @@ class _Engine:
         prior: dict[int, RowOutcome] = {}
         prior_keys: dict[int, str] = {}
         unanswered: set[int] = set()
+        prior_dest: dict[int, str] = {}
         run_id = 0
         record = self.journal.find_resumable(job.fingerprint, job.provider, job.destination)
         if record is not None and job.resume:
             run_id = record.id
             known = self.journal.run_rows(run_id)
             prior, prior_keys, unanswered = known.states, known.keys, known.unanswered
+            prior_dest = known.destinations
         elif write:
             if record is not None:
                 self.journal.abandon(record.id)
@@ -268,8 +283,15 @@ class _Engine:
             if prior.get(row) != outcome:
                 new_records.append(outcome)
         kept = (Status.UPLOADED, Status.UPDATED, Status.DUPLICATE, Status.SKIPPED)
+        # A row sent before (done, or unanswered) belongs to the campaign its request went to,
+        # whatever the route table says now: a resume must replay it there, and only there.
+        answered_elsewhere = {r for r, o in prior.items() if o.status in kept}
+        pinned = unanswered | {r for r, o in prior.items() if o.status is Status.FAILED and o.retryable}
+        row_dest = dict(job.routes)
+        row_dest.update({r: d for r, d in prior_dest.items() if r in pinned or r in answered_elsewhere})
+        self.row_dest = row_dest
         candidates: list[Lead] = []
-        upload_order: list[str] = []
+        upload_order: dict[str, list[str]] = {}
         for lead in job.leads:
             before = prior.get(lead.row)
             if (
@@ -279,7 +301,7 @@ class _Engine:
             ):
                 outcomes[lead.row] = before
                 if before.status is Status.UPLOADED and before.provider_id:
-                    upload_order.append(before.provider_id)
+                    upload_order.setdefault(self.dest(lead.row), []).append(before.provider_id)
             elif lead.row not in job.skipped:
                 candidates.append(lead)
         for row, reason in job.skipped.items():
@@ -290,13 +312,17 @@ class _Engine:
             if prior.get(row) != outcome:
                 new_records.append(outcome)
         if job.skip_already_uploaded and candidates:
-            earlier = self.journal.already_uploaded(
-                job.provider, job.destination, [keys[c.row] for c in candidates], exclude_run=run_id or None
-            )
+            earlier = {
+                (destination, key): when
+                for destination, group in self.by_destination(candidates).items()
+                for key, when in self.journal.already_uploaded(
+                    job.provider, destination, [keys[c.row] for c in group], exclude_run=run_id or None
+                ).items()
+            }
             if earlier:
                 remaining: list[Lead] = []
                 for lead in candidates:
-                    when = earlier.get(keys[lead.row])
+                    when = earlier.get((self.dest(lead.row), keys[lead.row]))
                     if when is None:
                         remaining.append(lead)
                         continue
@@ -307,14 +333,29 @@ class _Engine:
         # A row that failed after its answer was lost (retryable failure) may have landed too,
         # in this run or an earlier one to the same destination.
         unanswered |= {r for r, o in prior.items() if o.status is Status.FAILED and o.retryable}
-        if candidates:
+        for destination, group in self.by_destination(candidates).items():
             maybe = self.journal.unconfirmed(
-                job.provider, job.destination, [keys[c.row] for c in candidates], exclude_run=run_id or None
+                job.provider, destination, [keys[c.row] for c in group], exclude_run=run_id or None
             )
-            unanswered |= {c.row for c in candidates if keys[c.row] in maybe}
+            unanswered |= {c.row for c in group if keys[c.row] in maybe}
         fresh = [c for c in candidates if c.row not in unanswered]
         replays = [c for c in candidates if c.row in unanswered]
-        return _Prepared(run_id, outcomes, fresh, replays, keys, new_records, upload_order)
+        return _Prepared(run_id, outcomes, fresh, replays, keys, new_records, upload_order, row_dest)
+
+    def dest(self, row: int) -> str:
+        """The campaign a row goes to: its route in a routed run, else the job's destination."""
+        return self.row_dest.get(row, self.job.destination)
+
+    def by_destination(self, leads: Sequence[Lead]) -> dict[str, list[Lead]]:
+        """Leads grouped by campaign, each group in sheet order: one request never mixes two."""
+        groups: dict[str, list[Lead]] = {}
+        for lead in leads:
+            groups.setdefault(self.dest(lead.row), []).append(lead)
+        return groups
+
+    def destination_counts(self) -> dict[str, dict[str, int]]:
+        """A routed run's rows per destination and status; {} when not routed."""
+        return counts_by_destination(self.row_dest, self.outcomes) if self.job.routes else {}
 
     def dry_run(self, spec: ProviderSpec) -> RunReport:
         """Everything but the sends, and no journal writes."""
@@ -331,7 +372,13 @@ class _Engine:
             self.on_outcomes([outcomes[r] for r in sorted(outcomes)])
         self.emit(force=True, message="Dry run: nothing sent")
         summary = replace(self.summary(note=DRY_RUN_NOTE, mapping=dict(self.job.mapping)), dry_run=True)
-        return RunReport(prepared.run_id, summary, outcomes)
+        return RunReport(
+            prepared.run_id,
+            summary,
+            outcomes,
+            destinations=self.destination_counts(),
+            row_destinations=dict(self.row_dest) if self.job.routes else {},
+        )
 
     # -- the run ----------------------------------------------------------------------------
 
@@ -351,7 +398,7 @@ class _Engine:
             self.run_id = prepared.run_id
             self.keys = prepared.keys
             self.set_outcomes(prepared.outcomes)
-            self.upload_order = list(prepared.upload_order)
+            self.upload_order = {d: list(ids) for d, ids in prepared.upload_order.items()}
             if prepared.new_records:
                 self.journal.record(  # before any request: a failure here stops the run unsent
                     self.run_id,
@@ -362,8 +409,9 @@ class _Engine:
                 self.on_outcomes([self.outcomes[r] for r in sorted(self.outcomes)])
             size = max(1, spec.batch_size)
             for group, replay in ((prepared.replays, True), (prepared.fresh, False)):
-                for start in range(0, len(group), size):
-                    self.batches.append(_Batch(group[start : start + size], replay))
+                for destination, leads in self.by_destination(group).items():
+                    for start in range(0, len(leads), size):
+                        self.batches.append(_Batch(leads[start : start + size], replay, destination))
             self.pacer = shared_pacer(
                 (spec.id, self.job.account, spec.base_url()), spec.rate, clock=self.clock
             )
@@ -409,6 +457,8 @@ class _Engine:
             self.requests,
             self.rate_limited,
             storage=self.storage_stopped if self.storage else "",
+            destinations=self.destination_counts(),
+            row_destinations=dict(self.row_dest) if self.job.routes else {},
         )
 
     async def drive(self, client: ProviderClient, spec: ProviderSpec) -> None:
@@ -455,10 +505,13 @@ class _Engine:
                 continue  # paused or stopping: the gate decides
             rows = [lead.row for lead in leads]
             keys = [self.keys.get(r, "") for r in rows]
-            if not await self.write(functools.partial(self.journal.mark_sending, self.run_id, rows, keys)):
+            # A routed run journals each request's campaign: a resume and undo find it there.
+            routed_to = batch.destination if self.job.routes else ""
+            mark = functools.partial(self.journal.mark_sending, self.run_id, rows, keys, routed_to)
+            if not await self.write(mark):
                 return  # the run ended while the journal could not be written: these rows never left
             try:
-                result = await self.timed_send(client, leads, replay, slot)
+                result = await self.timed_send(client, leads, replay, slot, batch.destination)
             except (FatalProviderError, NotFoundError) as exc:
                 await self.release(rows, replay)
                 self.fatal = self.fatal or str(exc)
@@ -530,13 +583,15 @@ class _Engine:
             await self.sleep(self.backoff(attempts))
 
     async def timed_send(
-        self, client: ProviderClient, leads: Sequence[Lead], replay: bool, slot: Slot
+        self, client: ProviderClient, leads: Sequence[Lead], replay: bool, slot: Slot, destination: str
     ) -> BatchResult:
         """Send, and tell the limiter how late the request left and how long it took."""
         assert self.pacer is not None
         sent_at = self.clock()
         try:
-            return await client.send(leads, self.job.destination, self.job.options, replay=replay)
+            return await client.send(
+                leads, destination or self.job.destination, self.job.options, replay=replay
+            )
         finally:
             self.pacer.on_answer(slot, sent_at, self.clock())
 
@@ -577,7 +632,7 @@ class _Engine:
             self.tally[outcome.status.value] += 1
             self.outcomes[outcome.row] = outcome
             if outcome.status is Status.UPLOADED and outcome.provider_id:
-                self.upload_order.append(outcome.provider_id)
+                self.upload_order.setdefault(self.dest(outcome.row), []).append(outcome.provider_id)
         self.sent_done += len(outcomes)
         if self.on_outcomes is not None:
             self.on_outcomes(list(outcomes))
@@ -640,14 +695,28 @@ class _Engine:
         self.emit(force=True)
 
     async def confirm(self, client: ProviderClient) -> tuple[str, int | None]:
-        """Ask the provider which uploaded ids it lists in the destination."""
+        """Ask the provider which uploaded ids it lists, destination by destination."""
+        notes: list[str] = []
+        found: int | None = None
+        for destination, ids in self.upload_order.items():
+            note, count = await self.confirm_one(client, destination, ids)
+            if note:
+                notes.append(f"{destination}: {note}" if self.job.routes else note)
+            if count is not None:
+                found = (found or 0) + count
+        return "; ".join(notes), found
+
+    async def confirm_one(
+        self, client: ProviderClient, destination: str, ids: Sequence[str]
+    ) -> tuple[str, int | None]:
+        """Ask the provider which of ``ids`` it lists in one destination."""
         assert self.pacer is not None
         if await self.pacer.wait(lambda: self.stopping, tick=self.tuning.tick) is None:
             return "", None
         self.emit(force=True, message="Checking the campaign...")
         try:
             # The read waits out 429s itself, page by page (http.patiently).
-            result = await client.read_back(self.job.destination, list(self.upload_order))
+            result = await client.read_back(destination, list(ids))
         except ProviderError as exc:
             return f"could not verify: {exc}", None
         if result is None:

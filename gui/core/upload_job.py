@@ -46,6 +46,9 @@ class UploadJob:
         skip_already_uploaded: Skip rows an earlier run uploaded to the same destination.
         update_existing: Change leads that are already there (a duplicate answer, or created
             by an earlier run) whose values differ, sending only what changed (:mod:`gui.core.update`).
+        routes: Row -> destination for a routed run (:mod:`gui.core.routing`); then
+            ``destination`` is the run's label (``route:<column>``) and each lead goes to its
+            row's campaign. Empty: every lead goes to ``destination``.
     """
 
     provider: str
@@ -64,6 +67,7 @@ class UploadJob:
     skip_already_uploaded: bool = True
     skipped: Mapping[int, str] = field(default_factory=dict)
     update_existing: bool = False
+    routes: Mapping[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,10 @@ class RunReport:
             read-only folder): "Stopped: disk full: the upload journal <path> cannot be
             written. ..." with what to do; else "". The run stays resumable; rows whose answer
             could not be recorded are replayed on resume in the form the provider deduplicates.
+        destinations: For a routed run, destination -> its rows per status (with ``total``),
+            in the JSON summary's order; empty otherwise.
+        row_destinations: For a routed run, row -> the campaign it went (or goes) to: the
+            report's destination column.
     """
 
     run_id: int
@@ -92,6 +100,8 @@ class RunReport:
     requests: int = 0
     rate_limited: int = 0
     storage: str = ""
+    destinations: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    row_destinations: Mapping[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

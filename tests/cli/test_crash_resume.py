@@ -61,6 +61,29 @@ def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
         time.sleep(0.02)
 
 
+def kill_9_when(command: list[str], env: dict[str, str], cwd: Path, reached: Callable[[], bool]) -> None:
+    """Start the command and ``kill -9`` it once ``reached()`` holds (it must still be running)."""
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd)
+    try:
+        wait_for(lambda: reached() or process.poll() is not None, 60, "progress")
+        assert process.poll() is None, process.communicate()
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+        for stream in (process.stdout, process.stderr):
+            assert stream is not None
+            stream.close()
+    assert process.returncode == -signal.SIGKILL
+
+
+def run_to_end(command: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run the command to its end (two minutes at most), capturing its text output."""
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, cwd=cwd, check=False)
+
+
 def journal_rows(home: Path) -> dict[int, str]:
     db = sqlite3.connect(home / "journal.sqlite3")
     try:
@@ -96,23 +119,8 @@ def test_kill_9_mid_run_then_rerun_loses_nothing_and_creates_nothing_twice(
 
     in_flight: set[int] = set()
     for threshold in (15, 35):  # two kills: early, and again in the middle of the resumed run
-        process = subprocess.Popen(
-            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path
-        )
-        try:
-            # Kill once the provider holds a good part of the leads, while requests are in flight.
-            wait_for(lambda: created() >= threshold or process.poll() is not None, 60, "progress")  # noqa: B023
-            assert process.poll() is None, process.communicate()
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait(timeout=10)
-            for stream in (process.stdout, process.stderr):
-                assert stream is not None
-                stream.close()
-        assert process.returncode == -signal.SIGKILL
+        # Kill once the provider holds a good part of the leads, while requests are in flight.
+        kill_9_when(command, env, tmp_path, lambda: created() >= threshold)  # noqa: B023
         # Requests already on the wire may still commit on the sandbox after the kill (latency 150 ms).
         time.sleep(0.4)
         at_kill = created()
@@ -125,9 +133,7 @@ def test_kill_9_mid_run_then_rerun_loses_nothing_and_creates_nothing_twice(
         in_flight |= sending
         print(f"\ncrash: killed at {at_kill}/{LEADS} created, {len(sending)} in flight")
 
-    second = subprocess.run(
-        command, env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path, check=False
-    )
+    second = run_to_end(command, env, tmp_path)
     assert second.returncode == 0, second.stderr
     summary = json.loads(second.stdout.strip().splitlines()[-1])
     assert summary["total"] == LEADS

@@ -18,7 +18,7 @@ import pytest
 from gui.core import update
 from gui.core.domain import Lead, RowOutcome, Status
 from gui.core.journal import Journal
-from gui.core.providers import make_client
+from gui.core.providers import get_spec, make_client
 from gui.core.update import UpdateRefused
 from gui.core.upload import run_upload
 from gui.core.upload_job import RunReport, Tuning, UploadJob
@@ -357,3 +357,12 @@ def test_a_lead_deleted_in_the_provider_since_fails_alone_naming_why(sandbox, jo
     )
     assert fine.status is Status.UPDATED and fine.reason == "updated: first_name, job_title"
     assert sandbox.ledger.created("instantly") == 2  # nothing created again
+
+
+def test_a_routed_run_does_not_update_and_says_why() -> None:
+    from gui.core.update import ROUTED_REFUSAL, UpdateRefused, check_updatable
+
+    with pytest.raises(UpdateRefused, match="one campaign or list at a time"):
+        check_updatable(get_spec("lemlist"), routed=True)
+    check_updatable(get_spec("lemlist"))  # one campaign: allowed
+    assert "upload to each campaign on its own" in ROUTED_REFUSAL
