@@ -7,7 +7,9 @@ whole-sheet check (which rows would go out broken) runs in a worker so a 100k-ro
 freezes the window.
 
 The flow holds no provider code: the window gives it a function that reads the campaign's
-emails (run in a worker too) and the provider's tag vocabulary.
+emails (run in a worker too, never on the GUI thread) and the provider's tag vocabulary. What
+it read is :attr:`PreviewEmailsFlow.campaign_read`, so the upload checks the same emails the
+user just read instead of asking the provider again.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from gui.core.merge_tags import (
     not_checked,
     render_row,
 )
+from gui.core.safety import CampaignRead
 from gui.qt.workers import Worker, start_worker
 
 log = logging.getLogger(__name__)
@@ -52,7 +55,9 @@ LEGEND = (
     f"<span style='{TINTS['spintax']}'>one of several wordings</span>"
 )
 
-ReadCampaign = Callable[[], CampaignText | None]
+#: Reads the campaign in the worker: its emails, None when it publishes none, or a
+#: :class:`CampaignRead` whose note says why there is no text (core ``read_campaign``).
+ReadCampaign = Callable[[], CampaignText | CampaignRead | None]
 
 
 def _piece_html(piece: Piece, *, is_html: bool) -> str:
@@ -95,6 +100,7 @@ class PreviewEmailsFlow(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._campaign: CampaignText | None = None
+        self._read: CampaignRead | None = None
         self._vocab: TagVocabulary | None = None
         self._note = "Choose a campaign to see its emails."
         self._frame: pd.DataFrame | None = None
@@ -130,19 +136,25 @@ class PreviewEmailsFlow(QWidget):
 
     # -- what the window tells the flow ------------------------------------------------------
 
-    def read_campaign(self, read: ReadCampaign | None, vocab: TagVocabulary | None, label: str) -> None:
+    def read_campaign(
+        self, read: ReadCampaign | None, vocab: TagVocabulary | None, label: str, note: str = ""
+    ) -> None:
         """Read the chosen campaign's emails in a worker; ``read`` None means the provider publishes none.
 
         Args:
             read: Returns the campaign's emails (None when the provider has no such route).
             vocab: The provider's merge tags.
             label: The provider's name, for the one-line notes.
+            note: The line to show when ``read`` is None (a lead list, no account yet).
         """
         self._stop(self._reader)
         self._vocab = vocab
         self._campaign = None
+        self._read = None
         if read is None or vocab is None:
-            self._show_note(f"{label} does not publish a campaign's emails, so they are not checked.")
+            note = note or f"{label} does not publish a campaign's emails, so they are not checked."
+            self._show_note(note)
+            self._read = CampaignRead(None, note)
             return
         self._show_note("Reading the campaign's emails…")
         reader = self._reader = start_worker(lambda _p, _c: read(), parent=self)
@@ -166,7 +178,18 @@ class PreviewEmailsFlow(QWidget):
         """No campaign chosen any more."""
         self._stop(self._reader)
         self._campaign = None
+        self._read = None
         self._show_note("Choose a campaign to see its emails.")
+
+    def shutdown(self) -> None:
+        """Stop the reader and the check (the window closes)."""
+        self._stop(self._reader)
+        self._stop(self._checker)
+
+    @property
+    def campaign_read(self) -> CampaignRead | None:
+        """The campaign as last read (text, or the note why none); None while reading or unchosen."""
+        return self._read
 
     @property
     def check(self) -> TagCheck:
@@ -189,10 +212,19 @@ class PreviewEmailsFlow(QWidget):
         self.view.clear()
         self.sig_checked.emit(self._check)
 
-    def _on_read(self, text: CampaignText | None, label: str) -> None:
+    def _on_read(self, text: CampaignText | CampaignRead | None, label: str) -> None:
+        if isinstance(text, CampaignRead):
+            if text.text is None:
+                self._show_note(text.note or f"{label} does not publish a campaign's emails.")
+                self._read = text
+                return
+            text = text.text
         if text is None:
-            self._show_note(f"{label} does not publish a campaign's emails, so they are not checked.")
+            note = f"{label} does not publish a campaign's emails, so they are not checked."
+            self._show_note(note)
+            self._read = CampaignRead(None, note)
             return
+        self._read = CampaignRead(text)
         if not text.steps:
             self._show_note("The campaign has no emails yet, so there is nothing to check.")
             return
@@ -204,7 +236,9 @@ class PreviewEmailsFlow(QWidget):
     def _on_read_failed(self, exc: BaseException) -> None:
         if isinstance(exc, Cancelled):
             return
-        self._show_note(f"The emails could not be checked: {exc} The upload is still possible.")
+        note = f"The emails could not be checked: {exc} The upload is still possible."
+        self._show_note(note)
+        self._read = CampaignRead(None, note)
 
     def _render(self) -> None:
         if self._campaign is None or self._vocab is None:
