@@ -17,27 +17,24 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Callable, Sequence
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
-from gui.core.campaign_text import CampaignText, TagVocabulary
-from gui.core.cancel import CancelToken, ProgressCallback
 from gui.core.errors import Cancelled
-from gui.core.mapping.columns import ColumnMapping
-from gui.core.merge_tags import (
-    Piece,
-    RenderedEmail,
-    TagCheck,
-    check_tags,
-    looks_like_html,
-    not_checked,
-    render_row,
-)
-from gui.core.safety import CampaignRead
 from gui.qt.workers import Worker, start_worker
+
+if TYPE_CHECKING:
+    # The window builds this pane before its first paint, when pandas is not loaded yet
+    # (DESIGN §5): the merge-tag code (numpy, pandas) is imported where it is first used.
+    import pandas as pd
+
+    from gui.core.campaign_text import CampaignText, TagVocabulary
+    from gui.core.cancel import CancelToken, ProgressCallback
+    from gui.core.mapping.columns import ColumnMapping
+    from gui.core.merge_tags import Piece, RenderedEmail, TagCheck
+    from gui.core.safety import CampaignRead
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +54,7 @@ LEGEND = (
 
 #: Reads the campaign in the worker: its emails, None when it publishes none, or a
 #: :class:`CampaignRead` whose note says why there is no text (core ``read_campaign``).
-ReadCampaign = Callable[[], CampaignText | CampaignRead | None]
+ReadCampaign = Callable[[], "CampaignText | CampaignRead | None"]
 
 
 def _piece_html(piece: Piece, *, is_html: bool) -> str:
@@ -69,6 +66,8 @@ def _piece_html(piece: Piece, *, is_html: bool) -> str:
 
 def email_html(email: RenderedEmail) -> str:
     """One email as rich text: a heading, the subject line, then the body as the prospect reads it."""
+    from gui.core.merge_tags import looks_like_html
+
     is_html = looks_like_html(email.step.body)
     subject = (
         "".join(_piece_html(p, is_html=False) for p in email.subject) or "<i>(replies in the thread)</i>"
@@ -104,9 +103,9 @@ class PreviewEmailsFlow(QWidget):
         self._vocab: TagVocabulary | None = None
         self._note = "Choose a campaign to see its emails."
         self._frame: pd.DataFrame | None = None
-        self._mapping = ColumnMapping()
+        self._mapping: ColumnMapping | None = None
         self._row: int | None = None
-        self._check: TagCheck = not_checked(self._note)
+        self._check: TagCheck | None = None  # built on first use: see the imports
         self._reader: Worker | None = None
         self._checker: Worker | None = None
         self._build()
@@ -147,6 +146,8 @@ class PreviewEmailsFlow(QWidget):
             label: The provider's name, for the one-line notes.
             note: The line to show when ``read`` is None (a lead list, no account yet).
         """
+        from gui.core.safety import CampaignRead
+
         self._stop(self._reader)
         self._vocab = vocab
         self._campaign = None
@@ -194,6 +195,10 @@ class PreviewEmailsFlow(QWidget):
     @property
     def check(self) -> TagCheck:
         """The last finished whole-sheet check."""
+        if self._check is None:
+            from gui.core.merge_tags import not_checked
+
+            self._check = not_checked(self._note)
         return self._check
 
     @property
@@ -204,6 +209,8 @@ class PreviewEmailsFlow(QWidget):
     # -- inside --------------------------------------------------------------------------------
 
     def _show_note(self, note: str) -> None:
+        from gui.core.merge_tags import not_checked
+
         self._note = note
         self._check = not_checked(note)
         self.status.setText(note)
@@ -213,6 +220,8 @@ class PreviewEmailsFlow(QWidget):
         self.sig_checked.emit(self._check)
 
     def _on_read(self, text: CampaignText | CampaignRead | None, label: str) -> None:
+        from gui.core.safety import CampaignRead
+
         if isinstance(text, CampaignRead):
             if text.text is None:
                 self._show_note(text.note or f"{label} does not publish a campaign's emails.")
@@ -236,26 +245,32 @@ class PreviewEmailsFlow(QWidget):
     def _on_read_failed(self, exc: BaseException) -> None:
         if isinstance(exc, Cancelled):
             return
+        from gui.core.safety import CampaignRead
+
         note = f"The emails could not be checked: {exc} The upload is still possible."
         self._show_note(note)
         self._read = CampaignRead(None, note)
 
     def _render(self) -> None:
-        if self._campaign is None or self._vocab is None:
+        if self._campaign is None or self._vocab is None or self._mapping is None:
             return
         if self._frame is None or self._row is None or not 0 <= self._row < len(self._frame):
             self.view.setHtml("<p><i>Select a row in the table to read its emails.</i></p>")
             return
+        from gui.core.merge_tags import render_row
+
         emails = render_row(self._frame, self._mapping, self._campaign, self._vocab, self._row)
         self.view.setHtml("".join(email_html(e) for e in emails))
 
     def _start_check(self) -> None:
         self._stop(self._checker)
         campaign, vocab, frame, mapping = self._campaign, self._vocab, self._frame, self._mapping
-        if campaign is None or vocab is None or frame is None:
+        if campaign is None or vocab is None or frame is None or mapping is None:
             return
 
         def run(_progress: ProgressCallback, cancel: CancelToken) -> TagCheck:
+            from gui.core.merge_tags import check_tags
+
             return check_tags(frame, mapping, campaign, vocab, cancel=cancel)
 
         checker = self._checker = start_worker(run, parent=self)
