@@ -370,6 +370,7 @@ class MainWindow(QMainWindow):
         self.safety.sig_message.connect(self._show_message)
         self.run.sig_checking.connect(lambda checking: self._set_editing_enabled(not checking))
         self.run.sig_storage.connect(self._show_storage)
+        self.run.sig_cancel_checks.connect(self._cancel_checks)
         self.view.sig_fix_requested.connect(self.check.fix_column)
         self.check.sig_message.connect(self._show_message)
         self.check.sig_columns_changed.connect(self._on_columns_changed)
@@ -632,6 +633,11 @@ class MainWindow(QMainWindow):
             )
         )
 
+    def _cancel_checks(self) -> None:
+        """Cancel pressed while the checks ran: stop them; nothing was sent."""
+        self.safety.stop()
+        self.run.not_started("")
+
     def _show_storage(self, message: str) -> None:
         """The journal cannot be written (the run waits), or "" when it can again."""
         self.storage_label.setText(f"<b>{message}</b>" if message else "")
@@ -796,8 +802,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ the upload
 
     def run_in_progress(self) -> bool:
-        """True while an upload worker runs."""
-        return self.run.running()
+        """True while an upload runs or its checks before sending do."""
+        return self.run.running() or self.run.checking()
 
     @property
     def _run_worker(self) -> Worker | None:
@@ -892,7 +898,7 @@ class MainWindow(QMainWindow):
 
     def confirm_close(self) -> bool:
         """Ask before closing during a run; True when the window may close."""
-        if not self.run.running():
+        if not self.run_in_progress():
             return True
         answer = QMessageBox.question(
             self,

@@ -121,6 +121,7 @@ class RunUpload(QObject):
         sig_resumable: The journal's unfinished run for this file and destination, or None.
         sig_checking: True while the checks before sending run (lock the editors), then False.
         sig_storage: The journal cannot be written: the pause message ("" once it works again).
+        sig_cancel_checks: Cancel was pressed while the checks before sending ran: stop them.
         sig_message: A status-bar line and how long it shows (ms; 0 until replaced).
         sig_error: A title and a message the window shows as a warning.
     """
@@ -132,6 +133,7 @@ class RunUpload(QObject):
     sig_resumable = Signal(object)
     sig_checking = Signal(bool)
     sig_storage = Signal(str)
+    sig_cancel_checks = Signal()
     sig_message = Signal(str, int)
     sig_error = Signal(str, str)
 
@@ -354,7 +356,12 @@ class RunUpload(QObject):
             return False
         if self._guard is not None and safety is None:
             self._pending = (rows, retry)
-            self.bar.set_plan("Checking the rows before sending…", enabled=False)
+            self.bar.start_run(len(inputs.frame) if rows is None else len(rows), "Checking before sending")
+            self.bar.pause_button.setEnabled(False)  # nothing to pause: no request is sent yet
+            self.bar.progress_label.setText(
+                f"Checking the rows against the campaign's emails and the do-not-contact list "
+                f"before anything is sent to {inputs.spec.label}…"
+            )
             self.sig_checking.emit(True)
             self._guard(inputs, factory)
             return True
@@ -475,6 +482,7 @@ class RunUpload(QObject):
     def not_started(self, reason: str) -> None:
         """The checks stopped the run (``reason`` empty: the user chose not to go on)."""
         self._pending = None
+        self.bar.finish_run()
         self.sig_checking.emit(False)
         if reason:
             self.sig_error.emit("Upload not started", reason)
@@ -497,6 +505,8 @@ class RunUpload(QObject):
         """Ask the engine to stop; it lets requests in flight finish and keeps the run resumable."""
         if self.worker is not None:
             self.worker.cancel.cancel()
+        elif self.checking():
+            self.sig_cancel_checks.emit()
 
     def retry_failed(self) -> bool:
         """Send the failed rows again (uploaded rows are never sent twice)."""
@@ -508,6 +518,7 @@ class RunUpload(QObject):
 
     def stop(self, timeout_ms: int = 5000) -> None:
         """Stop the run (window closing, tests)."""
+        self._pending = None  # a run waiting for its checks never starts now
         if self.worker is not None:
             self.worker.stop(timeout_ms)
         self.worker = None
