@@ -680,7 +680,15 @@ class MainWindow(QMainWindow):
             options=panel.options(),
             client_factory=panel.client_factory,
             tag_note=self._tag_note() if has_sheet else "",
+            held_rows=self._held_rows() if has_sheet else frozenset(),
         )
+
+    def _held_rows(self) -> frozenset[int]:
+        """Rows the last merge-tag check holds back (none when the user sends them anyway)."""
+        check = self.preview.check
+        if not check.checked or self.preview.allows_empty_tags:
+            return frozenset()
+        return frozenset(check.reasons)
 
     def _tag_note(self) -> str:
         """The merge-tag check in one line under the Upload button ("" when nothing is flagged)."""

@@ -62,6 +62,7 @@ class UploadInputs:
         client_factory: Returns the factory of clients for the account (raises when no key).
         loading: A sheet is still being read.
         tag_note: The merge-tag check in one line (rows held back for an empty tag), or "".
+        held_rows: Rows the merge-tag check holds back (the button does not count them).
     """
 
     path: Path | None
@@ -78,6 +79,7 @@ class UploadInputs:
     client_factory: Callable[[], Callable[[], ProviderClient]]
     loading: bool = False
     tag_note: str = ""
+    held_rows: frozenset[int] = frozenset()
 
     @property
     def has_sheet(self) -> bool:
@@ -231,6 +233,11 @@ class RunUpload(QObject):
             return "Checking rows…", False, ""
         total = len(inputs.frame)
         valid_rows = self.valid_rows(inputs)
+        if inputs.held_rows:
+            import numpy as np
+
+            held = np.fromiter(inputs.held_rows, dtype=np.int64, count=len(inputs.held_rows))
+            valid_rows = valid_rows[~np.isin(valid_rows, held)]
         done = self.done_rows(inputs)
         remaining = len(valid_rows) - len(done.intersection(valid_rows.tolist())) if done else len(valid_rows)
         skipped = total - len(valid_rows)
@@ -240,7 +247,8 @@ class RunUpload(QObject):
             return (
                 "No row can be uploaded yet",
                 False,
-                "Every row has a problem: hover a red cell to see why (Show: Rows that will be skipped).",
+                inputs.tag_note
+                or "Every row has a problem: hover a red cell to see why (Show: Rows that will be skipped).",
             )
         if self.resumable is not None:
             finished = self.resumable.total - self.resumable.counts.get("pending", 0)
