@@ -646,7 +646,11 @@ class MainWindow(QMainWindow):
     def keep_until_quit(self, worker: Worker) -> None:
         """Stop and wait for ``worker`` when the window shuts down (start-up chores such as pruning)."""
         self._until_quit.append(worker)
-        worker.sig_finished.connect(lambda: worker in self._until_quit and self._until_quit.remove(worker))
+        worker.sig_finished.connect(lambda: self._forget_worker(worker))
+
+    def _forget_worker(self, worker: Worker) -> None:
+        if worker in self._until_quit:
+            self._until_quit.remove(worker)
 
     def _check_inputs(self) -> tuple[Any, Any, str]:
         return self.mapping_panel.mapping(), self.destination_panel.spec(), self._destination_kind()

@@ -28,6 +28,7 @@ from gui.core.domain import Campaign, RowOutcome, RunSummary, Status
 from gui.core.errors import LeadLoaderError
 from gui.qt.table_model import LeadTableModel
 from gui.qt.upload_bar import UploadBar
+from gui.qt.upload_worker import held_back, journal_fix, upload_job_fn
 from gui.qt.workers import Worker, start_worker
 
 if TYPE_CHECKING:
@@ -393,7 +394,7 @@ class RunUpload(QObject):
             send_rows = np.asarray(rows, dtype=np.int64)
             skipped = no_rows
             total_rows = len(send_rows)
-        held, listed = _held_back(safety, None if rows is None else send_rows)
+        held, listed = held_back(safety, None if rows is None else send_rows)
         if held or listed:
             send_rows = send_rows[~np.isin(send_rows, np.fromiter(held.keys() | listed.keys(), np.int64))]
         job_fn = self._job(
@@ -433,51 +434,26 @@ class RunUpload(QObject):
         safety: tuple[Mapping[int, str], Mapping[int, str]] = ({}, {}),
     ) -> Callable[[Any, Any], Any]:
         """The worker body: plain values only (the sheet cannot change: editing is off during a run)."""
-        from gui.core.mapping.payload import build_leads
-        from gui.core.upload import run_upload
-        from gui.core.upload_job import UploadJob
-
         destination = inputs.destination
         assert destination is not None
-        frame, mapping, spec, validation = inputs.frame, inputs.mapping, inputs.spec, inputs.validation
-        account, options = inputs.account, dict(inputs.options)
-        fingerprint = inputs.fingerprint
-        file_name = inputs.path.name if inputs.path is not None else ""
         relay = self._relay
-        held, listed = safety
-
-        def job_fn(progress: Any, cancel: Any) -> Any:
-            # A lead per row and the skipped rows' reasons take about a second per million rows:
-            # built here on the worker.
-            reasons = validation.row_messages if validation is not None else None
-            invalid = {row: "; ".join(reasons(row)) for row in invalid_rows.tolist()} if reasons else {}
-            for row, reason in held.items():  # an empty merge tag: after the cells' own problems
-                invalid[row] = f"{invalid[row]}; {reason}" if row in invalid else reason
-            job = UploadJob(
-                provider=spec.id,
-                destination=destination.id,
-                destination_name=destination.name,
-                account=account,
-                leads=tuple(build_leads(frame, mapping, spec, rows=send_rows)),
-                invalid=invalid,
-                skipped=dict(listed),
-                total_rows=total_rows,
-                options=options,
-                mapping=mapping.summary(),
-                fingerprint=fingerprint,
-                file_name=file_name,
-                resume=resume,
-            )
-            return run_upload(
-                job,
-                factory,
-                progress=progress,
-                cancel=cancel,
-                on_outcomes=lambda outcomes: relay.sig_outcomes.emit(list(outcomes)),
-                on_storage=relay.sig_storage.emit,
-            )
-
-        return job_fn
+        return upload_job_fn(
+            frame=inputs.frame,
+            mapping=inputs.mapping,
+            spec=inputs.spec,
+            validation=inputs.validation,
+            destination=destination,
+            account=inputs.account,
+            options=dict(inputs.options),
+            fingerprint=inputs.fingerprint,
+            file_name=inputs.path.name if inputs.path is not None else "",
+            factory=factory,
+            rows=(send_rows, invalid_rows, total_rows),
+            resume=resume,
+            held_back=safety,
+            on_outcomes=lambda outcomes: relay.sig_outcomes.emit(list(outcomes)),
+            on_storage=relay.sig_storage.emit,
+        )
 
     def go_on(self, safety: Safety) -> None:
         """The checks passed: start the waiting run, holding back the rows they found."""
@@ -578,7 +554,7 @@ class RunUpload(QObject):
         log.error("Upload failed: %s", message)
         if isinstance(exc, JournalError):
             # Opening or first writing the journal failed: the engine sends nothing without it.
-            self.sig_error.emit("Upload not started", f"{message}\n\n{_journal_fix(exc)}")
+            self.sig_error.emit("Upload not started", f"{message}\n\n{journal_fix(exc)}")
             self.sig_run_finished.emit(None)
             return
         self.sig_error.emit(
@@ -592,33 +568,3 @@ class RunUpload(QObject):
         self.worker = None
         self.bar.finish_run()
         self.sig_finished.emit()
-
-
-def _held_back(safety: Safety | None, rows: np.ndarray | None) -> tuple[dict[int, str], dict[int, str]]:
-    """Rows the checks hold back: (empty merge tag -> invalid, do-not-contact -> skipped).
-
-    A whole upload holds back every listed row of the sheet; a retry only among its ``rows``.
-    """
-    if safety is None:
-        return {}, {}
-    scope = None if rows is None else set(rows.tolist())
-    held = {r: m for r, m in safety.invalid.items() if scope is None or r in scope}
-    listed = {r: m for r, m in safety.skipped.items() if scope is None or r in scope}
-    return held, listed
-
-
-def _journal_fix(exc: Any) -> str:
-    """What the user does about a journal that cannot be opened or written (a JournalError)."""
-    from gui.core.journal import DISK_FULL, READ_ONLY
-
-    folder = exc.path.parent
-    if exc.problem == DISK_FULL:
-        step = f"Free some space on the disk that holds {folder}"
-    elif exc.problem == READ_ONLY:
-        step = f"Make {folder} writable"
-    else:
-        step = "Check that the file can be written"
-    return (
-        f"Nothing was sent: LeadLoader records every row before sending it, so that no lead is ever "
-        f"sent twice. {step}, then click Upload again."
-    )

@@ -105,8 +105,9 @@ class SendSafely(QObject):
         label = inputs.spec.label
         self.sig_message.emit(f"Checking the rows against {label}'s emails and the do-not-contact list…", 0)
         worker = self._worker = start_worker(_checks(inputs, use_provider_list), parent=self._parent)
-        worker.sig_succeeded.connect(lambda result: self._worker is worker and self._on_result(result))
-        worker.sig_failed.connect(lambda exc: self._worker is worker and self._on_failed(exc))
+        # Only the latest worker's answer counts (a stopped one may still report).
+        worker.sig_succeeded.connect(lambda result: self._on_result(worker, result))
+        worker.sig_failed.connect(lambda exc: self._on_failed(worker, exc))
         worker.sig_finished.connect(lambda: self._forget(worker))
 
     def stop(self, timeout_ms: int = 5000) -> None:
@@ -124,7 +125,9 @@ class SendSafely(QObject):
         if self._worker is worker:
             self._worker = None
 
-    def _on_result(self, result: Safety | _ListUnreadable) -> None:
+    def _on_result(self, worker: Worker, result: Safety | _ListUnreadable) -> None:
+        if self._worker is not worker:
+            return
         self._worker = None
         if isinstance(result, _ListUnreadable):
             self._ask(result)
@@ -134,7 +137,9 @@ class SendSafely(QObject):
             self.sig_message.emit(" ".join(lines), 0)
         self.sig_passed.emit(result)
 
-    def _on_failed(self, exc: BaseException) -> None:
+    def _on_failed(self, worker: Worker, exc: BaseException) -> None:
+        if self._worker is not worker:
+            return
         self._worker = None
         if isinstance(exc, Cancelled):
             self.sig_stopped.emit("")
