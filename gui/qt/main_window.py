@@ -74,6 +74,15 @@ DATA_STACK = (
 )
 
 
+def _banner(kind: str, name: str) -> QFrame:
+    """An empty banner frame of ``kind`` (sandbox, info, error) that screen readers call ``name``."""
+    frame = QFrame()
+    frame.setObjectName("banner")
+    frame.setStyleSheet(banner_style(kind))
+    frame.setAccessibleName(name)
+    return frame
+
+
 class MainWindow(QMainWindow):
     """LeadLoader's one window.
 
@@ -147,10 +156,7 @@ class MainWindow(QMainWindow):
 
     def _build_ui(self) -> None:
         # Banner for the sandbox (always visible when it is the destination) and the resume offer.
-        self.sandbox_banner = QFrame()
-        self.sandbox_banner.setObjectName("banner")
-        self.sandbox_banner.setStyleSheet(banner_style("sandbox"))
-        self.sandbox_banner.setAccessibleName("Sandbox notice")
+        self.sandbox_banner = _banner("sandbox", "Sandbox notice")
         sandbox_label = QLabel(
             "<b>Sandbox — no real leads are sent.</b> You are trying LeadLoader with a built-in practice "
             "account. To upload for real, choose your provider and click <i>Manage accounts…</i> to add "
@@ -162,10 +168,7 @@ class MainWindow(QMainWindow):
         banner_layout.setContentsMargins(8, 4, 8, 4)
         banner_layout.addWidget(sandbox_label, 1)
 
-        self.resume_banner = QFrame()
-        self.resume_banner.setObjectName("banner")
-        self.resume_banner.setStyleSheet(banner_style("info"))
-        self.resume_banner.setAccessibleName("Resume offer")
+        self.resume_banner = _banner("info", "Resume offer")
         self.resume_label = QLabel()
         self.resume_label.setWordWrap(True)
         self.resume_button = QPushButton("Resume upload")
@@ -183,10 +186,7 @@ class MainWindow(QMainWindow):
         self.resume_banner.hide()
 
         # The journal cannot be written (disk full, read-only): the run is paused until it can.
-        self.storage_banner = QFrame()
-        self.storage_banner.setObjectName("banner")
-        self.storage_banner.setStyleSheet(banner_style("error"))
-        self.storage_banner.setAccessibleName("Disk problem")
+        self.storage_banner = _banner("error", "Disk problem")
         self.storage_label = QLabel()
         self.storage_label.setWordWrap(True)
         self.storage_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

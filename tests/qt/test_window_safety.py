@@ -21,6 +21,7 @@ from gui.sandbox import seed
 from gui.sandbox.demo import shared_sandbox
 from gui.sandbox.faults import Fault, FaultConfig
 from gui.sandbox.ledger import DncEntry
+from tests.qt.test_main_window import choose_campaign
 
 TIMEOUT = 30_000
 HEADER = "Email,First Name,Last Name,Company,Job Title,Industry,Icebreaker\n"
@@ -45,21 +46,7 @@ def _ready(
     """Open the sheet, pick the campaign, and wait until its emails are read and the sheet checked."""
     with qtbot.waitSignals([window.sig_loaded, window.sig_validated], timeout=TIMEOUT):
         window.open_file(path)
-    panel = window.destination_panel
-    last = [time.monotonic()]
-
-    def listed() -> bool:
-        # The shared sandbox enforces lemlist's 20 requests per 2 s: ask again as Refresh would.
-        if any(c.id == campaign for c in panel.campaigns()):
-            return True
-        if "429" in panel.status_label.text() and time.monotonic() - last[0] > 1.0:
-            last[0] = time.monotonic()
-            panel.refresh()
-        return False
-
-    qtbot.waitUntil(listed, timeout=TIMEOUT)
-    if panel.destination() is None or panel.destination().id != campaign:
-        assert panel.set_destination(campaign)
+    choose_campaign(qtbot, window, campaign)
     qtbot.waitUntil(lambda: window.preview.check.checked, timeout=TIMEOUT)
     window.preview.allow_empty.setChecked(allow_empty)
     qtbot.waitUntil(window.upload_bar.upload_button.isEnabled, timeout=TIMEOUT)
