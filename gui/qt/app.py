@@ -291,6 +291,8 @@ def _prune_journal_later(window: MainWindow, days: int) -> None:
     worker = start_worker(prune, parent=window)
     worker.sig_succeeded.connect(pruned)
     worker.sig_failed.connect(lambda exc: log.warning("The journal could not be pruned: %s", exc))
+    # Waited for at quit: a QThread destroyed while it still runs aborts the process.
+    window.keep_until_quit(worker)
 
 
 def _open_first(

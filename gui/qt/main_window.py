@@ -44,9 +44,11 @@ from gui.qt.dialogs.source_dialog import SourceChoice
 from gui.qt.flows.check_and_fix import CheckAndFix
 from gui.qt.flows.map_columns import MapColumnsFlow
 from gui.qt.flows.open_sheet import OpenSheet, dropped_path, loaded_message
+from gui.qt.flows.preview_emails import PreviewEmailsFlow
 from gui.qt.flows.review_results import ReviewResults
 from gui.qt.flows.run_history import RunHistory
 from gui.qt.flows.run_upload import RunEnded, RunUpload, UploadInputs
+from gui.qt.flows.send_safely import SafetyInputs, SendSafely
 from gui.qt.flows.view_table import QUEUED, ViewTable
 from gui.qt.style import banner_style, std_icon
 from gui.qt.table_model import STATUS_WORDS, LeadTableModel
@@ -54,6 +56,8 @@ from gui.qt.workers import Worker, start_worker, tune_gil_for_gui
 
 if TYPE_CHECKING:
     import numpy as np
+
+    from gui.core.providers.base import ProviderClient
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +72,15 @@ DATA_STACK = (
     "gui.core.presets",
     "gui.core.journal",
 )
+
+
+def _banner(kind: str, name: str) -> QFrame:
+    """An empty banner frame of ``kind`` (sandbox, info, error) that screen readers call ``name``."""
+    frame = QFrame()
+    frame.setObjectName("banner")
+    frame.setStyleSheet(banner_style(kind))
+    frame.setAccessibleName(name)
+    return frame
 
 
 class MainWindow(QMainWindow):
@@ -127,7 +140,11 @@ class MainWindow(QMainWindow):
         self.check = CheckAndFix(
             self.model, self.undo_stack, self._check_inputs, lambda: self.settings.phone_region or "US", self
         )
-        self.run = RunUpload(self.model, self._upload_inputs, self)
+        self.preview = PreviewEmailsFlow()
+        self.safety = SendSafely(self)
+        self.run = RunUpload(self.model, self._upload_inputs, self, guard=self._check_before_sending)
+        self._emails_for: tuple[str, str, str] | None = None  # (provider, account, destination) read
+        self._until_quit: list[Worker] = []
 
         self._build_ui()
         self._build_actions()
@@ -139,10 +156,7 @@ class MainWindow(QMainWindow):
 
     def _build_ui(self) -> None:
         # Banner for the sandbox (always visible when it is the destination) and the resume offer.
-        self.sandbox_banner = QFrame()
-        self.sandbox_banner.setObjectName("banner")
-        self.sandbox_banner.setStyleSheet(banner_style("sandbox"))
-        self.sandbox_banner.setAccessibleName("Sandbox notice")
+        self.sandbox_banner = _banner("sandbox", "Sandbox notice")
         sandbox_label = QLabel(
             "<b>Sandbox — no real leads are sent.</b> You are trying LeadLoader with a built-in practice "
             "account. To upload for real, choose your provider and click <i>Manage accounts…</i> to add "
@@ -154,10 +168,7 @@ class MainWindow(QMainWindow):
         banner_layout.setContentsMargins(8, 4, 8, 4)
         banner_layout.addWidget(sandbox_label, 1)
 
-        self.resume_banner = QFrame()
-        self.resume_banner.setObjectName("banner")
-        self.resume_banner.setStyleSheet(banner_style("info"))
-        self.resume_banner.setAccessibleName("Resume offer")
+        self.resume_banner = _banner("info", "Resume offer")
         self.resume_label = QLabel()
         self.resume_label.setWordWrap(True)
         self.resume_button = QPushButton("Resume upload")
@@ -174,6 +185,14 @@ class MainWindow(QMainWindow):
         resume_layout.addWidget(self.start_over_button)
         self.resume_banner.hide()
 
+        # The journal cannot be written (disk full, read-only): the run is paused until it can.
+        self.storage_banner = _banner("error", "Disk problem")
+        self.storage_label = QLabel()
+        self.storage_label.setWordWrap(True)
+        self.storage_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        QHBoxLayout(self.storage_banner).addWidget(self.storage_label, 1)
+        self.storage_banner.hide()
+
         self.opener = OpenSheet(self.settings)
         self.results_panel = ReviewResults()
         self.results_panel.hide()
@@ -185,10 +204,16 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(self.opener)
         self.view = ViewTable(self.model)
         left_layout.addWidget(self.view, 1)
+        # Under the table: the selected row's emails, as that prospect will read them.
+        self.emails_box = QGroupBox("Emails as the selected prospect will get them")
+        self.emails_box.setAccessibleName("Email preview")
+        QVBoxLayout(self.emails_box).addWidget(self.preview)
         self.left_split = QSplitter(Qt.Orientation.Vertical)
         self.left_split.addWidget(left)
+        self.left_split.addWidget(self.emails_box)
         self.left_split.addWidget(self.results_panel)
         self.left_split.setStretchFactor(0, 1)
+        self.left_split.setSizes([520, 260, 0])
         self.left_split.setChildrenCollapsible(False)
 
         # Right side: where to send, then how columns map.
@@ -231,7 +256,10 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addWidget(self.sandbox_banner)
         layout.addWidget(self.resume_banner)
+        layout.addWidget(self.storage_banner)
         layout.addWidget(self.main_split, 1)
+        # The choice sits by the Upload button it changes; the pane shows it only when rows are flagged.
+        layout.addWidget(self.preview.allow_empty)
         layout.addWidget(self.upload_bar)
         self.setCentralWidget(central)
         self.statusBar().setAccessibleName("Status bar")
@@ -333,6 +361,16 @@ class MainWindow(QMainWindow):
         self.opener.sig_message.connect(self._show_message)
         self.opener.sig_error.connect(self._show_error)
         self.view.sig_row_selected.connect(self.mapping_panel.set_selected_row)
+        self.view.sig_row_selected.connect(self.preview.set_row)
+        self.check.sig_validated.connect(lambda _v: self._feed_preview())
+        self.preview.sig_checked.connect(lambda _c: self._refresh_upload_plan())
+        self.preview.sig_allow_empty_changed.connect(lambda _on: self._refresh_upload_plan())
+        self.safety.sig_passed.connect(self.run.go_on)
+        self.safety.sig_stopped.connect(self.run.not_started)
+        self.safety.sig_message.connect(self._show_message)
+        self.run.sig_checking.connect(lambda checking: self._set_editing_enabled(not checking))
+        self.run.sig_storage.connect(self._show_storage)
+        self.run.sig_cancel_checks.connect(self._cancel_checks)
         self.view.sig_fix_requested.connect(self.check.fix_column)
         self.check.sig_message.connect(self._show_message)
         self.check.sig_columns_changed.connect(self._on_columns_changed)
@@ -401,6 +439,7 @@ class MainWindow(QMainWindow):
             if self._defer_data:
                 self._defer_data = False
                 self.mapping_panel.set_spec(self.destination_panel.spec())
+                self._read_emails()
                 self._refresh_everything()
             if on_ready is not None:  # a later event-loop turn: no single long step on the GUI thread
                 QTimer.singleShot(0, self, on_ready)
@@ -463,6 +502,8 @@ class MainWindow(QMainWindow):
             return
         self.mapping_panel.set_frame(sheet.frame, notes)
         self._push_destination_to_mapping()
+        self._feed_preview()
+        self.preview.set_row(0)  # the first prospect's emails until the user picks another row
         QTimer.singleShot(0, self, lambda: self._set_sheet_done(generation, sheet))
 
     def _set_sheet_done(self, generation: int, sheet: Any) -> None:
@@ -514,6 +555,7 @@ class MainWindow(QMainWindow):
         self._on_destination_changed()
 
     def _on_destination_changed(self) -> None:
+        self._read_emails()
         self._push_destination_to_mapping()
         self.check.schedule()
         self._check_resumable()
@@ -526,12 +568,89 @@ class MainWindow(QMainWindow):
         )
 
     def _on_mapping_changed(self) -> None:
+        self._feed_preview()
         self.check.schedule()
         self._refresh_upload_plan()
 
     def _destination_kind(self) -> str:
         destination = self.destination_panel.destination()
         return destination.kind if destination is not None else "campaign"
+
+    # ------------------------------------------------------------------ emails, checks before sending
+
+    def _read_emails(self) -> None:
+        """Read the chosen campaign's emails for the preview (in its worker), once per destination."""
+        if self._defer_data:
+            return  # the core's merge-tag code loads with the data stack (finish_start)
+        from gui.core.safety import publishes_emails, unread_note
+
+        panel = self.destination_panel
+        spec, destination = panel.spec(), panel.destination()
+        if destination is None:
+            self._emails_for = None
+            self.preview.clear()
+            return
+        key = (spec.id, panel.account_label(), destination.id)
+        if key == self._emails_for:
+            return
+        self._emails_for = key
+        if not publishes_emails(spec, destination.id):
+            self.preview.read_campaign(None, None, spec.label, note=unread_note(spec, destination.id))
+            return
+        try:
+            factory = panel.client_factory()
+        except LeadLoaderError as exc:
+            self._emails_for = None
+            note = f"The campaign's emails could not be checked: {exc}"
+            self.preview.read_campaign(None, None, spec.label, note=note)
+            return
+
+        def read() -> Any:
+            from gui.core.safety import read_campaign
+
+            return read_campaign(spec, destination.id, factory)
+
+        self.preview.read_campaign(read, spec.merge_tags, spec.label)
+
+    def _feed_preview(self) -> None:
+        """The cells or the mapping changed: the pane renders and checks the sheet as it is now."""
+        if self.opener.sheet is not None and not self._defer_data:
+            self.preview.set_sheet(self.model.frame, self.mapping_panel.mapping())
+
+    def _check_before_sending(self, inputs: UploadInputs, factory: Callable[[], ProviderClient]) -> None:
+        """The upload flow's guard: the merge tags and the do-not-contact list, in a worker."""
+        assert inputs.destination is not None
+        self.safety.check(
+            SafetyInputs(
+                frame=inputs.frame,
+                mapping=inputs.mapping,
+                spec=inputs.spec,
+                destination=inputs.destination.id,
+                campaign=self.preview.campaign_read,
+                client_factory=factory,
+                allow_empty_tags=self.preview.allows_empty_tags,
+                region=self.settings.phone_region or "US",
+            )
+        )
+
+    def _cancel_checks(self) -> None:
+        """Cancel pressed while the checks ran: stop them; nothing was sent."""
+        self.safety.stop()
+        self.run.not_started("")
+
+    def _show_storage(self, message: str) -> None:
+        """The journal cannot be written (the run waits), or "" when it can again."""
+        self.storage_label.setText(f"<b>{message}</b>" if message else "")
+        self.storage_banner.setVisible(bool(message))
+
+    def keep_until_quit(self, worker: Worker) -> None:
+        """Stop and wait for ``worker`` when the window shuts down (start-up chores such as pruning)."""
+        self._until_quit.append(worker)
+        worker.sig_finished.connect(lambda: self._forget_worker(worker))
+
+    def _forget_worker(self, worker: Worker) -> None:
+        if worker in self._until_quit:
+            self._until_quit.remove(worker)
 
     def _check_inputs(self) -> tuple[Any, Any, str]:
         return self.mapping_panel.mapping(), self.destination_panel.spec(), self._destination_kind()
@@ -564,7 +683,34 @@ class MainWindow(QMainWindow):
             account=panel.account_label(),
             options=panel.options(),
             client_factory=panel.client_factory,
+            tag_note=self._tag_note() if has_sheet else "",
+            held_rows=self._held_rows() if has_sheet else frozenset(),
         )
+
+    def _held_rows(self) -> frozenset[int]:
+        """Rows the last merge-tag check holds back (none when the user sends them anyway)."""
+        check = self.preview.check
+        if not check.checked or self.preview.allows_empty_tags:
+            return frozenset()
+        return frozenset(check.reasons)
+
+    def _tag_note(self) -> str:
+        """The merge-tag check in one line under the Upload button ("" when nothing is flagged)."""
+        check = self.preview.check
+        if not check.checked or not (check.flagged or check.missing):
+            return ""
+        missing = " ".join(m.message for m in check.missing)
+        if not check.flagged:
+            return missing
+        rows = "row" if check.flagged == 1 else "rows"
+        if self.preview.allows_empty_tags:
+            held = f"{check.flagged:,} {rows} with an empty merge tag will be sent anyway."
+        else:
+            held = (
+                f"{check.flagged:,} {rows} with an empty merge tag will not be sent "
+                "(tick “Send rows with empty merge tags anyway” to send them)."
+            )
+        return f"{missing} {held}".strip()
 
     def valid_rows(self) -> np.ndarray:
         """Frame rows that pass validation (the ones an upload sends)."""
@@ -668,8 +814,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ the upload
 
     def run_in_progress(self) -> bool:
-        """True while an upload worker runs."""
-        return self.run.running()
+        """True while an upload runs or its checks before sending do."""
+        return self.run.running() or self.run.checking()
 
     @property
     def _run_worker(self) -> Worker | None:
@@ -764,7 +910,7 @@ class MainWindow(QMainWindow):
 
     def confirm_close(self) -> bool:
         """Ask before closing during a run; True when the window may close."""
-        if not self.run.running():
+        if not self.run_in_progress():
             return True
         answer = QMessageBox.question(
             self,
@@ -790,12 +936,15 @@ class MainWindow(QMainWindow):
         """Stop the upload, the loader and the checks (close, tests)."""
         self.check.shutdown(timeout_ms)
         self.opener.shutdown(timeout_ms)
+        self.safety.stop(timeout_ms)
         self.run.stop(timeout_ms)
+        self.preview.shutdown()
         self.history.shutdown(timeout_ms)
-        for worker in (self._offer_worker, self._data_worker):
+        for worker in (self._offer_worker, self._data_worker, *self._until_quit):
             if worker is not None:
                 worker.stop(timeout_ms)
         self._data_worker = None
+        self._until_quit.clear()
         self.destination_panel.shutdown()
         shutdown_panel: Callable[[], None] | None = getattr(self.mapping_panel, "shutdown", None)
         if shutdown_panel is not None:

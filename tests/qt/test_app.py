@@ -115,3 +115,27 @@ def test_app_icon_is_found(name: str) -> None:
     from gui.qt.style import app_icon
 
     assert not app_icon().isNull()
+
+
+def test_quit_waits_for_the_journal_prune(qtbot, window, monkeypatch) -> None:
+    # A prune still compacting at quit used to abort the app ("QThread: Destroyed while thread
+    # 'leadloader-worker-prune' is still running"): the window's shutdown now waits for it.
+    import threading
+
+    from gui.core.journal import Journal
+
+    entered, release = threading.Event(), threading.Event()
+
+    def slow_prune(self: Journal, days: int) -> int:
+        entered.set()
+        release.wait(10)  # the compaction: blocked until the window is shutting down
+        return 0
+
+    monkeypatch.setattr(Journal, "prune", slow_prune)
+    app_module._prune_journal_later(window, 30)
+    qtbot.waitUntil(entered.is_set, timeout=10_000)
+    worker = window._until_quit[0]
+    assert worker.running
+    threading.Timer(0.2, release.set).start()  # the prune ends while shutdown waits for it
+    window.shutdown()
+    assert not worker.running

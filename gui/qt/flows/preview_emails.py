@@ -7,7 +7,9 @@ whole-sheet check (which rows would go out broken) runs in a worker so a 100k-ro
 freezes the window.
 
 The flow holds no provider code: the window gives it a function that reads the campaign's
-emails (run in a worker too) and the provider's tag vocabulary.
+emails (run in a worker too, never on the GUI thread) and the provider's tag vocabulary. What
+it read is :attr:`PreviewEmailsFlow.campaign_read`, so the upload checks the same emails the
+user just read instead of asking the provider again.
 """
 
 from __future__ import annotations
@@ -15,26 +17,24 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Callable, Sequence
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
-from gui.core.campaign_text import CampaignText, TagVocabulary
-from gui.core.cancel import CancelToken, ProgressCallback
 from gui.core.errors import Cancelled
-from gui.core.mapping.columns import ColumnMapping
-from gui.core.merge_tags import (
-    Piece,
-    RenderedEmail,
-    TagCheck,
-    check_tags,
-    looks_like_html,
-    not_checked,
-    render_row,
-)
 from gui.qt.workers import Worker, start_worker
+
+if TYPE_CHECKING:
+    # The window builds this pane before its first paint, when pandas is not loaded yet
+    # (DESIGN §5): the merge-tag code (numpy, pandas) is imported where it is first used.
+    import pandas as pd
+
+    from gui.core.campaign_text import CampaignText, TagVocabulary
+    from gui.core.cancel import CancelToken, ProgressCallback
+    from gui.core.mapping.columns import ColumnMapping
+    from gui.core.merge_tags import Piece, RenderedEmail, TagCheck
+    from gui.core.safety import CampaignRead
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,9 @@ LEGEND = (
     f"<span style='{TINTS['spintax']}'>one of several wordings</span>"
 )
 
-ReadCampaign = Callable[[], CampaignText | None]
+#: Reads the campaign in the worker: its emails, None when it publishes none, or a
+#: :class:`CampaignRead` whose note says why there is no text (core ``read_campaign``).
+ReadCampaign = Callable[[], "CampaignText | CampaignRead | None"]
 
 
 def _piece_html(piece: Piece, *, is_html: bool) -> str:
@@ -64,6 +66,8 @@ def _piece_html(piece: Piece, *, is_html: bool) -> str:
 
 def email_html(email: RenderedEmail) -> str:
     """One email as rich text: a heading, the subject line, then the body as the prospect reads it."""
+    from gui.core.merge_tags import looks_like_html
+
     is_html = looks_like_html(email.step.body)
     subject = (
         "".join(_piece_html(p, is_html=False) for p in email.subject) or "<i>(replies in the thread)</i>"
@@ -95,12 +99,13 @@ class PreviewEmailsFlow(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._campaign: CampaignText | None = None
+        self._read: CampaignRead | None = None
         self._vocab: TagVocabulary | None = None
         self._note = "Choose a campaign to see its emails."
         self._frame: pd.DataFrame | None = None
-        self._mapping = ColumnMapping()
+        self._mapping: ColumnMapping | None = None
         self._row: int | None = None
-        self._check: TagCheck = not_checked(self._note)
+        self._check: TagCheck | None = None  # built on first use: see the imports
         self._reader: Worker | None = None
         self._checker: Worker | None = None
         self._build()
@@ -130,19 +135,27 @@ class PreviewEmailsFlow(QWidget):
 
     # -- what the window tells the flow ------------------------------------------------------
 
-    def read_campaign(self, read: ReadCampaign | None, vocab: TagVocabulary | None, label: str) -> None:
+    def read_campaign(
+        self, read: ReadCampaign | None, vocab: TagVocabulary | None, label: str, note: str = ""
+    ) -> None:
         """Read the chosen campaign's emails in a worker; ``read`` None means the provider publishes none.
 
         Args:
             read: Returns the campaign's emails (None when the provider has no such route).
             vocab: The provider's merge tags.
             label: The provider's name, for the one-line notes.
+            note: The line to show when ``read`` is None (a lead list, no account yet).
         """
+        from gui.core.safety import CampaignRead
+
         self._stop(self._reader)
         self._vocab = vocab
         self._campaign = None
+        self._read = None
         if read is None or vocab is None:
-            self._show_note(f"{label} does not publish a campaign's emails, so they are not checked.")
+            note = note or f"{label} does not publish a campaign's emails, so they are not checked."
+            self._show_note(note)
+            self._read = CampaignRead(None, note)
             return
         self._show_note("Reading the campaign's emails…")
         reader = self._reader = start_worker(lambda _p, _c: read(), parent=self)
@@ -166,11 +179,26 @@ class PreviewEmailsFlow(QWidget):
         """No campaign chosen any more."""
         self._stop(self._reader)
         self._campaign = None
+        self._read = None
         self._show_note("Choose a campaign to see its emails.")
+
+    def shutdown(self) -> None:
+        """Stop the reader and the check (the window closes)."""
+        self._stop(self._reader)
+        self._stop(self._checker)
+
+    @property
+    def campaign_read(self) -> CampaignRead | None:
+        """The campaign as last read (text, or the note why none); None while reading or unchosen."""
+        return self._read
 
     @property
     def check(self) -> TagCheck:
         """The last finished whole-sheet check."""
+        if self._check is None:
+            from gui.core.merge_tags import not_checked
+
+            self._check = not_checked(self._note)
         return self._check
 
     @property
@@ -181,6 +209,8 @@ class PreviewEmailsFlow(QWidget):
     # -- inside --------------------------------------------------------------------------------
 
     def _show_note(self, note: str) -> None:
+        from gui.core.merge_tags import not_checked
+
         self._note = note
         self._check = not_checked(note)
         self.status.setText(note)
@@ -189,10 +219,21 @@ class PreviewEmailsFlow(QWidget):
         self.view.clear()
         self.sig_checked.emit(self._check)
 
-    def _on_read(self, text: CampaignText | None, label: str) -> None:
+    def _on_read(self, text: CampaignText | CampaignRead | None, label: str) -> None:
+        from gui.core.safety import CampaignRead
+
+        if isinstance(text, CampaignRead):
+            if text.text is None:
+                self._show_note(text.note or f"{label} does not publish a campaign's emails.")
+                self._read = text
+                return
+            text = text.text
         if text is None:
-            self._show_note(f"{label} does not publish a campaign's emails, so they are not checked.")
+            note = f"{label} does not publish a campaign's emails, so they are not checked."
+            self._show_note(note)
+            self._read = CampaignRead(None, note)
             return
+        self._read = CampaignRead(text)
         if not text.steps:
             self._show_note("The campaign has no emails yet, so there is nothing to check.")
             return
@@ -204,24 +245,32 @@ class PreviewEmailsFlow(QWidget):
     def _on_read_failed(self, exc: BaseException) -> None:
         if isinstance(exc, Cancelled):
             return
-        self._show_note(f"The emails could not be checked: {exc} The upload is still possible.")
+        from gui.core.safety import CampaignRead
+
+        note = f"The emails could not be checked: {exc} The upload is still possible."
+        self._show_note(note)
+        self._read = CampaignRead(None, note)
 
     def _render(self) -> None:
-        if self._campaign is None or self._vocab is None:
+        if self._campaign is None or self._vocab is None or self._mapping is None:
             return
         if self._frame is None or self._row is None or not 0 <= self._row < len(self._frame):
             self.view.setHtml("<p><i>Select a row in the table to read its emails.</i></p>")
             return
+        from gui.core.merge_tags import render_row
+
         emails = render_row(self._frame, self._mapping, self._campaign, self._vocab, self._row)
         self.view.setHtml("".join(email_html(e) for e in emails))
 
     def _start_check(self) -> None:
         self._stop(self._checker)
         campaign, vocab, frame, mapping = self._campaign, self._vocab, self._frame, self._mapping
-        if campaign is None or vocab is None or frame is None:
+        if campaign is None or vocab is None or frame is None or mapping is None:
             return
 
         def run(_progress: ProgressCallback, cancel: CancelToken) -> TagCheck:
+            from gui.core.merge_tags import check_tags
+
             return check_tags(frame, mapping, campaign, vocab, cancel=cancel)
 
         checker = self._checker = start_worker(run, parent=self)

@@ -5,6 +5,11 @@ journal's resumable record. It reads what the window shows through one ``inputs`
 (an :class:`UploadInputs` snapshot taken on the GUI thread), so the job the worker builds never
 touches a widget. It tells the window what happened through signals: the window locks the
 editors, marks the queued rows and shows the results panel.
+
+Between the click and the first request the window may put a ``guard``: the checks before
+sending (the merge tags, the do-not-contact list; ``flows/send_safely.py``), run in a worker.
+The flow waits for the window's answer: :meth:`RunUpload.go_on` with what the checks found
+(those rows are held back), or :meth:`RunUpload.not_started`.
 """
 
 from __future__ import annotations
@@ -23,14 +28,20 @@ from gui.core.domain import Campaign, RowOutcome, RunSummary, Status
 from gui.core.errors import LeadLoaderError
 from gui.qt.table_model import LeadTableModel
 from gui.qt.upload_bar import UploadBar
+from gui.qt.upload_worker import held_back, journal_fix, upload_job_fn
 from gui.qt.workers import Worker, start_worker
 
 if TYPE_CHECKING:
     import numpy as np
 
     from gui.core.providers.base import ProviderClient, ProviderSpec
+    from gui.core.safety import Safety
 
 log = logging.getLogger(__name__)
+
+#: Starts the checks before sending for these inputs and this account's client factory; the
+#: window answers later with :meth:`RunUpload.go_on` or :meth:`RunUpload.not_started`.
+Guard = Callable[["UploadInputs", "Callable[[], ProviderClient]"], None]
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,8 @@ class UploadInputs:
         options: The provider's options for the run.
         client_factory: Returns the factory of clients for the account (raises when no key).
         loading: A sheet is still being read.
+        tag_note: The merge-tag check in one line (rows held back for an empty tag), or "".
+        held_rows: Rows the merge-tag check holds back (the button does not count them).
     """
 
     path: Path | None
@@ -66,6 +79,8 @@ class UploadInputs:
     options: Mapping[str, bool | str]
     client_factory: Callable[[], Callable[[], ProviderClient]]
     loading: bool = False
+    tag_note: str = ""
+    held_rows: frozenset[int] = frozenset()
 
     @property
     def has_sheet(self) -> bool:
@@ -95,6 +110,7 @@ class _Relay(QObject):
     """Lives in the GUI thread: the engine's on_outcomes callback emits here, queued."""
 
     sig_outcomes = Signal(object)
+    sig_storage = Signal(str)
 
 
 class RunUpload(QObject):
@@ -106,6 +122,9 @@ class RunUpload(QObject):
         sig_run_finished: A run ended: the report, or None when it failed.
         sig_finished: The worker is gone: unlock the editors and refresh (always last).
         sig_resumable: The journal's unfinished run for this file and destination, or None.
+        sig_checking: True while the checks before sending run (lock the editors), then False.
+        sig_storage: The journal cannot be written: the pause message ("" once it works again).
+        sig_cancel_checks: Cancel was pressed while the checks before sending ran: stop them.
         sig_message: A status-bar line and how long it shows (ms; 0 until replaced).
         sig_error: A title and a message the window shows as a warning.
     """
@@ -115,6 +134,9 @@ class RunUpload(QObject):
     sig_run_finished = Signal(object)
     sig_finished = Signal()
     sig_resumable = Signal(object)
+    sig_checking = Signal(bool)
+    sig_storage = Signal(str)
+    sig_cancel_checks = Signal()
     sig_message = Signal(str, int)
     sig_error = Signal(str, str)
 
@@ -123,6 +145,7 @@ class RunUpload(QObject):
         model: LeadTableModel,
         inputs: Callable[[], UploadInputs],
         parent: QWidget,
+        guard: Guard | None = None,
     ) -> None:
         """Build the flow and its Upload bar.
 
@@ -130,6 +153,7 @@ class RunUpload(QObject):
             model: The table's model (statuses land on it as rows are answered).
             inputs: Reads what the window shows (GUI thread only).
             parent: The window (message boxes open over it; workers are cancelled with it).
+            guard: The checks before sending; None sends straight away (flow tests).
         """
         super().__init__(parent)
         self._parent = parent
@@ -146,6 +170,10 @@ class RunUpload(QObject):
         self._run_started = 0.0
         self._relay = _Relay(self)
         self._relay.sig_outcomes.connect(self._on_outcomes)
+        self._relay.sig_storage.connect(self.sig_storage)
+        self._guard = guard
+        #: The start waiting for the checks: (rows, retry); None when none waits.
+        self._pending: tuple[Sequence[int] | None, bool] | None = None
         self.bar.sig_upload_clicked.connect(self.start)
         self.bar.sig_pause_toggled.connect(self.pause)
         self.bar.sig_cancel_clicked.connect(self.cancel)
@@ -161,6 +189,10 @@ class RunUpload(QObject):
     def running(self) -> bool:
         """True while an upload worker runs."""
         return self.worker is not None
+
+    def checking(self) -> bool:
+        """True while the checks before sending run (nothing is sent yet)."""
+        return self._pending is not None
 
     # ------------------------------------------------------------------ the plan
 
@@ -202,6 +234,11 @@ class RunUpload(QObject):
             return "Checking rows…", False, ""
         total = len(inputs.frame)
         valid_rows = self.valid_rows(inputs)
+        if inputs.held_rows:
+            import numpy as np
+
+            held = np.fromiter(inputs.held_rows, dtype=np.int64, count=len(inputs.held_rows))
+            valid_rows = valid_rows[~np.isin(valid_rows, held)]
         done = self.done_rows(inputs)
         remaining = len(valid_rows) - len(done.intersection(valid_rows.tolist())) if done else len(valid_rows)
         skipped = total - len(valid_rows)
@@ -211,7 +248,8 @@ class RunUpload(QObject):
             return (
                 "No row can be uploaded yet",
                 False,
-                "Every row has a problem: hover a red cell to see why (Show: Rows that will be skipped).",
+                inputs.tag_note
+                or "Every row has a problem: hover a red cell to see why (Show: Rows that will be skipped).",
             )
         if self.resumable is not None:
             finished = self.resumable.total - self.resumable.counts.get("pending", 0)
@@ -235,11 +273,13 @@ class RunUpload(QObject):
             hints.append("Rows with problems are tinted red: hover one to see why, or fix it in place.")
         if destination.warning:
             hints.append(f"{spec.label} says about this campaign: {destination.warning}")
+        if inputs.tag_note:
+            hints.append(inputs.tag_note)
         return text, True, " ".join(hints)
 
     def refresh_plan(self) -> bool:
         """Show the plan on the bar (not during a run); returns whether Upload is possible."""
-        if self.running():
+        if self.running() or self.checking():
             return False
         text, enabled, hint = self.plan()
         self.bar.set_plan(text, enabled=enabled, hint=hint)
@@ -277,28 +317,38 @@ class RunUpload(QObject):
             return
         from gui.core.journal import Journal
 
-        journal = Journal()
         try:
-            journal.abandon(record.id)
-        finally:
-            journal.close()
+            journal = Journal()
+            try:
+                journal.abandon(record.id)
+            finally:
+                journal.close()
+        except LeadLoaderError as exc:
+            self.sig_error.emit("Cannot start over", str(exc))
+            return
         self.resumable = None
         self.sig_resumable.emit(None)
         self.refresh_plan()
 
     # ------------------------------------------------------------------ the run
 
-    def start(self, *, rows: Sequence[int] | None = None, retry: bool = False) -> bool:
+    def start(
+        self, *, rows: Sequence[int] | None = None, retry: bool = False, safety: Safety | None = None
+    ) -> bool:
         """Build the job from what the window shows and run it; False when something is missing.
+
+        With a guard and no ``safety`` yet, the checks before sending start instead and the run
+        waits for :meth:`go_on`.
 
         Args:
             rows: Send exactly these frame rows (a retry); None sends every valid row not yet sent.
             retry: Keep the earlier outcomes (the run adds to them).
+            safety: What the checks before sending found: its rows are held back, not sent.
         """
         import numpy as np
 
         inputs = self._inputs()
-        if self.running() or not inputs.has_sheet or inputs.loading:
+        if self.running() or self.checking() or not inputs.has_sheet or inputs.loading:
             return False
         if rows is None:
             text, enabled, _hint = self.plan()
@@ -313,6 +363,17 @@ class RunUpload(QObject):
         except LeadLoaderError as exc:
             self.sig_error.emit("Cannot upload", str(exc))
             return False
+        if self._guard is not None and safety is None:
+            self._pending = (rows, retry)
+            self.bar.start_run(len(inputs.frame) if rows is None else len(rows), "Checking before sending")
+            self.bar.pause_button.setEnabled(False)  # nothing to pause: no request is sent yet
+            self.bar.progress_label.setText(
+                f"Checking the rows against the campaign's emails and the do-not-contact list "
+                f"before anything is sent to {inputs.spec.label}…"
+            )
+            self.sig_checking.emit(True)
+            self._guard(inputs, factory)
+            return True
         done = self.done_rows(inputs) if not retry else set()
         if rows is None and done:
             # A second upload to the same campaign sends only what is left (fixed rows included).
@@ -333,7 +394,12 @@ class RunUpload(QObject):
             send_rows = np.asarray(rows, dtype=np.int64)
             skipped = no_rows
             total_rows = len(send_rows)
-        job_fn = self._job(inputs, factory, send_rows, skipped, total_rows, resume=not retry)
+        held, listed = held_back(safety, None if rows is None else send_rows)
+        if held or listed:
+            send_rows = send_rows[~np.isin(send_rows, np.fromiter(held.keys() | listed.keys(), np.int64))]
+        job_fn = self._job(
+            inputs, factory, send_rows, skipped, total_rows, resume=not retry, safety=(held, listed)
+        )
 
         self._run_destination = destination
         self._run_sandbox = inputs.sandbox
@@ -343,8 +409,11 @@ class RunUpload(QObject):
         self._target = (inputs.spec.id, destination.id)
         self.sig_started.emit(send_rows)
         what = "Sending (sandbox)" if inputs.sandbox else "Sending"
-        self.bar.start_run(len(send_rows) + len(skipped), what)
-        self.sig_message.emit(f"Uploading to ‘{destination.name}’…", 0)
+        self.bar.start_run(total_rows, what)
+        if safety is not None and safety.lines():
+            self.bar.progress_label.setText(" ".join(safety.lines()))
+        else:
+            self.sig_message.emit(f"Uploading to ‘{destination.name}’…", 0)
         worker = start_worker(job_fn, parent=self._parent)
         worker.sig_progress.connect(self.bar.show_progress)
         worker.sig_succeeded.connect(self._on_succeeded)
@@ -362,48 +431,47 @@ class RunUpload(QObject):
         total_rows: int,
         *,
         resume: bool,
+        safety: tuple[Mapping[int, str], Mapping[int, str]] = ({}, {}),
     ) -> Callable[[Any, Any], Any]:
         """The worker body: plain values only (the sheet cannot change: editing is off during a run)."""
-        from gui.core.mapping.payload import build_leads
-        from gui.core.upload import run_upload
-        from gui.core.upload_job import UploadJob
-
         destination = inputs.destination
         assert destination is not None
-        frame, mapping, spec, validation = inputs.frame, inputs.mapping, inputs.spec, inputs.validation
-        account, options = inputs.account, dict(inputs.options)
-        fingerprint = inputs.fingerprint
-        file_name = inputs.path.name if inputs.path is not None else ""
         relay = self._relay
+        return upload_job_fn(
+            frame=inputs.frame,
+            mapping=inputs.mapping,
+            spec=inputs.spec,
+            validation=inputs.validation,
+            destination=destination,
+            account=inputs.account,
+            options=dict(inputs.options),
+            fingerprint=inputs.fingerprint,
+            file_name=inputs.path.name if inputs.path is not None else "",
+            factory=factory,
+            rows=(send_rows, invalid_rows, total_rows),
+            resume=resume,
+            held_back=safety,
+            on_outcomes=lambda outcomes: relay.sig_outcomes.emit(list(outcomes)),
+            on_storage=relay.sig_storage.emit,
+        )
 
-        def job_fn(progress: Any, cancel: Any) -> Any:
-            # A lead per row and the skipped rows' reasons take about a second per million rows:
-            # built here on the worker.
-            reasons = validation.row_messages if validation is not None else None
-            invalid = {row: "; ".join(reasons(row)) for row in invalid_rows.tolist()} if reasons else {}
-            job = UploadJob(
-                provider=spec.id,
-                destination=destination.id,
-                destination_name=destination.name,
-                account=account,
-                leads=tuple(build_leads(frame, mapping, spec, rows=send_rows)),
-                invalid=invalid,
-                total_rows=total_rows,
-                options=options,
-                mapping=mapping.summary(),
-                fingerprint=fingerprint,
-                file_name=file_name,
-                resume=resume,
-            )
-            return run_upload(
-                job,
-                factory,
-                progress=progress,
-                cancel=cancel,
-                on_outcomes=lambda outcomes: relay.sig_outcomes.emit(list(outcomes)),
-            )
+    def go_on(self, safety: Safety) -> None:
+        """The checks passed: start the waiting run, holding back the rows they found."""
+        pending, self._pending = self._pending, None
+        self.sig_checking.emit(False)
+        if pending is not None:
+            rows, retry = pending
+            self.start(rows=rows, retry=retry, safety=safety)
 
-        return job_fn
+    def not_started(self, reason: str) -> None:
+        """The checks stopped the run (``reason`` empty: the user chose not to go on)."""
+        self._pending = None
+        self.bar.finish_run()
+        self.sig_checking.emit(False)
+        if reason:
+            self.sig_error.emit("Upload not started", reason)
+        self.sig_message.emit("Nothing was sent.", 6000)
+        self.refresh_plan()
 
     def pause(self, paused: bool) -> None:
         """Hold new requests (True) or send again (False); nothing is lost either way."""
@@ -421,6 +489,8 @@ class RunUpload(QObject):
         """Ask the engine to stop; it lets requests in flight finish and keeps the run resumable."""
         if self.worker is not None:
             self.worker.cancel.cancel()
+        elif self.checking():
+            self.sig_cancel_checks.emit()
 
     def retry_failed(self) -> bool:
         """Send the failed rows again (uploaded rows are never sent twice)."""
@@ -432,6 +502,7 @@ class RunUpload(QObject):
 
     def stop(self, timeout_ms: int = 5000) -> None:
         """Stop the run (window closing, tests)."""
+        self._pending = None  # a run waiting for its checks never starts now
         if self.worker is not None:
             self.worker.stop(timeout_ms)
         self.worker = None
@@ -451,6 +522,8 @@ class RunUpload(QObject):
             summary = self._merged_summary(summary)
         destination = self._run_destination.name if self._run_destination else ""
         self.sig_succeeded.emit(RunEnded(report, summary, destination, self._run_sandbox))
+        # Ended while the journal could not be written: the banner keeps what to do next.
+        self.sig_storage.emit(report.storage or "")
         if report.fatal:
             self.sig_error.emit("Upload stopped", report.fatal)
         self.sig_run_finished.emit(report)
@@ -476,8 +549,15 @@ class RunUpload(QObject):
         )
 
     def _on_failed(self, exc: object) -> None:
+        from gui.core.journal import JournalError
+
         message = str(exc) if isinstance(exc, LeadLoaderError) else f"Unexpected error: {exc!r}"
         log.error("Upload failed: %s", message)
+        if isinstance(exc, JournalError):
+            # Opening or first writing the journal failed: the engine sends nothing without it.
+            self.sig_error.emit("Upload not started", f"{message}\n\n{journal_fix(exc)}")
+            self.sig_run_finished.emit(None)
+            return
         self.sig_error.emit(
             "Upload failed", f"{message}\n\nRows already sent are kept; Upload again resumes."
         )
