@@ -938,7 +938,7 @@ class MainWindow(QMainWindow):
         self.opener.shutdown(timeout_ms)
         self.safety.stop(timeout_ms)
         self.run.stop(timeout_ms)
-        self.preview.shutdown()
+        self.preview.shutdown(timeout_ms)
         self.history.shutdown(timeout_ms)
         for worker in (self._offer_worker, self._data_worker, *self._until_quit):
             if worker is not None:

@@ -182,10 +182,15 @@ class PreviewEmailsFlow(QWidget):
         self._read = None
         self._show_note("Choose a campaign to see its emails.")
 
-    def shutdown(self) -> None:
-        """Stop the reader and the check (the window closes)."""
-        self._stop(self._reader)
-        self._stop(self._checker)
+    def shutdown(self, timeout_ms: int = 5000) -> None:
+        """Stop the reader and the check and wait for them (the window closes).
+
+        Waiting matters: a campaign read in flight when the app quits would otherwise be a
+        QThread destroyed while running, which aborts the process.
+        """
+        for worker in (self._reader, self._checker):
+            if worker is not None and worker.running:
+                worker.stop(timeout_ms)
 
     @property
     def campaign_read(self) -> CampaignRead | None:
