@@ -16,6 +16,8 @@ import pytest
 
 from gui.core.domain import Status
 from gui.core.journal import Journal, JournalError
+from gui.core.paced_calls import ATTEMPTS
+from gui.core.providers.client import HttpClient
 from gui.qt.main_window import MainWindow
 from gui.sandbox import seed
 from gui.sandbox.demo import shared_sandbox
@@ -120,13 +122,16 @@ def test_a_row_on_the_providers_list_is_skipped_and_counted_before_sending(
 
 
 def test_a_failed_pull_stops_the_upload_until_the_user_goes_on_with_the_local_list(
-    qtbot, window: MainWindow, sheet: Path
+    qtbot, window: MainWindow, sheet: Path, monkeypatch
 ) -> None:
+    monkeypatch.setattr(HttpClient, "list_backoff", 0.01)  # the pull retries a 5xx, as uploads do
     _ready(qtbot, window, sheet)
     window.preview.allow_empty.setChecked(True)
     sandbox = shared_sandbox()
     sandbox.set_faults(
-        FaultConfig(reads=True, providers=frozenset({"lemlist"}), script=(Fault.ERROR_BEFORE_COMMIT,))
+        FaultConfig(
+            reads=True, providers=frozenset({"lemlist"}), script=(Fault.ERROR_BEFORE_COMMIT,) * ATTEMPTS
+        )
     )
     window.upload_bar.upload_button.click()
     qtbot.waitUntil(lambda: window.safety.box is not None, timeout=TIMEOUT)
@@ -143,10 +148,13 @@ def test_a_failed_pull_stops_the_upload_until_the_user_goes_on_with_the_local_li
     assert _sent("ann@acme-safe.com")
 
 
-def test_cancel_on_a_failed_pull_sends_nothing(qtbot, window: MainWindow, sheet: Path) -> None:
+def test_cancel_on_a_failed_pull_sends_nothing(qtbot, window: MainWindow, sheet: Path, monkeypatch) -> None:
+    monkeypatch.setattr(HttpClient, "list_backoff", 0.01)  # the pull retries a 5xx, as uploads do
     _ready(qtbot, window, sheet)
     shared_sandbox().set_faults(
-        FaultConfig(reads=True, providers=frozenset({"lemlist"}), script=(Fault.ERROR_BEFORE_COMMIT,))
+        FaultConfig(
+            reads=True, providers=frozenset({"lemlist"}), script=(Fault.ERROR_BEFORE_COMMIT,) * ATTEMPTS
+        )
     )
     window.upload_bar.upload_button.click()
     qtbot.waitUntil(lambda: window.safety.box is not None, timeout=TIMEOUT)
