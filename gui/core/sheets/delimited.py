@@ -12,6 +12,8 @@ import codecs
 import csv
 import io
 import math
+import queue
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from gui.core.cancel import CancelToken, ProgressCallback, check
 from gui.core.domain import Progress
@@ -57,15 +58,17 @@ _BOMS = (
 )
 _SAMPLE_BYTES = 256 * 1024
 _SNIFF_ROWS = 60
-#: Bytes pyarrow parses per block: cancel and progress act between blocks, within a fraction
-#: of a second.
+#: Bytes pyarrow parses per block. Small blocks let the parse of the next block run beside the
+#: conversion of this one from the start, and let cancel act within a fraction of a second.
 _BLOCK_BYTES = 2 * 1024 * 1024
+#: Blocks parsed ahead of the conversion (memory: a few blocks, not the file).
+_READ_AHEAD = 4
+#: A column whose first block has fewer distinct values than this share of its rows is built
+#: from its distinct values (one Python string each); encoding costs the parse thread, not us.
+_REPEAT_SHARE = 0.5
 
 Column = np.ndarray[Any, Any]
 Mask = np.ndarray[Any, np.dtype[np.bool_]]
-#: A column of cell texts: arrow-backed from the fast reader, an object array of ``str`` from
-#: the csv-module fallback and the workbook readers. Both index, filter and iterate as ``str``.
-TextColumn = Column | pd.api.extensions.ExtensionArray
 
 
 @dataclass(frozen=True)
@@ -311,7 +314,7 @@ def read_columns(
     strict: bool,
     progress: ProgressCallback | None,
     cancel: CancelToken | None,
-) -> tuple[list[TextColumn], Mask]:
+) -> tuple[list[Column], Mask]:
     """Every record from byte ``start`` as text columns (at least ``width``), and the blank rows.
 
     pyarrow first; rows longer or shorter than the first one make it give up, and then the csv
@@ -331,7 +334,7 @@ def read_columns(
     columns = _read_python(
         path, utf8, start, delimiter, width, strict=strict, progress=progress, cancel=cancel
     )
-    return list(columns), blank_mask(columns)
+    return columns, blank_mask(columns)
 
 
 def _read_arrow(
@@ -342,7 +345,7 @@ def _read_arrow(
     *,
     progress: ProgressCallback | None,
     cancel: CancelToken | None,
-) -> tuple[list[TextColumn], Mask]:
+) -> tuple[list[Column], Mask]:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -371,7 +374,8 @@ def _read_arrow(
         parse_options=parse_options,
         convert_options=convert_options,
     )
-    return _collect_blocks(reader, width, len(buffer), progress, cancel)
+    with _ReadAhead(reader, width) as blocks:
+        return _convert_blocks(blocks, width, len(buffer), progress, cancel)
 
 
 def quoted_newlines(utf8: bytes, start: int) -> bool:
@@ -379,56 +383,141 @@ def quoted_newlines(utf8: bytes, start: int) -> bool:
 
     Allowing line breaks in values makes pyarrow cut blocks serially (measured 1.3-2x slower
     to parse on 2 cores). Proving that no quoted field spans lines costs more than it saves
-    (two passes over the bytes with numpy, ~0.3 s on 150 MB), so the test is the cheap one: a
-    file without any quote cannot have a quoted line break.
+    (two passes over the bytes with numpy, ~0.3 s on 150 MB, while the parse runs beside the
+    conversion anyway), so the test is the cheap one: a file without any quote cannot have a
+    quoted line break.
     """
     return utf8.find(b'"', start) >= 0
 
 
-def _collect_blocks(
-    reader: Any,
+@dataclass(frozen=True)
+class _Block:
+    """One parsed block of rows, prepared off the caller's thread.
+
+    Attributes:
+        arrays: One arrow string array per column, dictionary-encoded when the parser had time.
+        repeated: Per column, whether it repeats its values enough to build each distinct
+            string once (decided on the first block and kept).
+        blank: Rows whose cells are all empty or spaces.
+    """
+
+    arrays: tuple[Any, ...]
+    repeated: tuple[bool, ...]
+    blank: Mask
+
+    @property
+    def rows(self) -> int:
+        return len(self.blank)
+
+
+class _ReadAhead:
+    """Parses the blocks of a CSV reader on a second thread, a few blocks ahead of the caller.
+
+    Turning arrow strings into Python strings holds the GIL and is most of a load; pyarrow's
+    parsing and compute functions release it. Parsing the next block while the caller converts
+    this one keeps both cores busy. Dictionary-encoding the repeated columns is done by
+    whichever side is free: the parser when it is ahead (blocks are waiting), else the caller.
+    Errors of the parser (ragged rows, bad UTF-8) come out of the iteration in the caller's
+    thread.
+    """
+
+    def __init__(self, reader: Any, width: int) -> None:
+        self._reader = reader
+        self._width = width
+        self._queue: queue.Queue[_Block | BaseException | None] = queue.Queue(maxsize=_READ_AHEAD)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="csv-read-ahead", daemon=True)
+
+    def __enter__(self) -> Iterator[_Block]:
+        self._thread.start()
+        return self._blocks()
+
+    def __exit__(self, *_exc: object) -> None:
+        """Stops the parser and waits for it, so no thread outlives the load (cancel, errors)."""
+        self._stop.set()
+        while self._thread.is_alive():
+            try:
+                while True:
+                    self._queue.get_nowait()  # unblock a parser waiting to hand over a block
+            except queue.Empty:
+                self._thread.join(0.01)
+
+    def _blocks(self) -> Iterator[_Block]:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def _run(self) -> None:
+        repeated: list[bool | None] = [None] * self._width
+        try:
+            for batch in self._reader:
+                if self._stop.is_set():
+                    return
+                ahead = self._queue.qsize() > 0
+                self._queue.put(_prepare(batch, self._width, repeated, encode=ahead))
+            self._queue.put(None)
+        except BaseException as error:  # handed to the caller's thread, raised there
+            self._queue.put(error)
+
+
+def _prepare(batch: Any, width: int, repeated: list[bool | None], *, encode: bool) -> _Block:
+    """The arrow side of converting a block (no GIL needed): blank rows, maybe encodings.
+
+    Whether a column repeats its values is decided on its first block and kept.
+    """
+    import pyarrow.compute as pc
+
+    arrays = []
+    for index in range(width):
+        array = batch.column(index)
+        if repeated[index] is None:
+            repeated[index] = _mostly_repeated(array)
+        arrays.append(pc.dictionary_encode(array) if encode and repeated[index] else array)
+    return _Block(tuple(arrays), tuple(bool(r) for r in repeated), _blank_rows(batch, width))
+
+
+def _convert_blocks(
+    blocks: Iterator[_Block],
     width: int,
     size: int,
     progress: ProgressCallback | None,
     cancel: CancelToken | None,
-) -> tuple[list[TextColumn], Mask]:
-    """The parsed blocks as arrow-backed text columns, checking cancel between blocks.
+) -> tuple[list[Column], Mask]:
+    """Blocks into object columns, checking cancel and reporting between blocks.
 
-    The cells stay in arrow's buffers: building one Python ``str`` per cell was two thirds of
-    a load (0.5 s of 0.8 s on a million rows) and three times the memory of the text itself.
-    pyarrow parses the next blocks on its own threads while this one is checked for blank rows.
+    The columns are allocated once for the row count the first block predicts (blocks are
+    ``_BLOCK_BYTES`` long) and filled in place, growing only if the guess was short: joining
+    a million-row column from pieces would copy it again.
     """
-    import pyarrow as pa
-
-    chunks: list[list[Any]] = [[] for _ in range(width)]
+    columns: list[Column] = []
     blanks: list[Mask] = []
     done = 0
     expected = 0
-    for batch in reader:
+    for block in blocks:
         check(cancel)
-        rows = batch.num_rows
-        if not expected:
-            expected = max(rows, math.ceil(rows * size / _BLOCK_BYTES))
-        for index in range(width):
-            chunks[index].append(batch.column(index))
-        blanks.append(_blank_rows(batch, width))
+        rows = block.rows
+        if not columns:
+            expected = max(rows, math.ceil(rows * size / _BLOCK_BYTES * 1.05))
+            columns = [np.empty(expected, dtype=object) for _ in range(width)]
+        elif done + rows > len(columns[0]):
+            extra = max(rows, len(columns[0]) // 2)  # grow by half: a bad guess costs a few copies
+            columns = [np.concatenate([c, np.empty(extra, dtype=object)]) for c in columns]
+        blanks.append(block.blank)
+        for index, array in enumerate(block.arrays):
+            columns[index][done : done + rows] = arrow_to_object(array, repeated=block.repeated[index])
         done += rows
         if progress is not None:
             progress(Progress(done, max(expected, done), f"Read {done:,} rows"))
     if progress is not None:
         progress(Progress(done, done, f"Read {done:,} rows"))
     mask = np.concatenate(blanks) if blanks else np.zeros(0, dtype=bool)
-    columns = [text_column(pa.chunked_array(parts, type=pa.string())) for parts in chunks]
-    return columns, mask
-
-
-def text_column(array: Any) -> TextColumn:
-    """An arrow string array (or chunked array) as a pandas text column, without copying.
-
-    ``pd.ArrowDtype(pa.string())`` keeps arrow's own buffers (``string[pyarrow]`` would cast
-    them to large strings, a copy); every cell still reads back as a ``str``.
-    """
-    return pd.arrays.ArrowExtensionArray(array)
+    if not columns:
+        return [np.empty(0, dtype=object) for _ in range(width)], mask
+    return [c[:done] for c in columns], mask
 
 
 def _blank_rows(batch: Any, width: int) -> Mask:
@@ -463,6 +552,34 @@ def _pa_bool(values: Mask) -> Any:
     import pyarrow as pa
 
     return pa.array(values, type=pa.bool_())
+
+
+def _mostly_repeated(array: Any) -> bool:
+    """Whether a column repeats its values enough to build each distinct string once."""
+    import pyarrow.compute as pc
+
+    sample = array.slice(0, min(len(array), 20_000))
+    return len(sample) >= 1000 and len(pc.unique(sample)) < len(sample) * _REPEAT_SHARE
+
+
+def arrow_to_object(array: Any, *, repeated: bool = False) -> Column:
+    """An arrow string array as an object array of ``str``.
+
+    Building one Python string per cell is the cost of loading; a ``repeated`` column (cities,
+    countries, titles) or a dictionary-encoded one builds each distinct string once and repeats
+    the reference.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if repeated and not pa.types.is_dictionary(array.type):
+        array = pc.dictionary_encode(array)
+    if pa.types.is_dictionary(array.type):
+        values = array.dictionary.to_numpy(zero_copy_only=False)
+        indices = array.indices.to_numpy(zero_copy_only=False)
+        return values[indices] if len(values) else np.full(len(array), "", dtype=object)
+    result: Column = array.to_numpy(zero_copy_only=False)
+    return result
 
 
 def _read_python(
