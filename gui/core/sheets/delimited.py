@@ -490,7 +490,8 @@ class _ReadAhead:
             for batch in self._reader:
                 if self._stop.is_set():
                     return
-                self._queue.put(_prepare(batch, self._width, repeated, encode=True))
+                ahead = self._queue.qsize() > 0
+                self._queue.put(_prepare(batch, self._width, repeated, encode=ahead))
             self._queue.put(None)
         except BaseException as error:  # handed to the caller's thread, raised there
             self._queue.put(error)
