@@ -675,3 +675,28 @@ def test_value_kinds_of_single_and_mixed_columns() -> None:
     assert value_kinds(column(1.5, "x")) == {float, str}
     day, moment = datetime.date(2024, 1, 2), datetime.datetime(2024, 1, 2, 3, 4)
     assert value_kinds(column(day, moment)) == {datetime.date, datetime.datetime}
+
+
+def test_quoted_line_breaks_on_block_edges_are_read_again_carefully(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The fast parse cuts blocks at every line break; a quoted break on a block edge must
+    # send the file through the quote-aware cutting, not lose or split a record.
+    monkeypatch.setattr(sheet_csv, "_BLOCK_BYTES", 4 * 1024)
+    calls: list[bool] = []
+    parse = sheet_csv._parse_arrow
+
+    def spy(*args: Any) -> Any:
+        calls.append(args[4])
+        return parse(*args)
+
+    monkeypatch.setattr(sheet_csv, "_parse_arrow", spy)
+    rows = [f'lead{i}@example.com,"line one\nline {i}",{i:05d}' for i in range(3000)]
+    path = tmp_path / "notes.csv"
+    path.write_text("Email,Notes,Zip\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    sheet = load_sheet(path)
+    assert calls == [False, True]
+    assert len(sheet.frame) == 3000
+    assert sheet.frame["Notes"].iloc[2999] == "line one\nline 2999"
+    assert sheet.frame["Zip"].iloc[7] == "00007"
+    assert_all_text(sheet.frame)

@@ -346,6 +346,40 @@ def _read_arrow(
     progress: ProgressCallback | None,
     cancel: CancelToken | None,
 ) -> tuple[list[Column], Mask]:
+    """The fast reader: blocks cut at every line break first, carefully only when that fails.
+
+    Cutting blocks at any line break lets pyarrow split the file on all cores; a quoted field
+    that spans lines and falls on a block edge then leaves pyarrow "out of sync with chunker"
+    (it checks that each block parses to its exact end), and only such a file is read again
+    with the serial, quote-aware cutting. Files with quotes but no line break inside them (most
+    exports: ``"Acme, Inc."``) keep the parallel parse.
+    """
+    import pyarrow as pa
+
+    if quoted_newlines(utf8, start):
+        try:
+            return _parse_arrow(utf8, start, delimiter, width, False, progress, cancel)
+        except pa.ArrowInvalid as error:
+            if _CHUNKER_OUT_OF_SYNC not in str(error):
+                raise
+        check(cancel)
+        return _parse_arrow(utf8, start, delimiter, width, True, progress, cancel)
+    return _parse_arrow(utf8, start, delimiter, width, False, progress, cancel)
+
+
+#: What pyarrow says when a block edge fell inside a quoted field (arrow/csv/reader.cc).
+_CHUNKER_OUT_OF_SYNC = "out of sync with chunker"
+
+
+def _parse_arrow(  # noqa: PLR0917 - one private call site with the reader's options
+    utf8: bytes,
+    start: int,
+    delimiter: str,
+    width: int,
+    newlines_in_values: bool,
+    progress: ProgressCallback | None,
+    cancel: CancelToken | None,
+) -> tuple[list[Column], Mask]:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -356,7 +390,7 @@ def _read_arrow(
         delimiter=delimiter,
         quote_char='"',
         double_quote=True,
-        newlines_in_values=quoted_newlines(utf8, start),
+        newlines_in_values=newlines_in_values,
         ignore_empty_lines=False,
     )
     convert_options = pacsv.ConvertOptions(
@@ -379,13 +413,12 @@ def _read_arrow(
 
 
 def quoted_newlines(utf8: bytes, start: int) -> bool:
-    """Whether a quoted field may hold a line break, so pyarrow must split blocks carefully.
+    """Whether a quoted field may hold a line break, so the fast parse may need a second go.
 
-    Allowing line breaks in values makes pyarrow cut blocks serially (measured 1.3-2x slower
-    to parse on 2 cores). Proving that no quoted field spans lines costs more than it saves
-    (two passes over the bytes with numpy, ~0.3 s on 150 MB, while the parse runs beside the
-    conversion anyway), so the test is the cheap one: a file without any quote cannot have a
-    quoted line break.
+    Proving that no quoted field spans lines costs more than it saves (two passes over the
+    bytes with numpy, ~0.3 s on 150 MB), so the test is the cheap one: a file without any quote
+    cannot have a quoted line break. With quotes, :func:`_read_arrow` still tries the parallel
+    cutting first and lets pyarrow's own check say when it was wrong.
     """
     return utf8.find(b'"', start) >= 0
 
