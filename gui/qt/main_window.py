@@ -39,9 +39,9 @@ from gui.core.domain import RowOutcome
 from gui.core.errors import LeadLoaderError
 from gui.core.settings import Settings, save_settings
 from gui.qt import ui_state
-from gui.qt.destination_panel import DestinationPanel
 from gui.qt.dialogs.source_dialog import SourceChoice
 from gui.qt.flows.check_and_fix import CheckAndFix
+from gui.qt.flows.choose_destination import DestinationPanel
 from gui.qt.flows.map_columns import MapColumnsFlow
 from gui.qt.flows.open_sheet import OpenSheet, dropped_path, loaded_message
 from gui.qt.flows.preview_emails import PreviewEmailsFlow

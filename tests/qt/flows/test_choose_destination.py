@@ -11,10 +11,11 @@ import pytest
 from PySide6.QtWidgets import QCheckBox, QLineEdit
 
 from gui.core.credentials import CredentialStore
+from gui.core.demo_account import SANDBOX_LABEL
 from gui.core.domain import Campaign
 from gui.core.providers import get_spec
 from gui.core.settings import Settings, load_settings
-from gui.qt.destination_panel import SANDBOX_LABEL, DestinationPanel
+from gui.qt.flows.choose_destination import DestinationPanel
 
 
 @pytest.fixture
@@ -159,7 +160,7 @@ def test_key_is_read_at_call_time(store: CredentialStore, qtbot, monkeypatch) ->
     panel.shutdown()
     seen: list[str] = []
     monkeypatch.setattr(
-        "gui.qt.destination_panel.make_client",
+        "gui.qt.flows.choose_destination.make_client",
         lambda provider, key, transport=None: seen.append(key) or httpx,
     )
     factory = panel.client_factory()
