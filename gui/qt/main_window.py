@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QPushButton,
     QScrollArea,
     QSplitter,
     QStyle,
@@ -45,6 +44,7 @@ from gui.qt.flows.choose_destination import DestinationPanel
 from gui.qt.flows.map_columns import MapColumnsFlow
 from gui.qt.flows.open_sheet import OpenSheet, dropped_path, loaded_message
 from gui.qt.flows.preview_emails import PreviewEmailsFlow
+from gui.qt.flows.resume_run import ResumeRun
 from gui.qt.flows.review_results import ReviewResults
 from gui.qt.flows.run_history import RunHistory
 from gui.qt.flows.run_upload import RunEnded, RunUpload, UploadInputs
@@ -127,9 +127,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.setAccessibleName("LeadLoader")
 
-        self._interrupted_path: Path | None = None
         self._sheet_generation = 0
-        self._offer_worker: Worker | None = None
 
         self.model = LeadTableModel(self)
         from PySide6.QtGui import QUndoStack
@@ -168,22 +166,12 @@ class MainWindow(QMainWindow):
         banner_layout.setContentsMargins(8, 4, 8, 4)
         banner_layout.addWidget(sandbox_label, 1)
 
-        self.resume_banner = _banner("info", "Resume offer")
-        self.resume_label = QLabel()
-        self.resume_label.setWordWrap(True)
-        self.resume_button = QPushButton("Resume upload")
-        self.resume_button.setAccessibleName("Resume interrupted upload")
-        self.start_over_button = QPushButton("Start over")
-        self.start_over_button.setAccessibleName("Start the upload over")
-        self.start_over_button.setToolTip(
-            "Forget the interrupted run. Leads it already added are still skipped, never sent twice."
-        )
-        resume_layout = QHBoxLayout(self.resume_banner)
-        resume_layout.setContentsMargins(8, 4, 8, 4)
-        resume_layout.addWidget(self.resume_label, 1)
-        resume_layout.addWidget(self.resume_button)
-        resume_layout.addWidget(self.start_over_button)
-        self.resume_banner.hide()
+        self.resume = ResumeRun(lambda: self.opener.sheet is not None or self.opener.loading())
+        # The banner's parts, by the names the window's tests and scripts have always used.
+        self.resume_banner = self.resume
+        self.resume_label = self.resume.label
+        self.resume_button = self.resume.resume_button
+        self.start_over_button = self.resume.start_over_button
 
         # The journal cannot be written (disk full, read-only): the run is paused until it can.
         self.storage_banner = _banner("error", "Disk problem")
@@ -399,8 +387,9 @@ class MainWindow(QMainWindow):
         self.results_panel.sig_history_requested.connect(self.history.show_history)
         self.results_panel.sig_message.connect(self.statusBar().showMessage)
         self.results_panel.sig_error.connect(self._show_error)
-        self.resume_button.clicked.connect(self._on_resume_clicked)
-        self.start_over_button.clicked.connect(self.run.start_over)
+        self.resume.sig_open_file.connect(self.open_file)
+        self.resume.sig_resume.connect(self.start_upload)
+        self.resume.sig_start_over.connect(self.run.start_over)
 
     # ------------------------------------------------------------------ opening files
 
@@ -728,88 +717,17 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ resume
 
     def offer_interrupted_run(self) -> None:
-        """On start: if a recent file has an upload that stopped midway, offer to open it.
-
-        The file must still be the same (its fingerprint is checked in a worker: hashing a big
-        file takes a moment), so an edited file is never resumed by mistake.
-        """
-        from gui.core.journal import Journal
-
-        try:
-            journal = Journal()
-            try:
-                records = [r for r in journal.history(20) if r.resumable]
-            finally:
-                journal.close()
-        except LeadLoaderError as exc:
-            log.warning("Journal not readable: %s", exc)
-            return
-        candidates = [
-            (record, Path(p))
-            for record in records
-            for p in self.settings.recent_files
-            if Path(p).name == record.file_name and Path(p).is_file()
-        ]
-        if not candidates:
-            return
-
-        def job(_progress: Any, cancel: Any) -> tuple[Any, Path] | None:
-            from gui.core.journal import file_fingerprint
-
-            for record, path in candidates:
-                cancel.raise_if_cancelled()
-                if file_fingerprint(path) == record.fingerprint:
-                    return record, path
-            return None
-
-        worker = start_worker(job, parent=self)
-        worker.sig_succeeded.connect(self._show_interrupted_run)
-        self._offer_worker = worker
-
-    def _show_interrupted_run(self, found: tuple[Any, Path] | None) -> None:
-        if found is None or self.opener.sheet is not None or self.opener.loading():
-            return
-        record, path = found
-        pending = record.counts.get("pending", 0)
-        when = str(record.started_at).replace("T", " ")[:16]
-        self._interrupted_path = path
-        self.resume_label.setText(
-            f"The upload of <b>{record.file_name}</b> to ‘{record.destination_name or record.destination}’ "
-            f"({record.provider}) stopped on {when} UTC "
-            f"with {pending:,} of {record.total:,} rows not sent yet."
-        )
-        self.resume_button.setText("Open it to resume")
-        self.start_over_button.hide()
-        self.resume_banner.show()
-
-    def _on_resume_clicked(self) -> None:
-        path = self._interrupted_path
-        if path is not None and self.opener.sheet is None:
-            self._interrupted_path = None
-            self.resume_banner.hide()
-            self.open_file(path)
-            return
-        self.start_upload()
+        """On start: offer to open a recent file whose upload stopped midway (see :mod:`resume_run`)."""
+        self.resume.offer_interrupted(self.settings.recent_files)
 
     def _check_resumable(self) -> None:
         self.run.check_resumable()
 
     def _show_resumable(self, record: Any) -> None:
         destination = self.destination_panel.destination()
-        if record is None or destination is None:
-            self.resume_banner.hide()
-            return
-        self._interrupted_path = None
-        self.resume_button.setText("Resume upload")
-        self.start_over_button.show()
-        pending = record.counts.get("pending", 0)
-        when = str(record.started_at).replace("T", " ")[:16]
-        self.resume_label.setText(
-            f"An upload of <b>{record.file_name}</b> to ‘{record.destination_name or destination.name}’ "
-            f"stopped on {when} UTC with {pending:,} of {record.total:,} rows not sent yet. "
-            "Resume sends only those; rows already added are never sent twice."
+        self.resume.show_resumable(
+            record if destination is not None else None, destination.name if destination else ""
         )
-        self.resume_banner.show()
 
     # ------------------------------------------------------------------ the upload
 
@@ -940,7 +858,8 @@ class MainWindow(QMainWindow):
         self.run.stop(timeout_ms)
         self.preview.shutdown(timeout_ms)
         self.history.shutdown(timeout_ms)
-        for worker in (self._offer_worker, self._data_worker, *self._until_quit):
+        self.resume.shutdown(timeout_ms)
+        for worker in (self._data_worker, *self._until_quit):
             if worker is not None:
                 worker.stop(timeout_ms)
         self._data_worker = None
