@@ -27,8 +27,8 @@ from PySide6.QtWidgets import QWidget
 from gui.core.domain import Campaign, RowOutcome, RunSummary, Status
 from gui.core.errors import LeadLoaderError
 from gui.qt.table_model import LeadTableModel
-from gui.qt.upload_bar import UploadBar
 from gui.qt.upload_worker import held_back, journal_fix, upload_job_fn
+from gui.qt.widgets.upload_bar import UploadBar
 from gui.qt.workers import Worker, start_worker
 
 if TYPE_CHECKING:
