@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
-from PySide6.QtWidgets import QApplication, QStyle, QWidget
+from PySide6.QtWidgets import QApplication, QLayout, QStyle, QWidget
 
 from gui.core.domain import Status
 from gui.core.paths import resource
@@ -76,3 +76,12 @@ def apply_app_style(app: QApplication) -> None:
     """Keep the platform style; only make tooltips wrap and drop hints readable."""
     app.setStyleSheet("QToolTip { max-width: 480px; }")
     app.setAttribute(Qt.ApplicationAttribute.AA_DontShowIconsInMenus, False)
+
+
+def clear_layout(layout: QLayout) -> None:
+    """Take every widget out of ``layout`` and delete it later (a panel rebuilt for a new provider)."""
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget() if item is not None else None
+        if widget is not None:
+            widget.deleteLater()

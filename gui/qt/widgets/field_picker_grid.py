@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QWidget
 
 from gui.core.providers.base import ProviderSpec
+from gui.qt.style import clear_layout
 from gui.qt.widgets.column_fill_counter import ColumnFillCounter
 from gui.qt.widgets.field_picker import FieldPicker, column_samples
 
@@ -67,11 +68,7 @@ class FieldPickerGrid(QScrollArea):
 
     def show_fields(self, spec: ProviderSpec, kind: str) -> None:
         """One picker per field of ``spec`` (none offers a column until :meth:`offer_columns`)."""
-        while self._grid.count():
-            item = self._grid.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        clear_layout(self._grid)
         self._spec = spec
         self.pickers = []
         header_field = QLabel("Field")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from gui.core.providers.base import ProviderOption, ProviderSpec
+from gui.qt.style import clear_layout
 
 
 class ProviderOptionsBox(QGroupBox):
@@ -23,11 +24,7 @@ class ProviderOptionsBox(QGroupBox):
 
     def show_spec(self, spec: ProviderSpec) -> None:
         """Draw ``spec``'s options at their defaults (a provider change starts from them)."""
-        while self._layout.count():
-            item = self._layout.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        clear_layout(self._layout)
         self._spec = spec
         self._widgets = {}
         for option in spec.options:
