@@ -141,7 +141,7 @@ def _key(options: argparse.Namespace) -> tuple[str, str]:
 def _upload(options: argparse.Namespace) -> int:
     from gui.core import presets
     from gui.core.cancel import CancelToken
-    from gui.core.errors import Cancelled, LeadLoaderError, MappingError, SheetError
+    from gui.core.errors import AuthError, Cancelled, LeadLoaderError, MappingError, SheetError
     from gui.core.fixes import apply_steps
     from gui.core.journal import Journal, file_fingerprint
     from gui.core.logs import setup_logging
@@ -225,6 +225,10 @@ def _upload(options: argparse.Namespace) -> int:
             )
     except safety_args.ListUnavailable as exc:
         print(f"leadloader upload: {exc}", file=sys.stderr)
+        return EXIT_FATAL
+    except AuthError as exc:
+        # Not "the list could not be read": going on without it would meet the same refusal.
+        print(f"leadloader upload: the key was refused, so nothing was sent: {exc}", file=sys.stderr)
         return EXIT_FATAL
     except Cancelled:
         print("leadloader upload: cancelled before anything was sent.", file=sys.stderr)
