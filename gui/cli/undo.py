@@ -26,6 +26,8 @@ from gui.cli.common import (
     add_account_argument,
     command_parser,
     resolve_key,
+    run_with_store,
+    say,
 )
 from gui.cli.progress import StderrProgress, install_sigint
 
@@ -75,21 +77,13 @@ def main(argv: Sequence[str]) -> int:
     options = parser().parse_args(list(argv))
     from gui.core.journal import Journal, JournalError
 
-    try:
-        journal = Journal()
-    except JournalError as exc:
-        print(f"leadloader undo: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        return _undo(journal, options)
-    except UsageError as exc:
-        print(f"leadloader undo: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except JournalError as exc:
-        print(f"leadloader undo: {exc} Run it again: what was removed is recorded.", file=sys.stderr)
-        return EXIT_ROWS
-    finally:
-        journal.close()
+    return run_with_store(
+        "undo",
+        Journal,
+        JournalError,
+        lambda journal: _undo(journal, options),
+        hint=" Run it again: what was removed is recorded.",
+    )
 
 
 def _undo(journal: Journal, options: argparse.Namespace) -> int:
@@ -129,10 +123,10 @@ def _undo(journal: Journal, options: argparse.Namespace) -> int:
         restore()
     print(json.dumps(report.as_json(), separators=(",", ":")))
     if report.fatal:
-        print(f"leadloader undo: {report.fatal}", file=sys.stderr)
+        say("undo", report.fatal)
         return EXIT_FATAL
     if report.cancelled:
-        print("leadloader undo: cancelled; run the same command again to resume.", file=sys.stderr)
+        say("undo", "cancelled; run the same command again to resume.")
         return EXIT_CANCELLED
     if report.failed or not report.ok:
         print(
