@@ -19,12 +19,12 @@ import asyncio
 import functools
 import random
 import time
-from collections import Counter, deque
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 from gui.core.cancel import CancelToken, ProgressCallback
-from gui.core.domain import FINAL_STATUSES, BatchResult, Lead, Progress, RowOutcome, RunSummary, Status
+from gui.core.domain import BatchResult, Lead, RowOutcome, RunSummary, Status
 from gui.core.errors import (
     FatalProviderError,
     NotFoundError,
@@ -32,24 +32,25 @@ from gui.core.errors import (
     RateLimited,
     TransientError,
 )
-from gui.core.journal import DISK_FULL, Journal, JournalError, lead_key
+from gui.core.journal import Journal
 from gui.core.paced_calls import PacedCaller
 from gui.core.pacing import Clock, Pacer, Slot, shared_pacer
 from gui.core.providers import get_spec
 from gui.core.providers.base import ProviderClient, ProviderSpec
 from gui.core.routing import counts_by_destination
 from gui.core.run_lock import hold_run
-from gui.core.update import APPLIED, check_updatable, preview_updates, run_update_step
+from gui.core.update import APPLIED, check_updatable, run_update_step
 from gui.core.update_journal import sent_rows
 from gui.core.upload_job import (
     CANCELLED_NOTE,
     DRY_RUN_NOTE,
-    DRY_RUN_REASON,
-    DRY_RUN_REPLAY_REASON,
     RunReport,
     Tuning,
     UploadJob,
 )
+from gui.core.upload_prepare import Prepared, by_destination, dry_run_outcomes, prepare_run
+from gui.core.upload_progress import RunTally
+from gui.core.upload_storage import StoragePause
 
 
 @dataclass
@@ -57,18 +58,6 @@ class _Batch:
     leads: list[Lead]
     replay: bool = False
     destination: str = ""
-
-
-@dataclass
-class _Prepared:
-    run_id: int
-    outcomes: dict[int, RowOutcome]
-    fresh: list[Lead]
-    replays: list[Lead]
-    keys: dict[int, str] = field(default_factory=dict)
-    new_records: list[RowOutcome] = field(default_factory=list)
-    upload_order: dict[str, list[str]] = field(default_factory=dict)
-    row_dest: dict[int, str] = field(default_factory=dict)
 
 
 def run_upload(
@@ -209,9 +198,9 @@ class _Engine:
         self.clock = clock
         self.tuning = tuning
         self.random = random.Random(tuning.seed)
-        self.started = clock()
-        self.outcomes: dict[int, RowOutcome] = {}
-        self.tally: Counter[str] = Counter()
+        self.tally = RunTally(
+            job.total_rows, progress=progress, interval=tuning.progress_interval, clock=clock
+        )
         self.keys: dict[int, str] = {}
         self.run_id = 0
         self.fatal = ""
@@ -222,19 +211,11 @@ class _Engine:
         #: Row -> its campaign in a routed run (kept rows: the one the journal names).
         self.row_dest: dict[int, str] = dict(job.routes)
         self.batches: deque[_Batch] = deque()
-        self.sent_done = 0
-        self.samples: deque[tuple[float, int]] = deque()
-        self.last_emit = float("-inf")
-        self.last_done = -1
         self.waiting_until = float("-inf")
         self.pacer: Pacer | None = None
         self.report: RunReport | None = None
-        self.on_storage = on_storage
-        #: The pause message while the journal cannot be written, else "".
-        self.storage = ""
-        #: What the report says when the run ended in that pause.
-        self.storage_stopped = ""
-        self.storage_since = 0.0
+        #: The pause while the journal cannot be written (a full disk, a read-only home).
+        self.storage = StoragePause(clock, on_storage=on_storage, on_change=lambda: self.emit(force=True))
         #: Rows whose outcome is known but could not be journaled (the run ended first).
         self.unjournaled = 0
 
@@ -245,102 +226,11 @@ class _Engine:
 
     # -- preparation ------------------------------------------------------------------------
 
-    def prepare(self, spec: ProviderSpec, *, write: bool) -> _Prepared:
-        """Work out each row's starting state: invalid, done before, already uploaded, or to send."""
-        job = self.job
-        keys = {lead.row: lead_key(lead, spec) for lead in job.leads}
-        prior: dict[int, RowOutcome] = {}
-        prior_keys: dict[int, str] = {}
-        unanswered: set[int] = set()
-        prior_dest: dict[int, str] = {}
-        run_id = 0
-        record = self.journal.find_resumable(job.fingerprint, job.provider, job.destination)
-        if record is not None and job.resume:
-            run_id = record.id
-            known = self.journal.run_rows(run_id)
-            prior, prior_keys, unanswered = known.states, known.keys, known.unanswered
-            prior_dest = known.destinations
-        elif write:
-            if record is not None:
-                self.journal.abandon(record.id)
-            run_id = self.journal.start_run(
-                fingerprint=job.fingerprint,
-                file_name=job.file_name,
-                provider=job.provider,
-                account=job.account,
-                destination=job.destination,
-                destination_name=job.destination_name,
-                mapping=job.mapping,
-                options=job.options,
-                total=job.total_rows,
-            ).id
-
-        outcomes: dict[int, RowOutcome] = {}
-        new_records: list[RowOutcome] = []
-        for row, reason in job.invalid.items():
-            outcome = RowOutcome(row, Status.INVALID, reason)
-            outcomes[row] = outcome
-            if prior.get(row) != outcome:
-                new_records.append(outcome)
-        kept = (Status.UPLOADED, Status.UPDATED, Status.DUPLICATE, Status.SKIPPED)
-        # A row sent before (done, or unanswered) belongs to the campaign its request went to,
-        # whatever the route table says now: a resume must replay it there, and only there.
-        answered_elsewhere = {r for r, o in prior.items() if o.status in kept}
-        pinned = unanswered | {r for r, o in prior.items() if o.status is Status.FAILED and o.retryable}
-        row_dest = dict(job.routes)
-        row_dest.update({r: d for r, d in prior_dest.items() if r in pinned or r in answered_elsewhere})
-        self.row_dest = row_dest
-        candidates: list[Lead] = []
-        upload_order: dict[str, list[str]] = {}
-        for lead in job.leads:
-            before = prior.get(lead.row)
-            if (
-                before is not None
-                and before.status in kept
-                and prior_keys.get(lead.row, "") in ("", keys[lead.row])
-            ):
-                outcomes[lead.row] = before
-                if before.status is Status.UPLOADED and before.provider_id:
-                    upload_order.setdefault(self.dest(lead.row), []).append(before.provider_id)
-            elif lead.row not in job.skipped:
-                candidates.append(lead)
-        for row, reason in job.skipped.items():
-            if row in outcomes and outcomes[row].status is not Status.INVALID:
-                continue  # sent (or held back) before it was listed: its outcome stands
-            outcome = RowOutcome(row, Status.SKIPPED, reason)
-            outcomes[row] = outcome
-            if prior.get(row) != outcome:
-                new_records.append(outcome)
-        if job.skip_already_uploaded and candidates:
-            earlier = {
-                (destination, key): when
-                for destination, group in self.by_destination(candidates).items()
-                for key, when in self.journal.already_uploaded(
-                    job.provider, destination, [keys[c.row] for c in group], exclude_run=run_id or None
-                ).items()
-            }
-            if earlier:
-                remaining: list[Lead] = []
-                for lead in candidates:
-                    when = earlier.get((self.dest(lead.row), keys[lead.row]))
-                    if when is None:
-                        remaining.append(lead)
-                        continue
-                    outcome = RowOutcome(lead.row, Status.SKIPPED, f"already uploaded on {when}")
-                    outcomes[lead.row] = outcome
-                    new_records.append(outcome)
-                candidates = remaining
-        # A row that failed after its answer was lost (retryable failure) may have landed too,
-        # in this run or an earlier one to the same destination.
-        unanswered |= {r for r, o in prior.items() if o.status is Status.FAILED and o.retryable}
-        for destination, group in self.by_destination(candidates).items():
-            maybe = self.journal.unconfirmed(
-                job.provider, destination, [keys[c.row] for c in group], exclude_run=run_id or None
-            )
-            unanswered |= {c.row for c in group if keys[c.row] in maybe}
-        fresh = [c for c in candidates if c.row not in unanswered]
-        replays = [c for c in candidates if c.row in unanswered]
-        return _Prepared(run_id, outcomes, fresh, replays, keys, new_records, upload_order, row_dest)
+    def prepare(self, spec: ProviderSpec, *, write: bool) -> Prepared:
+        """Each row's starting state (:mod:`gui.core.upload_prepare`); rows keep the campaign it names."""
+        prepared = prepare_run(self.job, self.journal, spec, write=write)
+        self.row_dest = prepared.row_dest
+        return prepared
 
     def dest(self, row: int) -> str:
         """The campaign a row goes to: its route in a routed run, else the job's destination."""
@@ -348,30 +238,21 @@ class _Engine:
 
     def by_destination(self, leads: Sequence[Lead]) -> dict[str, list[Lead]]:
         """Leads grouped by campaign, each group in sheet order: one request never mixes two."""
-        groups: dict[str, list[Lead]] = {}
-        for lead in leads:
-            groups.setdefault(self.dest(lead.row), []).append(lead)
-        return groups
+        return by_destination(leads, self.row_dest, self.job.destination)
 
     def destination_counts(self) -> dict[str, dict[str, int]]:
         """A routed run's rows per destination and status; {} when not routed."""
-        return counts_by_destination(self.row_dest, self.outcomes) if self.job.routes else {}
+        return counts_by_destination(self.row_dest, self.tally.outcomes) if self.job.routes else {}
 
     def dry_run(self, spec: ProviderSpec) -> RunReport:
         """Everything but the sends, and no journal writes."""
         prepared = self.prepare(spec, write=False)
-        outcomes = dict(prepared.outcomes)
-        for lead in prepared.replays:
-            outcomes[lead.row] = RowOutcome(lead.row, Status.PENDING, DRY_RUN_REPLAY_REASON)
-        for lead in prepared.fresh:
-            outcomes[lead.row] = RowOutcome(lead.row, Status.PENDING, DRY_RUN_REASON)
-        if self.job.update_existing:
-            outcomes.update(preview_updates(self.job, spec, self.journal, prepared.keys, outcomes))
-        self.set_outcomes(outcomes)
+        outcomes = dry_run_outcomes(prepared, self.job, spec, self.journal)
+        self.tally.set_outcomes(outcomes)
         if self.on_outcomes is not None and outcomes:
             self.on_outcomes([outcomes[r] for r in sorted(outcomes)])
         self.emit(force=True, message="Dry run: nothing sent")
-        summary = replace(self.summary(note=DRY_RUN_NOTE, mapping=dict(self.job.mapping)), dry_run=True)
+        summary = replace(self.tally.summary(note=DRY_RUN_NOTE, mapping=dict(self.job.mapping)), dry_run=True)
         return RunReport(
             prepared.run_id,
             summary,
@@ -397,7 +278,7 @@ class _Engine:
             prepared = self.prepare(spec, write=True)
             self.run_id = prepared.run_id
             self.keys = prepared.keys
-            self.set_outcomes(prepared.outcomes)
+            self.tally.set_outcomes(prepared.outcomes)
             self.upload_order = {d: list(ids) for d, ids in prepared.upload_order.items()}
             if prepared.new_records:
                 self.journal.record(  # before any request: a failure here stops the run unsent
@@ -405,8 +286,9 @@ class _Engine:
                     prepared.new_records,
                     [self.keys.get(o.row, "") for o in prepared.new_records],
                 )
-            if self.on_outcomes is not None and self.outcomes:
-                self.on_outcomes([self.outcomes[r] for r in sorted(self.outcomes)])
+            known = self.tally.outcomes
+            if self.on_outcomes is not None and known:
+                self.on_outcomes([known[r] for r in sorted(known)])
             size = max(1, spec.batch_size)
             for group, replay in ((prepared.replays, True), (prepared.fresh, False)):
                 for destination, leads in self.by_destination(group).items():
@@ -425,7 +307,7 @@ class _Engine:
                     run_id=self.run_id,
                     keys=self.keys,
                     leads=self.leads_by_row,
-                    outcomes=self.outcomes,
+                    outcomes=self.tally.outcomes,
                     caller=PacedCaller(
                         spec.rate,
                         cancel=self.cancel,
@@ -443,7 +325,7 @@ class _Engine:
         finally:
             await client.aclose()
         note = self.fatal or (CANCELLED_NOTE if self.cancelled else "")
-        summary = self.summary(note=note, verified=verified)
+        summary = self.tally.summary(note=note, verified=verified)
         if not self.unjournaled:
             # Not after a row's answer went unrecorded: the run must stay resumable ("running").
             await self.write(lambda: self.journal.finish_run(self.run_id, summary, note))
@@ -451,12 +333,12 @@ class _Engine:
         self.report = RunReport(
             self.run_id,
             summary,
-            dict(self.outcomes),
+            dict(self.tally.outcomes),
             read_back,
             self.fatal,
             self.requests,
             self.rate_limited,
-            storage=self.storage_stopped if self.storage else "",
+            storage=self.storage.stopped if self.storage.message else "",
             destinations=self.destination_counts(),
             row_destinations=dict(self.row_dest) if self.job.routes else {},
         )
@@ -625,15 +507,10 @@ class _Engine:
 
     def show(self, outcomes: Sequence[RowOutcome]) -> None:
         """Count outcomes in and pass them on."""
+        self.tally.count_in(outcomes)
         for outcome in outcomes:
-            before = self.outcomes.get(outcome.row)
-            if before is not None:
-                self.tally[before.status.value] -= 1
-            self.tally[outcome.status.value] += 1
-            self.outcomes[outcome.row] = outcome
             if outcome.status is Status.UPLOADED and outcome.provider_id:
                 self.upload_order.setdefault(self.dest(outcome.row), []).append(outcome.provider_id)
-        self.sent_done += len(outcomes)
         if self.on_outcomes is not None:
             self.on_outcomes(list(outcomes))
 
@@ -646,53 +523,18 @@ class _Engine:
         or paused longer than ``tuning.storage_wait``) before it could be. Any other journal
         failure propagates and stops the run.
         """
-        while True:
-            try:
-                action()
-            except JournalError as exc:
-                if not exc.problem:
-                    raise
-                self.storage_paused(exc)
-            else:
-                if self.storage:
-                    self.storage_resumed()
-                return True
-            wait = self.tuning.storage_wait
-            if wait is not None and self.clock() - self.storage_since >= wait and not self.fatal:
-                self.fatal = self.storage_stopped
-            if self.stopping:
-                return False
-            await self.sleep(self.tuning.storage_retry)
-            if self.stopping:
-                return False
-
-    def storage_paused(self, exc: JournalError) -> None:
-        """Enter (or stay in) the pause a failed journal write calls for, and say so once."""
-        if self.storage:
-            return
-        if exc.problem == DISK_FULL:
-            fix = f"free some space on the disk that holds {exc.path.parent}"
-        else:
-            fix = f"make {exc.path.parent} writable"
-        what = f"{exc.problem}: the upload journal {exc.path} cannot be written"
-        self.storage = (
-            f"Paused: {what}. To go on, {fix}; the upload continues by itself "
-            "(cancel to stop: it resumes next time)."
+        return await self.storage.write(
+            action,
+            stopping=lambda: self.stopping,
+            sleep=self.sleep,
+            retry=self.tuning.storage_retry,
+            wait=self.tuning.storage_wait,
+            expire=self.expire,
         )
-        self.storage_stopped = (
-            f"Stopped: {what}. {fix[0].upper()}{fix[1:]}, then start the same upload again: "
-            "it resumes where it stopped and sends nothing twice."
-        )
-        self.storage_since = self.clock()
-        if self.on_storage is not None:
-            self.on_storage(self.storage)
-        self.emit(force=True)
 
-    def storage_resumed(self) -> None:
-        self.storage = ""
-        if self.on_storage is not None:
-            self.on_storage("")
-        self.emit(force=True)
+    def expire(self, words: str) -> None:
+        """The storage pause lasted too long: the run stops with its words (unless already fatal)."""
+        self.fatal = self.fatal or words
 
     async def confirm(self, client: ProviderClient) -> tuple[str, int | None]:
         """Ask the provider which uploaded ids it lists, destination by destination."""
@@ -732,7 +574,7 @@ class _Engine:
     @property
     def paused(self) -> bool:
         """Held by the user's pause or by a journal that cannot be written."""
-        return bool(self.storage) or (self.cancel is not None and self.cancel.paused)
+        return bool(self.storage.message) or (self.cancel is not None and self.cancel.paused)
 
     @property
     def stopping(self) -> bool:
@@ -766,80 +608,25 @@ class _Engine:
             await asyncio.sleep(self.tuning.progress_interval)
             self.emit()
 
-    def set_outcomes(self, outcomes: Mapping[int, RowOutcome]) -> None:
-        self.outcomes = dict(outcomes)
-        self.tally = Counter(o.status.value for o in self.outcomes.values())
-
-    def counts(self) -> dict[str, int]:
-        """Rows per status, kept as a running tally: a progress tick must not walk a million rows."""
-        counts = {s.value: self.tally[s.value] for s in FINAL_STATUSES}
-        done = sum(counts[s.value] for s in FINAL_STATUSES)
-        counts[Status.PENDING.value] = max(0, self.job.total_rows - done)
-        return counts
-
     def emit(self, *, force: bool = False, message: str = "") -> None:
-        """Send a progress event when something changed (or a second passed), at most every interval."""
-        if self.progress is None:
-            return
-        now = self.clock()
-        counts = self.counts()
-        done = self.job.total_rows - counts[Status.PENDING.value]
-        if not force and (now - self.last_emit < self.tuning.progress_interval * 0.9):
-            return
-        if not force and done == self.last_done and now - self.last_emit < 1.0:
-            return
-        self.samples.append((now, self.sent_done))
-        while len(self.samples) > 2 and now - self.samples[0][0] > 10.0:
-            self.samples.popleft()
-        first_t, first_n = self.samples[0]
-        rate = (self.sent_done - first_n) / (now - first_t) if now - first_t >= 0.25 else 0.0
-        left = counts[Status.PENDING.value]
-        eta = left / rate if rate > 0 else None
-        if not message:
-            if self.cancelled:
-                message = "Cancelling: waiting for requests in flight..."
-            elif self.storage:
-                message = self.storage
-            elif self.paused:
-                message = "Paused"
-            elif self.waiting_until > now:
-                message = f"The provider asked us to slow down: waiting {self.waiting_until - now:.0f} s"
-            else:
-                message = f"Uploading: {done} of {self.job.total_rows} rows"
-        self.last_emit, self.last_done = now, done
-        self.progress(
-            Progress(
-                done,
-                self.job.total_rows,
-                message,
-                counts,
-                round(rate, 2),
-                None if eta is None else round(eta),
-            )
-        )
+        """Send a progress event (:class:`~gui.core.upload_progress.RunTally` decides when)."""
+        self.tally.emit(self.status_line, force=force, message=message)
 
-    def summary(
-        self, *, note: str = "", verified: int | None = None, mapping: Mapping[str, str] | None = None
-    ) -> RunSummary:
-        counts = self.counts()
-        return RunSummary(
-            total=self.job.total_rows,
-            uploaded=counts[Status.UPLOADED.value],
-            updated=counts[Status.UPDATED.value],
-            duplicate=counts[Status.DUPLICATE.value],
-            skipped=counts[Status.SKIPPED.value],
-            invalid=counts[Status.INVALID.value],
-            failed=counts[Status.FAILED.value],
-            seconds=self.clock() - self.started,
-            pending=counts[Status.PENDING.value],
-            verified=verified,
-            mapping=mapping,
-            note=note,
-        )
+    def status_line(self, now: float, done: int) -> str:
+        """What the run is doing, for a progress event that names nothing else."""
+        if self.cancelled:
+            return "Cancelling: waiting for requests in flight..."
+        if self.storage.message:
+            return self.storage.message
+        if self.paused:
+            return "Paused"
+        if self.waiting_until > now:
+            return f"The provider asked us to slow down: waiting {self.waiting_until - now:.0f} s"
+        return f"Uploading: {done} of {self.job.total_rows} rows"
 
     def final_message(self, summary: RunSummary) -> str:
-        if self.storage and not self.fatal:
-            return self.storage_stopped
+        if self.storage.message and not self.fatal:
+            return self.storage.stopped
         if self.fatal:
             return f"Stopped: {self.fatal}"
         if self.cancelled:
