@@ -141,7 +141,8 @@ def _upload(options: argparse.Namespace) -> int:
     from gui.core.cancel import CancelToken
     from gui.core.errors import AuthError, Cancelled, LeadLoaderError, MappingError, SheetError
     from gui.core.fixes import apply_steps
-    from gui.core.journal import Journal, file_fingerprint
+    from gui.core.identity import file_fingerprint
+    from gui.core.journal import Journal
     from gui.core.logs import setup_logging
     from gui.core.mapping.payload import build_leads
     from gui.core.providers import get_spec, make_client

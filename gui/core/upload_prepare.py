@@ -13,7 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from gui.core.domain import Lead, RowOutcome, Status
-from gui.core.journal import Journal, lead_key
+from gui.core.identity import lead_key
+from gui.core.journal import Journal
 from gui.core.providers.base import ProviderSpec
 from gui.core.update import preview_updates
 from gui.core.upload_job import DRY_RUN_REASON, DRY_RUN_REPLAY_REASON, UploadJob
@@ -31,7 +32,7 @@ class Prepared:
         outcomes: Rows whose outcome is known before any send.
         fresh: Leads to send for the first time.
         replays: Leads whose earlier answer was lost: sent in the form the provider dedupes.
-        keys: Each lead's identity key (:func:`~gui.core.journal.lead_key`).
+        keys: Each lead's identity key (:func:`~gui.core.identity.lead_key`).
         new_records: Outcomes the journal does not hold yet (written before the first request).
         upload_order: Destination -> provider ids uploaded there before, in upload order.
         row_dest: Row -> its campaign in a routed run (a row sent before keeps the one it went to).

@@ -754,7 +754,7 @@ class MainWindow(QMainWindow):
             return
 
         def job(_progress: Any, cancel: Any) -> tuple[Any, Path] | None:
-            from gui.core.journal import file_fingerprint
+            from gui.core.identity import file_fingerprint
 
             for record, path in candidates:
                 cancel.raise_if_cancelled()
