@@ -40,7 +40,6 @@ SPEC = ProviderSpec(
     rate=RatePolicy(windows=(RateWindow(5, 1.0),), max_in_flight=2, documented=False),
     custom_shape="metadata",
     has_campaign_list=False,
-    url_env="LEADLOADER_AKTIFY_URL",
     default_url="https://api.aktify.io",
     key_help="Aktify: each campaign has its own API key; name the account after the campaign.",
 )

@@ -47,16 +47,8 @@ _log = logging.getLogger(__name__)
 
 
 _FIELDS = (
-    *concept_fields(
-        email="email",
-        first_name="first_name",
-        last_name="last_name",
-        company="company_name",
-        job_title="job_title",
-        phone="phone",
-        website="website",
-        required=("email",),
-    ),
+    *concept_fields(email="email", first_name="first_name", last_name="last_name", required=("email",)),
+    *concept_fields(company="company_name", job_title="job_title", phone="phone", website="website"),
     LeadField("personalization", "Personalization", concept="icebreaker"),
     LeadField("pl_value_lead", "Lead value", concept="lead_value"),
 )
@@ -138,7 +130,6 @@ SPEC = ProviderSpec(
     updates_custom=True,
     dnc_push_batch=1000,
     dnc_push_kinds=("email", "domain"),
-    url_env="LEADLOADER_INSTANTLY_URL",
     default_url="https://api.instantly.ai",
     key_help="Instantly: Settings > Integrations > API Keys (scopes leads:create and campaigns:read).",
 )

@@ -36,15 +36,8 @@ if TYPE_CHECKING:
 
 
 _FIELDS = (
-    *concept_fields(
-        email="email",
-        first_name="firstName",
-        last_name="lastName",
-        company="companyName",
-        job_title="jobTitle",
-        linkedin="linkedinUrl",
-        phone="phone",
-    ),
+    *concept_fields(email="email", first_name="firstName", last_name="lastName", company="companyName"),
+    *concept_fields(job_title="jobTitle", linkedin="linkedinUrl", phone="phone"),
     LeadField("companyDomain", "Company domain", concept="company_domain"),
     LeadField("icebreaker", "Icebreaker", concept="icebreaker"),
     LeadField("picture", "Picture URL", FieldKind.URL, concept="picture"),
@@ -100,7 +93,6 @@ SPEC = ProviderSpec(
     update_fields=lemlist_update.CAMPAIGN_LEAD_FIELDS,
     updates_custom=True,
     dnc_push_batch=10_000,
-    url_env="LEADLOADER_LEMLIST_URL",
     default_url="https://api.lemlist.com/api",
     key_help="lemlist: Settings > Integrations > API keys.",
 )

@@ -35,15 +35,11 @@ _log = logging.getLogger(__name__)
 SPEC = ProviderSpec(
     id="sendpilot",
     label="SendPilot",
-    fields=concept_fields(
-        linkedin="linkedinUrl",
-        first_name="firstName",
-        last_name="lastName",
-        company="company",
-        job_title="title",
-        email="email",
-        icebreaker="icebreaker",
-        required=("linkedin",),
+    fields=(
+        *concept_fields(
+            linkedin="linkedinUrl", first_name="firstName", last_name="lastName", required=("linkedin",)
+        ),
+        *concept_fields(company="company", job_title="title", email="email", icebreaker="icebreaker"),
     ),
     required_groups=(("linkedinUrl",),),
     dedupe_field="linkedinUrl",
@@ -52,7 +48,6 @@ SPEC = ProviderSpec(
     rate=RatePolicy(windows=(RateWindow(1, 1.0),), max_in_flight=1, documented=False),
     custom_shape="flat",
     has_read_back=True,
-    url_env="LEADLOADER_SENDPILOT_URL",
     default_url="https://api.sendpilot.ai",
     key_help="SendPilot: Settings > API.",
 )
