@@ -29,7 +29,6 @@ from gui.sandbox.updates import InstantlyUpdates
 
 class Instantly(InstantlyUpdates, InstantlyBlockList, Provider):
     name = "instantly"
-    prefix = "/instantly"
     ROUTES = (
         At("GET", "/api/v2/workspaces/current", "workspace"),
         At("GET", "/api/v2/campaigns", "list_campaigns"),
