@@ -134,6 +134,21 @@ def run_with_store(
         store.close()
 
 
+def stopped_early(command: str, *, fatal: str, cancelled: bool) -> int | None:
+    """Say why a run stopped before its end and return its exit code; None when it ran to the end.
+
+    A fatal answer (the key, the plan, the account) exits 3; a cancel exits 130, and running the
+    same command again resumes it.
+    """
+    if fatal:
+        say(command, fatal)
+        return EXIT_FATAL
+    if cancelled:
+        say(command, "cancelled; run the same command again to resume.")
+        return EXIT_CANCELLED
+    return None
+
+
 def provider_failure(command: str, exc: ProviderError) -> int:
     """Say a provider's refusal; exit 3 when it concerns the key, plan or account, else 1."""
     from gui.core.errors import FatalProviderError

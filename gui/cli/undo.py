@@ -17,8 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gui.cli.common import (
-    EXIT_CANCELLED,
-    EXIT_FATAL,
     EXIT_OK,
     EXIT_ROWS,
     EXIT_USAGE,
@@ -27,7 +25,7 @@ from gui.cli.common import (
     command_parser,
     resolve_key,
     run_with_store,
-    say,
+    stopped_early,
 )
 from gui.cli.progress import StderrProgress, install_sigint
 
@@ -122,12 +120,9 @@ def _undo(journal: Journal, options: argparse.Namespace) -> int:
     finally:
         restore()
     print(json.dumps(report.as_json(), separators=(",", ":")))
-    if report.fatal:
-        say("undo", report.fatal)
-        return EXIT_FATAL
-    if report.cancelled:
-        say("undo", "cancelled; run the same command again to resume.")
-        return EXIT_CANCELLED
+    stopped = stopped_early("undo", fatal=report.fatal, cancelled=report.cancelled)
+    if stopped is not None:
+        return stopped
     if report.failed or not report.ok:
         print(
             f"leadloader undo: {report.failed:,} leads could not be removed; run it again to retry them.",

@@ -30,6 +30,7 @@ from gui.cli.common import (
     resolve_key,
     run_command,
     say,
+    stopped_early,
 )
 from gui.cli.progress import StderrProgress, install_sigint
 
@@ -312,10 +313,7 @@ def _upload(options: argparse.Namespace) -> int:
     print(json.dumps(line, ensure_ascii=False, separators=(",", ":")))
     if report.read_back:
         say("upload", report.read_back)
-    if report.fatal:
-        say("upload", report.fatal)
-        return EXIT_FATAL
-    if cancel.cancelled:
-        say("upload", "cancelled; run the same command again to resume.")
-        return EXIT_CANCELLED
+    stopped = stopped_early("upload", fatal=report.fatal, cancelled=cancel.cancelled)
+    if stopped is not None:
+        return stopped
     return EXIT_OK if summary.ok else EXIT_ROWS
