@@ -16,10 +16,10 @@ from PySide6.QtWidgets import QApplication
 
 import gui
 from gui.core.credentials import Account, CredentialStore
+from gui.core.demo_account import SANDBOX_LABEL
 from gui.core.paths import resource
 from gui.core.settings import Settings
 from gui.qt import app as app_module
-from gui.qt.destination_panel import SANDBOX_LABEL
 from gui.qt.main_window import MainWindow
 from gui.qt.workers import live_workers
 

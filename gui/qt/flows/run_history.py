@@ -245,8 +245,8 @@ class RunHistory(QObject):
         Raises:
             CredentialError: That account is no longer in Manage accounts.
         """
+        from gui.core.demo_account import SANDBOX_LABEL
         from gui.core.providers import get_spec, make_client
-        from gui.qt.destination_panel import SANDBOX_LABEL
 
         provider = record.provider
         if record.account == SANDBOX_LABEL:

@@ -1,4 +1,4 @@
-"""Qt layer: where the leads go: provider, account, campaign (or list) and the provider's options.
+"""Choosing where the leads go: provider, account, campaign (or list) and the provider's options.
 
 Campaigns are listed live in a worker (the provider's API is slow and may fail); the panel never
 holds an API key: :meth:`DestinationPanel.client_factory` reads it from the credential store
@@ -15,38 +15,29 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
-    QCompleter,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from gui.core.credentials import Account, CredentialStore
+from gui.core.demo_account import SANDBOX_ACCOUNT, SANDBOX_LABEL
 from gui.core.domain import Campaign
 from gui.core.errors import AuthError, CredentialError, LeadLoaderError
 from gui.core.providers import all_specs, make_client
 from gui.core.providers.aktify import KEY_CAMPAIGN
 from gui.core.providers.base import ProviderClient, ProviderSpec
+from gui.core.routing import destination_id
 from gui.core.settings import Settings, save_settings
+from gui.qt.widgets.campaign_picker import CampaignPicker
+from gui.qt.widgets.provider_options import ProviderOptionsBox
 from gui.qt.workers import Worker, start_worker
 
 log = logging.getLogger(__name__)
-
-#: The account id the settings file remembers for the built-in demo account. Real labels come from
-#: the user, so this one uses characters a label typed in the dialog is unlikely to hold.
-SANDBOX_ACCOUNT = ":sandbox:"
-#: What the user reads for the demo account, everywhere it appears.
-SANDBOX_LABEL = "Sandbox (demo — nothing is sent)"
-
-_NO_CAMPAIGN = "— pick a campaign —"
 
 
 def _list_campaigns_job(factory: Callable[[], ProviderClient]) -> Callable[[Any, Any], list[Campaign]]:
@@ -63,21 +54,6 @@ def _list_campaigns_job(factory: Callable[[], ProviderClient]) -> Callable[[Any,
         return asyncio.run(run())
 
     return job
-
-
-def campaign_text(campaign: Campaign) -> str:
-    """One line for the campaign picker: name, status, and the provider's warning if any."""
-    text = campaign.name or campaign.id
-    if campaign.status:
-        text += f"  ·  {campaign.status}"
-    if campaign.warning:
-        text += f"  ⚠ {campaign.warning}"
-    return text
-
-
-def destination_id(campaign: Campaign) -> str:
-    """The id the engine sends to: Instantly lead lists travel as ``list:<id>``."""
-    return f"list:{campaign.id}" if campaign.kind == "list" else campaign.id
 
 
 class DestinationPanel(QWidget):
@@ -114,7 +90,6 @@ class DestinationPanel(QWidget):
         self._worker: Worker | None = None
         self._generation = 0
         self._restoring = False
-        self._option_widgets: dict[str, QCheckBox | QLineEdit] = {}
         self._last_emitted: object = object()
 
         self.provider_combo = QComboBox()
@@ -130,23 +105,7 @@ class DestinationPanel(QWidget):
         self.manage_button.setAccessibleName("Manage accounts")
         self.manage_button.setToolTip("Add, test, rename or remove API keys (kept in your system keychain)")
 
-        self.campaign_combo = QComboBox()
-        self.campaign_combo.setAccessibleName("Campaign")
-        self.campaign_combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.campaign_combo.setMinimumContentsLength(24)
-        self.campaign_combo.setMaxVisibleItems(20)
-        # Workspaces hold hundreds of campaigns: typing part of a name finds one.
-        self.campaign_combo.setEditable(True)
-        self.campaign_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        completer = self.campaign_combo.completer()
-        line = self.campaign_combo.lineEdit()
-        assert completer is not None and line is not None  # an editable combo has both
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        line.setPlaceholderText("Type to search the campaigns")
-        line.setAccessibleName("Search campaigns")
-        line.editingFinished.connect(self._on_campaign_text_done)
+        self.campaign_combo = CampaignPicker()
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.setAccessibleName("Refresh campaigns")
         self.refresh_button.setToolTip("Load the campaign list again from the provider (F5)")
@@ -164,9 +123,7 @@ class DestinationPanel(QWidget):
         self.sandbox_note.setWordWrap(True)
         self.sandbox_note.setAccessibleName("Sandbox explanation")
 
-        self.options_box = QGroupBox("Options")
-        self.options_box.setAccessibleName("Provider options")
-        self._options_layout = QVBoxLayout(self.options_box)
+        self.options_box = ProviderOptionsBox()
 
         account_row = QHBoxLayout()
         account_row.addWidget(self.account_combo, 1)
@@ -261,8 +218,8 @@ class DestinationPanel(QWidget):
             label = self.account_label()
             # The id is the client's own (``default``), as the CLI uses it, so runs resume across both.
             return Campaign(id=KEY_CAMPAIGN.id, name=label, status="")
-        campaign = self.campaign_combo.currentData()
-        if not isinstance(campaign, Campaign):
+        campaign = self.campaign_combo.chosen()
+        if campaign is None:
             return None
         return Campaign(
             id=destination_id(campaign),
@@ -278,25 +235,36 @@ class DestinationPanel(QWidget):
 
     def set_destination(self, destination_id_: str) -> bool:
         """Select a listed campaign by destination id; False when it is not in the list."""
-        for i in range(self.campaign_combo.count()):
-            data = self.campaign_combo.itemData(i)
-            if isinstance(data, Campaign) and destination_id(data) == destination_id_:
-                self.campaign_combo.setCurrentIndex(i)
-                return True
-        return False
+        return self.campaign_combo.select(destination_id_)
 
     def options(self) -> dict[str, bool | str]:
         """The provider options as the engine takes them (name to bool or text)."""
-        values: dict[str, bool | str] = {}
-        for option in self.spec().options:
-            widget = self._option_widgets.get(option.name)
-            if isinstance(widget, QCheckBox):
-                values[option.name] = widget.isChecked()
-            elif isinstance(widget, QLineEdit):
-                values[option.name] = widget.text().strip()
-            else:
-                values[option.name] = option.default
-        return values
+        return self.options_box.values()
+
+    def pick_a_sandbox_campaign(self) -> None:
+        """First run on the sandbox: choose a running campaign for the user (once listed).
+
+        A new user then sees the whole flow ready to try; nothing is chosen for a real account.
+        """
+        if not self.is_sandbox():
+            return
+        if self._campaigns:
+            self._pick_sandbox_campaign()
+        else:
+            self.sig_campaigns_loaded.connect(self._pick_sandbox_campaign_once)
+
+    def _pick_sandbox_campaign_once(self, ok: bool) -> None:
+        self.sig_campaigns_loaded.disconnect(self._pick_sandbox_campaign_once)
+        if ok:
+            self._pick_sandbox_campaign()
+
+    def _pick_sandbox_campaign(self) -> None:
+        if not self.is_sandbox() or self.destination() is not None:
+            return
+        running = [c for c in self._campaigns if c.status.lower() in ("running", "active") and not c.warning]
+        candidates = running or self._campaigns
+        if candidates:
+            self.set_destination(destination_id(candidates[0]))
 
     def client_factory(self) -> Callable[[], ProviderClient]:
         """A function that builds a fresh client for the chosen account when called.
@@ -337,11 +305,7 @@ class DestinationPanel(QWidget):
         if not spec.has_campaign_list:
             self._show_aktify_campaign()
             return
-        self.campaign_combo.blockSignals(True)
-        self.campaign_combo.clear()
-        self.campaign_combo.addItem("Loading campaigns…", None)
-        self.campaign_combo.blockSignals(False)
-        self.campaign_combo.setEnabled(False)
+        self.campaign_combo.show_placeholder("Loading campaigns…")
         self.refresh_button.setEnabled(False)
         generation = self._generation
         try:
@@ -414,7 +378,7 @@ class DestinationPanel(QWidget):
         self.status_label.setProperty("error", error)
 
     def _show_provider(self, spec: ProviderSpec) -> None:
-        self._rebuild_options(spec)
+        self.options_box.show_spec(spec)
         self._campaign_caption.setText("&Campaign:" if not spec.has_lists else "&Campaign or list:")
         self.refresh_button.setVisible(spec.has_campaign_list)
 
@@ -475,13 +439,9 @@ class DestinationPanel(QWidget):
 
     def _show_aktify_campaign(self) -> None:
         self._campaigns = []
-        self.campaign_combo.blockSignals(True)
-        self.campaign_combo.clear()
-        self.campaign_combo.addItem(f"{self.account_label()}  ·  the campaign of this key", None)
-        self.campaign_combo.blockSignals(False)
-        self.campaign_combo.setEnabled(False)
-        self.campaign_combo.setToolTip(
-            f"{self.spec().label} gives each campaign its own API key, so the account is the campaign."
+        self.campaign_combo.show_placeholder(
+            f"{self.account_label()}  ·  the campaign of this key",
+            f"{self.spec().label} gives each campaign its own API key, so the account is the campaign.",
         )
         self._emit_destination()
         self.sig_campaigns_loaded.emit(True)
@@ -524,50 +484,14 @@ class DestinationPanel(QWidget):
     def _fill_campaigns(self, campaigns: list[Campaign]) -> None:
         spec = self.spec()
         self._campaigns = campaigns
-        combo = self.campaign_combo
-        combo.blockSignals(True)
-        combo.clear()
-        combo.setToolTip("")
-        combo.addItem(_NO_CAMPAIGN if campaigns else "— no campaigns —", None)
-        groups = [("campaign", "Campaigns"), ("list", "Lead lists")] if spec.has_lists else [("campaign", "")]
-        for kind, heading in groups:
-            members = [c for c in campaigns if (c.kind == "list") == (kind == "list")]
-            if heading and members:
-                combo.insertSeparator(combo.count())
-                combo.addItem(heading, None)
-                item_index = combo.count() - 1
-                # A heading is not selectable; it only groups what follows.
-                model_item = combo.model().item(item_index)  # type: ignore[attr-defined]
-                model_item.setEnabled(False)
-            for campaign in members:
-                combo.addItem(campaign_text(campaign), campaign)
-                tip = f"{campaign.name} ({'lead list' if campaign.kind == 'list' else 'campaign'}"
-                tip += f", {campaign.status})" if campaign.status else ")"
-                if campaign.warning:
-                    tip += f"\n{spec.label} reports: {campaign.warning}"
-                combo.setItemData(combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
-        wanted = self._settings.last_campaign.get(spec.id, "")
-        index = 0
-        if wanted:
-            for i in range(combo.count()):
-                data = combo.itemData(i)
-                if isinstance(data, Campaign) and destination_id(data) == wanted:
-                    index = i
-                    break
-        combo.setCurrentIndex(index)
-        combo.blockSignals(False)
-        combo.setEnabled(bool(campaigns))
+        self.campaign_combo.fill(
+            campaigns,
+            provider_label=spec.label,
+            has_lists=spec.has_lists,
+            wanted=self._settings.last_campaign.get(spec.id, ""),
+        )
         self.refresh_button.setEnabled(True)
         self._emit_destination()
-
-    def _on_campaign_text_done(self) -> None:
-        """Typed text that names no campaign goes back to the chosen one, so text and choice agree."""
-        combo = self.campaign_combo
-        index = combo.findText(combo.currentText(), Qt.MatchFlag.MatchFixedString)
-        if index >= 0 and isinstance(combo.itemData(index), Campaign):
-            combo.setCurrentIndex(index)
-        else:
-            combo.setEditText(combo.itemText(combo.currentIndex()))
 
     def _on_campaign_changed(self) -> None:
         if not self._restoring:
@@ -586,50 +510,11 @@ class DestinationPanel(QWidget):
         account = "" if provider_only else self._account_id()
         campaign = ""
         if not provider_only:
-            data = self.campaign_combo.currentData()
-            if isinstance(data, Campaign):
-                campaign = destination_id(data)
+            chosen = self.campaign_combo.chosen()
+            if chosen is not None:
+                campaign = destination_id(chosen)
         self._settings.remember_destination(spec.id, account=account, campaign=campaign)
         try:
             save_settings(self._settings)
         except OSError as exc:
             log.warning("Could not save settings: %s", exc)
-
-    def _rebuild_options(self, spec: ProviderSpec) -> None:
-        while self._options_layout.count():
-            item = self._options_layout.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
-        self._option_widgets = {}
-        for option in spec.options:
-            if option.kind == "bool":
-                box = QCheckBox(option.label)
-                box.setChecked(bool(option.default))
-                box.setAccessibleName(option.label)
-                if option.help:
-                    box.setToolTip(option.help)
-                    box.setAccessibleDescription(option.help)
-                self._options_layout.addWidget(box)
-                self._option_widgets[option.name] = box
-            else:
-                row = QWidget()
-                row_layout = QHBoxLayout(row)
-                row_layout.setContentsMargins(0, 0, 0, 0)
-                caption = QLabel(option.label + ":")
-                edit = QLineEdit(str(option.default or ""))
-                edit.setAccessibleName(option.label)
-                if option.help:
-                    edit.setPlaceholderText(option.help)
-                    edit.setToolTip(option.help)
-                    edit.setAccessibleDescription(option.help)
-                caption.setBuddy(edit)
-                row_layout.addWidget(caption)
-                row_layout.addWidget(edit, 1)
-                self._options_layout.addWidget(row)
-                self._option_widgets[option.name] = edit
-        if not spec.options:
-            note = QLabel(f"{spec.label} has no upload options.")
-            note.setEnabled(False)
-            self._options_layout.addWidget(note)
-        self.options_box.setTitle(f"{spec.label} options")
