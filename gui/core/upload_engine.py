@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import random
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -34,6 +33,7 @@ from gui.core.providers.base import ProviderClient, ProviderSpec
 from gui.core.routing import counts_by_destination
 from gui.core.update import APPLIED, run_update_step
 from gui.core.update_journal import sent_rows
+from gui.core.upload_control import RunControl
 from gui.core.upload_job import (
     CANCELLED_NOTE,
     DRY_RUN_NOTE,
@@ -75,13 +75,11 @@ class UploadEngine:
         self.on_outcomes = on_outcomes
         self.clock = clock
         self.tuning = tuning
-        self.random = random.Random(tuning.seed)
         self.tally = RunTally(
             job.total_rows, progress=progress, interval=tuning.progress_interval, clock=clock
         )
         self.keys: dict[int, str] = {}
         self.run_id = 0
-        self.fatal = ""
         self.requests = 0
         self.rate_limited = 0
         #: Destination -> provider ids uploaded there, in upload order (for the read-back).
@@ -94,6 +92,8 @@ class UploadEngine:
         self.report: RunReport | None = None
         #: The pause while the journal cannot be written (a full disk, a read-only home).
         self.storage = StoragePause(clock, on_storage=on_storage, on_change=lambda: self.emit(force=True))
+        #: Pause, cancel and a fatal answer, and the waits that obey them.
+        self.control = RunControl(cancel, self.storage, tuning, clock)
         #: Rows whose outcome is known but could not be journaled (the run ended first).
         self.unjournaled = 0
 
@@ -177,8 +177,8 @@ class UploadEngine:
             )
             self.emit(force=True)
             await self.drive(client, spec)
-            if self.job.update_existing and not self.stopping:
-                self.fatal = await run_update_step(
+            if self.job.update_existing and not self.control.stopping:
+                self.control.fatal = await run_update_step(
                     self.job,
                     client,
                     journal=self.journal,
@@ -198,11 +198,16 @@ class UploadEngine:
                         force=done in (0, total), message=f"Updating leads already there: {done} of {total}"
                     ),
                 )
-            if spec.has_read_back and not self.fatal and not self.cancelled and self.upload_order:
+            if (
+                spec.has_read_back
+                and not self.control.fatal
+                and not self.control.cancelled
+                and self.upload_order
+            ):
                 read_back, verified = await self.confirm(client)
         finally:
             await client.aclose()
-        note = self.fatal or (CANCELLED_NOTE if self.cancelled else "")
+        note = self.control.fatal or (CANCELLED_NOTE if self.control.cancelled else "")
         summary = self.tally.summary(note=note, verified=verified)
         if not self.unjournaled:
             # Not after a row's answer went unrecorded: the run must stay resumable ("running").
@@ -213,7 +218,7 @@ class UploadEngine:
             summary,
             dict(self.tally.outcomes),
             read_back,
-            self.fatal,
+            self.control.fatal,
             self.requests,
             self.rate_limited,
             storage=self.storage.stopped if self.storage.message else "",
@@ -237,7 +242,7 @@ class UploadEngine:
                     error = None if task.cancelled() else task.exception()
                     if error is not None:
                         raise error
-                if self.cancelled and cancelled_at is None:
+                if self.control.cancelled and cancelled_at is None:
                     cancelled_at = self.clock()
                 if cancelled_at is not None and self.clock() - cancelled_at >= self.tuning.cancel_grace:
                     for task in pending:
@@ -249,7 +254,7 @@ class UploadEngine:
 
     async def worker(self, client: ProviderClient) -> None:
         """Take batches off the one queue until it is empty or the run stops."""
-        while self.batches and not self.stopping:
+        while self.batches and not self.control.stopping:
             await self.send_batch(client, self.batches.popleft())
 
     async def send_batch(self, client: ProviderClient, batch: _Batch) -> None:
@@ -259,9 +264,11 @@ class UploadEngine:
         leads, replay = list(batch.leads), batch.replay
         attempts = limited = 0
         while leads:
-            if not await self.gate():
+            if not await self.control.gate():
                 return
-            slot = await self.pacer.wait(lambda: self.stopping or self.paused, tick=tuning.tick)
+            slot = await self.pacer.wait(
+                lambda: self.control.stopping or self.control.paused, tick=tuning.tick
+            )
             if slot is None:
                 continue  # paused or stopping: the gate decides
             rows = [lead.row for lead in leads]
@@ -275,7 +282,7 @@ class UploadEngine:
                 result = await self.timed_send(client, leads, replay, slot, batch.destination)
             except (FatalProviderError, NotFoundError) as exc:
                 await self.release(rows, replay)
-                self.fatal = self.fatal or str(exc)
+                self.control.fatal = self.control.fatal or str(exc)
                 return
             except RateLimited as exc:
                 await self.release(rows, replay)
@@ -284,7 +291,7 @@ class UploadEngine:
                 limited += 1
                 wait = exc.retry_after
                 if wait is None:
-                    wait = self.backoff(limited, base=tuning.rate_limit_wait)
+                    wait = self.control.backoff(limited, base=tuning.rate_limit_wait)
                 self.pacer.on_rate_limited(wait, sent_at=slot.at)
                 self.waiting_until = max(self.waiting_until, self.clock() + wait)
                 if limited > tuning.max_rate_limited:
@@ -307,7 +314,7 @@ class UploadEngine:
                         [RowOutcome(r, Status.FAILED, reason, retryable=True) for r in rows], keys
                     )
                     return
-                await self.sleep(self.backoff(attempts))
+                await self.control.sleep(self.control.backoff(attempts))
                 continue
             except ProviderError as exc:
                 # A batch-level refusal that is not about the key, the pace or the server.
@@ -341,7 +348,7 @@ class UploadEngine:
             await self.release([lead.row for lead in retry], replay)
             attempts += 1
             leads = retry
-            await self.sleep(self.backoff(attempts))
+            await self.control.sleep(self.control.backoff(attempts))
 
     async def timed_send(
         self, client: ProviderClient, leads: Sequence[Lead], replay: bool, slot: Slot, destination: str
@@ -404,16 +411,12 @@ class UploadEngine:
         """
         return await self.storage.write(
             action,
-            stopping=lambda: self.stopping,
-            sleep=self.sleep,
+            stopping=lambda: self.control.stopping,
+            sleep=self.control.sleep,
             retry=self.tuning.storage_retry,
             wait=self.tuning.storage_wait,
-            expire=self.expire,
+            expire=self.control.expire,
         )
-
-    def expire(self, words: str) -> None:
-        """The storage pause lasted too long: the run stops with its words (unless already fatal)."""
-        self.fatal = self.fatal or words
 
     async def confirm(self, client: ProviderClient) -> tuple[str, int | None]:
         """Ask the provider which uploaded ids it lists, destination by destination."""
@@ -432,7 +435,7 @@ class UploadEngine:
     ) -> tuple[str, int | None]:
         """Ask the provider which of ``ids`` it lists in one destination."""
         assert self.pacer is not None
-        if await self.pacer.wait(lambda: self.stopping, tick=self.tuning.tick) is None:
+        if await self.pacer.wait(lambda: self.control.stopping, tick=self.tuning.tick) is None:
             return "", None
         self.emit(force=True, message="Checking the campaign...")
         try:
@@ -443,44 +446,6 @@ class UploadEngine:
         if result is None:
             return "", None
         return result.note, result.found
-
-    # -- waiting ----------------------------------------------------------------------------
-
-    @property
-    def cancelled(self) -> bool:
-        """The user cancelled: no new request starts."""
-        return self.cancel is not None and self.cancel.cancelled
-
-    @property
-    def paused(self) -> bool:
-        """Held by the user's pause or by a journal that cannot be written."""
-        return bool(self.storage.message) or (self.cancel is not None and self.cancel.paused)
-
-    @property
-    def stopping(self) -> bool:
-        """A fatal answer or a cancel: the workers end."""
-        return bool(self.fatal) or self.cancelled
-
-    async def gate(self) -> bool:
-        """Hold while paused; False when the run must stop."""
-        while self.paused and not self.stopping:
-            await asyncio.sleep(self.tuning.tick)
-        return not self.stopping
-
-    async def sleep(self, seconds: float) -> None:
-        """Sleep in ticks, ending early when the run stops."""
-        end = self.clock() + seconds
-        while not self.stopping:
-            left = end - self.clock()
-            if left <= 0:
-                return
-            await asyncio.sleep(min(left, self.tuning.tick))
-
-    def backoff(self, attempt: int, *, base: float | None = None) -> float:
-        """Exponential backoff with jitter (half fixed, half random) so retries do not march in step."""
-        first = self.tuning.backoff_base if base is None else base
-        ceiling: float = min(self.tuning.backoff_cap, first * 2.0 ** max(0, attempt - 1))
-        return ceiling * (0.5 + 0.5 * self.random.random())
 
     # -- progress ---------------------------------------------------------------------------
 
@@ -496,11 +461,11 @@ class UploadEngine:
 
     def status_line(self, now: float, done: int) -> str:
         """What the run is doing, for a progress event that names nothing else."""
-        if self.cancelled:
+        if self.control.cancelled:
             return "Cancelling: waiting for requests in flight..."
         if self.storage.message:
             return self.storage.message
-        if self.paused:
+        if self.control.paused:
             return "Paused"
         if self.waiting_until > now:
             return f"The provider asked us to slow down: waiting {self.waiting_until - now:.0f} s"
@@ -508,10 +473,10 @@ class UploadEngine:
 
     def final_message(self, summary: RunSummary) -> str:
         """The last progress line: how the run ended."""
-        if self.storage.message and not self.fatal:
+        if self.storage.message and not self.control.fatal:
             return self.storage.stopped
-        if self.fatal:
-            return f"Stopped: {self.fatal}"
-        if self.cancelled:
+        if self.control.fatal:
+            return f"Stopped: {self.control.fatal}"
+        if self.control.cancelled:
             return f"Cancelled: {summary.pending} rows not sent (they will be offered next time)"
         return f"Done: {summary.uploaded} uploaded, {summary.failed} failed"
