@@ -15,7 +15,8 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from gui.core.errors import Cancelled, LeadLoaderError
-from gui.qt.table_model import ColumnFixCommand, LeadTableModel
+from gui.qt.edit_commands import ColumnFixCommand
+from gui.qt.table_model import LeadTableModel
 from gui.qt.workers import Worker, start_worker
 
 #: Above this many rows, validation runs in a worker instead of on the GUI thread.
