@@ -4,7 +4,8 @@
 provider's ``httpx.AsyncClient`` inside, so the caller (the CLI's main thread or a Qt
 worker thread) decides the thread. The loop itself is :mod:`gui.core.upload_engine`; each
 row's starting state is :mod:`gui.core.upload_prepare`, what the run tells while it runs is
-:mod:`gui.core.upload_progress`, and its pause on a full disk :mod:`gui.core.upload_storage`.
+:mod:`gui.core.upload_progress`, its pause, cancel and waits :mod:`gui.core.upload_control`, and
+its pause on a full disk :mod:`gui.core.upload_storage`.
 
 Safety rests on the journal (:mod:`gui.core.journal`): each request's rows are committed
 as ``sending`` before it leaves and their outcomes are committed as soon as it answers.
