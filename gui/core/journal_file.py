@@ -85,7 +85,7 @@ CREATE TABLE IF NOT EXISTS updates (
 CREATE INDEX IF NOT EXISTS updates_key ON updates (key, state);
 """
 
-#: Bumped when a column is added; :meth:`Journal._migrate` adds what an older file lacks.
+#: Bumped when a column is added; :meth:`JournalFile._migrate` adds what an older file lacks.
 SCHEMA_VERSION = 2
 
 
