@@ -94,7 +94,8 @@ def test_in_process_upload_keeps_keys_off_disk(
     sandbox, leadloader_home: Path, tmp_path: Path, planted: dict[str, str]
 ) -> None:
     from gui.core.credentials import CredentialStore
-    from gui.core.journal import Journal, file_fingerprint
+    from gui.core.identity import file_fingerprint
+    from gui.core.journal import Journal
     from gui.core.logs import close_logging, setup_logging
     from gui.core.mapping.payload import build_leads
     from gui.core.mapping.suggest import suggest_mapping

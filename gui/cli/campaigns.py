@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 from collections.abc import Sequence
 
 from gui.cli.common import (
-    EXIT_FATAL,
     EXIT_OK,
-    EXIT_ROWS,
-    EXIT_USAGE,
-    UsageError,
-    add_account_argument,
+    add_provider_arguments,
     command_parser,
-    provider_choices,
+    provider_failure,
     resolve_key,
+    run_command,
 )
 
 EXAMPLES = (
@@ -33,23 +29,18 @@ def parser() -> argparse.ArgumentParser:
         "(Instantly's lead lists as list:<id>; Aktify's key is its one campaign).",
         EXAMPLES,
     )
-    out.add_argument("--provider", required=True, choices=provider_choices())
-    add_account_argument(out)
+    add_provider_arguments(out)
     return out
 
 
 def main(argv: Sequence[str]) -> int:
     """List the campaigns (Instantly's lead lists as ``list:<id>``) of the account's workspace."""
     options = parser().parse_args(list(argv))
-    try:
-        return _campaigns(options)
-    except UsageError as exc:
-        print(f"leadloader campaigns: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    return run_command("campaigns", lambda: _campaigns(options))
 
 
 def _campaigns(options: argparse.Namespace) -> int:
-    from gui.core.errors import FatalProviderError, ProviderError
+    from gui.core.errors import ProviderError
     from gui.core.providers import make_client
 
     key, _ = resolve_key(options.provider, options.account)
@@ -66,12 +57,8 @@ def _campaigns(options: argparse.Namespace) -> int:
 
     try:
         rows = asyncio.run(listing())
-    except FatalProviderError as exc:
-        print(f"leadloader campaigns: {exc}", file=sys.stderr)
-        return EXIT_FATAL
     except ProviderError as exc:
-        print(f"leadloader campaigns: {exc}", file=sys.stderr)
-        return EXIT_ROWS
+        return provider_failure("campaigns", exc)
     for row in rows:
         print("\t".join(row))
     return EXIT_OK

@@ -19,10 +19,13 @@ from gui.cli.common import (
     EXIT_ROWS,
     EXIT_USAGE,
     UsageError,
-    add_account_argument,
+    add_provider_arguments,
+    add_region_argument,
     command_parser,
-    provider_choices,
+    provider_failure,
     resolve_key,
+    run_with_store,
+    say,
 )
 
 if TYPE_CHECKING:
@@ -45,7 +48,7 @@ def parser() -> argparse.ArgumentParser:
         "sub-domains), phone numbers and LinkedIn profile URLs. A row on it is always skipped.",
         EXAMPLES,
     )
-    out.add_argument("--region", default="US", help="how phone numbers without + are read (default US)")
+    add_region_argument(out, "how phone numbers without + are read (default US)")
     actions = out.add_subparsers(dest="action", required=True, metavar="ACTION")
     add = actions.add_parser("add", help="add values (kinds are detected)")
     add.add_argument("values", nargs="+", metavar="VALUE")
@@ -61,9 +64,7 @@ def parser() -> argparse.ArgumentParser:
         ("pull", "copy the provider's own list here"),
         ("push", "send this list to the provider"),
     ):
-        sync = actions.add_parser(name, help=text)
-        sync.add_argument("--provider", required=True, choices=provider_choices())
-        add_account_argument(sync)
+        add_provider_arguments(actions.add_parser(name, help=text))
     return out
 
 
@@ -72,21 +73,7 @@ def main(argv: Sequence[str]) -> int:
     options = parser().parse_args(list(argv))
     from gui.core.dnc import DncError, DncList
 
-    try:
-        dnc = DncList()
-    except DncError as exc:
-        print(f"leadloader dnc: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        return _run(dnc, options)
-    except UsageError as exc:
-        print(f"leadloader dnc: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except DncError as exc:
-        print(f"leadloader dnc: {exc}", file=sys.stderr)
-        return EXIT_ROWS
-    finally:
-        dnc.close()
+    return run_with_store("dnc", DncList, DncError, lambda dnc: _run(dnc, options))
 
 
 def _run(dnc: DncList, options: argparse.Namespace) -> int:
@@ -133,15 +120,15 @@ def _import(dnc: DncList, options: argparse.Namespace) -> int:
 
 def _sync(dnc: DncList, options: argparse.Namespace) -> int:
     from gui.core.dnc_sync import has_list, pull, push
-    from gui.core.errors import Cancelled, FatalProviderError, ProviderError
+    from gui.core.errors import Cancelled, ProviderError
     from gui.core.providers import get_spec, make_client
 
     spec = get_spec(options.provider)
     if not has_list(spec):
-        print(
-            f"leadloader dnc: {spec.label} publishes no do-not-contact list; LeadLoader's own list "
+        say(
+            "dnc",
+            f"{spec.label} publishes no do-not-contact list; LeadLoader's own list "
             "is the only guard for it (every upload is checked against it).",
-            file=sys.stderr,
         )
         return EXIT_USAGE
     key, _ = resolve_key(spec.id, options.account)
@@ -153,16 +140,12 @@ def _sync(dnc: DncList, options: argparse.Namespace) -> int:
             return EXIT_OK
         pushed = push(dnc, spec, lambda: make_client(spec.id, key))
     except Cancelled:
-        print("leadloader dnc: cancelled; the list is as it was before.", file=sys.stderr)
+        say("dnc", "cancelled; the list is as it was before.")
         return EXIT_CANCELLED
-    except FatalProviderError as exc:
-        print(f"leadloader dnc: {exc}", file=sys.stderr)
-        return EXIT_FATAL
     except ProviderError as exc:
-        print(f"leadloader dnc: {exc}", file=sys.stderr)
-        return EXIT_ROWS
+        return provider_failure("dnc", exc)
     print(f"Pushed {pushed.pushed:,} entries to {spec.label}; {pushed.left:,} left.", file=sys.stderr)
     if pushed.error:
-        print(f"leadloader dnc: {pushed.error}", file=sys.stderr)
+        say("dnc", pushed.error)
         return EXIT_FATAL if "key" in pushed.error.lower() else EXIT_ROWS
     return EXIT_OK

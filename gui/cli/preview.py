@@ -14,7 +14,6 @@ why, and exits 0, exactly as the upload goes on with the same note.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,12 +22,14 @@ from gui.cli import mapping_args
 from gui.cli.common import (
     EXIT_OK,
     EXIT_ROWS,
-    EXIT_USAGE,
     UsageError,
     add_account_argument,
+    add_region_argument,
     command_parser,
     provider_choices,
     resolve_key,
+    run_command,
+    say,
 )
 
 if TYPE_CHECKING:
@@ -67,18 +68,14 @@ def parser() -> argparse.ArgumentParser:
     out.add_argument("--sheet", help="worksheet name (default: the first sheet with data)")
     mapping_args.add_arguments(out)
     add_account_argument(out)
-    out.add_argument("--region", default="US", help="phone region for numbers without +")
+    add_region_argument(out)
     return out
 
 
 def main(argv: Sequence[str]) -> int:
     """Print one row's emails; a usage problem is one line on stderr and exit code 2."""
     options = parser().parse_args(list(argv))
-    try:
-        return _preview(options)
-    except UsageError as exc:
-        print(f"leadloader preview: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    return run_command("preview", lambda: _preview(options))
 
 
 def _preview(options: argparse.Namespace) -> int:
@@ -104,16 +101,13 @@ def _preview(options: argparse.Namespace) -> int:
     key, _account = resolve_key(spec.id, options.account)
     read = read_campaign(spec, options.campaign, lambda: make_client(spec.id, key))
     if read.text is None:
-        print(f"leadloader preview: {read.note}", file=sys.stderr)
+        say("preview", read.note)
         return EXIT_OK
     if not read.text.steps:
-        print(
-            "leadloader preview: the campaign has no emails yet, so there is nothing to preview.",
-            file=sys.stderr,
-        )
+        say("preview", "the campaign has no emails yet, so there is nothing to preview.")
         return EXIT_OK
     emails = render_row(sheet.frame, mapping, read.text, spec.merge_tags, position)
-    print(f"leadloader preview: row {number} of {path.name}", file=sys.stderr)
+    say("preview", f"row {number} of {path.name}")
     unresolved = 0
     for email in emails:
         print("\n".join(_lines(email)))

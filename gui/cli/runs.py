@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from gui.cli.common import EXIT_OK, EXIT_USAGE, command_parser
+from gui.cli.common import EXIT_OK, EXIT_USAGE, command_parser, run_with_store, say
 
 if TYPE_CHECKING:
     from gui.core.journal import Journal
@@ -47,22 +47,15 @@ def main(argv: Sequence[str]) -> int:
     options = parser().parse_args(list(argv))
     from gui.core.journal import Journal, JournalError
 
-    try:
-        journal = Journal()
-    except JournalError as exc:
-        print(f"leadloader runs: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        if options.action == "prune":
-            return _prune(journal, options.older_than)
-        for run in journal.history(limit=max(1, options.limit)):
-            created = len(journal.created(run.id))
-            print(f"{run.id}\t{run.started_at}\t{run.provider}\t{run.destination}\tcreated {created}")
-    except JournalError as exc:
-        print(f"leadloader runs: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    finally:
-        journal.close()
+    return run_with_store("runs", Journal, JournalError, lambda j: _runs(j, options), failed_exit=EXIT_USAGE)
+
+
+def _runs(journal: Journal, options: argparse.Namespace) -> int:
+    if options.action == "prune":
+        return _prune(journal, options.older_than)
+    for run in journal.history(limit=max(1, options.limit)):
+        created = len(journal.created(run.id))
+        print(f"{run.id}\t{run.started_at}\t{run.provider}\t{run.destination}\tcreated {created}")
     return EXIT_OK
 
 
@@ -71,7 +64,7 @@ def _prune(journal: Journal, older_than: float | None) -> int:
 
     days = older_than if older_than is not None else float(load_settings().keep_runs_days)
     if days < 0:
-        print("leadloader runs prune: --older-than must be 0 or more days", file=sys.stderr)
+        say("runs prune", "--older-than must be 0 or more days")
         return EXIT_USAGE
     gone = journal.prune(days)
     print(f"Pruned {gone} finished run{'s' if gone != 1 else ''} older than {days:g} days.", file=sys.stderr)

@@ -9,12 +9,12 @@ refusal to start when the provider's own do-not-contact list cannot be read.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from gui.cli.common import UsageError
+from gui.cli.common import say as common_say
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -78,13 +78,10 @@ def run_checks(
             spec,
             campaign,
             dnc,
-            region=options.region,
-            allow_empty_tags=options.allow_empty_tags,
+            **_loosened(options),
             cancel=cancel,
         )
-    for line in safety.lines():
-        say(line)
-    return safety
+    return _said(safety)
 
 
 @contextmanager
@@ -133,10 +130,26 @@ def run_routed_checks(
             campaigns,
             split,
             dnc=dnc,
-            region=options.region,
-            allow_empty_tags=options.allow_empty_tags,
+            **_loosened(options),
             cancel=cancel,
         )
+    return _said(safety)
+
+
+def _loosened(options: argparse.Namespace) -> dict[str, Any]:
+    """The two things the command line may change about the checks: the phone region and empty tags."""
+    return {"region": options.region, "allow_empty_tags": options.allow_empty_tags}
+
+
+class _Said(Protocol):
+    def lines(self) -> list[str]: ...
+
+
+SaidT = TypeVar("SaidT", bound=_Said)
+
+
+def _said(safety: SaidT) -> SaidT:
+    """Print every finding on stderr before anything is sent, and pass the checks on."""
     for line in safety.lines():
         say(line)
     return safety
@@ -144,7 +157,7 @@ def run_routed_checks(
 
 def say(line: str) -> None:
     """One line on stderr, named for the command as every upload message is."""
-    print(f"leadloader upload: {line}", file=sys.stderr)
+    common_say("upload", line)
 
 
 def _refresh(

@@ -17,8 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gui.cli.common import (
-    EXIT_CANCELLED,
-    EXIT_FATAL,
     EXIT_OK,
     EXIT_ROWS,
     EXIT_USAGE,
@@ -26,6 +24,8 @@ from gui.cli.common import (
     add_account_argument,
     command_parser,
     resolve_key,
+    run_with_store,
+    stopped_early,
 )
 from gui.cli.progress import StderrProgress, install_sigint
 
@@ -75,21 +75,13 @@ def main(argv: Sequence[str]) -> int:
     options = parser().parse_args(list(argv))
     from gui.core.journal import Journal, JournalError
 
-    try:
-        journal = Journal()
-    except JournalError as exc:
-        print(f"leadloader undo: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        return _undo(journal, options)
-    except UsageError as exc:
-        print(f"leadloader undo: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except JournalError as exc:
-        print(f"leadloader undo: {exc} Run it again: what was removed is recorded.", file=sys.stderr)
-        return EXIT_ROWS
-    finally:
-        journal.close()
+    return run_with_store(
+        "undo",
+        Journal,
+        JournalError,
+        lambda journal: _undo(journal, options),
+        hint=" Run it again: what was removed is recorded.",
+    )
 
 
 def _undo(journal: Journal, options: argparse.Namespace) -> int:
@@ -128,12 +120,9 @@ def _undo(journal: Journal, options: argparse.Namespace) -> int:
     finally:
         restore()
     print(json.dumps(report.as_json(), separators=(",", ":")))
-    if report.fatal:
-        print(f"leadloader undo: {report.fatal}", file=sys.stderr)
-        return EXIT_FATAL
-    if report.cancelled:
-        print("leadloader undo: cancelled; run the same command again to resume.", file=sys.stderr)
-        return EXIT_CANCELLED
+    stopped = stopped_early("undo", fatal=report.fatal, cancelled=report.cancelled)
+    if stopped is not None:
+        return stopped
     if report.failed or not report.ok:
         print(
             f"leadloader undo: {report.failed:,} leads could not be removed; run it again to retry them.",

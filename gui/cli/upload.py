@@ -22,12 +22,15 @@ from gui.cli.common import (
     EXIT_LOCKED,
     EXIT_OK,
     EXIT_ROWS,
-    EXIT_USAGE,
     UsageError,
     add_account_argument,
+    add_region_argument,
     command_parser,
     provider_choices,
     resolve_key,
+    run_command,
+    say,
+    stopped_early,
 )
 from gui.cli.progress import StderrProgress, install_sigint
 
@@ -39,11 +42,7 @@ if TYPE_CHECKING:
 def main(argv: Sequence[str]) -> int:
     """Run one upload; a usage problem is one line on stderr and exit code 2."""
     options = parser().parse_args(list(argv))
-    try:
-        return _upload(options)
-    except UsageError as exc:
-        print(f"leadloader upload: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    return run_command("upload", lambda: _upload(options))
 
 
 EXAMPLES = (
@@ -102,7 +101,7 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="send nothing when any row has a problem (default: skip those rows)",
     )
-    parser.add_argument("--region", default="US", help="phone region for numbers without +")
+    add_region_argument(parser)
     safety_args.add_arguments(parser)
     return parser
 
@@ -141,9 +140,10 @@ def _key(options: argparse.Namespace) -> tuple[str, str]:
 def _upload(options: argparse.Namespace) -> int:
     from gui.core import presets
     from gui.core.cancel import CancelToken
-    from gui.core.errors import Cancelled, LeadLoaderError, MappingError, SheetError
+    from gui.core.errors import AuthError, Cancelled, LeadLoaderError, MappingError, SheetError
     from gui.core.fixes import apply_steps
-    from gui.core.journal import Journal, file_fingerprint
+    from gui.core.identity import file_fingerprint
+    from gui.core.journal import Journal
     from gui.core.logs import setup_logging
     from gui.core.mapping.payload import build_leads
     from gui.core.providers import get_spec, make_client
@@ -210,7 +210,7 @@ def _upload(options: argparse.Namespace) -> int:
         try:
             destination_name = route_args.checked_name(routes, split, spec, key)
         except route_args.RoutesUnchecked as exc:
-            print(f"leadloader upload: {exc}", file=sys.stderr)
+            say("upload", str(exc))
             return EXIT_FATAL
     cancel = CancelToken()
     restore = install_sigint(cancel.cancel)
@@ -224,10 +224,14 @@ def _upload(options: argparse.Namespace) -> int:
                 frame, column_mapping, spec, destination, key=key, options=options, cancel=cancel
             )
     except safety_args.ListUnavailable as exc:
-        print(f"leadloader upload: {exc}", file=sys.stderr)
+        say("upload", str(exc))
+        return EXIT_FATAL
+    except AuthError as exc:
+        # Not "the list could not be read": going on without it would meet the same refusal.
+        say("upload", f"the key was refused, so nothing was sent: {exc}")
         return EXIT_FATAL
     except Cancelled:
-        print("leadloader upload: cancelled before anything was sent.", file=sys.stderr)
+        say("upload", "cancelled before anything was sent.")
         return EXIT_CANCELLED
     finally:
         restore()
@@ -276,13 +280,13 @@ def _upload(options: argparse.Namespace) -> int:
             front_end="leadloader upload",
         )
     except RunLocked as exc:
-        print(f"leadloader upload: {exc}", file=sys.stderr)
+        say("upload", str(exc))
         return EXIT_LOCKED
     except Cancelled:
-        print("leadloader upload: cancelled; run the same command again to resume.", file=sys.stderr)
+        say("upload", "cancelled; run the same command again to resume.")
         return EXIT_CANCELLED
     except LeadLoaderError as exc:
-        print(f"leadloader upload: {exc}", file=sys.stderr)
+        say("upload", str(exc))
         return EXIT_ROWS
     finally:
         restore()
@@ -298,21 +302,18 @@ def _upload(options: argparse.Namespace) -> int:
             routed = report.row_destinations if split is not None else None
             export_results(frame, report.outcomes, options.report, destinations=routed)
         except LeadLoaderError as exc:
-            print(f"leadloader upload: {exc}", file=sys.stderr)
+            say("upload", str(exc))
     line = json.loads(summary.to_json())
     if report.run_id:
         line["run"] = str(report.run_id)
     if split is not None:
         line["destinations"] = {d: dict(c) for d, c in report.destinations.items()}
         for words in route_args.summary_lines(report.destinations):
-            print(f"leadloader upload: {words}", file=sys.stderr)
+            say("upload", words)
     print(json.dumps(line, ensure_ascii=False, separators=(",", ":")))
     if report.read_back:
-        print(f"leadloader upload: {report.read_back}", file=sys.stderr)
-    if report.fatal:
-        print(f"leadloader upload: {report.fatal}", file=sys.stderr)
-        return EXIT_FATAL
-    if cancel.cancelled:
-        print("leadloader upload: cancelled; run the same command again to resume.", file=sys.stderr)
-        return EXIT_CANCELLED
+        say("upload", report.read_back)
+    stopped = stopped_early("upload", fatal=report.fatal, cancelled=cancel.cancelled)
+    if stopped is not None:
+        return stopped
     return EXIT_OK if summary.ok else EXIT_ROWS

@@ -22,7 +22,7 @@ from functools import partial
 from gui.core.cancel import CancelToken, ProgressCallback, no_progress
 from gui.core.dnc import DncList
 from gui.core.domain import Progress
-from gui.core.errors import LeadLoaderError, ProviderError
+from gui.core.errors import AuthError, LeadLoaderError, ProviderError
 from gui.core.paced_calls import PacedCaller
 from gui.core.pacing import Clock
 from gui.core.providers.base import ProviderClient, ProviderSpec
@@ -132,8 +132,11 @@ def refresh_before_upload(
     """Pull the provider's list when stale; returns a line for the log, empty when nothing was done.
 
     Raises:
-        ProviderListUnavailable: The pull failed; the message names the reason and the age of
-            the copy the user may go on with (``--no-provider-list`` or the window's button).
+        AuthError: The provider refused the key (401). Not a list that could not be read:
+            going on with the local copy would only meet the same refusal at the first send.
+        ProviderListUnavailable: The pull failed otherwise; the message names the reason and
+            the age of the copy the user may go on with (``--no-provider-list`` or the
+            window's button).
     """
     if not has_list(spec) or not use_provider_list or not is_stale(dnc, spec.id):
         if has_list(spec) and not use_provider_list:
@@ -141,6 +144,8 @@ def refresh_before_upload(
         return ""
     try:
         report = pull(dnc, spec, client_factory, cancel=cancel)
+    except AuthError:
+        raise
     except ProviderError as exc:
         raise ProviderListUnavailable(
             f"{spec.label}'s do-not-contact list could not be read, so the upload did not start: {exc} "

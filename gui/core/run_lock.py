@@ -66,7 +66,7 @@ def hold_run(
     """Hold the run's lock for the ``with`` block, or raise :class:`RunLocked` at once.
 
     Args:
-        fingerprint: The file's fingerprint (``journal.file_fingerprint``).
+        fingerprint: The file's fingerprint (``identity.file_fingerprint``).
         provider: The provider id.
         destination: The destination string the run sends to.
         front_end: Who holds it, as the other sender will read it ("the LeadLoader window",

@@ -16,7 +16,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from gui.core.domain import Lead, RowOutcome
-from gui.core.journal import Journal, _key_chunks, _now
+from gui.core.journal import Journal
+from gui.core.journal_file import key_chunks, now_iso
 from gui.core.providers.base import Existing
 
 SENDING = "sending"
@@ -56,7 +57,7 @@ def _by_keys(journal: Journal, select: str, params: Sequence[object], keys: Sequ
     """The rows of ``select`` (whose ``{marks}`` stand for the keys) for every chunk of ``keys``."""
     found: list[Any] = []
     with journal._guard("read"):
-        for chunk, marks in _key_chunks(keys):
+        for chunk, marks in key_chunks(keys):
             found += journal._db.execute(select.format(marks=marks), (*params, *chunk)).fetchall()
     return found
 
@@ -99,7 +100,7 @@ def mark_updating(journal: Journal, run_id: int, row: int, key: str, *, provider
             "INSERT INTO updates (run_id, row, key, provider_id, state, names, updated_at)"
             " VALUES (?,?,?,?,?,?,?) ON CONFLICT (run_id, row) DO UPDATE SET state=excluded.state,"
             " provider_id=excluded.provider_id, names=excluded.names, updated_at=excluded.updated_at",
-            (run_id, row, key, provider_id, SENDING, names, _now()),
+            (run_id, row, key, provider_id, SENDING, names, now_iso()),
         )
 
 
@@ -118,7 +119,7 @@ def record_update(
             " VALUES (?,?,?,?,?,?,0,?) ON CONFLICT (run_id, row) DO UPDATE SET status=excluded.status,"
             " reason=excluded.reason, provider_id=excluded.provider_id, retryable=0, key=excluded.key,"
             " updated_at=excluded.updated_at",
-            (run_id, outcome.row, key, outcome.status.value, outcome.reason, outcome.provider_id, _now()),
+            (run_id, outcome.row, key, outcome.status.value, outcome.reason, outcome.provider_id, now_iso()),
         )
         if values is not None:
             db.execute(
@@ -132,5 +133,5 @@ def record_update(
             "UPDATE updates SET state=?, updated_at=? WHERE key=? AND state=? AND run_id IN"
             " (SELECT id FROM runs WHERE provider=(SELECT provider FROM runs WHERE id=?)"
             " AND destination=(SELECT destination FROM runs WHERE id=?))",
-            (DONE, _now(), key, SENDING, run_id, run_id),
+            (DONE, now_iso(), key, SENDING, run_id, run_id),
         )

@@ -38,7 +38,7 @@ class UploadJob:
         total_rows: Rows in the sheet.
         options: Provider options for the run.
         mapping: Header -> field, journaled so a resume can offer the same.
-        fingerprint: :func:`gui.core.journal.file_fingerprint` of the file.
+        fingerprint: :func:`gui.core.identity.file_fingerprint` of the file.
         file_name: The file's name, for the history.
         dry_run: Do everything except the sends (and write nothing to the journal).
         resume: Continue the unfinished run of this file to this destination, if any;

@@ -173,7 +173,6 @@ def validate(body: dict[str, Any]) -> list[str]:
 
 class Aktify(Provider):
     name = "aktify"
-    prefix = "/aktify"
     ROUTES = (At("POST", "/api/v1/leads", "create_lead", write=True),)
 
     def seeded(self) -> seed.Seed:

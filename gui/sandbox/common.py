@@ -163,7 +163,8 @@ class Provider:
 
     Class attributes:
         name: Provider id (ledger and limiter key).
-        prefix: Where ``app.create_sandbox`` mounts the routes; ``aliases`` are further mounts.
+        prefix: Where ``app.create_sandbox`` mounts the routes (default ``/<name>``); ``aliases`` are
+            further mounts.
         plain_not_found: Unknown routes answer a text 404 (lemlist) instead of the Fastify/Nest JSON one.
         limit_before_auth: The rate limiter counts a request before its key is checked.
         ROUTES: The provider's route table.
@@ -177,6 +178,11 @@ class Provider:
     limit_before_auth: ClassVar[bool] = False
     ROUTES: ClassVar[tuple[At, ...]] = ()
     campaign_id_field: ClassVar[str] = "id"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.name and not cls.prefix:
+            cls.prefix = f"/{cls.name}"  # common.md "Sandbox URL layout": each provider under its id
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx

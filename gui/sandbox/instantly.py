@@ -5,8 +5,6 @@ Bearer auth, Fastify-style JSON errors, 100 req/s and 6000 req/min per workspace
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,31 +13,22 @@ from starlette.responses import JSONResponse, Response
 
 from gui.sandbox import seed, sequences
 from gui.sandbox.common import At, Context, Provider, envelope, key_ok, read_body
+from gui.sandbox.instantly_blocklist import InstantlyBlockList
 from gui.sandbox.instantly_bodies import (
     EMAIL,
-    MAX_BLOCK_VALUES,
     bad_request,
-    is_domain,
     is_uuid,
     validate_body,
     validate_delete,
 )
-from gui.sandbox.ledger import DncEntry, LedgerLead
+from gui.sandbox.instantly_pages import listing
+from gui.sandbox.ledger import LedgerLead
 from gui.sandbox.limits import Decision
 from gui.sandbox.updates import InstantlyUpdates
 
 
-def _page(items: list[dict[str, Any]], cursor_field: str) -> Response:
-    """A listing page; even the last page with data carries a cursor (the caller stops on an empty one)."""
-    body: dict[str, Any] = {"items": items}
-    if items:
-        body["next_starting_after"] = items[-1][cursor_field]
-    return JSONResponse(body)
-
-
-class Instantly(InstantlyUpdates, Provider):
+class Instantly(InstantlyUpdates, InstantlyBlockList, Provider):
     name = "instantly"
-    prefix = "/instantly"
     ROUTES = (
         At("GET", "/api/v2/workspaces/current", "workspace"),
         At("GET", "/api/v2/campaigns", "list_campaigns"),
@@ -113,46 +102,6 @@ class Instantly(InstantlyUpdates, Provider):
             }
         )
 
-    @staticmethod
-    def _limit(request: Request) -> int | Response:
-        raw = request.query_params.get("limit", "10")
-        try:
-            limit = int(raw)
-        except ValueError:
-            return bad_request("querystring/limit must be integer")
-        if limit < 1:
-            return bad_request("querystring/limit must be >= 1")
-        if limit > 100:
-            return bad_request("querystring/limit must be <= 100")
-        return limit
-
-    def _listing(
-        self,
-        request: Request,
-        items: list[dict[str, Any]],
-        cursor_field: str,
-        narrow: Callable[[list[dict[str, Any]]], list[dict[str, Any]] | Response] | None = None,
-    ) -> Response:
-        """One page of a ``GET`` listing: ``limit`` ≤ 100, ``search`` in the name, ``starting_after``.
-
-        Even the last page with data carries a cursor; the caller stops on an empty page (§2.2).
-        """
-        limit = self._limit(request)
-        if isinstance(limit, Response):
-            return limit
-        search = request.query_params.get("search")
-        if search:
-            items = [item for item in items if search.lower() in str(item.get("name", "")).lower()]
-        if narrow is not None:
-            narrowed = narrow(items)
-            if isinstance(narrowed, Response):
-                return narrowed
-            items = narrowed
-        after = request.query_params.get("starting_after")
-        if after:
-            items = [item for item in items if item[cursor_field] > after]
-        return _page(items[:limit], cursor_field)
-
     async def list_campaigns(self, request: Request, key: str) -> Response:
         """``GET /api/v2/campaigns``: ``starting_after`` is the last id seen (§2.1, §2.2)."""
 
@@ -165,7 +114,7 @@ class Instantly(InstantlyUpdates, Provider):
             except ValueError:
                 return bad_request("querystring/status must be equal to one of the allowed values")
 
-        return self._listing(request, self.campaigns, "id", by_status)
+        return listing(request, self.campaigns, "id", by_status)
 
     async def get_campaign(self, request: Request, key: str) -> Response:
         campaign = self.by_id.get(request.path_params["campaign_id"])
@@ -175,7 +124,7 @@ class Instantly(InstantlyUpdates, Provider):
 
     async def list_lists(self, request: Request, key: str) -> Response:
         """``GET /api/v2/lead-lists``: the cursor is a ``timestamp_created`` (§2.1)."""
-        return self._listing(request, self.lists, "timestamp_created")
+        return listing(request, self.lists, "timestamp_created")
 
     async def list_leads(self, request: Request, key: str) -> Response:
         """``POST /api/v2/leads/list``: filters, ``limit`` and ``starting_after`` in the body (§2.1).
@@ -383,7 +332,7 @@ class Instantly(InstantlyUpdates, Provider):
             }
         )
 
-    # -- taking leads back and the block list (providers-next.md §2, §3) -------------------------------
+    # -- taking leads back (providers-next.md §3) --------------------------------------------------------
     async def delete_leads(self, request: Request, key: str) -> Response:
         """``DELETE /api/v2/leads``: ``ids`` deletes those; **without ``ids`` it empties the target** (§3)."""
         body = await read_body(request, lambda _err: bad_request("Body is not valid JSON"))
@@ -421,71 +370,6 @@ class Instantly(InstantlyUpdates, Provider):
             if lead is not None:
                 return JSONResponse(self._lead_object(lead))
         return envelope(404, "Not Found", "Lead not found")
-
-    def _entry(self, entry: DncEntry) -> dict[str, Any]:
-        return {
-            "id": entry.id,
-            "timestamp_created": seed.iso(datetime.fromtimestamp(entry.created_at, UTC)),
-            "organization_id": seed.INSTANTLY_WORKSPACE_ID,
-            "bl_value": entry.value,
-            "is_domain": "@" not in entry.value,
-        }
-
-    async def list_block_entries(self, request: Request, key: str) -> Response:
-        """``GET /api/v2/block-lists-entries``: cursor ``starting_after`` (the last id), ``domains_only``."""
-        query = request.query_params
-        if query.get("domains_only", "").lower() != "true" and not query.get("search"):
-            limit = self._limit(request)
-            if isinstance(limit, Response):
-                return limit
-            page = self.ctx.ledger.dnc_page(self.name, limit, after_id=query.get("starting_after", ""))
-            return _page([self._entry(e) for e in page], "id")
-        entries = [self._entry(e) for e in self.ctx.ledger.dnc(self.name)]
-        if request.query_params.get("domains_only", "").lower() == "true":
-            entries = [e for e in entries if e["is_domain"]]
-        search = request.query_params.get("search")
-        if search:
-            entries = [e for e in entries if search.lower() in e["bl_value"]]
-        return self._listing(request, entries, "id")
-
-    async def add_block_entries(self, request: Request, key: str) -> Response:
-        """``POST /api/v2/block-lists-entries/bulk-create`` ``{"bl_values": [...]}``: 1..1000 values."""
-        body = await read_body(request, lambda _err: bad_request("Body is not valid JSON"))
-        if isinstance(body, Response):
-            return body
-        values = body.get("bl_values") if isinstance(body, dict) else None
-        if not isinstance(values, list):
-            return bad_request("body must have required property 'bl_values'")
-        if not 1 <= len(values) <= MAX_BLOCK_VALUES:
-            return bad_request(
-                "body/bl_values must NOT have fewer than 1 items"
-                if not values
-                else f"body/bl_values must NOT have more than {MAX_BLOCK_VALUES} items"
-            )
-        if not all(isinstance(v, str) for v in values):
-            return bad_request("body/bl_values/0 must be string")
-        return await self.write(lambda: self._bulk_block(values))
-
-    def _bulk_block(self, values: list[str]) -> Response:
-        valid = [v.strip().lower() for v in values if EMAIL.match(v.strip()) or is_domain(v.strip())]
-        created = self._block(valid, time.time())
-        return JSONResponse(
-            {
-                "items": [self._entry(e) for e in created],
-                "valid_count": len(valid),
-                "invalid_count": len(values) - len(valid),
-            }
-        )
-
-    def _block(self, values: list[str], when: float) -> list[DncEntry]:
-        """Add values to the block list with ids that sort in creation order (the listing's cursor)."""
-        created = []
-        ledger = self.ctx.ledger
-        for value in values:
-            entry = DncEntry(seed.instantly_block_entry_id(ledger.dnc_count(self.name)), value, "api", when)
-            if ledger.dnc_add(self.name, entry):
-                created.append(entry)
-        return created
 
 
 def _searchable(payload: dict[str, Any]) -> str:

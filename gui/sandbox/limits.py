@@ -9,8 +9,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-PROVIDERS = ("lemlist", "instantly", "aktify", "sendpilot")
-
 
 @dataclass(frozen=True)
 class Window:
@@ -47,6 +45,10 @@ DEFAULT_LIMITS: dict[str, tuple[Window, ...]] = {
     "aktify": (Window(5, 1.0),),
     "sendpilot": (Window(2, 1.0),),
 }
+
+
+#: The providers the limits name, in menu order.
+PROVIDERS = tuple(DEFAULT_LIMITS)
 
 
 class RollingLimiter:

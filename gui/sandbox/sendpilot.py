@@ -32,7 +32,6 @@ def invalid(details: list[str]) -> Response:
 
 class SendPilot(Provider):
     name = "sendpilot"
-    prefix = "/sendpilot"
     ROUTES = (
         At("GET", "/v1/me", "me"),
         At("GET", "/v1/campaigns", "list_campaigns"),

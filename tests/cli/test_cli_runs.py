@@ -9,7 +9,8 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 from gui.cli import main
-from gui.core.journal import Journal, file_fingerprint
+from gui.core.identity import file_fingerprint
+from gui.core.journal import Journal
 from gui.core.run_lock import hold_run
 from gui.sandbox import seed
 from tests.cli.test_cli import LEADS_20, ROOT, run_cli, summary_of

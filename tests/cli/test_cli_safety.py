@@ -184,6 +184,21 @@ def test_a_failed_pull_blocks_the_upload_and_no_provider_list_goes_on(
     assert "Using the local copy of lemlist's list (never pulled)." in err
 
 
+def test_a_refused_key_stops_the_upload_as_a_refused_key_not_an_unreadable_list(
+    sandbox, sheet: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The pull before sending is the first request: its 401 must not suggest --no-provider-list.
+    monkeypatch.setenv("LEADLOADER_API_KEY", "wrong key, not a sandbox one")
+    code, summary, err = upload(capsys, str(sheet), *LEMLIST, "--allow-empty-tags")
+    assert code == 3, err
+    assert summary == {}
+    assert "the key was refused, so nothing was sent" in err
+    assert "rejected the API key (401)" in err
+    assert "--no-provider-list" not in err and "could not be read" not in err
+    assert "wrong key" not in err  # the key itself is never echoed
+    assert sandbox.ledger.created() == 0
+
+
 def test_an_unreadable_campaign_is_a_note_and_the_upload_goes_on(
     sandbox, sheet: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

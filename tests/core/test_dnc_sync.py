@@ -14,9 +14,10 @@ import pytest
 from gui.core.cancel import CancelToken
 from gui.core.dnc import DncList
 from gui.core.dnc_sync import ProviderListUnavailable, is_stale, pull, push, refresh_before_upload
-from gui.core.errors import Cancelled
+from gui.core.errors import AuthError, Cancelled
 from gui.core.paced_calls import ATTEMPTS
 from gui.core.providers import get_spec, make_client
+from gui.core.providers.client import HttpClient
 from gui.sandbox import seed
 from gui.sandbox.faults import Fault, FaultConfig
 from gui.sandbox.ledger import DncEntry
@@ -60,12 +61,33 @@ def test_a_cancelled_pull_keeps_the_previous_copy(sandbox, dnc: DncList) -> None
     assert [e.value for e in dnc.entries()] == ["kept@x.com"]
 
 
-def test_an_unreadable_list_stops_the_upload_and_names_the_copy_age(sandbox, dnc: DncList) -> None:
+def test_an_unreadable_list_stops_the_upload_and_names_the_copy_age(
+    sandbox, dnc: DncList, monkeypatch
+) -> None:
+    monkeypatch.setattr(HttpClient, "list_backoff", 0.01)  # the pull retries a 5xx, as uploads do
     spec = get_spec("lemlist")
+    sandbox.sandbox.set_faults(
+        FaultConfig(
+            reads=True, providers=frozenset({"lemlist"}), script=(Fault.ERROR_BEFORE_COMMIT,) * ATTEMPTS
+        )
+    )
     with pytest.raises(ProviderListUnavailable, match="never pulled"):
-        refresh_before_upload(dnc, spec, lambda: make_client("lemlist", "wrong key, not a sandbox one"))
+        refresh_before_upload(dnc, spec, lambda: make_client("lemlist", KEY))
     note = refresh_before_upload(dnc, spec, lambda: make_client("lemlist", KEY), use_provider_list=False)
     assert "local copy" in note and "never pulled" in note
+
+
+@pytest.mark.parametrize("provider", ["lemlist", "instantly"])
+def test_a_refused_key_is_said_as_such_not_as_an_unreadable_list(
+    sandbox, dnc: DncList, provider: str
+) -> None:
+    # Going on with the local copy (--no-provider-list) cannot help a key the provider refuses:
+    # the first send would meet the same 401, so the refusal itself reaches the caller.
+    spec = get_spec(provider)
+    dnc.add(["kept@x.com"], source="typed")
+    with pytest.raises(AuthError, match="rejected the API key"):
+        refresh_before_upload(dnc, spec, lambda: make_client(provider, "wrong key, not a sandbox one"))
+    assert [e.value for e in dnc.entries()] == ["kept@x.com"]
 
 
 def test_an_interrupted_push_run_again_sends_only_the_rest(sandbox, dnc: DncList) -> None:

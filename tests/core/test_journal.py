@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from gui.core.domain import Lead, RowOutcome, RunSummary, Status
-from gui.core.journal import UNANSWERED_REASON, Journal, JournalError, file_fingerprint, lead_key
+from gui.core.identity import file_fingerprint, lead_key
+from gui.core.journal import UNANSWERED_REASON, Journal, JournalError
 from gui.core.providers import get_spec
 
 LEMLIST = get_spec("lemlist")

@@ -18,7 +18,8 @@ import pytest
 from gui.core.cancel import CancelToken
 from gui.core.domain import BatchResult, Campaign, Lead, Progress, RowOutcome, Status
 from gui.core.errors import AuthError, NotFoundError, RateLimited, TransientError
-from gui.core.journal import Journal, lead_key
+from gui.core.identity import lead_key
+from gui.core.journal import Journal
 from gui.core.providers import get_spec
 from gui.core.providers.base import ProviderSpec, RatePolicy, RateWindow, ReadBack
 from gui.core.upload import run_upload

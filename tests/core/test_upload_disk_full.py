@@ -20,7 +20,8 @@ import pytest
 
 from gui.core.cancel import CancelToken
 from gui.core.domain import Progress, RowOutcome, Status
-from gui.core.journal import DISK_FULL, READ_ONLY, Journal, JournalError, storage_problem
+from gui.core.journal import DISK_FULL, READ_ONLY, Journal, JournalError
+from gui.core.journal_file import storage_problem
 from gui.core.report import ReportError, export_results
 from gui.core.upload import run_upload
 from gui.core.upload_job import Tuning

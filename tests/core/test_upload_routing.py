@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from gui.core.domain import BatchResult, Lead, RowOutcome, Status
-from gui.core.journal import Journal, lead_key
+from gui.core.identity import lead_key
+from gui.core.journal import Journal
 from gui.core.providers.base import ReadBack
 from gui.core.upload import run_upload
 from gui.core.upload_job import UploadJob

@@ -392,7 +392,8 @@ def test_retry_failed_rows_and_export_only_failed(
 
 def test_start_offers_a_recent_file_whose_upload_stopped(qtbot, sample: Path) -> None:
     from gui.core.domain import RowOutcome, RunSummary, Status
-    from gui.core.journal import Journal, file_fingerprint
+    from gui.core.identity import file_fingerprint
+    from gui.core.journal import Journal
 
     journal = Journal()
     try:

@@ -14,6 +14,7 @@ from gui.core.errors import NotFoundError, ProviderError
 from gui.core.providers import http
 from gui.core.providers.base import Options, ProviderSpec, RatePolicy, RateWindow, ReadBack
 from gui.core.providers.client import HttpClient
+from gui.core.providers.fields import concept_fields
 
 if TYPE_CHECKING:
     pass
@@ -22,12 +23,10 @@ SPEC = ProviderSpec(
     id="aktify",
     label="Aktify",
     fields=(
-        LeadField("phoneNumber", "Phone", FieldKind.PHONE, required=True, concept="phone"),
+        *concept_fields(phone="phoneNumber", required=("phone",)),
         LeadField("region", "US state", FieldKind.US_STATE, concept="us_state"),
         LeadField("zipCode", "ZIP code", FieldKind.ZIP, concept="zip"),
-        LeadField("email", "Email", FieldKind.EMAIL, concept="email"),
-        LeadField("firstName", "First name", concept="first_name"),
-        LeadField("lastName", "Last name", concept="last_name"),
+        *concept_fields(email="email", first_name="firstName", last_name="lastName"),
         LeadField("externalLeadId", "External lead id", concept="external_id"),
         LeadField("externalCreated", "Created at (ISO 8601)", FieldKind.DATETIME, concept="created_at"),
         LeadField("source", "Lead source", concept="source"),
@@ -41,7 +40,6 @@ SPEC = ProviderSpec(
     rate=RatePolicy(windows=(RateWindow(5, 1.0),), max_in_flight=2, documented=False),
     custom_shape="metadata",
     has_campaign_list=False,
-    url_env="LEADLOADER_AKTIFY_URL",
     default_url="https://api.aktify.io",
     key_help="Aktify: each campaign has its own API key; name the account after the campaign.",
 )

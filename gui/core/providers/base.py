@@ -91,7 +91,8 @@ class ProviderSpec:
         update_fields: The lead fields its API can change on a lead that is already there
             (providers-next.md §4); empty when it offers no update (SendPilot, Aktify).
         updates_custom: True when custom variables can be changed too.
-        url_env: The environment variable that replaces the base URL.
+        url_env: The environment variable that replaces the base URL; by default
+            ``LEADLOADER_<ID>_URL``, so a new provider names none.
         default_url: The real API base.
         key_help: Where the user finds a key in the provider's app.
     """
@@ -118,6 +119,10 @@ class ProviderSpec:
     url_env: str = ""
     default_url: str = ""
     key_help: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.url_env:  # frozen: set once, as if the spec had named it
+            object.__setattr__(self, "url_env", f"LEADLOADER_{self.id.upper()}_URL")
 
     def field(self, name: str) -> LeadField:
         """The field called ``name``; KeyError names the provider when there is none."""

@@ -8,17 +8,16 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from gui.core.campaign_text import CampaignText, EmailStep, TagVocabulary
+from gui.core.campaign_text import CampaignText, TagVocabulary
 from gui.core.cancel import CancelToken, ProgressCallback
-from gui.core.domain import BatchResult, Campaign, FieldKind, Lead, LeadField, RowOutcome, Status
-from gui.core.errors import ForbiddenError, NotFoundError, ProviderError, TransientError
+from gui.core.domain import BatchResult, Campaign, Lead, LeadField
+from gui.core.errors import ForbiddenError, NotFoundError, TransientError
 from gui.core.providers import http, instantly_update
-from gui.core.providers.attribution import count_of, email_key, plausible_email, whole_request_rejected
+from gui.core.providers.attribution import count_of, whole_request_rejected
 from gui.core.providers.base import (
-    LIST_PREFIX,
     Existing,
     FieldUpdate,
     LeadChange,
@@ -31,6 +30,14 @@ from gui.core.providers.base import (
     Removal,
 )
 from gui.core.providers.client import HttpClient
+from gui.core.providers.fields import concept_fields
+from gui.core.providers.instantly_answers import (
+    attribute,
+    campaign_steps,
+    delete_body,
+    status_words,
+    target_of,
+)
 from gui.core.providers.shaping import custom_names, option_on, option_text, typed_value
 
 if TYPE_CHECKING:
@@ -40,13 +47,8 @@ _log = logging.getLogger(__name__)
 
 
 _FIELDS = (
-    LeadField("email", "Email", FieldKind.EMAIL, required=True, concept="email"),
-    LeadField("first_name", "First name", concept="first_name"),
-    LeadField("last_name", "Last name", concept="last_name"),
-    LeadField("company_name", "Company", concept="company"),
-    LeadField("job_title", "Job title", concept="job_title"),
-    LeadField("phone", "Phone", FieldKind.PHONE, concept="phone"),
-    LeadField("website", "Website", FieldKind.URL, concept="website"),
+    *concept_fields(email="email", first_name="first_name", last_name="last_name", required=("email",)),
+    *concept_fields(company="company_name", job_title="job_title", phone="phone", website="website"),
     LeadField("personalization", "Personalization", concept="icebreaker"),
     LeadField("pl_value_lead", "Lead value", concept="lead_value"),
 )
@@ -128,22 +130,9 @@ SPEC = ProviderSpec(
     updates_custom=True,
     dnc_push_batch=1000,
     dnc_push_kinds=("email", "domain"),
-    url_env="LEADLOADER_INSTANTLY_URL",
     default_url="https://api.instantly.ai",
     key_help="Instantly: Settings > Integrations > API Keys (scopes leads:create and campaigns:read).",
 )
-
-#: Numeric campaign statuses in words (providers.md §2.2).
-STATUS_WORDS: dict[int, str] = {
-    0: "Draft",
-    1: "Active",
-    2: "Paused",
-    3: "Completed",
-    4: "Running Subsequences",
-    -1: "Accounts Unhealthy",
-    -2: "Bounce Protect",
-    -99: "Account Suspended",
-}
 
 _PAGE = 100
 #: A cursor loop stops here even if the server keeps handing out cursors (100k items).
@@ -162,189 +151,11 @@ _RESERVED = (
     "companyName",
     "jobTitle",
 )
-#: The 200 summary's counters of leads that were not created (providers.md §2.4).
-_COUNTERS = (
-    "invalid_email_count",
-    "incomplete_count",
-    "duplicate_email_count",
-    "in_blocklist",
-    "skipped_count",
-    "duplicated_leads",
-)
-REPLAY_REASON = "created by an earlier attempt (Instantly skipped it on replay)"
 _DNC_PATH = "/api/v2/block-lists-entries"
 #: Block-list pages to follow at most (2,000,000 entries).
 _MAX_DNC_PAGES = 20_000
 #: What Instantly's block list takes: an email, or a bare domain (``acme.com``).
 _EMAIL_OR_DOMAIN = re.compile(r"[^@\s/]+@[^@\s/]+\.[^@\s/]+|(?:[a-z0-9-]+\.)+[a-z]{2,}", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Target:
-    """Where a batch goes: ``campaign_id`` or ``list_id``, and the id."""
-
-    key: str
-    id: str
-
-    @property
-    def is_list(self) -> bool:
-        """True for a lead list."""
-        return self.key == "list_id"
-
-    @property
-    def noun(self) -> str:
-        """``campaign`` or ``list``, for messages."""
-        return "list" if self.is_list else "campaign"
-
-
-def target_of(destination: str, *, strict: bool = True) -> Target:
-    """Parse a destination: a campaign id, or ``list:<id>`` for a lead list.
-
-    Args:
-        destination: What the user picked.
-        strict: Raise when no id is given; the payload preview passes False because it is shown
-            before a campaign is chosen.
-    """
-    if destination.startswith(LIST_PREFIX):
-        target = Target("list_id", destination[len(LIST_PREFIX) :].strip())
-    else:
-        target = Target("campaign_id", destination.strip())
-    if strict and not target.id:
-        raise ProviderError(SPEC.id, "Choose an Instantly campaign or lead list first.")
-    return target
-
-
-def delete_body(target: Target, ids: Sequence[str]) -> dict[str, object]:
-    """The body of ``DELETE /api/v2/leads``: always with ``ids``.
-
-    Without ``ids`` Instantly deletes every lead of the campaign or list (providers-next.md §3),
-    so an empty list is refused here rather than sent.
-    """
-    if not ids:
-        raise ValueError("an Instantly delete without ids would empty the whole campaign or list")
-    return {target.key: target.id, "ids": list(ids)}
-
-
-def attribute(
-    batch: Sequence[Lead], data: Mapping[str, Any], target: Target, *, replay: bool = False
-) -> tuple[RowOutcome, ...]:
-    """One outcome per lead from a ``leads/add`` summary.
-
-    ``created_leads[].index`` names the created rows exactly. For the rest Instantly gives only
-    counters, so the rows are matched to them in this order, and a counter is used only when
-    the rows it could describe are exactly as many as it counts:
-
-    1. ``invalid_email_count``: rows whose email is missing (campaign) or malformed -> invalid;
-    2. ``incomplete_count`` (lists): rows with no email and no name -> invalid;
-    3. ``duplicate_email_count``: rows repeating an earlier row's email in this request -> duplicate.
-
-    The rows left are explained by what is left of the counters: ``duplicated_leads`` alone ->
-    duplicate; ``skipped_count`` and/or ``in_blocklist`` alone -> skipped; an invalid counter
-    alone -> invalid. On a replay (sent with ``skip_if_in_*``), rows that only the duplicate and
-    skip counters explain were most likely created by the lost first attempt -> uploaded. Any
-    other mix cannot be pinned to rows: each such row is failed (not retryable: resending would
-    not say more) with a reason listing the counters.
-    """
-    size = len(batch)
-    outcomes: dict[int, RowOutcome] = {}
-    if not isinstance(data.get("created_leads"), list):
-        created_total = count_of(data, "leads_uploaded")
-        if created_total == size:
-            return tuple(RowOutcome(lead.row, Status.UPLOADED) for lead in batch)
-        reason = f"Instantly's answer did not list the created leads ({created_total} of {size} created)"
-        return tuple(RowOutcome(lead.row, Status.FAILED, reason) for lead in batch)
-    for item in data["created_leads"]:
-        if not isinstance(item, dict):
-            continue
-        index = item.get("index")
-        if isinstance(index, int) and 0 <= index < size and index not in outcomes:
-            lead_id = item.get("id")
-            outcomes[index] = RowOutcome(
-                batch[index].row, Status.UPLOADED, provider_id=str(lead_id) if lead_id else ""
-            )
-    missing = [i for i in range(size) if i not in outcomes]
-    counts = {key: count_of(data, key) for key in _COUNTERS}
-
-    def pin(key: str, rows: list[int], status: Status, reason: str) -> None:
-        if rows and counts[key] == len(rows):
-            for i in rows:
-                outcomes[i] = RowOutcome(batch[i].row, status, reason)
-            missing[:] = [i for i in missing if i not in outcomes]
-            counts[key] = 0
-
-    def email(i: int) -> str:
-        return batch[i].fields.get("email", "").strip()
-
-    pin(
-        "invalid_email_count",
-        [i for i in missing if (email(i) or not target.is_list) and not plausible_email(email(i))],
-        Status.INVALID,
-        "Instantly: invalid or missing email",
-    )
-    if target.is_list:
-        pin(
-            "incomplete_count",
-            [
-                i
-                for i in missing
-                if not any(batch[i].fields.get(k, "").strip() for k in ("email", "first_name", "last_name"))
-            ],
-            Status.INVALID,
-            "Instantly: a lead in a list needs an email, a first name or a last name",
-        )
-    first_seen: dict[str, int] = {}
-    repeats: dict[int, int] = {}
-    for i in range(size):
-        key = email_key(email(i))
-        if key and key in first_seen:
-            repeats[i] = first_seen[key]
-        first_seen.setdefault(key, i)
-    repeated = [i for i in missing if i in repeats]
-    if repeated and counts["duplicate_email_count"] == len(repeated):
-        for i in repeated:
-            reason = f"the same email is on an earlier row of this request ({email(repeats[i])})"
-            outcomes[i] = RowOutcome(batch[i].row, Status.DUPLICATE, reason)
-        missing[:] = [i for i in missing if i not in outcomes]
-        counts["duplicate_email_count"] = 0
-    if missing:
-        for i, outcome in zip(missing, _explain(batch, missing, counts, target, replay=replay), strict=True):
-            outcomes[i] = outcome
-    return tuple(outcomes[i] for i in range(size))
-
-
-def _explain(
-    batch: Sequence[Lead], missing: list[int], counts: Mapping[str, int], target: Target, *, replay: bool
-) -> list[RowOutcome]:
-    """Outcomes for rows that only the leftover counters can explain (see :func:`attribute`)."""
-    dup = counts["duplicated_leads"] + counts["duplicate_email_count"]
-    skip = counts["skipped_count"]
-    block = counts["in_blocklist"]
-    bad = counts["invalid_email_count"] + counts["incomplete_count"]
-    rows = [batch[i].row for i in missing]
-    enough = dup + skip + block + bad >= len(rows)
-    status: Status | None = None
-    reason = ""
-    if enough and replay and not block and not bad and (dup or skip):
-        status, reason = Status.UPLOADED, REPLAY_REASON
-    elif enough and dup and not (skip or block or bad):
-        status, reason = Status.DUPLICATE, f"already in this {target.noun} (Instantly did not add it again)"
-    elif enough and (skip or block) and not (dup or bad):
-        parts = []
-        if skip:
-            parts.append("skipped because of a skip_if_in_... option (already in the workspace)")
-        if block:
-            parts.append("on the blocklist")
-        status, reason = Status.SKIPPED, "Instantly: " + " or ".join(parts)
-    elif enough and bad and not (dup or skip or block):
-        status, reason = Status.INVALID, "Instantly: invalid or missing email, or no email and no name"
-    if status is not None:
-        return [RowOutcome(row, status, reason) for row in rows]
-    named = ", ".join(f"{key}={counts[key]}" for key in _COUNTERS if counts[key]) or "every counter 0"
-    reason = (
-        f"not created; Instantly gives only counts for these {len(rows)} rows ({named}), "
-        "so which reason applies to which row is unknown"
-    )
-    return [RowOutcome(row, Status.FAILED, reason) for row in rows]
 
 
 class InstantlyClient(HttpClient):
@@ -413,7 +224,7 @@ class InstantlyClient(HttpClient):
             Campaign(
                 id=str(item.get("id", "")),
                 name=str(item.get("name", "")),
-                status=_status_words(item.get("status")),
+                status=status_words(item.get("status")),
             )
             for item in await self._pages("/api/v2/campaigns")
         ]
@@ -516,28 +327,9 @@ class InstantlyClient(HttpClient):
         user sees in the app.
         """
         data = await self._get(f"/api/v2/campaigns/{campaign_id}")
-        if not isinstance(data, dict):
-            raise self._unknown_shape(campaign_id, "not a campaign object")
-        sequences = data.get("sequences") or []
-        if not isinstance(sequences, list) or (sequences and not isinstance(sequences[0], dict)):
-            raise self._unknown_shape(campaign_id, "sequences is not a list of objects")
-        items = (sequences[0].get("steps") or []) if sequences else []
-        if not isinstance(items, list):
-            raise self._unknown_shape(campaign_id, "the sequence's steps are not a list")
-        steps: list[EmailStep] = []
-        for number, item in enumerate(items, start=1):
-            variants = item.get("variants") if isinstance(item, dict) else None
-            if not isinstance(variants, list) or not all(isinstance(v, dict) for v in variants):
-                raise self._unknown_shape(campaign_id, f"step {number} has no list of variants")
-            for letter, variant in zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", variants, strict=False):
-                if variant.get("v_disabled") is True:
-                    continue
-                subject, body = variant.get("subject") or "", variant.get("body") or ""
-                if not isinstance(subject, str) or not isinstance(body, str):
-                    raise self._unknown_shape(campaign_id, f"step {number}'s subject or body is not text")
-                label = f"step {number}, variant {letter}" if len(variants) > 1 else f"step {number}"
-                steps.append(EmailStep(number, label, subject, body))
-        return CampaignText(SPEC.id, campaign_id, tuple(steps))
+        return CampaignText(
+            SPEC.id, campaign_id, campaign_steps(data, partial(self._unknown_shape, campaign_id))
+        )
 
     async def pull_do_not_contact(
         self, progress: ProgressCallback | None, cancel: CancelToken | None
@@ -637,14 +429,6 @@ class InstantlyClient(HttpClient):
                 break
             cursor = str(following)
         return ids, filtered
-
-
-def _status_words(status: object) -> str:
-    if isinstance(status, bool):
-        return str(status)
-    if isinstance(status, int):
-        return STATUS_WORDS.get(status, f"status {status}")
-    return str(status or "")
 
 
 #: The registry looks for ``Client`` in every provider module.

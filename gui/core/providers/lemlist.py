@@ -28,6 +28,7 @@ from gui.core.providers.base import (
     Removal,
 )
 from gui.core.providers.client import HttpClient
+from gui.core.providers.fields import concept_fields
 from gui.core.providers.shaping import flat_body, option_on
 
 if TYPE_CHECKING:
@@ -35,13 +36,8 @@ if TYPE_CHECKING:
 
 
 _FIELDS = (
-    LeadField("email", "Email", FieldKind.EMAIL, concept="email"),
-    LeadField("firstName", "First name", concept="first_name"),
-    LeadField("lastName", "Last name", concept="last_name"),
-    LeadField("companyName", "Company", concept="company"),
-    LeadField("jobTitle", "Job title", concept="job_title"),
-    LeadField("linkedinUrl", "LinkedIn URL", FieldKind.LINKEDIN, concept="linkedin"),
-    LeadField("phone", "Phone", FieldKind.PHONE, concept="phone"),
+    *concept_fields(email="email", first_name="firstName", last_name="lastName", company="companyName"),
+    *concept_fields(job_title="jobTitle", linkedin="linkedinUrl", phone="phone"),
     LeadField("companyDomain", "Company domain", concept="company_domain"),
     LeadField("icebreaker", "Icebreaker", concept="icebreaker"),
     LeadField("picture", "Picture URL", FieldKind.URL, concept="picture"),
@@ -97,7 +93,6 @@ SPEC = ProviderSpec(
     update_fields=lemlist_update.CAMPAIGN_LEAD_FIELDS,
     updates_custom=True,
     dnc_push_batch=10_000,
-    url_env="LEADLOADER_LEMLIST_URL",
     default_url="https://api.lemlist.com/api",
     key_help="lemlist: Settings > Integrations > API keys.",
 )

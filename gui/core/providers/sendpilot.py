@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from gui.core.domain import BatchResult, Campaign, FieldKind, Lead, LeadField, RowOutcome, Status
+from gui.core.domain import BatchResult, Campaign, Lead, RowOutcome, Status
 from gui.core.errors import (
     FatalProviderError,
     ForbiddenError,
@@ -24,6 +24,7 @@ from gui.core.providers import http
 from gui.core.providers.attribution import count_of, linkedin_key, whole_request_rejected
 from gui.core.providers.base import Options, ProviderSpec, RatePolicy, RateWindow, ReadBack
 from gui.core.providers.client import HttpClient
+from gui.core.providers.fields import concept_fields
 from gui.core.providers.shaping import flat_body
 
 if TYPE_CHECKING:
@@ -35,13 +36,10 @@ SPEC = ProviderSpec(
     id="sendpilot",
     label="SendPilot",
     fields=(
-        LeadField("linkedinUrl", "LinkedIn URL", FieldKind.LINKEDIN, required=True, concept="linkedin"),
-        LeadField("firstName", "First name", concept="first_name"),
-        LeadField("lastName", "Last name", concept="last_name"),
-        LeadField("company", "Company", concept="company"),
-        LeadField("title", "Job title", concept="job_title"),
-        LeadField("email", "Email", FieldKind.EMAIL, concept="email"),
-        LeadField("icebreaker", "Icebreaker", concept="icebreaker"),
+        *concept_fields(
+            linkedin="linkedinUrl", first_name="firstName", last_name="lastName", required=("linkedin",)
+        ),
+        *concept_fields(company="company", job_title="title", email="email", icebreaker="icebreaker"),
     ),
     required_groups=(("linkedinUrl",),),
     dedupe_field="linkedinUrl",
@@ -50,7 +48,6 @@ SPEC = ProviderSpec(
     rate=RatePolicy(windows=(RateWindow(1, 1.0),), max_in_flight=1, documented=False),
     custom_shape="flat",
     has_read_back=True,
-    url_env="LEADLOADER_SENDPILOT_URL",
     default_url="https://api.sendpilot.ai",
     key_help="SendPilot: Settings > API.",
 )

@@ -230,7 +230,7 @@ class OpenSheet(QWidget):
         choice = choice or SourceChoice()
 
         def job(progress: Any, cancel: Any) -> tuple[Any, str]:
-            from gui.core.journal import file_fingerprint
+            from gui.core.identity import file_fingerprint
             from gui.core.sheets.load import load_sheet
 
             sheet = load_sheet(

@@ -105,7 +105,7 @@ class ResumeRun(QFrame):
             return
 
         def job(_progress: Any, cancel: Any) -> tuple[RunRecord, Path] | None:
-            from gui.core.journal import file_fingerprint
+            from gui.core.identity import file_fingerprint
 
             for record, path in candidates:
                 cancel.raise_if_cancelled()

@@ -18,9 +18,10 @@ from gui.core.errors import (
     RateLimited,
     TransientError,
 )
-from gui.core.providers import instantly
+from gui.core.providers import instantly, instantly_answers
 from gui.core.providers.base import destination_of
-from gui.core.providers.instantly import InstantlyClient, attribute, target_of
+from gui.core.providers.instantly import InstantlyClient
+from gui.core.providers.instantly_answers import attribute, target_of
 
 from .helpers import Script, lead, recorded, reply, run
 
@@ -235,7 +236,7 @@ def test_replay_sends_skip_flag_and_counts_skipped_rows_as_created_earlier() -> 
     result = call(script, lambda c: c.send(three(), CAMPAIGN, {}, replay=True))
     assert script.body(0)["skip_if_in_campaign"] is True
     assert [o.status for o in result.outcomes] == [Status.UPLOADED] * 3
-    assert result.outcomes[0].reason == instantly.REPLAY_REASON
+    assert result.outcomes[0].reason == instantly_answers.REPLAY_REASON
     assert result.outcomes[2].provider_id.endswith("062")
 
 

@@ -10,7 +10,8 @@ import pytest
 from gui.core.errors import AuthError, ProviderError, RateLimited
 from gui.core.providers import get_spec, make_client
 from gui.core.providers.base import Removal
-from gui.core.providers.instantly import InstantlyClient, delete_body, target_of
+from gui.core.providers.instantly import InstantlyClient
+from gui.core.providers.instantly_answers import delete_body, target_of
 from gui.core.providers.lemlist import LemlistClient
 from tests.core.providers import openapi
 from tests.core.providers.helpers import Script, run

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from gui.core.domain import RowOutcome, RunSummary, Status
-from gui.core.journal import Journal, RunRecord, file_fingerprint
+from gui.core.identity import file_fingerprint
+from gui.core.journal import Journal, RunRecord
 from gui.qt.flows.resume_run import ResumeRun
 
 

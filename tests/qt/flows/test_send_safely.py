@@ -133,3 +133,22 @@ def test_a_refused_client_stops_the_upload_and_says_nothing_was_sent(qtbot, flow
         flow.check(inputs)
     reason = blocker.args[0]
     assert "No key stored" in reason and "Nothing was sent" in reason
+
+
+def test_a_key_the_provider_refuses_stops_the_upload_without_offering_the_local_list(
+    qtbot, flow: SendSafely
+) -> None:
+    # The pull is the first request; its 401 is no unreadable list, so there is no "go on" question:
+    # the local list would meet the same refusal at the first send.
+    from gui.core.providers import make_client
+    from gui.demo import demo_transport
+
+    def wrong():
+        return make_client("lemlist", "wrong key, not a sandbox one", transport=demo_transport("lemlist"))
+
+    inputs = SafetyInputs(**{**_inputs().__dict__, "client_factory": wrong})
+    with qtbot.waitSignal(flow.sig_stopped, timeout=TIMEOUT) as blocker:
+        flow.check(inputs)
+    reason = blocker.args[0]
+    assert "rejected the API key (401)" in reason and "Nothing was sent" in reason
+    assert flow.box is None
