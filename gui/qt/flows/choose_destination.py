@@ -66,6 +66,8 @@ class DestinationPanel(QWidget):
 
     sig_provider_changed = Signal(str)
     sig_destination_changed = Signal(object)
+    #: "Update leads that are already there" was ticked or cleared (the Upload button's words change).
+    sig_update_existing_changed = Signal(bool)
     #: Emitted when a campaign listing ends (True: listed; False: failed). Tests and the window wait on it.
     sig_campaigns_loaded = Signal(bool)
 
@@ -167,6 +169,7 @@ class DestinationPanel(QWidget):
         self.campaign_combo.currentIndexChanged.connect(self._on_campaign_changed)
         self.refresh_button.clicked.connect(self.refresh)
         self.manage_button.clicked.connect(self.open_accounts_dialog)
+        self.options_box.sig_update_toggled.connect(self.sig_update_existing_changed)
 
     # ---- public API -------------------------------------------------------------------------
 
@@ -240,6 +243,14 @@ class DestinationPanel(QWidget):
     def options(self) -> dict[str, bool | str]:
         """The provider options as the engine takes them (name to bool or text)."""
         return self.options_box.values()
+
+    def update_existing(self) -> bool:
+        """The run updates leads that are already there (offered and ticked)."""
+        return self.options_box.update_existing()
+
+    def set_routed(self, routed: bool) -> None:
+        """The upload is routed to several campaigns: updating is not offered meanwhile."""
+        self.options_box.set_routed(routed)
 
     def client_factory(self) -> Callable[[], ProviderClient]:
         """A function that builds a fresh client for the chosen account when called.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -137,8 +137,12 @@ class ReviewResults(QWidget):
         read_back: str = "",
         fatal: str = "",
         sandbox: bool = False,
+        per_destination: Sequence[str] = (),
     ) -> None:
-        """Fill the panel from a finished (or stopped) run."""
+        """Fill the panel from a finished (or stopped) run.
+
+        ``per_destination`` has a routed run's counts, one line per campaign, shown after the totals.
+        """
         counts = summary_counts(summary)
         self.chart.set_counts(counts)
         sent_to = f"'{destination}'" + (" (sandbox: nothing was really sent)" if sandbox else "")
@@ -154,6 +158,8 @@ class ReviewResults(QWidget):
         else:
             self.title.setText(f"Finished with problems: {summary.uploaded:,} leads added to {sent_to}")
         lines = [f"{summary.total:,} rows in {summary.seconds:.1f} s."]
+        if summary.updated:
+            lines.append(f"{_rows(summary.updated)} updated in place (only the changed fields were sent).")
         if summary.duplicate:
             lines.append(f"{_rows(summary.duplicate)} already in the campaign (not added twice).")
         if summary.failed:
@@ -171,6 +177,8 @@ class ReviewResults(QWidget):
             lines.append(f"{_rows(summary.pending)} not sent yet: Upload continues where it stopped.")
         if read_back:
             lines.append(read_back[:1].upper() + read_back[1:] + ("" if read_back.endswith(".") else "."))
+        if per_destination:
+            lines.append("By campaign: " + "; ".join(per_destination) + ".")
         self.detail.setText(" ".join(lines))
         not_uploaded = summary.failed + summary.invalid + summary.pending
         self.export_failed_button.setEnabled(bool(not_uploaded))

@@ -70,6 +70,7 @@ class RouteRowsFlow(QWidget):
         self._label = ""
         self._has_lists = False
         self._can_route = True
+        self._last: RouteTable | None = None
 
         self.enabled_box = QCheckBox("Send to several campaigns by a column")
         self.enabled_box.setAccessibleName("Send to several campaigns by a column")
@@ -287,4 +288,7 @@ class RouteRowsFlow(QWidget):
 
     def _changed(self) -> None:
         self.summary.setText(self.summary_text())
-        self.sig_routes_changed.emit(self.route_table())
+        table = self.route_table()
+        if table != self._last:  # a recount or a listing that changes nothing is no news
+            self._last = table
+            self.sig_routes_changed.emit(table)
