@@ -39,6 +39,9 @@ from gui.qt.workers import Worker, start_worker
 
 log = logging.getLogger(__name__)
 
+#: The campaign picker's tooltip while the sheet is sent to several campaigns by a column.
+ROUTED_CAMPAIGN_TIP = "Each value's campaign is picked under “Send to several campaigns by a column”."
+
 
 def _list_campaigns_job(factory: Callable[[], ProviderClient]) -> Callable[[Any, Any], list[Campaign]]:
     """The worker body: one event loop per listing, the client always closed."""
@@ -93,6 +96,7 @@ class DestinationPanel(QWidget):
         self._generation = 0
         self._restoring = False
         self._last_emitted: object = object()
+        self._routed = False
 
         self.provider_combo = QComboBox()
         self.provider_combo.setAccessibleName("Provider")
@@ -249,8 +253,16 @@ class DestinationPanel(QWidget):
         return self.options_box.update_existing()
 
     def set_routed(self, routed: bool) -> None:
-        """The upload is routed to several campaigns: updating is not offered meanwhile."""
+        """The upload is routed to several campaigns: step 1's one campaign and updating are out of play."""
+        self._routed = routed
         self.options_box.set_routed(routed)
+        self._offer_campaign_choice()
+
+    def _offer_campaign_choice(self) -> None:
+        """The campaign picker is used unless the routing table names the campaigns instead."""
+        listed = bool(self._campaigns) and self.spec().has_campaign_list
+        self.campaign_combo.setEnabled(listed and not self._routed)
+        self.campaign_combo.setToolTip(ROUTED_CAMPAIGN_TIP if self._routed else "")
 
     def client_factory(self) -> Callable[[], ProviderClient]:
         """A function that builds a fresh client for the chosen account when called.
@@ -476,6 +488,8 @@ class DestinationPanel(QWidget):
             has_lists=spec.has_lists,
             wanted=self._settings.last_campaign.get(spec.id, ""),
         )
+        if self._routed:
+            self._offer_campaign_choice()
         self.refresh_button.setEnabled(True)
         self._emit_destination()
 

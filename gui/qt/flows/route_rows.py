@@ -101,12 +101,14 @@ class RouteRowsFlow(QWidget):
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
         self.view.verticalHeader().hide()
+        self.view.setWordWrap(False)  # one line a value: a long campaign name is elided, its tooltip whole
+        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(VALUE, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(ROWS, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(CAMPAIGN, QHeaderView.ResizeMode.Stretch)
         self.view.setColumnWidth(VALUE, 140)
-        self.view.setMinimumHeight(150)
+        self.view.setMinimumHeight(180)
 
         self.default_picker = CampaignPicker()
         self.default_picker.setAccessibleName("Campaign for every other value")
@@ -125,6 +127,9 @@ class RouteRowsFlow(QWidget):
         body_layout = QVBoxLayout(self.body)
         body_layout.setContentsMargins(18, 0, 0, 0)
         body_layout.addLayout(form)
+        how = QLabel("Double-click a value's Campaign cell to choose where its rows go.")
+        how.setWordWrap(True)
+        body_layout.addWidget(how)
         body_layout.addWidget(self.search)
         body_layout.addWidget(self.view, 1)
         rest = QFormLayout()
@@ -287,6 +292,7 @@ class RouteRowsFlow(QWidget):
         self.refresh_values()
 
     def _changed(self) -> None:
+        self.model.set_rest(self.default_destination())
         self.summary.setText(self.summary_text())
         table = self.route_table()
         if table != self._last:  # a recount or a listing that changes nothing is no news

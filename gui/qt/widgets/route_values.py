@@ -32,6 +32,8 @@ VALUE, ROWS, CAMPAIGN = 0, 1, 2
 HEADERS = ("Value", "Rows", "Campaign")
 #: What an unassigned value's campaign cell says: it follows the "Every other value" choice.
 LIKE_THE_REST = "like every other value"
+#: How an unassigned value's cell ends when every other value is skipped.
+SKIPPED_WORDS = "skipped"
 #: The editor's first choice: take the value's own campaign away again.
 UNASSIGN_CHOICE = "— like every other value —"
 #: The role the proxy sorts by: text folded for values, numbers for row counts.
@@ -59,6 +61,7 @@ class RouteValuesModel(QAbstractTableModel):
         self._values: list[ValueCount] = []
         self._assigned: dict[str, str] = {}
         self._campaigns: dict[str, Campaign] = {}
+        self._rest = SKIPPED_WORDS
         self._italic = QFont()
         self._italic.setItalic(True)
 
@@ -75,12 +78,23 @@ class RouteValuesModel(QAbstractTableModel):
     def set_campaigns(self, campaigns: Sequence[Campaign]) -> None:
         """The account's campaigns, for the cells' words (assignments are kept)."""
         self._campaigns = {destination_id(c): c for c in campaigns}
-        if self._values:
-            self.dataChanged.emit(self.index(0, CAMPAIGN), self.index(len(self._values) - 1, CAMPAIGN))
+        self._repaint_campaigns()
+
+    def set_rest(self, destination: str | None) -> None:
+        """Where values without a campaign of their own go (None: skipped), for their cells' words."""
+        campaign = self._campaigns.get(destination or "")
+        if destination is None:
+            self._rest = SKIPPED_WORDS
+        else:  # the name alone: the cell is narrow, and the status is on the value's own line
+            self._rest = (campaign.name or campaign.id) if campaign is not None else not_listed_words(destination)
+        self._repaint_campaigns()
 
     def clear_assignments(self) -> None:
         """Forget every value's campaign (another provider: its ids mean nothing here)."""
         self._assigned = {}
+        self._repaint_campaigns()
+
+    def _repaint_campaigns(self) -> None:
         if self._values:
             self.dataChanged.emit(self.index(0, CAMPAIGN), self.index(len(self._values) - 1, CAMPAIGN))
 
@@ -153,7 +167,7 @@ class RouteValuesModel(QAbstractTableModel):
                 return value.value or EMPTY_WORDS
             if column == ROWS:
                 return f"{value.rows:,}"
-            return self.campaign_words(destination) if destination else LIKE_THE_REST
+            return self.campaign_words(destination) if destination else f"{LIKE_THE_REST}: {self._rest}"
         if role == Qt.ItemDataRole.EditRole:
             return destination if column == CAMPAIGN else None
         if role == SORT_ROLE:

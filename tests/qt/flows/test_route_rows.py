@@ -66,7 +66,9 @@ def test_the_values_are_listed_once_with_their_rows_and_a_likely_column_is_offer
         for r in range(flow.model.rowCount())
     ]
     assert shown == [("EMEA", "3"), ("APAC", "1"), ("NA", "1")]
-    assert flow.model.data(flow.model.index(0, CAMPAIGN)) == LIKE_THE_REST
+    assert flow.model.data(flow.model.index(0, CAMPAIGN)) == f"{LIKE_THE_REST}: skipped"
+    flow.set_default("cam_rest")
+    assert flow.model.data(flow.model.index(0, CAMPAIGN)) == f"{LIKE_THE_REST}: Everyone else"
 
 
 def test_assigning_values_and_a_default_makes_the_route_table_and_says_so(
