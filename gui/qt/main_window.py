@@ -394,7 +394,9 @@ class MainWindow(QMainWindow):
         self.destination_panel.sig_campaigns_loaded.connect(lambda _ok: self._feed_routing())
         self.destination_panel.sig_update_existing_changed.connect(lambda _on: self._refresh_upload_plan())
         self.routing.sig_routes_changed.connect(self._on_routes_changed)
-        self.check.sig_validated.connect(lambda _v: self.routing.refresh_values() if self.routing.is_on() else None)
+        self.check.sig_validated.connect(
+            lambda _v: self.routing.refresh_values() if self.routing.is_on() else None
+        )
 
         self.run.sig_started.connect(self._on_run_started)
         self.run.sig_succeeded.connect(self._on_run_succeeded)

@@ -104,7 +104,9 @@ def upload_job_fn(
     return job_fn
 
 
-def held_back(safety: Safety | RoutedSafety | None, rows: np.ndarray | None) -> tuple[dict[int, str], dict[int, str]]:
+def held_back(
+    safety: Safety | RoutedSafety | None, rows: np.ndarray | None
+) -> tuple[dict[int, str], dict[int, str]]:
     """Rows the checks hold back: (empty merge tag -> invalid, do-not-contact -> skipped).
 
     A whole upload holds back every listed row of the sheet; a retry only among its ``rows``.

@@ -18,6 +18,7 @@ from gui.qt.main_window import MainWindow
 from gui.sandbox import seed
 from gui.sandbox.demo import shared_sandbox
 from tests.qt.test_main_window import choose_campaign
+from tests.qt.test_window_safety import _upload as upload_now
 
 TIMEOUT = 30_000
 C1, C2, C3 = seed.LEMLIST_CAMPAIGN, seed.LEMLIST_CAMPAIGN_2, seed.LEMLIST_PAUSED_CAMPAIGN
@@ -44,11 +45,15 @@ def _open(qtbot, window: MainWindow, path: Path) -> None:
 
 def _upload(qtbot, window: MainWindow):
     qtbot.waitUntil(window.upload_bar.upload_button.isEnabled, timeout=TIMEOUT)
-    with qtbot.waitSignal(window.sig_run_finished, timeout=TIMEOUT) as blocker:
-        window.upload_bar.upload_button.click()
-    report = blocker.args[0]
-    assert report is not None and not report.fatal
-    return report
+    return upload_now(qtbot, window)
+
+
+def _routed(qtbot, window: MainWindow, path: Path, routes: dict[str, str]) -> None:
+    """Open the sheet, turn routing on (by Region) and give these values their campaigns."""
+    _open(qtbot, window, path)
+    window.routing.enabled_box.setChecked(True)
+    for value, campaign in routes.items():
+        window.routing.assign(value, campaign)
 
 
 def _in(campaign: str, email: str) -> bool:
@@ -60,16 +65,12 @@ def _status(window: MainWindow, row: int, role: Qt.ItemDataRole = Qt.ItemDataRol
 
 
 def test_three_values_and_a_default_reach_three_campaigns(qtbot, window: MainWindow, tmp_path: Path) -> None:
-    _open(qtbot, window, _sheet(tmp_path / "regions.csv", "r3"))
+    _routed(qtbot, window, _sheet(tmp_path / "regions.csv", "r3"), {"EMEA": C1, "NA": C2, "APAC": C3})
     routing = window.routing
-    routing.enabled_box.setChecked(True)
     assert routing.column_combo.currentText() == "Region"
     assert [(v.value, v.rows) for v in routing.model.values()] == [
         ("APAC", 2), ("EMEA", 2), ("NA", 2), ("LatAm", 1),
     ]  # fmt: skip
-    routing.assign("EMEA", C1)
-    routing.assign("NA", C2)
-    routing.assign("APAC", C3)
     assert "1 row skipped: no campaign for their Region" in window.upload_bar.hint.text()
     assert window.upload_bar.upload_button.text() == "Upload 6 rows to 3 campaigns"
     assert routing.set_default(C1)
@@ -92,27 +93,31 @@ def test_three_values_and_a_default_reach_three_campaigns(qtbot, window: MainWin
     assert window.upload_bar.upload_button.text() == "All valid leads are in their campaigns"
 
 
-def test_a_value_with_no_campaign_is_skipped_with_the_reason(qtbot, window: MainWindow, tmp_path: Path) -> None:
-    _open(qtbot, window, _sheet(tmp_path / "skip.csv", "sk", ("EMEA", "NA")))
-    window.routing.enabled_box.setChecked(True)
-    window.routing.assign("EMEA", C2)
+def test_a_value_with_no_campaign_is_skipped_with_the_reason(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    _routed(qtbot, window, _sheet(tmp_path / "skip.csv", "sk", ("EMEA", "NA")), {"EMEA": C2})
     name = next(c.name for c in window.destination_panel.campaigns() if c.id == C2)
     assert window.upload_bar.upload_button.text() == f"Upload 1 row to ‘{name}’"  # one campaign: its name
     report = _upload(qtbot, window)
     assert report.outcomes[0].status is Status.UPLOADED and _in(C2, "sk0@route-window.com")
     skipped = report.outcomes[1]
     assert (skipped.status, skipped.reason) == (Status.SKIPPED, "no route for Region=NA")
-    assert _status(window, 1) == "Skipped" and _status(window, 1, Qt.ItemDataRole.ToolTipRole) == skipped.reason
+    assert (
+        _status(window, 1) == "Skipped" and _status(window, 1, Qt.ItemDataRole.ToolTipRole) == skipped.reason
+    )
     assert not any(_in(c, "sk1@route-window.com") for c in (C1, C2, C3))
 
 
 def test_a_route_to_a_campaign_the_account_lacks_is_refused_before_sending(
     qtbot, window: MainWindow, tmp_path: Path
 ) -> None:
-    _open(qtbot, window, _sheet(tmp_path / "bad.csv", "bad", ("EMEA", "NA")))
-    window.routing.enabled_box.setChecked(True)
-    window.routing.assign("EMEA", C1)
-    window.routing.assign("NA", "cam_doesNotExist9")
+    _routed(
+        qtbot,
+        window,
+        _sheet(tmp_path / "bad.csv", "bad", ("EMEA", "NA")),
+        {"EMEA": C1, "NA": "cam_doesNotExist9"},
+    )
     assert "⚠ Not a campaign of this account: cam_doesNotExist9" in window.upload_bar.hint.text()
     qtbot.waitUntil(window.upload_bar.upload_button.isEnabled, timeout=TIMEOUT)
     with qtbot.waitSignal(window.run.sig_error, timeout=TIMEOUT) as blocker:
@@ -151,7 +156,13 @@ def test_update_leads_that_are_already_there_updates_the_changed_rows(
 
     report = _upload(qtbot, window)
     statuses = {row: o.status for row, o in report.outcomes.items()}
-    assert statuses == {0: Status.DUPLICATE, 1: Status.UPDATED, 2: Status.DUPLICATE, 3: Status.UPDATED, 4: Status.DUPLICATE}
+    assert statuses == {
+        0: Status.DUPLICATE,
+        1: Status.UPDATED,
+        2: Status.DUPLICATE,
+        3: Status.UPDATED,
+        4: Status.DUPLICATE,
+    }
     assert report.outcomes[1].reason == "updated: companyName, jobTitle"
     assert ledger.created("lemlist") == created  # nothing created
     assert len(ledger.patches("lemlist")) == patched + 2  # exactly those two PATCHed

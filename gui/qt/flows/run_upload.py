@@ -432,7 +432,14 @@ class RunUpload(QObject):
             listed = {**listed, **routed.no_route}
             send_rows = routed.send_rows()
         job_fn = self._job(
-            inputs, factory, send_rows, skipped, total_rows, resume=not retry, safety=(held, listed), routed=routed
+            inputs,
+            factory,
+            send_rows,
+            skipped,
+            total_rows,
+            resume=not retry,
+            safety=(held, listed),
+            routed=routed,
         )
 
         self._run_destination = destination

@@ -235,7 +235,9 @@ def _checks(inputs: SafetyInputs, use_provider_list: bool) -> Callable[[Any, Can
     return run
 
 
-def _routed_checks(inputs: SafetyInputs, routes: RouteTable, dnc: DncList, cancel: CancelToken) -> RoutedSafety:
+def _routed_checks(
+    inputs: SafetyInputs, routes: RouteTable, dnc: DncList, cancel: CancelToken
+) -> RoutedSafety:
     """Every route checked against the account's campaigns, then each campaign's emails on its rows.
 
     Raises:
@@ -247,18 +249,20 @@ def _routed_checks(inputs: SafetyInputs, routes: RouteTable, dnc: DncList, cance
     from gui.core.routing_checks import check_routed
     from gui.core.safety import read_campaign
 
-    spec = inputs.spec
+    spec, frame, allow = inputs.spec, inputs.frame, inputs.allow_empty_tags
     verify_routes(routes, spec, inputs.client_factory, what_next=WINDOW_NEXT)
-    split = split_rows(inputs.frame, routes)
-    campaigns = {d: read_campaign(spec, d, inputs.client_factory) for d in dict.fromkeys(split.destinations.values())}
+    split = split_rows(frame, routes)
+    reads = {
+        d: read_campaign(spec, d, inputs.client_factory) for d in dict.fromkeys(split.destinations.values())
+    }
     return check_routed(
-        inputs.frame,
+        frame,
         inputs.mapping,
         spec,
-        campaigns,
+        reads,
         split,
         dnc=dnc,
         region=inputs.region,
-        allow_empty_tags=inputs.allow_empty_tags,
+        allow_empty_tags=allow,
         cancel=cancel,
     )

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QLabel, QLineEd
 
 from gui.core.providers.base import ProviderOption, ProviderSpec
 
-
 #: The check box's words (issue 19's).
 UPDATE_WORDS = "Update leads that are already there"
 #: Its tooltip when it can be used.

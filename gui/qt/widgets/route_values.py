@@ -86,7 +86,9 @@ class RouteValuesModel(QAbstractTableModel):
         if destination is None:
             self._rest = SKIPPED_WORDS
         else:  # the name alone: the cell is narrow, and the status is on the value's own line
-            self._rest = (campaign.name or campaign.id) if campaign is not None else not_listed_words(destination)
+            self._rest = (
+                (campaign.name or campaign.id) if campaign is not None else not_listed_words(destination)
+            )
         self._repaint_campaigns()
 
     def clear_assignments(self) -> None:
@@ -135,15 +137,15 @@ class RouteValuesModel(QAbstractTableModel):
 
     # ---- Qt model
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's signature
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         """Values shown (none under a valid parent: a flat table)."""
         return 0 if parent.isValid() else len(self._values)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         """Value, rows, campaign."""
         return 0 if parent.isValid() else len(HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         """Column titles; rows are not numbered (the value names them)."""
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[section] if 0 <= section < len(HEADERS) else None
@@ -182,10 +184,15 @@ class RouteValuesModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and column == CAMPAIGN:
             rows = "row" if value.rows == 1 else "rows"
-            return f"{value.rows:,} {rows} with “{value.value or EMPTY_WORDS}”: double-click to pick their campaign"
+            tip = (
+                f"{value.rows:,} {rows} with “{value.value or EMPTY_WORDS}”: double-click to pick a campaign."
+            )
+            if not destination:
+                tip += " Until then they go where every other value goes."
+            return tip
         return None
 
-    def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+    def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         """The editor's choice: a destination id, or "" to follow every other value."""
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() != CAMPAIGN:
             return False
@@ -214,9 +221,7 @@ class CampaignDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self._choices = choices
 
-    def createEditor(  # noqa: N802 - Qt's name
-        self, parent: QWidget, option: QStyleOptionViewItem, index: _Index
-    ) -> QWidget:
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: _Index) -> QWidget:
         """A picker of the account's campaigns, its first line taking the value's campaign away."""
         campaigns, label, has_lists = self._choices()
         picker = CampaignPicker(parent)
@@ -232,20 +237,20 @@ class CampaignDelegate(QStyledItemDelegate):
         self.commitData.emit(picker)
         self.closeEditor.emit(picker, QStyledItemDelegate.EndEditHint.NoHint)
 
-    def setEditorData(self, editor: QWidget, index: _Index) -> None:  # noqa: N802
+    def setEditorData(self, editor: QWidget, index: _Index) -> None:
         """Show the cell's campaign chosen (or the first line for an unassigned value)."""
         if isinstance(editor, CampaignPicker):
             wanted = str(index.data(Qt.ItemDataRole.EditRole) or "")
             if not (wanted and editor.select(wanted)):
                 editor.setCurrentIndex(0)
 
-    def setModelData(  # noqa: N802
-        self, editor: QWidget, model: QAbstractItemModel, index: _Index
-    ) -> None:
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: _Index) -> None:
         """Write the picked campaign's destination id ("" for the first line)."""
         if isinstance(editor, CampaignPicker):
             chosen = editor.chosen()
-            model.setData(index, destination_id(chosen) if chosen is not None else "", Qt.ItemDataRole.EditRole)
+            model.setData(
+                index, destination_id(chosen) if chosen is not None else "", Qt.ItemDataRole.EditRole
+            )
 
 
 def campaign_names(campaigns: Sequence[Campaign]) -> Mapping[str, str]:

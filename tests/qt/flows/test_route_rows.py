@@ -71,9 +71,7 @@ def test_the_values_are_listed_once_with_their_rows_and_a_likely_column_is_offer
     assert flow.model.data(flow.model.index(0, CAMPAIGN)) == f"{LIKE_THE_REST}: Everyone else"
 
 
-def test_assigning_values_and_a_default_makes_the_route_table_and_says_so(
-    qtbot, flow: RouteRowsFlow
-) -> None:
+def test_assigning_values_and_a_default_makes_the_route_table_and_says_so(qtbot, flow: RouteRowsFlow) -> None:
     frame = sheet(["EMEA", "EMEA", "NA", "APAC", "LatAm", "LatAm"])
     _on(flow, frame)
     with qtbot.waitSignal(flow.sig_routes_changed) as blocker:
