@@ -934,7 +934,11 @@ class MainWindow(QMainWindow):
 
     def export_results(self, only_failed: bool = False, path: Path | None = None) -> int:
         """Save rows with status and reason (CSV or XLSX); returns rows written (0 when cancelled)."""
-        return self.results_panel.export(self.model.frame, self._outcomes, only_failed=only_failed, path=path)
+        report = self.run.last_report
+        routed = getattr(report, "row_destinations", None) or None  # a routed run: each row's campaign
+        return self.results_panel.export(
+            self.model.frame, self._outcomes, only_failed=only_failed, path=path, destinations=routed
+        )
 
     # ------------------------------------------------------------------ errors, settings, closing
 

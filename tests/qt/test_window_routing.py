@@ -6,6 +6,7 @@ The sandbox is shared by the tests of this process, so every sheet here has emai
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -89,6 +90,10 @@ def test_three_values_and_a_default_reach_three_campaigns(qtbot, window: MainWin
     detail = window.results_panel.detail.text()
     assert f"‘{seed.LEMLIST_CAMPAIGN_NAME}’: 3 rows: 3 uploaded" in detail
     assert _status(window, 6) == "Uploaded"
+    out = tmp_path / "results.csv"
+    assert window.export_results(path=out) == 7
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        assert [row["destination"] for row in csv.DictReader(handle)] == [C1, C1, C2, C2, C3, C3, C1]
     # Every lead is in its campaign now: the button says so instead of sending again.
     assert window.upload_bar.upload_button.text() == "All valid leads are in their campaigns"
 

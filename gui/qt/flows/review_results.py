@@ -197,8 +197,12 @@ class ReviewResults(QWidget):
         *,
         only_failed: bool = False,
         path: Path | None = None,
+        destinations: Mapping[int, str] | None = None,
     ) -> int:
-        """Save rows with status and reason (CSV or XLSX); returns rows written (0 when cancelled)."""
+        """Save rows with status and reason (CSV or XLSX); returns rows written (0 when cancelled).
+
+        ``destinations`` (a routed run's row -> campaign) adds the report's destination column.
+        """
         if self._source is None:
             return 0
         from gui.core.report import export_results
@@ -218,7 +222,9 @@ class ReviewResults(QWidget):
             if path.suffix.lower() not in (".csv", ".xlsx"):
                 path = path.with_suffix(".xlsx")
         try:
-            written = export_results(frame, dict(outcomes), path, only_failed=only_failed)
+            written = export_results(
+                frame, dict(outcomes), path, only_failed=only_failed, destinations=destinations or None
+            )
         except LeadLoaderError as exc:
             self.sig_error.emit("Cannot export", str(exc))
             return 0
