@@ -912,7 +912,9 @@ class MainWindow(QMainWindow):
             sandbox=ended.sandbox,
             per_destination=ended.per_destination,
         )
-        self.left_split.setSizes([max(200, self.left_split.height() - 190), 190])
+        routed = len(ended.per_destination)
+        height = 190 + 24 * (routed + 1) if routed else 190  # a routed run: a line per campaign
+        self.left_split.setSizes([max(200, self.left_split.height() - height), height])
         self.statusBar().showMessage(self.results_panel.title.text(), 10000)
 
     def _on_run_finished(self) -> None:

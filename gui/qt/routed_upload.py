@@ -30,7 +30,10 @@ def _rows(n: int) -> str:
 
 def run_campaign(table: RouteTable) -> Campaign:
     """The run's stand-in destination: the journal's ``route:<column>``, named for the words."""
-    return Campaign(id=table.run_destination, name=f"campaigns by {table.column}")
+    count = len(table.destinations())
+    return Campaign(
+        id=table.run_destination, name=f"{count} campaign{'' if count == 1 else 's'} by {table.column}"
+    )
 
 
 @dataclass(frozen=True)

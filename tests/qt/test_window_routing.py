@@ -88,7 +88,10 @@ def test_three_values_and_a_default_reach_three_campaigns(qtbot, window: MainWin
     assert dict(report.row_destinations) == {0: C1, 1: C1, 2: C2, 3: C2, 4: C3, 5: C3, 6: C1}
     assert report.destinations[C1]["uploaded"] == 3 and report.destinations[C3]["total"] == 2
     detail = window.results_panel.detail.text()
-    assert f"‘{seed.LEMLIST_CAMPAIGN_NAME}’: 3 rows: 3 uploaded" in detail
+    assert f"• ‘{seed.LEMLIST_CAMPAIGN_NAME}’: 3 rows: 3 uploaded" in detail.splitlines()
+    assert window.results_panel.title.text().startswith(
+        "Done: 7 leads added to 3 campaigns by Region (sandbox"
+    )
     assert _status(window, 6) == "Uploaded"
     out = tmp_path / "results.csv"
     assert window.export_results(path=out) == 7

@@ -141,11 +141,14 @@ class ReviewResults(QWidget):
     ) -> None:
         """Fill the panel from a finished (or stopped) run.
 
-        ``per_destination`` has a routed run's counts, one line per campaign, shown after the totals.
+        ``per_destination`` has a routed run's counts, one line per campaign, shown under the totals;
+        ``destination`` then names the campaigns in words ("3 campaigns by Region"), unquoted.
         """
         counts = summary_counts(summary)
         self.chart.set_counts(counts)
-        sent_to = f"'{destination}'" + (" (sandbox: nothing was really sent)" if sandbox else "")
+        sent_to = (destination if per_destination else f"'{destination}'") + (
+            " (sandbox: nothing was really sent)" if sandbox else ""
+        )
         note = summary.note
         if fatal:
             self.title.setText(f"Upload stopped: {fatal}")
@@ -177,9 +180,11 @@ class ReviewResults(QWidget):
             lines.append(f"{_rows(summary.pending)} not sent yet: Upload continues where it stopped.")
         if read_back:
             lines.append(read_back[:1].upper() + read_back[1:] + ("" if read_back.endswith(".") else "."))
-        if per_destination:
-            lines.append("By campaign: " + "; ".join(per_destination) + ".")
-        self.detail.setText(" ".join(lines))
+        text = " ".join(lines)
+        if per_destination:  # one line each, under the totals: a sheet goes to a handful of campaigns
+            bullets = "".join(f"\n• {line}" for line in per_destination)
+            text = lines[0] + bullets + ("\n" + " ".join(lines[1:]) if lines[1:] else "")
+        self.detail.setText(text)
         not_uploaded = summary.failed + summary.invalid + summary.pending
         self.export_failed_button.setEnabled(bool(not_uploaded))
         self.retry_button.setEnabled(bool(summary.failed))
