@@ -18,7 +18,6 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
-    QKeySequence,
 )
 from PySide6.QtWidgets import (
     QFrame,
@@ -26,8 +25,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
-    QPushButton,
     QScrollArea,
     QSplitter,
     QStyle,
@@ -46,12 +45,14 @@ from gui.qt.flows.choose_destination import DestinationPanel
 from gui.qt.flows.map_columns import MapColumnsFlow
 from gui.qt.flows.open_sheet import OpenSheet, dropped_path, loaded_message
 from gui.qt.flows.preview_emails import PreviewEmailsFlow
+from gui.qt.flows.resume_run import ResumeRun
 from gui.qt.flows.review_results import ReviewResults
 from gui.qt.flows.route_rows import RouteRowsFlow
 from gui.qt.flows.run_history import RunHistory
 from gui.qt.flows.run_upload import RunEnded, RunUpload, UploadInputs
 from gui.qt.flows.send_safely import SafetyInputs, SendSafely
 from gui.qt.flows.view_table import QUEUED, ViewTable
+from gui.qt.menus import build_menu_bar
 from gui.qt.routed_upload import run_campaign
 from gui.qt.style import banner_style, std_icon
 from gui.qt.table_model import STATUS_WORDS, LeadTableModel
@@ -101,6 +102,18 @@ class MainWindow(QMainWindow):
     sig_validated = Signal(object)
     sig_run_finished = Signal(object)
 
+    # The window's own actions, made with its menu bar (gui.qt.menus).
+    action_export: QAction
+    action_quit: QAction
+    action_undo: QAction
+    action_redo: QAction
+    action_dest_tab: QAction
+    action_map_tab: QAction
+    action_upload: QAction
+    action_accounts: QAction
+    action_dnc: QAction
+    menu_tools: QMenu
+
     def __init__(
         self,
         settings: Settings,
@@ -130,9 +143,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.setAccessibleName("LeadLoader")
 
-        self._interrupted_path: Path | None = None
         self._sheet_generation = 0
-        self._offer_worker: Worker | None = None
 
         self.model = LeadTableModel(self)
         from PySide6.QtGui import QUndoStack
@@ -150,7 +161,7 @@ class MainWindow(QMainWindow):
         self._until_quit: list[Worker] = []
 
         self._build_ui()
-        self._build_actions()
+        build_menu_bar(self)
         self._connect()
         ui_state.restore_window(self, self._splitters())
         self._refresh_everything()
@@ -171,22 +182,12 @@ class MainWindow(QMainWindow):
         banner_layout.setContentsMargins(8, 4, 8, 4)
         banner_layout.addWidget(sandbox_label, 1)
 
-        self.resume_banner = _banner("info", "Resume offer")
-        self.resume_label = QLabel()
-        self.resume_label.setWordWrap(True)
-        self.resume_button = QPushButton("Resume upload")
-        self.resume_button.setAccessibleName("Resume interrupted upload")
-        self.start_over_button = QPushButton("Start over")
-        self.start_over_button.setAccessibleName("Start the upload over")
-        self.start_over_button.setToolTip(
-            "Forget the interrupted run. Leads it already added are still skipped, never sent twice."
-        )
-        resume_layout = QHBoxLayout(self.resume_banner)
-        resume_layout.setContentsMargins(8, 4, 8, 4)
-        resume_layout.addWidget(self.resume_label, 1)
-        resume_layout.addWidget(self.resume_button)
-        resume_layout.addWidget(self.start_over_button)
-        self.resume_banner.hide()
+        self.resume = ResumeRun(lambda: self.opener.sheet is not None or self.opener.loading())
+        # The banner's parts, by the names the window's tests and scripts have always used.
+        self.resume_banner = self.resume
+        self.resume_label = self.resume.label
+        self.resume_button = self.resume.resume_button
+        self.start_over_button = self.resume.start_over_button
 
         # The journal cannot be written (disk full, read-only): the run is paused until it can.
         self.storage_banner = _banner("error", "Disk problem")
@@ -287,66 +288,6 @@ class MainWindow(QMainWindow):
     def _splitters(self) -> dict[str, QSplitter]:
         return {"main": self.main_split, "left": self.left_split, "side": self.side_split}
 
-    def _build_actions(self) -> None:
-        menu_file = self.menuBar().addMenu("&File")
-        menu_file.addAction(self.opener.action_open)
-        menu_file.addMenu(self.opener.recent_menu)
-        menu_file.addAction(self.opener.action_reading)
-        menu_file.addAction(self.opener.action_sample)
-        menu_file.addSeparator()
-        self.action_export = QAction("&Export results…", self)
-        self.action_export.triggered.connect(lambda: self.export_results(only_failed=False))
-        menu_file.addAction(self.action_export)
-        menu_file.addSeparator()
-        self.action_quit = QAction("&Quit", self)
-        self.action_quit.setShortcut(QKeySequence.StandardKey.Quit)
-        self.action_quit.triggered.connect(self.close)
-        menu_file.addAction(self.action_quit)
-
-        menu_edit = self.menuBar().addMenu("&Edit")
-        self.action_undo = self.undo_stack.createUndoAction(self, "&Undo")
-        self.action_undo.setShortcut(QKeySequence.StandardKey.Undo)
-        self.action_redo = self.undo_stack.createRedoAction(self, "&Redo")
-        self.action_redo.setShortcuts(
-            [QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)]
-        )
-        menu_edit.addAction(self.action_undo)
-        menu_edit.addAction(self.action_redo)
-        menu_edit.addSeparator()
-        self.check.action_fix.triggered.connect(self.view.request_fix_of_current_column)
-        menu_edit.addAction(self.check.action_fix)
-
-        menu_view = self.menuBar().addMenu("&View")
-        for action in (self.view.action_problems, self.view.action_filter, self.view.action_next_problem):
-            menu_view.addAction(action)
-        menu_view.addSeparator()
-        self.action_dest_tab = QAction("Go to &Where to send", self)
-        self.action_dest_tab.setShortcut(QKeySequence("Ctrl+1"))
-        self.action_dest_tab.triggered.connect(lambda: self.destination_panel.provider_combo.setFocus())  # noqa: PLW0108 - drop the checked arg
-        self.action_map_tab = QAction("Go to &Match columns", self)
-        self.action_map_tab.setShortcut(QKeySequence("Ctrl+2"))
-        self.action_map_tab.triggered.connect(lambda: self.mapping_panel.setFocus())  # noqa: PLW0108
-        menu_view.addAction(self.action_dest_tab)
-        menu_view.addAction(self.action_map_tab)
-
-        menu_upload = self.menuBar().addMenu("&Upload")
-        self.action_upload = QAction("&Upload", self)
-        self.action_upload.triggered.connect(self.start_upload)
-        menu_upload.addAction(self.action_upload)
-        menu_upload.addAction(self.history.action_history)
-        self.history.set_accounts(self.store)
-        self.history.sig_rows_removed.connect(self._on_rows_removed)
-        self.action_accounts = QAction("Manage &accounts…", self)
-        self.action_accounts.setShortcut(QKeySequence("Ctrl+K"))
-        self.action_accounts.triggered.connect(self.destination_panel.open_accounts_dialog)
-        menu_upload.addAction(self.action_accounts)
-        # Shortcuts on the bar's buttons already (Ctrl+U, Ctrl+P, Ctrl+Shift+X): menu items show them.
-        self.action_upload.setShortcut(QKeySequence("Ctrl+U"))
-        self.action_upload.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.menu_tools = self.menuBar().addMenu("&Tools")
-        self.action_dnc = self.menu_tools.addAction("&Do-not-contact list…")
-        self.action_dnc.triggered.connect(self.open_do_not_contact)
-
     def open_do_not_contact(self) -> None:
         """Tools > Do-not-contact list…: the list every upload is checked against; a change re-checks."""
         from gui.qt.dialogs.do_not_contact import show_do_not_contact
@@ -363,6 +304,8 @@ class MainWindow(QMainWindow):
                 self.model.mark_rows(rows, word)
 
     def _connect(self) -> None:
+        self.history.set_accounts(self.store)
+        self.history.sig_rows_removed.connect(self._on_rows_removed)
         self.opener.sig_opened.connect(self.set_sheet)
         self.opener.sig_load_failed.connect(self.sig_load_failed)
         self.opener.sig_message.connect(self._show_message)
@@ -412,8 +355,9 @@ class MainWindow(QMainWindow):
         self.results_panel.sig_history_requested.connect(self.history.show_history)
         self.results_panel.sig_message.connect(self.statusBar().showMessage)
         self.results_panel.sig_error.connect(self._show_error)
-        self.resume_button.clicked.connect(self._on_resume_clicked)
-        self.start_over_button.clicked.connect(self.run.start_over)
+        self.resume.sig_open_file.connect(self.open_file)
+        self.resume.sig_resume.connect(self.start_upload)
+        self.resume.sig_start_over.connect(self.run.start_over)
 
     # ------------------------------------------------------------------ opening files
 
@@ -464,29 +408,7 @@ class MainWindow(QMainWindow):
     def start_demo(self) -> None:
         """First run with no account: the sample sheet and a sandbox campaign, ready to upload."""
         self.opener.open_sample()
-        panel = self.destination_panel
-        if not panel.is_sandbox():
-            return
-        if panel.campaigns():
-            self._pick_demo_campaign()
-        else:
-            panel.sig_campaigns_loaded.connect(self._pick_demo_campaign_once)
-
-    def _pick_demo_campaign_once(self, ok: bool) -> None:
-        self.destination_panel.sig_campaigns_loaded.disconnect(self._pick_demo_campaign_once)
-        if ok:
-            self._pick_demo_campaign()
-
-    def _pick_demo_campaign(self) -> None:
-        panel = self.destination_panel
-        if not panel.is_sandbox() or panel.destination() is not None:
-            return
-        campaigns = panel.campaigns()
-        running = [c for c in campaigns if c.status.lower() in ("running", "active") and not c.warning]
-        candidates = running or campaigns
-        if candidates:
-            choice = candidates[0]
-            panel.set_destination(choice.id if choice.kind != "list" else f"list:{choice.id}")
+        self.destination_panel.pick_a_sandbox_campaign()
 
     def open_file(self, path: Path, choice: SourceChoice | None = None) -> None:
         """Load ``path`` in the background (app.py and the resume offer open files this way)."""
@@ -728,36 +650,11 @@ class MainWindow(QMainWindow):
             account=panel.account_label(),
             options=panel.options(),
             client_factory=panel.client_factory,
-            tag_note=self._tag_note() if has_sheet else "",
-            held_rows=self._held_rows() if has_sheet else frozenset(),
+            tag_note=self.preview.upload_note() if has_sheet else "",
+            held_rows=self.preview.held_rows() if has_sheet else frozenset(),
             campaigns=tuple(panel.campaigns()),
             update_existing=panel.update_existing(),
         )
-
-    def _held_rows(self) -> frozenset[int]:
-        """Rows the last merge-tag check holds back (none when the user sends them anyway)."""
-        check = self.preview.check
-        if not check.checked or self.preview.allows_empty_tags:
-            return frozenset()
-        return frozenset(check.reasons)
-
-    def _tag_note(self) -> str:
-        """The merge-tag check in one line under the Upload button ("" when nothing is flagged)."""
-        check = self.preview.check
-        if not check.checked or not (check.flagged or check.missing):
-            return ""
-        missing = " ".join(m.message for m in check.missing)
-        if not check.flagged:
-            return missing
-        rows = "row" if check.flagged == 1 else "rows"
-        if self.preview.allows_empty_tags:
-            held = f"{check.flagged:,} {rows} with an empty merge tag will be sent anyway."
-        else:
-            held = (
-                f"{check.flagged:,} {rows} with an empty merge tag will not be sent "
-                "(tick “Send rows with empty merge tags anyway” to send them)."
-            )
-        return f"{missing} {held}".strip()
 
     def valid_rows(self) -> np.ndarray:
         """Frame rows that pass validation (the ones an upload sends)."""
@@ -775,88 +672,18 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ resume
 
     def offer_interrupted_run(self) -> None:
-        """On start: if a recent file has an upload that stopped midway, offer to open it.
-
-        The file must still be the same (its fingerprint is checked in a worker: hashing a big
-        file takes a moment), so an edited file is never resumed by mistake.
-        """
-        from gui.core.journal import Journal
-
-        try:
-            journal = Journal()
-            try:
-                records = [r for r in journal.history(20) if r.resumable]
-            finally:
-                journal.close()
-        except LeadLoaderError as exc:
-            log.warning("Journal not readable: %s", exc)
-            return
-        candidates = [
-            (record, Path(p))
-            for record in records
-            for p in self.settings.recent_files
-            if Path(p).name == record.file_name and Path(p).is_file()
-        ]
-        if not candidates:
-            return
-
-        def job(_progress: Any, cancel: Any) -> tuple[Any, Path] | None:
-            from gui.core.journal import file_fingerprint
-
-            for record, path in candidates:
-                cancel.raise_if_cancelled()
-                if file_fingerprint(path) == record.fingerprint:
-                    return record, path
-            return None
-
-        worker = start_worker(job, parent=self)
-        worker.sig_succeeded.connect(self._show_interrupted_run)
-        self._offer_worker = worker
-
-    def _show_interrupted_run(self, found: tuple[Any, Path] | None) -> None:
-        if found is None or self.opener.sheet is not None or self.opener.loading():
-            return
-        record, path = found
-        pending = record.counts.get("pending", 0)
-        when = str(record.started_at).replace("T", " ")[:16]
-        self._interrupted_path = path
-        self.resume_label.setText(
-            f"The upload of <b>{record.file_name}</b> to ‘{record.destination_name or record.destination}’ "
-            f"({record.provider}) stopped on {when} UTC "
-            f"with {pending:,} of {record.total:,} rows not sent yet."
-        )
-        self.resume_button.setText("Open it to resume")
-        self.start_over_button.hide()
-        self.resume_banner.show()
-
-    def _on_resume_clicked(self) -> None:
-        path = self._interrupted_path
-        if path is not None and self.opener.sheet is None:
-            self._interrupted_path = None
-            self.resume_banner.hide()
-            self.open_file(path)
-            return
-        self.start_upload()
+        """On start: offer to open a recent file whose upload stopped midway (see :mod:`resume_run`)."""
+        self.resume.offer_interrupted(self.settings.recent_files)
 
     def _check_resumable(self) -> None:
         self.run.check_resumable()
 
     def _show_resumable(self, record: Any) -> None:
-        destination = self.destination_panel.destination()
-        if record is None or destination is None:
-            self.resume_banner.hide()
-            return
-        self._interrupted_path = None
-        self.resume_button.setText("Resume upload")
-        self.start_over_button.show()
-        pending = record.counts.get("pending", 0)
-        when = str(record.started_at).replace("T", " ")[:16]
-        self.resume_label.setText(
-            f"An upload of <b>{record.file_name}</b> to ‘{record.destination_name or destination.name}’ "
-            f"stopped on {when} UTC with {pending:,} of {record.total:,} rows not sent yet. "
-            "Resume sends only those; rows already added are never sent twice."
+        routes = self.routing.route_table()  # a routed run is resumed under its route column
+        destination = run_campaign(routes) if routes is not None else self.destination_panel.destination()
+        self.resume.show_resumable(
+            record if destination is not None else None, destination.name if destination else ""
         )
-        self.resume_banner.show()
 
     # ------------------------------------------------------------------ the upload
 
@@ -994,7 +821,8 @@ class MainWindow(QMainWindow):
         self.run.stop(timeout_ms)
         self.preview.shutdown(timeout_ms)
         self.history.shutdown(timeout_ms)
-        for worker in (self._offer_worker, self._data_worker, *self._until_quit):
+        self.resume.shutdown(timeout_ms)
+        for worker in (self._data_worker, *self._until_quit):
             if worker is not None:
                 worker.stop(timeout_ms)
         self._data_worker = None

@@ -17,8 +17,8 @@ from gui.qt.dialogs.run_history import HistoryDialog
 from gui.qt.dialogs.source_dialog import SourceChoice, SourceDialog
 from gui.qt.flows.review_results import ReviewResults as ResultsPanel
 from gui.qt.main_window import MainWindow
-from gui.qt.upload_bar import UploadBar, format_duration, progress_words
 from gui.qt.widgets.status_chart import StatusChart
+from gui.qt.widgets.upload_bar import UploadBar, format_duration, progress_words
 
 TIMEOUT = 20_000
 

@@ -264,6 +264,31 @@ class DestinationPanel(QWidget):
         self.campaign_combo.setEnabled(listed and not self._routed)
         self.campaign_combo.setToolTip(ROUTED_CAMPAIGN_TIP if self._routed else "")
 
+    def pick_a_sandbox_campaign(self) -> None:
+        """First run on the sandbox: choose a running campaign for the user (once listed).
+
+        A new user then sees the whole flow ready to try; nothing is chosen for a real account.
+        """
+        if not self.is_sandbox():
+            return
+        if self._campaigns:
+            self._pick_sandbox_campaign()
+        else:
+            self.sig_campaigns_loaded.connect(self._pick_sandbox_campaign_once)
+
+    def _pick_sandbox_campaign_once(self, ok: bool) -> None:
+        self.sig_campaigns_loaded.disconnect(self._pick_sandbox_campaign_once)
+        if ok:
+            self._pick_sandbox_campaign()
+
+    def _pick_sandbox_campaign(self) -> None:
+        if not self.is_sandbox() or self.destination() is not None:
+            return
+        running = [c for c in self._campaigns if c.status.lower() in ("running", "active") and not c.warning]
+        candidates = running or self._campaigns
+        if candidates:
+            self.set_destination(destination_id(candidates[0]))
+
     def client_factory(self) -> Callable[[], ProviderClient]:
         """A function that builds a fresh client for the chosen account when called.
 

@@ -103,6 +103,7 @@ class OpenSheet(QWidget):
         self._choice = SourceChoice()
         self._locked = False
         self._worker: Worker | None = None
+        self._ending: Worker | None = None  # a load whose result is in, its thread still ending
 
         self.open_button = QPushButton(std_icon(self, QStyle.StandardPixmap.SP_DialogOpenButton), "Open…")
         self.open_button.setAccessibleName("Open a spreadsheet")
@@ -288,6 +289,10 @@ class OpenSheet(QWidget):
     def _on_loaded(self, worker: Worker, path: Path, result: tuple[Any, str]) -> None:
         if self._worker is not worker:
             return
+        # The load is over once its result is in: whoever reacts to the new sheet sees no load running
+        # (the worker's own "finished" signal arrives a moment later; shutdown still waits for it).
+        self._worker, self._ending = None, worker
+        self.load_box.hide()
         sheet, fingerprint = result
         self.show_sheet(path, sheet, fingerprint)
 
@@ -347,7 +352,8 @@ class OpenSheet(QWidget):
         dialog.deleteLater()
 
     def shutdown(self, timeout_ms: int = 5000) -> None:
-        """Stop a load in progress."""
-        worker, self._worker = self._worker, None
-        if worker is not None:
-            worker.stop(timeout_ms)
+        """Stop a load in progress (and wait out the thread of one that just ended)."""
+        for worker in (self._worker, self._ending):
+            if worker is not None:
+                worker.stop(timeout_ms)
+        self._worker = self._ending = None

@@ -211,6 +211,31 @@ class PreviewEmailsFlow(QWidget):
         """The user chose to send rows with empty merge tags."""
         return self.allow_empty.isChecked()
 
+    def held_rows(self) -> frozenset[int]:
+        """Rows the last check holds back from the upload (none when the user sends them anyway)."""
+        check = self.check
+        if not check.checked or self.allows_empty_tags:
+            return frozenset()
+        return frozenset(check.reasons)
+
+    def upload_note(self) -> str:
+        """The check in one line under the Upload button ("" when nothing is flagged)."""
+        check = self.check
+        if not check.checked or not (check.flagged or check.missing):
+            return ""
+        missing = " ".join(m.message for m in check.missing)
+        if not check.flagged:
+            return missing
+        rows = "row" if check.flagged == 1 else "rows"
+        if self.allows_empty_tags:
+            held = f"{check.flagged:,} {rows} with an empty merge tag will be sent anyway."
+        else:
+            held = (
+                f"{check.flagged:,} {rows} with an empty merge tag will not be sent "
+                "(tick “Send rows with empty merge tags anyway” to send them)."
+            )
+        return f"{missing} {held}".strip()
+
     # -- inside --------------------------------------------------------------------------------
 
     def _show_note(self, note: str) -> None:

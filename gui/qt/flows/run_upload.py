@@ -29,8 +29,8 @@ from gui.core.errors import LeadLoaderError
 from gui.core.routing import destination_lines
 from gui.qt import routed_upload
 from gui.qt.table_model import LeadTableModel
-from gui.qt.upload_bar import UploadBar
 from gui.qt.upload_worker import held_back, journal_fix, upload_job_fn
+from gui.qt.widgets.upload_bar import UploadBar
 from gui.qt.workers import Worker, start_worker
 
 if TYPE_CHECKING:
@@ -174,6 +174,7 @@ class RunUpload(QObject):
         self._inputs = inputs
         self.bar = UploadBar()
         self.worker: Worker | None = None
+        self._ending: Worker | None = None  # a run whose answer is in, its thread still ending
         self.outcomes: dict[int, RowOutcome] = {}
         self.last_report: Any = None
         self.resumable: Any = None
@@ -550,9 +551,10 @@ class RunUpload(QObject):
     def stop(self, timeout_ms: int = 5000) -> None:
         """Stop the run (window closing, tests)."""
         self._pending = None  # a run waiting for its checks never starts now
-        if self.worker is not None:
-            self.worker.stop(timeout_ms)
-        self.worker = None
+        for worker in (self.worker, self._ending):
+            if worker is not None:
+                worker.stop(timeout_ms)
+        self.worker = self._ending = None
 
     # ------------------------------------------------------------------ answers
 
@@ -576,6 +578,7 @@ class RunUpload(QObject):
         self.sig_storage.emit(report.storage or "")
         if report.fatal:
             self.sig_error.emit("Upload stopped", report.fatal)
+        self._end()
         self.sig_run_finished.emit(report)
 
     def _merged_summary(self, summary: RunSummary) -> RunSummary:
@@ -606,16 +609,29 @@ class RunUpload(QObject):
         if isinstance(exc, JournalError):
             # Opening or first writing the journal failed: the engine sends nothing without it.
             self.sig_error.emit("Upload not started", f"{message}\n\n{journal_fix(exc)}")
-            self.sig_run_finished.emit(None)
-            return
-        self.sig_error.emit(
-            "Upload failed", f"{message}\n\nRows already sent are kept; Upload again resumes."
-        )
+        else:
+            self.sig_error.emit(
+                "Upload failed", f"{message}\n\nRows already sent are kept; Upload again resumes."
+            )
+        self._end()
         self.sig_run_finished.emit(None)
 
-    def _on_finished(self, worker: Worker) -> None:
-        if self.worker is not worker:
+    def _end(self) -> None:
+        """The run is over once its answer is in, before anyone hears "finished".
+
+        So whoever reacts to :attr:`sig_run_finished` (a retry, a new upload) finds no run going;
+        the worker's thread ends a moment later, and :meth:`stop` still waits for it.
+        """
+        worker, self.worker = self.worker, None
+        if worker is None:
             return
-        self.worker = None
+        self._ending = worker
         self.bar.finish_run()
         self.sig_finished.emit()
+
+    def _on_finished(self, worker: Worker) -> None:
+        if self._ending is worker:
+            self._ending = None
+        elif self.worker is worker:  # ended with no answer (it always gives one, but never hang)
+            self._end()
+            self._ending = None

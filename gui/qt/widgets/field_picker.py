@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy
 
 from gui.core.domain import LeadField
 from gui.core.providers.base import ProviderSpec
-from gui.qt.field_bar import FieldBar
+from gui.qt.widgets.field_bar import FieldBar
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -214,3 +214,33 @@ def test_every_control_has_an_accessible_name(panel: DestinationPanel) -> None:
             assert widget.accessibleName(), (
                 f"{type(widget).__name__} {widget.text() if hasattr(widget, 'text') else ''}"
             )
+
+
+def test_first_run_on_the_sandbox_picks_a_running_campaign(qtbot, store: CredentialStore) -> None:
+    fresh = DestinationPanel(store, Settings(), defer=True)
+    qtbot.addWidget(fresh)
+    try:
+        with qtbot.waitSignal(fresh.sig_destination_changed, timeout=15_000, check_params_cb=bool) as blocker:
+            fresh.start()
+            assert fresh.is_sandbox() and not fresh.campaigns()
+            fresh.pick_a_sandbox_campaign()  # asked before the campaigns are listed: waits for them
+        chosen = blocker.args[0]
+        assert chosen.status.lower() in ("running", "active") and not chosen.warning
+        assert fresh.destination() == chosen
+    finally:
+        fresh.shutdown()
+
+
+def test_a_real_account_is_never_given_a_campaign_by_itself(qtbot, store: CredentialStore, sandbox) -> None:
+    store.add("lemlist", "Main", "sandbox-main")
+    real = DestinationPanel(store, Settings())
+    qtbot.addWidget(real)
+    try:
+        assert not real.is_sandbox()
+        with qtbot.waitSignal(real.sig_campaigns_loaded, timeout=15_000) as blocker:
+            real.pick_a_sandbox_campaign()
+            real.refresh()
+        assert blocker.args == [True] and real.campaigns()
+        assert real.destination() is None
+    finally:
+        real.shutdown()

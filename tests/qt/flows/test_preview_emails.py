@@ -120,3 +120,23 @@ def test_a_campaign_with_no_steps_says_so(qtbot, flow: PreviewEmailsFlow) -> Non
     with qtbot.waitSignal(flow.sig_checked, timeout=10_000, check_params_cb=lambda c: "no emails" in c.note):
         flow.read_campaign(lambda: CampaignText("lemlist", "c", ()), VOCAB, "lemlist")
     assert "no emails yet" in flow.status.text()
+
+
+def test_rows_with_empty_tags_are_held_back_until_the_user_sends_them_anyway(
+    qtbot, flow: PreviewEmailsFlow
+) -> None:
+    assert flow.held_rows() == frozenset() and flow.upload_note() == ""  # nothing checked yet
+    flow.set_sheet(
+        FRAME.assign(Line=["Loved it", "Nice"]),
+        ColumnMapping(fields=dict(MAPPING.fields), custom={"Line": "icebreaker"}),
+    )
+    with qtbot.waitSignal(flow.sig_checked, timeout=10_000, check_params_cb=lambda c: c.checked):
+        flow.read_campaign(lambda: CAMPAIGN, VOCAB, "lemlist")
+    assert flow.held_rows() == {1}  # row 1 has no first name: "Hi ," would go out
+    assert flow.upload_note() == (
+        "1 row with an empty merge tag will not be sent "
+        "(tick “Send rows with empty merge tags anyway” to send them)."
+    )
+    flow.allow_empty.setChecked(True)
+    assert flow.held_rows() == frozenset()
+    assert flow.upload_note() == "1 row with an empty merge tag will be sent anyway."
