@@ -69,6 +69,8 @@ class RouteValuesModel(QAbstractTableModel):
 
     def set_values(self, values: Sequence[ValueCount]) -> None:
         """Show these values; assignments of values still present are kept (a cell edit recounts)."""
+        if list(values) == self._values:
+            return  # a recount that changed nothing keeps the view as it is (scroll, an open editor)
         self.beginResetModel()
         self._values = list(values)
         present = {v.key for v in self._values}
