@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.core.domain import Campaign
-from gui.core.routing import RouteTable, RoutingError, destination_id, distinct_values
+from gui.core.routing import RouteTable, RoutingError, destination_id, distinct_values, match_key
 from gui.qt.widgets.campaign_picker import CampaignPicker
 from gui.qt.widgets.route_values import (
     CAMPAIGN,
@@ -235,8 +235,6 @@ class RouteRowsFlow(QWidget):
 
     def assign(self, value: str, destination: str) -> None:
         """Route ``value`` (any spelling) to ``destination`` ("" follows every other value)."""
-        from gui.core.routing import match_key
-
         self.model.assign(match_key(value), destination)
 
     def set_default(self, destination: str | None) -> bool:

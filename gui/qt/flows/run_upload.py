@@ -224,7 +224,7 @@ class RunUpload(QObject):
     def done_rows(self, inputs: UploadInputs | None = None) -> set[int]:
         """Rows the last runs already placed in the chosen destination (not to be sent again).
 
-        None when updating: every row goes again, so the ones whose values changed are updated.
+        Empty when updating: every row goes again, so the ones whose values changed are updated.
         """
         inputs = inputs or self._inputs()
         destination = inputs.destination
