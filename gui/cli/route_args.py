@@ -131,19 +131,14 @@ def verify(routes: RouteTable, spec: ProviderSpec, key: str) -> dict[str, Campai
 
 
 def describe(routes: RouteTable, found: RouteSplit, names: dict[str, Campaign]) -> str:
-    """The history's name for a routed run: ``Region: EMEA Outbound (cam_1), ...``."""
-    parts = []
-    for destination in routes.destinations():
-        campaign = names.get(destination)
-        label = f"{campaign.name} ({destination})" if campaign is not None and campaign.name else destination
-        parts.append(f"{label} {found.counts.get(destination, 0)} rows")
-    return f"{routes.column}: " + ", ".join(parts)
+    """The history's name for a routed run: ``Region: EMEA Outbound (cam_1) 40 rows, ...``."""
+    from gui.core.routing import run_name
+
+    return run_name(routes, found.counts, names)
 
 
 def summary_lines(destinations: Mapping[str, Mapping[str, int]]) -> list[str]:
     """One stderr line per destination: ``cam_1: 40 rows: 38 uploaded, 2 duplicate`` (zeros left out)."""
-    out = []
-    for destination, counts in destinations.items():
-        parts = [f"{n} {status}" for status, n in counts.items() if status != "total" and n]
-        out.append(f"{destination}: {counts.get('total', 0)} rows: {', '.join(parts) or 'none'}")
-    return out
+    from gui.core.routing import destination_lines
+
+    return destination_lines(destinations)

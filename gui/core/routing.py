@@ -36,6 +36,9 @@ DEFAULT_VALUE = "*"
 #: The run-level destination a routed run is journaled under (its rows carry their own campaigns).
 ROUTED_PREFIX = "route:"
 
+#: What the user can do about a route to an unknown id, in the terminal's words.
+CLI_NEXT = "see: leadloader campaigns"
+
 #: How an empty cell is named in a reason ("no route for region=(empty)").
 EMPTY_WORDS = "(empty)"
 
@@ -240,12 +243,47 @@ def counts_by_destination(
     return out
 
 
+def run_name(table: RouteTable, counts: Mapping[str, int], names: Mapping[str, Campaign]) -> str:
+    """The history's name for a routed run: ``Region: EMEA Outbound (cam_1) 40 rows, ...``.
+
+    Args:
+        table: The routes.
+        counts: Rows per destination (:attr:`RouteSplit.counts`).
+        names: Destination id -> its campaign, when the account's listing is known.
+    """
+    parts = []
+    for destination in table.destinations():
+        campaign = names.get(destination)
+        label = f"{campaign.name} ({destination})" if campaign is not None and campaign.name else destination
+        parts.append(f"{label} {counts.get(destination, 0)} rows")
+    return f"{table.column}: " + ", ".join(parts)
+
+
+def destination_lines(
+    destinations: Mapping[str, Mapping[str, int]], names: Mapping[str, str] | None = None
+) -> list[str]:
+    """One line per destination: ``cam_1: 40 rows: 38 uploaded, 2 duplicate`` (zeros left out).
+
+    Args:
+        destinations: :func:`counts_by_destination`'s counts (``RunReport.destinations``).
+        names: Destination id -> a name to show instead of the id (the window's words).
+    """
+    out = []
+    for destination, counts in destinations.items():
+        parts = [f"{n} {status}" for status, n in counts.items() if status != "total" and n]
+        label = (names or {}).get(destination, destination)
+        out.append(f"{label}: {counts.get('total', 0)} rows: {', '.join(parts) or 'none'}")
+    return out
+
+
 def destination_id(campaign: Campaign) -> str:
     """The id a route names a campaign or lead list by (as ``leadloader campaigns`` prints it)."""
     return campaign.id if campaign.kind == "campaign" else f"list:{campaign.id}"
 
 
-def check_destinations(table: RouteTable, campaigns: Iterable[Campaign], label: str) -> dict[str, Campaign]:
+def check_destinations(
+    table: RouteTable, campaigns: Iterable[Campaign], label: str, *, what_next: str = CLI_NEXT
+) -> dict[str, Campaign]:
     """Every destination of the table, looked up in the provider's campaigns; refuse an unknown one.
 
     Run before anything is sent: a route to a campaign of another account or provider, or a typo,
@@ -255,6 +293,7 @@ def check_destinations(table: RouteTable, campaigns: Iterable[Campaign], label: 
         table: The routes.
         campaigns: What the provider lists for this key (campaigns and, for Instantly, lists).
         label: The provider's name, for the message.
+        what_next: What the user can do, in the front end's words (the CLI names its command).
 
     Returns:
         Destination id -> its campaign (for names in the history and the report).
@@ -268,15 +307,21 @@ def check_destinations(table: RouteTable, campaigns: Iterable[Campaign], label: 
         parts = [f"{table.column}={', '.join(table.values_for(d))} -> {d}" for d in bad]
         raise RoutingError(
             f"{label} has no campaign or list with the id routed to: {'; '.join(parts)}. "
-            "Nothing was sent (see: leadloader campaigns)."
+            f"Nothing was sent ({what_next})."
         )
     return {d: known[d] for d in table.destinations()}
 
 
 def verify_routes(
-    table: RouteTable, spec: ProviderSpec, client_factory: Callable[[], ProviderClient]
+    table: RouteTable,
+    spec: ProviderSpec,
+    client_factory: Callable[[], ProviderClient],
+    *,
+    what_next: str = CLI_NEXT,
 ) -> dict[str, Campaign]:
     """List the account's campaigns through the client and check every route against them.
+
+    ``what_next`` is :func:`check_destinations`'.
 
     Raises:
         RoutingError: The provider has no campaigns to choose from (Aktify: the key is the
@@ -293,4 +338,4 @@ def verify_routes(
         finally:
             await client.aclose()
 
-    return check_destinations(table, asyncio.run(listing()), spec.label)
+    return check_destinations(table, asyncio.run(listing()), spec.label, what_next=what_next)

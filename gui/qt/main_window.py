@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,11 +47,13 @@ from gui.qt.flows.open_sheet import OpenSheet, dropped_path, loaded_message
 from gui.qt.flows.preview_emails import PreviewEmailsFlow
 from gui.qt.flows.resume_run import ResumeRun
 from gui.qt.flows.review_results import ReviewResults
+from gui.qt.flows.route_rows import RouteRowsFlow
 from gui.qt.flows.run_history import RunHistory
 from gui.qt.flows.run_upload import RunEnded, RunUpload, UploadInputs
 from gui.qt.flows.send_safely import SafetyInputs, SendSafely
 from gui.qt.flows.view_table import QUEUED, ViewTable
 from gui.qt.menus import build_menu_bar
+from gui.qt.routed_upload import run_campaign
 from gui.qt.style import banner_style, std_icon
 from gui.qt.table_model import STATUS_WORDS, LeadTableModel
 from gui.qt.workers import Worker, start_worker, tune_gil_for_gui
@@ -223,7 +226,11 @@ class MainWindow(QMainWindow):
         # Both steps stay visible: the campaign decides which fields the mapping shows.
         self.destination_box = QGroupBox("1 · Where to send")
         self.destination_box.setAccessibleName("Step 1: where to send")
-        QVBoxLayout(self.destination_box).addWidget(self.destination_panel)
+        destination_layout = QVBoxLayout(self.destination_box)
+        destination_layout.addWidget(self.destination_panel)
+        # Several campaigns instead of step 1's one: a choice about where the rows go, so it sits here.
+        self.routing = RouteRowsFlow()
+        destination_layout.addWidget(self.routing, 1)
         self.mapping_box = QGroupBox("2 · Match your columns to the provider's fields")
         self.mapping_box.setAccessibleName("Step 2: match columns")
         QVBoxLayout(self.mapping_box).addWidget(self.mapping_panel)
@@ -327,6 +334,12 @@ class MainWindow(QMainWindow):
         self.destination_panel.sig_provider_changed.connect(self._on_provider_changed)
         self.destination_panel.sig_destination_changed.connect(lambda _d: self._on_destination_changed())
         self.destination_panel.account_combo.currentIndexChanged.connect(lambda _i: self._refresh_banners())
+        self.destination_panel.sig_campaigns_loaded.connect(lambda _ok: self._feed_routing())
+        self.destination_panel.sig_update_existing_changed.connect(lambda _on: self._refresh_upload_plan())
+        self.routing.sig_routes_changed.connect(self._on_routes_changed)
+        self.check.sig_validated.connect(
+            lambda _v: self.routing.refresh_values() if self.routing.is_on() else None
+        )
 
         self.run.sig_started.connect(self._on_run_started)
         self.run.sig_succeeded.connect(self._on_run_succeeded)
@@ -423,6 +436,7 @@ class MainWindow(QMainWindow):
         if generation != self._sheet_generation:
             return
         self.mapping_panel.set_frame(sheet.frame, notes)
+        self.routing.set_frame(sheet.frame)
         self._push_destination_to_mapping()
         self._feed_preview()
         self.preview.set_row(0)  # the first prospect's emails until the user picks another row
@@ -548,12 +562,31 @@ class MainWindow(QMainWindow):
                 mapping=inputs.mapping,
                 spec=inputs.spec,
                 destination=inputs.destination.id,
-                campaign=self.preview.campaign_read,
+                campaign=self.preview.campaign_read if inputs.routes is None else None,
                 client_factory=factory,
                 allow_empty_tags=self.preview.allows_empty_tags,
                 region=self.settings.phone_region or "US",
+                routes=inputs.routes,
             )
         )
+
+    def _feed_routing(self) -> None:
+        """The routing table offers the campaigns step 1 listed (Aktify has none to route to)."""
+        panel = self.destination_panel
+        spec = panel.spec()
+        self.routing.set_campaigns(
+            panel.campaigns(),
+            provider=spec.id,
+            label=spec.label,
+            has_lists=spec.has_lists,
+            can_route=spec.has_campaign_list,
+        )
+
+    def _on_routes_changed(self, routes: object) -> None:
+        """Routing on or off: updating is not offered while on; the Upload button names the campaigns."""
+        self.destination_panel.set_routed(routes is not None)
+        self._check_resumable()
+        self._refresh_everything()
 
     def _cancel_checks(self) -> None:
         """Cancel pressed while the checks ran: stop them; nothing was sent."""
@@ -592,6 +625,18 @@ class MainWindow(QMainWindow):
         """What the upload flow reads from the window, on the GUI thread."""
         panel = self.destination_panel
         has_sheet = self.opener.sheet is not None
+        routes = self.routing.route_table() if has_sheet else None
+        if routes is not None:  # the campaigns are the routes'; each campaign's tags are checked at send
+            return replace(
+                self._single_inputs(panel, has_sheet),
+                destination=run_campaign(routes),
+                tag_note="",
+                held_rows=frozenset(),
+                routes=routes,
+            )
+        return self._single_inputs(panel, has_sheet)
+
+    def _single_inputs(self, panel: DestinationPanel, has_sheet: bool) -> UploadInputs:
         return UploadInputs(
             path=self.opener.path if has_sheet else None,
             fingerprint=self.opener.fingerprint or "",
@@ -607,6 +652,8 @@ class MainWindow(QMainWindow):
             client_factory=panel.client_factory,
             tag_note=self.preview.upload_note() if has_sheet else "",
             held_rows=self.preview.held_rows() if has_sheet else frozenset(),
+            campaigns=tuple(panel.campaigns()),
+            update_existing=panel.update_existing(),
         )
 
     def valid_rows(self) -> np.ndarray:
@@ -632,7 +679,8 @@ class MainWindow(QMainWindow):
         self.run.check_resumable()
 
     def _show_resumable(self, record: Any) -> None:
-        destination = self.destination_panel.destination()
+        routes = self.routing.route_table()  # a routed run is resumed under its route column
+        destination = run_campaign(routes) if routes is not None else self.destination_panel.destination()
         self.resume.show_resumable(
             record if destination is not None else None, destination.name if destination else ""
         )
@@ -689,8 +737,11 @@ class MainWindow(QMainWindow):
             read_back=report.read_back,
             fatal=report.fatal,
             sandbox=ended.sandbox,
+            per_destination=ended.per_destination,
         )
-        self.left_split.setSizes([max(200, self.left_split.height() - 190), 190])
+        routed = len(ended.per_destination)
+        height = 190 + 24 * (routed + 1) if routed else 190  # a routed run: a line per campaign
+        self.left_split.setSizes([max(200, self.left_split.height() - height), height])
         self.statusBar().showMessage(self.results_panel.title.text(), 10000)
 
     def _on_run_finished(self) -> None:
@@ -712,7 +763,11 @@ class MainWindow(QMainWindow):
 
     def export_results(self, only_failed: bool = False, path: Path | None = None) -> int:
         """Save rows with status and reason (CSV or XLSX); returns rows written (0 when cancelled)."""
-        return self.results_panel.export(self.model.frame, self._outcomes, only_failed=only_failed, path=path)
+        report = self.run.last_report
+        routed = getattr(report, "row_destinations", None) or None  # a routed run: each row's campaign
+        return self.results_panel.export(
+            self.model.frame, self._outcomes, only_failed=only_failed, path=path, destinations=routed
+        )
 
     # ------------------------------------------------------------------ errors, settings, closing
 

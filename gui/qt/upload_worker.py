@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from gui.core.domain import Campaign, RowOutcome
     from gui.core.providers.base import ProviderClient, ProviderSpec
+    from gui.core.routing_checks import RoutedSafety
     from gui.core.safety import Safety
 
 
@@ -34,6 +35,8 @@ def upload_job_fn(
     rows: tuple[np.ndarray, np.ndarray, int],
     resume: bool,
     held_back: tuple[Mapping[int, str], Mapping[int, str]],
+    routes: Mapping[int, str],
+    update_existing: bool,
     on_outcomes: Callable[[Sequence[RowOutcome]], None],
     on_storage: Callable[[str], None],
 ) -> Callable[[Any, Any], Any]:
@@ -54,6 +57,9 @@ def upload_job_fn(
         resume: Continue an unfinished run of the same file and destination.
         held_back: From the checks before sending: rows with an empty merge tag (invalid) and
             rows on the do-not-contact list (skipped), each with its reason.
+        routes: Row -> campaign of a routed upload (``destination`` is then the run's
+            ``route:<column>``); empty sends every lead to ``destination``.
+        update_existing: Update leads already there whose values changed.
         on_outcomes: Receives row outcomes as they land (from the worker thread).
         on_storage: Receives the disk-full pause message, then "" (from the worker thread).
     """
@@ -83,6 +89,8 @@ def upload_job_fn(
             fingerprint=fingerprint,
             file_name=file_name,
             resume=resume,
+            routes=dict(routes),
+            update_existing=update_existing,
         )
         return run_upload(
             job,
@@ -96,7 +104,9 @@ def upload_job_fn(
     return job_fn
 
 
-def held_back(safety: Safety | None, rows: np.ndarray | None) -> tuple[dict[int, str], dict[int, str]]:
+def held_back(
+    safety: Safety | RoutedSafety | None, rows: np.ndarray | None
+) -> tuple[dict[int, str], dict[int, str]]:
     """Rows the checks hold back: (empty merge tag -> invalid, do-not-contact -> skipped).
 
     A whole upload holds back every listed row of the sheet; a retry only among its ``rows``.

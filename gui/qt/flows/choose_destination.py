@@ -39,6 +39,9 @@ from gui.qt.workers import Worker, start_worker
 
 log = logging.getLogger(__name__)
 
+#: The campaign picker's tooltip while the sheet is sent to several campaigns by a column.
+ROUTED_CAMPAIGN_TIP = "Each value's campaign is picked under “Send to several campaigns by a column”."
+
 
 def _list_campaigns_job(factory: Callable[[], ProviderClient]) -> Callable[[Any, Any], list[Campaign]]:
     """The worker body: one event loop per listing, the client always closed."""
@@ -66,6 +69,8 @@ class DestinationPanel(QWidget):
 
     sig_provider_changed = Signal(str)
     sig_destination_changed = Signal(object)
+    #: "Update leads that are already there" was ticked or cleared (the Upload button's words change).
+    sig_update_existing_changed = Signal(bool)
     #: Emitted when a campaign listing ends (True: listed; False: failed). Tests and the window wait on it.
     sig_campaigns_loaded = Signal(bool)
 
@@ -91,6 +96,7 @@ class DestinationPanel(QWidget):
         self._generation = 0
         self._restoring = False
         self._last_emitted: object = object()
+        self._routed = False
 
         self.provider_combo = QComboBox()
         self.provider_combo.setAccessibleName("Provider")
@@ -167,6 +173,7 @@ class DestinationPanel(QWidget):
         self.campaign_combo.currentIndexChanged.connect(self._on_campaign_changed)
         self.refresh_button.clicked.connect(self.refresh)
         self.manage_button.clicked.connect(self.open_accounts_dialog)
+        self.options_box.sig_update_toggled.connect(self.sig_update_existing_changed)
 
     # ---- public API -------------------------------------------------------------------------
 
@@ -240,6 +247,22 @@ class DestinationPanel(QWidget):
     def options(self) -> dict[str, bool | str]:
         """The provider options as the engine takes them (name to bool or text)."""
         return self.options_box.values()
+
+    def update_existing(self) -> bool:
+        """The run updates leads that are already there (offered and ticked)."""
+        return self.options_box.update_existing()
+
+    def set_routed(self, routed: bool) -> None:
+        """The upload is routed to several campaigns: step 1's one campaign and updating are out of play."""
+        self._routed = routed
+        self.options_box.set_routed(routed)
+        self._offer_campaign_choice()
+
+    def _offer_campaign_choice(self) -> None:
+        """The campaign picker is used unless the routing table names the campaigns instead."""
+        listed = bool(self._campaigns) and self.spec().has_campaign_list
+        self.campaign_combo.setEnabled(listed and not self._routed)
+        self.campaign_combo.setToolTip(ROUTED_CAMPAIGN_TIP if self._routed else "")
 
     def pick_a_sandbox_campaign(self) -> None:
         """First run on the sandbox: choose a running campaign for the user (once listed).
@@ -490,6 +513,8 @@ class DestinationPanel(QWidget):
             has_lists=spec.has_lists,
             wanted=self._settings.last_campaign.get(spec.id, ""),
         )
+        if self._routed:
+            self._offer_campaign_choice()
         self.refresh_button.setEnabled(True)
         self._emit_destination()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -137,11 +137,18 @@ class ReviewResults(QWidget):
         read_back: str = "",
         fatal: str = "",
         sandbox: bool = False,
+        per_destination: Sequence[str] = (),
     ) -> None:
-        """Fill the panel from a finished (or stopped) run."""
+        """Fill the panel from a finished (or stopped) run.
+
+        ``per_destination`` has a routed run's counts, one line per campaign, shown under the totals;
+        ``destination`` then names the campaigns in words ("3 campaigns by Region"), unquoted.
+        """
         counts = summary_counts(summary)
         self.chart.set_counts(counts)
-        sent_to = f"'{destination}'" + (" (sandbox: nothing was really sent)" if sandbox else "")
+        sent_to = (destination if per_destination else f"'{destination}'") + (
+            " (sandbox: nothing was really sent)" if sandbox else ""
+        )
         note = summary.note
         if fatal:
             self.title.setText(f"Upload stopped: {fatal}")
@@ -154,6 +161,8 @@ class ReviewResults(QWidget):
         else:
             self.title.setText(f"Finished with problems: {summary.uploaded:,} leads added to {sent_to}")
         lines = [f"{summary.total:,} rows in {summary.seconds:.1f} s."]
+        if summary.updated:
+            lines.append(f"{_rows(summary.updated)} updated in place (only the changed fields were sent).")
         if summary.duplicate:
             lines.append(f"{_rows(summary.duplicate)} already in the campaign (not added twice).")
         if summary.failed:
@@ -171,7 +180,11 @@ class ReviewResults(QWidget):
             lines.append(f"{_rows(summary.pending)} not sent yet: Upload continues where it stopped.")
         if read_back:
             lines.append(read_back[:1].upper() + read_back[1:] + ("" if read_back.endswith(".") else "."))
-        self.detail.setText(" ".join(lines))
+        text = " ".join(lines)
+        if per_destination:  # one line each, under the totals: a sheet goes to a handful of campaigns
+            bullets = "".join(f"\n• {line}" for line in per_destination)
+            text = lines[0] + bullets + ("\n" + " ".join(lines[1:]) if lines[1:] else "")
+        self.detail.setText(text)
         not_uploaded = summary.failed + summary.invalid + summary.pending
         self.export_failed_button.setEnabled(bool(not_uploaded))
         self.retry_button.setEnabled(bool(summary.failed))
@@ -189,8 +202,12 @@ class ReviewResults(QWidget):
         *,
         only_failed: bool = False,
         path: Path | None = None,
+        destinations: Mapping[int, str] | None = None,
     ) -> int:
-        """Save rows with status and reason (CSV or XLSX); returns rows written (0 when cancelled)."""
+        """Save rows with status and reason (CSV or XLSX); returns rows written (0 when cancelled).
+
+        ``destinations`` (a routed run's row -> campaign) adds the report's destination column.
+        """
         if self._source is None:
             return 0
         from gui.core.report import export_results
@@ -210,7 +227,9 @@ class ReviewResults(QWidget):
             if path.suffix.lower() not in (".csv", ".xlsx"):
                 path = path.with_suffix(".xlsx")
         try:
-            written = export_results(frame, dict(outcomes), path, only_failed=only_failed)
+            written = export_results(
+                frame, dict(outcomes), path, only_failed=only_failed, destinations=destinations or None
+            )
         except LeadLoaderError as exc:
             self.sig_error.emit("Cannot export", str(exc))
             return 0

@@ -26,6 +26,8 @@ from PySide6.QtWidgets import QWidget
 
 from gui.core.domain import Campaign, RowOutcome, RunSummary, Status
 from gui.core.errors import LeadLoaderError
+from gui.core.routing import destination_lines
+from gui.qt import routed_upload
 from gui.qt.table_model import LeadTableModel
 from gui.qt.upload_worker import held_back, journal_fix, upload_job_fn
 from gui.qt.widgets.upload_bar import UploadBar
@@ -35,6 +37,8 @@ if TYPE_CHECKING:
     import numpy as np
 
     from gui.core.providers.base import ProviderClient, ProviderSpec
+    from gui.core.routing import RouteTable
+    from gui.core.routing_checks import RoutedSafety
     from gui.core.safety import Safety
 
 log = logging.getLogger(__name__)
@@ -64,6 +68,10 @@ class UploadInputs:
         loading: A sheet is still being read.
         tag_note: The merge-tag check in one line (rows held back for an empty tag), or "".
         held_rows: Rows the merge-tag check holds back (the button does not count them).
+        routes: The routing to several campaigns (then ``destination`` is the run's stand-in,
+            :func:`gui.qt.routed_upload.run_campaign`), or None for one campaign.
+        campaigns: The account's campaigns (names and checks of a routed upload).
+        update_existing: Update leads that are already there where a value changed.
     """
 
     path: Path | None
@@ -81,6 +89,9 @@ class UploadInputs:
     loading: bool = False
     tag_note: str = ""
     held_rows: frozenset[int] = frozenset()
+    routes: RouteTable | None = None
+    campaigns: Sequence[Campaign] = ()
+    update_existing: bool = False
 
     @property
     def has_sheet(self) -> bool:
@@ -97,6 +108,7 @@ class RunEnded:
         summary: The counts for the whole sheet (a retry's summary is merged with earlier runs).
         destination: The campaign's name.
         sandbox: The run went to the sandbox.
+        per_destination: A routed run's counts, one line per campaign (empty otherwise).
     """
 
     report: Any
@@ -104,6 +116,7 @@ class RunEnded:
     destination: str
     sandbox: bool = False
     skipped: Mapping[int, str] = field(default_factory=dict)
+    per_destination: tuple[str, ...] = ()
 
 
 class _Relay(QObject):
@@ -167,6 +180,7 @@ class RunUpload(QObject):
         self.resumable: Any = None
         self._target: tuple[str, str] | None = None
         self._run_destination: Campaign | None = None
+        self._run_names: dict[str, str] = {}
         self._run_sandbox = False
         self._run_started = 0.0
         self._relay = _Relay(self)
@@ -208,10 +222,13 @@ class RunUpload(QObject):
         return np.flatnonzero(~np.asarray(inputs.validation.error_rows, dtype=bool))
 
     def done_rows(self, inputs: UploadInputs | None = None) -> set[int]:
-        """Rows the last runs already placed in the chosen destination (not to be sent again)."""
+        """Rows the last runs already placed in the chosen destination (not to be sent again).
+
+        Empty when updating: every row goes again, so the ones whose values changed are updated.
+        """
         inputs = inputs or self._inputs()
         destination = inputs.destination
-        if destination is None or self._target != (inputs.spec.id, destination.id):
+        if destination is None or self._target != (inputs.spec.id, destination.id) or inputs.update_existing:
             return set()
         landed = (Status.UPLOADED, Status.UPDATED, Status.DUPLICATE, Status.SKIPPED)
         return {row for row, outcome in self.outcomes.items() if outcome.status in landed}
@@ -233,11 +250,11 @@ class RunUpload(QObject):
             return f"Pick a {spec.label} {what} to upload", False, "See step 1 on the right: Where to send."
         if inputs.validation is None:
             return "Checking rows…", False, ""
+        import numpy as np
+
         total = len(inputs.frame)
         valid_rows = self.valid_rows(inputs)
         if inputs.held_rows:
-            import numpy as np
-
             held = np.fromiter(inputs.held_rows, dtype=np.int64, count=len(inputs.held_rows))
             valid_rows = valid_rows[~np.isin(valid_rows, held)]
         done = self.done_rows(inputs)
@@ -259,6 +276,11 @@ class RunUpload(QObject):
                 True,
                 "Rows already added are never sent twice.",
             )
+        if inputs.routes is not None:
+            left = valid_rows[~np.isin(valid_rows, np.fromiter(done, np.int64))] if done else valid_rows
+            return routed_upload.plan(
+                inputs.frame, inputs.routes, inputs.campaigns, left, problems=skipped, done=len(done)
+            )
         if remaining == 0:
             hint = "Fix the rows with problems to send them too, or pick another campaign." if skipped else ""
             return f"All {len(valid_rows):,} valid leads are in ‘{name}’{sandbox}", False, hint
@@ -276,6 +298,8 @@ class RunUpload(QObject):
             hints.append(f"{spec.label} says about this campaign: {destination.warning}")
         if inputs.tag_note:
             hints.append(inputs.tag_note)
+        if inputs.update_existing:
+            hints.append("Leads already there are updated where a value changed (only those fields).")
         return text, True, " ".join(hints)
 
     def refresh_plan(self) -> bool:
@@ -334,7 +358,11 @@ class RunUpload(QObject):
     # ------------------------------------------------------------------ the run
 
     def start(
-        self, *, rows: Sequence[int] | None = None, retry: bool = False, safety: Safety | None = None
+        self,
+        *,
+        rows: Sequence[int] | None = None,
+        retry: bool = False,
+        safety: Safety | RoutedSafety | None = None,
     ) -> bool:
         """Build the job from what the window shows and run it; False when something is missing.
 
@@ -398,11 +426,25 @@ class RunUpload(QObject):
         held, listed = held_back(safety, None if rows is None else send_rows)
         if held or listed:
             send_rows = send_rows[~np.isin(send_rows, np.fromiter(held.keys() | listed.keys(), np.int64))]
+        routed: routed_upload.RoutedRows | None = None
+        if inputs.routes is not None:
+            # Each row to its value's campaign; a row no campaign takes is skipped with the reason.
+            routed = routed_upload.split(inputs.frame, inputs.routes, send_rows)
+            listed = {**listed, **routed.no_route}
+            send_rows = routed.send_rows()
         job_fn = self._job(
-            inputs, factory, send_rows, skipped, total_rows, resume=not retry, safety=(held, listed)
+            inputs,
+            factory,
+            send_rows,
+            skipped,
+            total_rows,
+            resume=not retry,
+            safety=(held, listed),
+            routed=routed,
         )
 
         self._run_destination = destination
+        self._run_names = {d: f"‘{c.name}’" for d, c in routed_upload.names_of(inputs.campaigns).items()}
         self._run_sandbox = inputs.sandbox
         self._run_started = time.monotonic()
         if not retry:
@@ -433,10 +475,13 @@ class RunUpload(QObject):
         *,
         resume: bool,
         safety: tuple[Mapping[int, str], Mapping[int, str]] = ({}, {}),
+        routed: routed_upload.RoutedRows | None = None,
     ) -> Callable[[Any, Any], Any]:
         """The worker body: plain values only (the sheet cannot change: editing is off during a run)."""
         destination = inputs.destination
         assert destination is not None
+        if routed is not None and inputs.routes is not None:
+            destination = routed_upload.journal_campaign(inputs.routes, routed, inputs.campaigns)
         relay = self._relay
         return upload_job_fn(
             frame=inputs.frame,
@@ -452,6 +497,8 @@ class RunUpload(QObject):
             rows=(send_rows, invalid_rows, total_rows),
             resume=resume,
             held_back=safety,
+            routes=routed.routes if routed is not None else {},
+            update_existing=inputs.update_existing,
             on_outcomes=lambda outcomes: relay.sig_outcomes.emit(list(outcomes)),
             on_storage=relay.sig_storage.emit,
         )
@@ -523,7 +570,10 @@ class RunUpload(QObject):
         if self.outcomes and len(self.outcomes) > len(report.outcomes):
             summary = self._merged_summary(summary)
         destination = self._run_destination.name if self._run_destination else ""
-        self.sig_succeeded.emit(RunEnded(report, summary, destination, self._run_sandbox))
+        lines = tuple(destination_lines(report.destinations, self._run_names)) if report.destinations else ()
+        self.sig_succeeded.emit(
+            RunEnded(report, summary, destination, self._run_sandbox, per_destination=lines)
+        )
         # Ended while the journal could not be written: the banner keeps what to do next.
         self.sig_storage.emit(report.storage or "")
         if report.fatal:

@@ -10,6 +10,12 @@ If the provider's list cannot be read, the upload does not start: a message says
 to go on with the local list and the copy pulled last, naming its age, as ``--no-provider-list``
 does in the terminal. The flow never sends: it tells the window "go on" with the
 :class:`~gui.core.safety.Safety` it found, or "stopped" with the reason.
+
+A sheet routed to several campaigns is checked campaign by campaign
+(:func:`gui.core.routing_checks.check_routed`: each campaign's emails on the rows routed there),
+after the account's campaigns are listed afresh: a route to a campaign that does not exist, or
+is another provider's or account's, stops the upload before anything is sent, naming the value
+and the id.
 """
 
 from __future__ import annotations
@@ -27,10 +33,16 @@ from gui.qt.workers import Worker, start_worker
 
 if TYPE_CHECKING:
     from gui.core.cancel import CancelToken
+    from gui.core.dnc import DncList
     from gui.core.providers.base import ProviderClient, ProviderSpec
+    from gui.core.routing import RouteTable
+    from gui.core.routing_checks import RoutedSafety
     from gui.core.safety import CampaignRead, Safety
 
 log = logging.getLogger(__name__)
+
+#: What to do about a route to a campaign the account does not list, in the window's words.
+WINDOW_NEXT = "pick one of the listed campaigns for those values; Refresh in step 1 lists them again"
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,8 @@ class SafetyInputs:
         client_factory: Builds a client for the chosen account (the key is read in the worker).
         allow_empty_tags: The user ticked "Send rows with empty merge tags anyway".
         region: How phones in national form are read.
+        routes: The routing to several campaigns (``destination`` is then the run's
+            ``route:<column>`` and ``campaign`` is not used), or None.
     """
 
     frame: Any
@@ -56,6 +70,7 @@ class SafetyInputs:
     client_factory: Callable[[], ProviderClient]
     allow_empty_tags: bool = False
     region: str = "US"
+    routes: RouteTable | None = None
 
 
 @dataclass(frozen=True)
@@ -125,7 +140,7 @@ class SendSafely(QObject):
         if self._worker is worker:
             self._worker = None
 
-    def _on_result(self, worker: Worker, result: Safety | _ListUnreadable) -> None:
+    def _on_result(self, worker: Worker, result: Safety | RoutedSafety | _ListUnreadable) -> None:
         if self._worker is not worker:
             return
         self._worker = None
@@ -146,7 +161,9 @@ class SendSafely(QObject):
             return
         message = str(exc) if isinstance(exc, LeadLoaderError) else f"Unexpected error: {exc!r}"
         log.warning("The checks before the upload failed: %s", message)
-        self.sig_stopped.emit(f"{message} Nothing was sent: every upload is checked first.")
+        if "Nothing was sent" not in message:
+            message += " Nothing was sent: every upload is checked first."
+        self.sig_stopped.emit(message)
 
     def _ask(self, unreadable: _ListUnreadable) -> None:
         """The upload did not start: say why and offer to go on with the local list."""
@@ -199,6 +216,8 @@ def _checks(inputs: SafetyInputs, use_provider_list: bool) -> Callable[[Any, Can
                 return _ListUnreadable(str(exc), age_words(dnc, spec.id))
             if note:
                 log.info("%s", note)
+            if inputs.routes is not None:
+                return _routed_checks(inputs, inputs.routes, dnc, cancel)
             campaign = inputs.campaign or read_campaign(spec, inputs.destination, inputs.client_factory)
             return check_before_upload(
                 inputs.frame,
@@ -214,3 +233,36 @@ def _checks(inputs: SafetyInputs, use_provider_list: bool) -> Callable[[Any, Can
             dnc.close()
 
     return run
+
+
+def _routed_checks(
+    inputs: SafetyInputs, routes: RouteTable, dnc: DncList, cancel: CancelToken
+) -> RoutedSafety:
+    """Every route checked against the account's campaigns, then each campaign's emails on its rows.
+
+    Raises:
+        RoutingError: A routed id the account does not list (the message names the value and
+            the id, and says nothing was sent).
+        ProviderError: The campaigns could not be listed.
+    """
+    from gui.core.routing import split_rows, verify_routes
+    from gui.core.routing_checks import check_routed
+    from gui.core.safety import read_campaign
+
+    spec, frame, allow = inputs.spec, inputs.frame, inputs.allow_empty_tags
+    verify_routes(routes, spec, inputs.client_factory, what_next=WINDOW_NEXT)
+    split = split_rows(frame, routes)
+    reads = {
+        d: read_campaign(spec, d, inputs.client_factory) for d in dict.fromkeys(split.destinations.values())
+    }
+    return check_routed(
+        frame,
+        inputs.mapping,
+        spec,
+        reads,
+        split,
+        dnc=dnc,
+        region=inputs.region,
+        allow_empty_tags=allow,
+        cancel=cancel,
+    )
