@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from gui.core.credentials import CredentialStore
 from gui.core.domain import RowOutcome
 from gui.core.errors import LeadLoaderError
+from gui.core.routing import destination_id
 from gui.core.settings import Settings, save_settings
 from gui.qt import ui_state
 from gui.qt.dialogs.source_dialog import SourceChoice
@@ -158,6 +159,7 @@ class MainWindow(QMainWindow):
         self.safety = SendSafely(self)
         self.run = RunUpload(self.model, self._upload_inputs, self, guard=self._check_before_sending)
         self._emails_for: tuple[str, str, str] | None = None  # (provider, account, destination) read
+        self._preview_row = 0  # the table's selected frame row, whose emails the preview shows
         self._until_quit: list[Worker] = []
 
         self._build_ui()
@@ -312,6 +314,7 @@ class MainWindow(QMainWindow):
         self.opener.sig_error.connect(self._show_error)
         self.view.sig_row_selected.connect(self.mapping_panel.set_selected_row)
         self.view.sig_row_selected.connect(self.preview.set_row)
+        self.view.sig_row_selected.connect(self._on_row_selected)
         self.check.sig_validated.connect(lambda _v: self._feed_preview())
         self.preview.sig_checked.connect(lambda _c: self._refresh_upload_plan())
         self.preview.sig_allow_empty_changed.connect(lambda _on: self._refresh_upload_plan())
@@ -515,38 +518,82 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ emails, checks before sending
 
     def _read_emails(self) -> None:
-        """Read the chosen campaign's emails for the preview (in its worker), once per destination."""
+        """Read the campaign the preview shows (in its worker), once per campaign.
+
+        That is step 1's campaign; for a sheet sent to several campaigns, the campaign the selected
+        row goes to, and the preview's check then counts only the rows going there.
+        """
         if self._defer_data:
             return  # the core's merge-tag code loads with the data stack (finish_start)
         from gui.core.safety import publishes_emails, unread_note
 
         panel = self.destination_panel
-        spec, destination = panel.spec(), panel.destination()
-        if destination is None:
+        spec = panel.spec()
+        target = self._preview_target()
+        if target is None:
             self._emails_for = None
+            self.preview.set_scope(None)
             self.preview.clear()
             return
-        key = (spec.id, panel.account_label(), destination.id)
+        destination, scope, note = target
+        key = (spec.id, panel.account_label(), destination)
         if key == self._emails_for:
             return
         self._emails_for = key
-        if not publishes_emails(spec, destination.id):
-            self.preview.read_campaign(None, None, spec.label, note=unread_note(spec, destination.id))
+        if not destination:  # a routed row that goes nowhere: the note says why
+            self.preview.read_campaign(None, None, spec.label, note=note)
+            return
+        self.preview.set_scope(scope, note)
+        if not publishes_emails(spec, destination):
+            self.preview.read_campaign(None, None, spec.label, note=unread_note(spec, destination))
             return
         try:
             factory = panel.client_factory()
         except LeadLoaderError as exc:
             self._emails_for = None
-            note = f"The campaign's emails could not be checked: {exc}"
-            self.preview.read_campaign(None, None, spec.label, note=note)
+            text = f"The campaign's emails could not be checked: {exc}"
+            self.preview.read_campaign(None, None, spec.label, note=text)
             return
 
         def read() -> Any:
             from gui.core.safety import read_campaign
 
-            return read_campaign(spec, destination.id, factory)
+            return read_campaign(spec, destination, factory)
 
         self.preview.read_campaign(read, spec.merge_tags, spec.label)
+
+    def _preview_target(self) -> tuple[str, list[int] | None, str] | None:
+        """The campaign the preview shows, the rows its check covers (None: all) and a note.
+
+        None when no campaign is chosen. A routed row with no campaign gives "" and why.
+        """
+        routes = self.routing.route_table() if self.opener.sheet is not None else None
+        if routes is None:
+            destination = self.destination_panel.destination()
+            return (destination.id, None, "") if destination is not None else None
+        from gui.core.routing import RoutingError, match_key, split_rows
+
+        frame, row = self.model.frame, self._preview_row
+        if not 0 <= row < len(frame) or routes.column not in frame.columns:
+            return None
+        value = str(frame[routes.column].iat[row])
+        destination = routes.routes.get(match_key(value), routes.default)
+        shown = value.strip() or "(empty)"
+        if destination is None:
+            return "", None, f"This row is not sent: no campaign for its {routes.column} “{shown}”."
+        try:
+            split = split_rows(frame, routes)
+        except RoutingError:
+            return None
+        scope = [r for r, d in split.destinations.items() if d == destination]
+        names = {destination_id(c): c.name for c in self.destination_panel.campaigns()}
+        name = names.get(destination, destination)
+        return destination, scope, f"Rows going to ‘{name}’ ({len(scope):,}, like this row's {shown}):"
+
+    def _on_row_selected(self, row: int) -> None:
+        self._preview_row = row
+        if self.routing.is_on():
+            self._read_emails()  # the selected row may go to another campaign
 
     def _feed_preview(self) -> None:
         """The cells or the mapping changed: the pane renders and checks the sheet as it is now."""
@@ -585,6 +632,8 @@ class MainWindow(QMainWindow):
     def _on_routes_changed(self, routes: object) -> None:
         """Routing on or off: updating is not offered while on; the Upload button names the campaigns."""
         self.destination_panel.set_routed(routes is not None)
+        self._emails_for = None  # the preview now follows the row's campaign (or step 1's again)
+        self._read_emails()
         self._check_resumable()
         self._refresh_everything()
 

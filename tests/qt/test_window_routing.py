@@ -218,3 +218,34 @@ def test_a_cancelled_routed_run_resumes_each_lead_once_in_its_campaign(
         wanted = {"EMEA": C1, "NA": C2, "APAC": C3}[region]
         assert [c for c in (C1, C2, C3) if _in(c, email)] == [wanted]
         assert sum(str(p["email"]) == email for p in ledger.payloads("lemlist", wanted)) == 1
+
+
+def test_the_email_preview_follows_the_selected_rows_campaign(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    _routed(qtbot, window, _sheet(tmp_path / "preview.csv", "pv"), {"EMEA": C1, "NA": C2})
+    names = {c.id: c.name for c in window.destination_panel.campaigns()}
+    table, status = window.view.table, window.preview.status
+
+    def select(row: int) -> None:
+        table.setCurrentIndex(window.model.index(row, 1))
+
+    select(2)  # NA
+    qtbot.waitUntil(
+        lambda: f"Rows going to ‘{names[C2]}’ (2, like this row's NA)" in status.text(), timeout=TIMEOUT
+    )
+    assert window.preview.campaign_read is not None and window.preview.campaign_read.text is not None
+    assert window.preview.campaign_read.text.campaign_id == C2
+    select(0)  # EMEA: the two spellings of one value go to one campaign
+    qtbot.waitUntil(
+        lambda: f"Rows going to ‘{names[C1]}’ (2, like this row's EMEA)" in status.text(), timeout=TIMEOUT
+    )
+    assert set(window.preview.check.reasons) <= {0, 1}  # only the rows going there are checked
+    select(4)  # APAC has no campaign and there is no default
+    qtbot.waitUntil(
+        lambda: "This row is not sent: no campaign for its Region “APAC”." in status.text(), timeout=TIMEOUT
+    )
+    window.routing.enabled_box.setChecked(False)  # back to one campaign: step 1's, every row
+    qtbot.waitUntil(
+        lambda: "Rows going to" not in status.text() and "Checked" in status.text(), timeout=TIMEOUT
+    )

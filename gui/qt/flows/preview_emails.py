@@ -105,6 +105,8 @@ class PreviewEmailsFlow(QWidget):
         self._frame: pd.DataFrame | None = None
         self._mapping: ColumnMapping | None = None
         self._row: int | None = None
+        self._scope: tuple[int, ...] | None = None  # frame rows the check covers
+        self._scope_note = ""
         self._check: TagCheck | None = None  # built on first use: see the imports
         self._reader: Worker | None = None
         self._checker: Worker | None = None
@@ -168,6 +170,16 @@ class PreviewEmailsFlow(QWidget):
         self._frame = frame
         self._mapping = mapping
         self._render()
+        self._start_check()
+
+    def set_scope(self, rows: Sequence[int] | None, note: str = "") -> None:
+        """Check only frame rows ``rows`` against the campaign shown (None: every row).
+
+        A sheet sent to several campaigns shows one campaign at a time: its whole-sheet check then
+        counts only the rows going there, and ``note`` says which those are.
+        """
+        self._scope = None if rows is None else tuple(rows)
+        self._scope_note = note
         self._start_check()
 
     def set_row(self, row: int | None) -> None:
@@ -297,18 +309,26 @@ class PreviewEmailsFlow(QWidget):
         campaign, vocab, frame, mapping = self._campaign, self._vocab, self._frame, self._mapping
         if campaign is None or vocab is None or frame is None or mapping is None:
             return
+        scope = self._scope
 
         def run(_progress: ProgressCallback, cancel: CancelToken) -> TagCheck:
+            from dataclasses import replace
+
             from gui.core.merge_tags import check_tags
 
-            return check_tags(frame, mapping, campaign, vocab, cancel=cancel)
+            if scope is None:
+                return check_tags(frame, mapping, campaign, vocab, cancel=cancel)
+            part = check_tags(frame.iloc[list(scope)], mapping, campaign, vocab, cancel=cancel)
+            # The part's positions are its own: name each flagged row by its place in the sheet.
+            return replace(part, reasons={scope[p]: why for p, why in part.reasons.items()})
 
         checker = self._checker = start_worker(run, parent=self)
         checker.sig_succeeded.connect(lambda check: self._checker is checker and self._on_checked(check))
 
     def _on_checked(self, check: TagCheck) -> None:
         self._check = check
-        self.status.setText(check.note + ("" if not check.missing else "\n" + _lines(check)))
+        note = f"{self._scope_note} {check.note}".strip()
+        self.status.setText(note + ("" if not check.missing else "\n" + _lines(check)))
         self.allow_empty.setVisible(check.checked and check.flagged > 0)
         self.sig_checked.emit(check)
 
