@@ -14,7 +14,7 @@ import pytest
 from gui.core.errors import SheetError
 from gui.core.sheets import arrow_blocks, text_dialect
 from gui.core.sheets import files as sheet_files
-from gui.core.sheets.load import Sheet, load_sheet
+from gui.core.sheets.load import Sheet, load_sheet, preview_rows
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "sheets"
 TEXT_FILES = sorted(p.name for p in DATA.iterdir() if p.suffix in {".csv", ".tsv", ".txt"})
@@ -152,3 +152,9 @@ def test_a_file_that_cannot_be_mapped_is_read(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(sheet_files.mmap, "mmap", refuse)
     assert_same(read, load_sheet(DATA / "clean.csv"))
     assert tried == [1]
+
+
+def test_the_preview_of_a_utf8_bom_file_starts_after_the_mark() -> None:
+    rows = preview_rows(DATA / "utf8_bom.csv", rows=2)
+    assert not rows[0][0].startswith("\ufeff")
+    assert rows[0] == load_sheet(DATA / "utf8_bom.csv").frame.columns.tolist()
