@@ -13,7 +13,8 @@ import pytest
 from gui.core.cancel import CancelToken
 from gui.core.domain import Progress
 from gui.core.errors import Cancelled, SheetError
-from gui.core.sheets import delimited as sheet_csv
+from gui.core.sheets import arrow_blocks as sheet_csv
+from gui.core.sheets import text_dialect as sheet_dialect
 from gui.core.sheets.load import (
     SUPPORTED_SUFFIXES,
     ColumnNote,
@@ -427,7 +428,7 @@ def test_csv_damage_notes() -> None:
 
 def test_late_non_utf8_byte_switches_encoding(monkeypatch: pytest.MonkeyPatch) -> None:
     # Only the first 64 bytes are judged up front; the fast reader finds the cp1252 "é" later.
-    monkeypatch.setattr(sheet_csv, "_SAMPLE_BYTES", 64)
+    monkeypatch.setattr(sheet_dialect, "_SAMPLE_BYTES", 64)
     sheet = load_sheet(DATA / "late_cp1252.csv")
     assert sheet.encoding == "cp1252"
     assert rows_of(sheet)[-1] == ["Renée", "renee@example.com"]

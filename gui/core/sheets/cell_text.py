@@ -14,6 +14,11 @@ import numpy as np
 
 from gui.core.sheets.number_formats import is_date_format, plain_number, render_number, shows_scientific
 
+#: One column of a sheet: an object array (of ``str`` once loaded).
+Column = np.ndarray[Any, Any]
+#: One flag per row (blank rows, rows to keep).
+Mask = np.ndarray[Any, np.dtype[np.bool_]]
+
 
 def cell_text(value: object) -> str:
     """The text of one typed cell without a number format (General)."""

@@ -12,8 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from gui.core.sheets.cell_text import ColumnFacts
-from gui.core.sheets.delimited import Column
+from gui.core.sheets.cell_text import Column, ColumnFacts
 
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?%?$")
 #: How many values per column the damage detector looks at (spread over the whole column).
