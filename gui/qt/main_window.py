@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
 from gui.core.credentials import CredentialStore
 from gui.core.domain import RowOutcome
 from gui.core.errors import LeadLoaderError
-from gui.core.routing import destination_id
 from gui.core.settings import Settings, save_settings
 from gui.qt import ui_state
 from gui.qt.dialogs.source_dialog import SourceChoice
@@ -54,7 +53,7 @@ from gui.qt.flows.run_upload import RunEnded, RunUpload, UploadInputs
 from gui.qt.flows.send_safely import SafetyInputs, SendSafely
 from gui.qt.flows.view_table import QUEUED, ViewTable
 from gui.qt.menus import build_menu_bar
-from gui.qt.routed_upload import run_campaign
+from gui.qt.routed_upload import row_campaign, run_campaign
 from gui.qt.style import banner_style, std_icon
 from gui.qt.table_model import STATUS_WORDS, LeadTableModel
 from gui.qt.workers import Worker, start_worker, tune_gil_for_gui
@@ -571,24 +570,7 @@ class MainWindow(QMainWindow):
         if routes is None:
             destination = self.destination_panel.destination()
             return (destination.id, None, "") if destination is not None else None
-        from gui.core.routing import RoutingError, match_key, split_rows
-
-        frame, row = self.model.frame, self._preview_row
-        if not 0 <= row < len(frame) or routes.column not in frame.columns:
-            return None
-        value = str(frame[routes.column].iat[row])
-        destination = routes.routes.get(match_key(value), routes.default)
-        shown = value.strip() or "(empty)"
-        if destination is None:
-            return "", None, f"This row is not sent: no campaign for its {routes.column} “{shown}”."
-        try:
-            split = split_rows(frame, routes)
-        except RoutingError:
-            return None
-        scope = [r for r, d in split.destinations.items() if d == destination]
-        names = {destination_id(c): c.name for c in self.destination_panel.campaigns()}
-        name = names.get(destination, destination)
-        return destination, scope, f"Rows going to ‘{name}’ ({len(scope):,}, like this row's {shown}):"
+        return row_campaign(self.model.frame, routes, self._preview_row, self.destination_panel.campaigns())
 
     def _on_row_selected(self, row: int) -> None:
         self._preview_row = row

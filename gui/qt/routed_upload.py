@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from gui.core.domain import Campaign
-from gui.core.routing import RouteTable, destination_id, run_name, split_rows
+from gui.core.routing import RouteTable, RoutingError, destination_id, match_key, run_name, split_rows
 
 if TYPE_CHECKING:
     import numpy as np
@@ -121,3 +121,28 @@ def plan(
         hints.append(f"⚠ Not a campaign of this account: {', '.join(unknown)} (the upload will be refused).")
     hints.append("Each campaign's emails are checked on its own rows before anything is sent.")
     return text, True, " ".join(hints)
+
+
+def row_campaign(
+    frame: Any, table: RouteTable, row: int, campaigns: Sequence[Campaign]
+) -> tuple[str, list[int] | None, str] | None:
+    """The campaign frame row ``row`` goes to, every row going there, and the preview's words for them.
+
+    The email preview of a routed sheet shows the selected row's campaign and checks only its rows.
+    A row whose value has no campaign (and no default) gives "" and why it is not sent; None when
+    the row or the column is not in the sheet.
+    """
+    if not 0 <= row < len(frame) or table.column not in frame.columns:
+        return None
+    value = str(frame[table.column].iat[row])
+    destination = table.routes.get(match_key(value), table.default)
+    shown = value.strip() or "(empty)"
+    if destination is None:
+        return "", None, f"This row is not sent: no campaign for its {table.column} “{shown}”."
+    try:
+        rows = [r for r, d in split_rows(frame, table).destinations.items() if d == destination]
+    except RoutingError:
+        return None
+    name = names_of(campaigns).get(destination)
+    words = name.name if name is not None else destination
+    return destination, rows, f"Rows going to ‘{words}’ ({len(rows):,}, like this row's {shown}):"
