@@ -22,8 +22,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
-    QHBoxLayout,
-    QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -54,8 +52,9 @@ from gui.qt.flows.send_safely import SafetyInputs, SendSafely
 from gui.qt.flows.view_table import QUEUED, ViewTable
 from gui.qt.menus import build_menu_bar
 from gui.qt.routed_upload import row_campaign, run_campaign
-from gui.qt.style import banner_style, std_icon
+from gui.qt.style import std_icon
 from gui.qt.table_model import STATUS_WORDS, LeadTableModel
+from gui.qt.widgets.banners import SandboxBanner, StorageBanner
 from gui.qt.workers import Worker, start_worker, tune_gil_for_gui
 
 if TYPE_CHECKING:
@@ -76,15 +75,6 @@ DATA_STACK = (
     "gui.core.presets",
     "gui.core.journal",
 )
-
-
-def _banner(kind: str, name: str) -> QFrame:
-    """An empty banner frame of ``kind`` (sandbox, info, error) that screen readers call ``name``."""
-    frame = QFrame()
-    frame.setObjectName("banner")
-    frame.setStyleSheet(banner_style(kind))
-    frame.setAccessibleName(name)
-    return frame
 
 
 class MainWindow(QMainWindow):
@@ -170,19 +160,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ UI
 
     def _build_ui(self) -> None:
-        # Banner for the sandbox (always visible when it is the destination) and the resume offer.
-        self.sandbox_banner = _banner("sandbox", "Sandbox notice")
-        sandbox_label = QLabel(
-            "<b>Sandbox — no real leads are sent.</b> You are trying LeadLoader with a built-in practice "
-            "account. To upload for real, choose your provider and click <i>Manage accounts…</i> to add "
-            "your API key."
-        )
-        sandbox_label.setWordWrap(True)
-        sandbox_label.setTextFormat(Qt.TextFormat.RichText)
-        banner_layout = QHBoxLayout(self.sandbox_banner)
-        banner_layout.setContentsMargins(8, 4, 8, 4)
-        banner_layout.addWidget(sandbox_label, 1)
-
+        # Across the top: the sandbox notice, the resume offer, a disk problem that pauses the run.
+        self.sandbox_banner = SandboxBanner()
         self.resume = ResumeRun(lambda: self.opener.sheet is not None or self.opener.loading())
         # The banner's parts, by the names the window's tests and scripts have always used.
         self.resume_banner = self.resume
@@ -190,13 +169,8 @@ class MainWindow(QMainWindow):
         self.resume_button = self.resume.resume_button
         self.start_over_button = self.resume.start_over_button
 
-        # The journal cannot be written (disk full, read-only): the run is paused until it can.
-        self.storage_banner = _banner("error", "Disk problem")
-        self.storage_label = QLabel()
-        self.storage_label.setWordWrap(True)
-        self.storage_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        QHBoxLayout(self.storage_banner).addWidget(self.storage_label, 1)
-        self.storage_banner.hide()
+        self.storage_banner = StorageBanner()
+        self.storage_label = self.storage_banner.label
 
         self.opener = OpenSheet(self.settings)
         self.results_panel = ReviewResults()
@@ -626,8 +600,7 @@ class MainWindow(QMainWindow):
 
     def _show_storage(self, message: str) -> None:
         """The journal cannot be written (the run waits), or "" when it can again."""
-        self.storage_label.setText(f"<b>{message}</b>" if message else "")
-        self.storage_banner.setVisible(bool(message))
+        self.storage_banner.show_message(message)
 
     def keep_until_quit(self, worker: Worker) -> None:
         """Stop and wait for ``worker`` when the window shuts down (start-up chores such as pruning)."""

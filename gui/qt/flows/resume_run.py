@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from gui.core.errors import LeadLoaderError
-from gui.qt.style import banner_style
+from gui.qt.widgets.banners import Banner
 from gui.qt.workers import Worker, start_worker
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def _find_interrupted(
     ]
 
 
-class ResumeRun(QFrame):
+class ResumeRun(Banner):
     """The resume banner.
 
     Signals:
@@ -59,15 +59,10 @@ class ResumeRun(QFrame):
 
     def __init__(self, sheet_open: Callable[[], bool], parent: QWidget | None = None) -> None:
         """``sheet_open`` says whether a sheet is open or loading: then the start-time offer stays quiet."""
-        super().__init__(parent)
+        super().__init__("info", "Resume offer", "", parent)
         self._sheet_open = sheet_open
         self._interrupted_path: Path | None = None
         self.worker: Worker | None = None
-        self.setObjectName("banner")
-        self.setStyleSheet(banner_style("info"))
-        self.setAccessibleName("Resume offer")
-        self.label = QLabel()
-        self.label.setWordWrap(True)
         self.resume_button = QPushButton("Resume upload")
         self.resume_button.setAccessibleName("Resume interrupted upload")
         self.start_over_button = QPushButton("Start over")
@@ -75,9 +70,8 @@ class ResumeRun(QFrame):
         self.start_over_button.setToolTip(
             "Forget the interrupted run. Leads it already added are still skipped, never sent twice."
         )
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 4, 8, 4)
-        layout.addWidget(self.label, 1)
+        layout = self.layout()
+        assert layout is not None  # the banner's row, its label first
         layout.addWidget(self.resume_button)
         layout.addWidget(self.start_over_button)
         self.hide()
