@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 
 from gui.core.credentials import Account, CredentialStore
-from gui.core.demo_account import SANDBOX_ACCOUNT, SANDBOX_LABEL
 from gui.core.domain import Campaign
 from gui.core.errors import AuthError, CredentialError, LeadLoaderError
 from gui.core.providers import all_specs, make_client
@@ -33,6 +32,7 @@ from gui.core.providers.aktify import KEY_CAMPAIGN
 from gui.core.providers.base import ProviderClient, ProviderSpec
 from gui.core.routing import destination_id
 from gui.core.settings import Settings, save_settings
+from gui.qt.widgets.account_picker import AccountPicker
 from gui.qt.widgets.campaign_picker import CampaignPicker
 from gui.qt.widgets.provider_options import ProviderOptionsBox
 from gui.qt.workers import Worker, start_worker
@@ -104,9 +104,7 @@ class DestinationPanel(QWidget):
         for spec in self._specs.values():
             self.provider_combo.addItem(spec.label, spec.id)
 
-        self.account_combo = QComboBox()
-        self.account_combo.setAccessibleName("Account")
-        self.account_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.account_combo = AccountPicker()
         self.manage_button = QPushButton("Manage accounts…")
         self.manage_button.setAccessibleName("Manage accounts")
         self.manage_button.setToolTip("Add, test, rename or remove API keys (kept in your system keychain)")
@@ -194,24 +192,18 @@ class DestinationPanel(QWidget):
 
     def is_sandbox(self) -> bool:
         """True when the built-in demo account is chosen: nothing leaves this computer."""
-        return bool(self.account_combo.currentData() == SANDBOX_ACCOUNT)
+        return self.account_combo.is_sandbox()
 
     def account_label(self) -> str:
         """The chosen account's label (the sandbox's words for the demo account)."""
-        data = self.account_combo.currentData()
-        if data == SANDBOX_ACCOUNT:
-            return SANDBOX_LABEL
-        return data.label if isinstance(data, Account) else ""
+        return self.account_combo.label()
 
     def account(self) -> Account | None:
         """The chosen stored (or session) account; None for the sandbox."""
-        data = self.account_combo.currentData()
-        return data if isinstance(data, Account) else None
+        return self.account_combo.account()
 
     def _account_id(self) -> str:
-        """What the settings file remembers for the chosen account (its label, or the sandbox marker)."""
-        data = self.account_combo.currentData()
-        return data.label if isinstance(data, Account) else str(data or "")
+        return self.account_combo.account_id()
 
     def destination(self) -> Campaign | None:
         """The chosen campaign or list (its ``id`` already ``list:<id>`` for a list); None if none.
@@ -419,40 +411,13 @@ class DestinationPanel(QWidget):
     def _fill_accounts(self) -> None:
         spec = self.spec()
         previous = self._account_id()
-        self.account_combo.blockSignals(True)
-        self.account_combo.clear()
         accounts: list[Account] = []
         try:
             accounts = list(self._store.list(spec.id))
         except LeadLoaderError as exc:
             self._set_status(f"⚠ Could not read your saved accounts: {exc}", error=True)
-        for account in accounts:
-            text = f"{account.label}  (this session only)" if account.session else account.label
-            self.account_combo.addItem(text, account)
-            self.account_combo.setItemData(
-                self.account_combo.count() - 1,
-                f"{spec.label} account “{account.label}”"
-                + (": its key is forgotten when LeadLoader closes" if account.session else ""),
-                Qt.ItemDataRole.ToolTipRole,
-            )
-        self.account_combo.addItem(SANDBOX_LABEL, SANDBOX_ACCOUNT)
-        self.account_combo.setItemData(
-            self.account_combo.count() - 1,
-            "A practice copy of the provider inside LeadLoader: no key needed, nothing leaves your computer.",
-            Qt.ItemDataRole.ToolTipRole,
-        )
         wanted = self._settings.last_account.get(spec.id) or previous
-        # A real account first when there is one: the sandbox is the fallback, not the default.
-        index = max(self._account_index(wanted) if wanted else -1, 0)
-        self.account_combo.setCurrentIndex(index)
-        self.account_combo.blockSignals(False)
-
-    def _account_index(self, account_id: str) -> int:
-        for i in range(self.account_combo.count()):
-            data = self.account_combo.itemData(i)
-            if (data.label if isinstance(data, Account) else data) == account_id:
-                return i
-        return -1
+        self.account_combo.fill(accounts, spec.label, wanted)
 
     def _on_account_changed(self) -> None:
         self.sandbox_note.setVisible(self.is_sandbox())
