@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 from collections.abc import Sequence
 
 from gui.cli.common import (
@@ -41,24 +40,16 @@ def main(argv: Sequence[str]) -> int:
 
 def _campaigns(options: argparse.Namespace) -> int:
     from gui.core.errors import ProviderError
-    from gui.core.providers import make_client
+    from gui.core.providers import list_campaigns, make_client
+    from gui.core.routing import destination_id
 
     key, _ = resolve_key(options.provider, options.account)
 
-    async def listing() -> list[tuple[str, str, str]]:
-        client = make_client(options.provider, key)
-        try:
-            return [
-                (c.id if c.kind == "campaign" else f"list:{c.id}", c.name, c.status)
-                for c in await client.list_campaigns()
-            ]
-        finally:
-            await client.aclose()
-
     try:
-        rows = asyncio.run(listing())
+        campaigns = list_campaigns(lambda: make_client(options.provider, key))
     except ProviderError as exc:
         return provider_failure("campaigns", exc)
+    rows = [(destination_id(c), c.name, c.status) for c in campaigns]
     for row in rows:
         print("\t".join(row))
     return EXIT_OK

@@ -16,13 +16,13 @@ and counted in well under a second, which is what the window's routing table nee
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from gui.core.domain import FINAL_STATUSES, RowOutcome, Status
 from gui.core.errors import LeadLoaderError
+from gui.core.providers import list_campaigns
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -331,11 +331,4 @@ def verify_routes(
     if not spec.has_campaign_list:
         raise RoutingError(f"{spec.label} has no campaigns to route to: its key is its one campaign")
 
-    async def listing() -> list[Campaign]:
-        client = client_factory()
-        try:
-            return await client.list_campaigns()
-        finally:
-            await client.aclose()
-
-    return check_destinations(table, asyncio.run(listing()), spec.label, what_next=what_next)
+    return check_destinations(table, list_campaigns(client_factory), spec.label, what_next=what_next)

@@ -7,7 +7,9 @@ transport). Adding a provider means adding its module name to ``_MODULES``.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
+from collections.abc import Callable
 from types import ModuleType
 from typing import TYPE_CHECKING
 
@@ -15,6 +17,8 @@ from gui.core.providers.base import ProviderClient, ProviderSpec
 
 if TYPE_CHECKING:
     import httpx
+
+    from gui.core.domain import Campaign
 
 _MODULES = ("lemlist", "instantly", "aktify", "sendpilot")
 
@@ -44,3 +48,19 @@ def make_client(
     """A client for a provider; ``transport`` reaches the in-process sandbox or a MockTransport."""
     client: ProviderClient = _module(provider_id).Client(api_key, transport=transport)
     return client
+
+
+def list_campaigns(client_factory: Callable[[], ProviderClient]) -> list[Campaign]:
+    """The account's campaigns (and lead lists), read through a fresh client that is always closed.
+
+    Blocking (one event loop of its own): callers run it in a worker or in the terminal.
+    """
+
+    async def listing() -> list[Campaign]:
+        client = client_factory()
+        try:
+            return await client.list_campaigns()
+        finally:
+            await client.aclose()
+
+    return asyncio.run(listing())

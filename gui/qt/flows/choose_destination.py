@@ -7,10 +7,8 @@ when the client is built, and the sandbox account needs none.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
@@ -27,7 +25,7 @@ from PySide6.QtWidgets import (
 from gui.core.credentials import Account, CredentialStore
 from gui.core.domain import Campaign
 from gui.core.errors import AuthError, CredentialError, LeadLoaderError
-from gui.core.providers import all_specs, make_client
+from gui.core.providers import all_specs, list_campaigns, make_client
 from gui.core.providers.aktify import KEY_CAMPAIGN
 from gui.core.providers.base import ProviderClient, ProviderSpec
 from gui.core.routing import destination_id
@@ -41,22 +39,6 @@ log = logging.getLogger(__name__)
 
 #: The campaign picker's tooltip while the sheet is sent to several campaigns by a column.
 ROUTED_CAMPAIGN_TIP = "Each value's campaign is picked under “Send to several campaigns by a column”."
-
-
-def _list_campaigns_job(factory: Callable[[], ProviderClient]) -> Callable[[Any, Any], list[Campaign]]:
-    """The worker body: one event loop per listing, the client always closed."""
-
-    async def run() -> list[Campaign]:
-        client = factory()
-        try:
-            return await client.list_campaigns()
-        finally:
-            await client.aclose()
-
-    def job(_progress: Any, _cancel: Any) -> list[Campaign]:
-        return asyncio.run(run())
-
-    return job
 
 
 class DestinationPanel(QWidget):
@@ -328,7 +310,7 @@ class DestinationPanel(QWidget):
         except LeadLoaderError as exc:
             self._on_list_failed(generation, exc)
             return
-        worker = start_worker(_list_campaigns_job(factory), parent=self)
+        worker = start_worker(lambda _progress, _cancel: list_campaigns(factory), parent=self)
         worker.sig_succeeded.connect(lambda result, g=generation: self._on_listed(g, result))
         worker.sig_failed.connect(lambda exc, g=generation: self._on_list_failed(g, exc))
         self._worker = worker
