@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -20,7 +20,6 @@ from PySide6.QtGui import (
     QDropEvent,
 )
 from PySide6.QtWidgets import (
-    QFrame,
     QGroupBox,
     QMainWindow,
     QMenu,
@@ -28,7 +27,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStyle,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -55,6 +53,7 @@ from gui.qt.routed_upload import row_campaign, run_campaign
 from gui.qt.style import std_icon
 from gui.qt.table_model import STATUS_WORDS, LeadTableModel
 from gui.qt.widgets.banners import SandboxBanner, StorageBanner
+from gui.qt.window_layout import lay_out
 from gui.qt.workers import Worker, start_worker, tune_gil_for_gui
 
 if TYPE_CHECKING:
@@ -103,6 +102,14 @@ class MainWindow(QMainWindow):
     action_accounts: QAction
     action_dnc: QAction
     menu_tools: QMenu
+    # Its frames, made by gui.qt.window_layout.
+    emails_box: QGroupBox
+    destination_box: QGroupBox
+    mapping_box: QGroupBox
+    left_split: QSplitter
+    side_split: QSplitter
+    main_split: QSplitter
+    side_scroll: QScrollArea
 
     def __init__(
         self,
@@ -160,6 +167,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ UI
 
     def _build_ui(self) -> None:
+        """Build the flows the window holds, then lay them out (:func:`gui.qt.window_layout.lay_out`)."""
         # Across the top: the sandbox notice, the resume offer, a disk problem that pauses the run.
         self.sandbox_banner = SandboxBanner()
         self.resume = ResumeRun(lambda: self.opener.sheet is not None or self.opener.loading())
@@ -168,97 +176,21 @@ class MainWindow(QMainWindow):
         self.resume_label = self.resume.label
         self.resume_button = self.resume.resume_button
         self.start_over_button = self.resume.start_over_button
-
         self.storage_banner = StorageBanner()
         self.storage_label = self.storage_banner.label
 
         self.opener = OpenSheet(self.settings)
+        self.view = ViewTable(self.model)
         self.results_panel = ReviewResults()
         self.results_panel.hide()
         self.history = RunHistory(self)
-
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.opener)
-        self.view = ViewTable(self.model)
-        left_layout.addWidget(self.view, 1)
-        # Under the table: the selected row's emails, as that prospect will read them.
-        self.emails_box = QGroupBox("Emails as the selected prospect will get them")
-        self.emails_box.setAccessibleName("Email preview")
-        QVBoxLayout(self.emails_box).addWidget(self.preview)
-        self.left_split = QSplitter(Qt.Orientation.Vertical)
-        self.left_split.addWidget(left)
-        self.left_split.addWidget(self.emails_box)
-        self.left_split.addWidget(self.results_panel)
-        self.left_split.setStretchFactor(0, 1)
-        self.left_split.setSizes([520, 260, 0])
-        self.left_split.setChildrenCollapsible(False)
-
-        # Right side: where to send, then how columns map.
         self.destination_panel = DestinationPanel(self.store, self.settings, defer=self._defer_data)
-        self.mapping_panel = MapColumnsFlow(populate=not self._defer_data)
-        # Both steps stay visible: the campaign decides which fields the mapping shows.
-        self.destination_box = QGroupBox("1 · Where to send")
-        self.destination_box.setAccessibleName("Step 1: where to send")
-        destination_layout = QVBoxLayout(self.destination_box)
-        destination_layout.addWidget(self.destination_panel)
-        # Several campaigns instead of step 1's one: a choice about where the rows go, so it sits here.
         self.routing = RouteRowsFlow()
-        destination_layout.addWidget(self.routing, 1)
-        self.mapping_box = QGroupBox("2 · Match your columns to the provider's fields")
-        self.mapping_box.setAccessibleName("Step 2: match columns")
-        QVBoxLayout(self.mapping_box).addWidget(self.mapping_panel)
-        self.side_split = QSplitter(Qt.Orientation.Vertical)
-        self.side_split.addWidget(self.destination_box)
-        self.side_split.addWidget(self.mapping_box)
-        self.side_split.setStretchFactor(1, 1)
-        self.side_split.setChildrenCollapsible(False)
-        self.side_split.setSizes([230, 600])
+        self.mapping_panel = MapColumnsFlow(populate=not self._defer_data)
         if not self._defer_data:
             self.mapping_panel.set_spec(self.destination_panel.spec())
-
-        self.main_split = QSplitter(Qt.Orientation.Horizontal)
-        self.main_split.addWidget(self.left_split)
-        # A scroll area, so the panels' minimum heights never push the Upload bar off a small screen.
-        self.side_scroll = QScrollArea()
-        self.side_scroll.setWidgetResizable(True)
-        self.side_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.side_scroll.setWidget(self.side_split)
-        self.side_scroll.setMinimumWidth(380)
-        self.main_split.addWidget(self.side_scroll)
-        self.main_split.setStretchFactor(0, 3)
-        self.main_split.setStretchFactor(1, 2)
-        self.main_split.setChildrenCollapsible(False)
-        self.main_split.setSizes([760, 520])
-
         self.upload_bar = self.run.bar
-
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(6, 6, 6, 0)
-        layout.addWidget(self.sandbox_banner)
-        layout.addWidget(self.resume_banner)
-        layout.addWidget(self.storage_banner)
-        layout.addWidget(self.main_split, 1)
-        # The choice sits by the Upload button it changes; the pane shows it only when rows are flagged.
-        layout.addWidget(self.preview.allow_empty)
-        layout.addWidget(self.upload_bar)
-        self.setCentralWidget(central)
-        self.statusBar().setAccessibleName("Status bar")
-        self._fit_to_screen()
-
-    def _fit_to_screen(self) -> None:
-        """A first-run size that fits the screen (restored geometry replaces it later)."""
-        screen = self.screen()
-        if screen is None:
-            self.resize(1320, 820)
-            return
-        area = screen.availableGeometry()
-        width = min(1400, int(area.width() * 0.94))
-        height = min(900, int(area.height() * 0.9))
-        self.resize(width, height)
-        self.move(area.x() + (area.width() - width) // 2, area.y() + (area.height() - height) // 2)
+        lay_out(self)
 
     def _splitters(self) -> dict[str, QSplitter]:
         return {"main": self.main_split, "left": self.left_split, "side": self.side_split}
