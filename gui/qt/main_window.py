@@ -154,7 +154,6 @@ class MainWindow(QMainWindow):
         self.preview = PreviewEmailsFlow()
         self.safety = SendSafely(self)
         self.run = RunUpload(self.model, self._upload_inputs, self, guard=self._check_before_sending)
-        self._emails_for: tuple[str, str, str] | None = None  # (provider, account, destination) read
         self._preview_row = 0  # the table's selected frame row, whose emails the preview shows
         self._until_quit: list[Worker] = []
 
@@ -423,49 +422,11 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ emails, checks before sending
 
     def _read_emails(self) -> None:
-        """Read the campaign the preview shows (in its worker), once per campaign.
-
-        That is step 1's campaign; for a sheet sent to several campaigns, the campaign the selected
-        row goes to, and the preview's check then counts only the rows going there.
-        """
+        """Show the campaign the preview follows: step 1's, or the selected row's when routed."""
         if self._defer_data:
             return  # the core's merge-tag code loads with the data stack (finish_start)
-        from gui.core.safety import publishes_emails, unread_note
-
         panel = self.destination_panel
-        spec = panel.spec()
-        target = self._preview_target()
-        if target is None:
-            self._emails_for = None
-            self.preview.set_scope(None)
-            self.preview.clear()
-            return
-        destination, scope, note = target
-        key = (spec.id, panel.account_label(), destination)
-        if key == self._emails_for:
-            return
-        self._emails_for = key
-        if not destination:  # a routed row that goes nowhere: the note says why
-            self.preview.read_campaign(None, None, spec.label, note=note)
-            return
-        self.preview.set_scope(scope, note)
-        if not publishes_emails(spec, destination):
-            self.preview.read_campaign(None, None, spec.label, note=unread_note(spec, destination))
-            return
-        try:
-            factory = panel.client_factory()
-        except LeadLoaderError as exc:
-            self._emails_for = None
-            text = f"The campaign's emails could not be checked: {exc}"
-            self.preview.read_campaign(None, None, spec.label, note=text)
-            return
-
-        def read() -> Any:
-            from gui.core.safety import read_campaign
-
-            return read_campaign(spec, destination, factory)
-
-        self.preview.read_campaign(read, spec.merge_tags, spec.label)
+        self.preview.follow(panel.spec(), panel.account_label(), self._preview_target(), panel.client_factory)
 
     def _preview_target(self) -> tuple[str, list[int] | None, str] | None:
         """The campaign the preview shows, the rows its check covers (None: all) and a note.
@@ -520,7 +481,7 @@ class MainWindow(QMainWindow):
     def _on_routes_changed(self, routes: object) -> None:
         """Routing on or off: updating is not offered while on; the Upload button names the campaigns."""
         self.destination_panel.set_routed(routes is not None)
-        self._emails_for = None  # the preview now follows the row's campaign (or step 1's again)
+        self.preview.forget_campaign()  # it now follows the row's campaign (or step 1's again)
         self._read_emails()
         self._check_resumable()
         self._refresh_everything()

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
-from gui.core.errors import Cancelled
+from gui.core.errors import Cancelled, LeadLoaderError
 from gui.qt.workers import Worker, start_worker
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from gui.core.cancel import CancelToken, ProgressCallback
     from gui.core.mapping.columns import ColumnMapping
     from gui.core.merge_tags import Piece, RenderedEmail, TagCheck
+    from gui.core.providers.base import ProviderClient, ProviderSpec
     from gui.core.safety import CampaignRead
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,7 @@ class PreviewEmailsFlow(QWidget):
         self._row: int | None = None
         self._scope: tuple[int, ...] | None = None  # frame rows the check covers
         self._scope_note = ""
+        self._following: tuple[str, str, str] | None = None  # (provider, account, destination) read
         self._check: TagCheck | None = None  # built on first use: see the imports
         self._reader: Worker | None = None
         self._checker: Worker | None = None
@@ -164,6 +166,55 @@ class PreviewEmailsFlow(QWidget):
         # A campaign chosen while another is read: only the latest reader's answer counts.
         reader.sig_succeeded.connect(lambda text: self._reader is reader and self._on_read(text, label))
         reader.sig_failed.connect(lambda exc: self._reader is reader and self._on_read_failed(exc))
+
+    def follow(
+        self,
+        spec: ProviderSpec,
+        account: str,
+        target: tuple[str, Sequence[int] | None, str] | None,
+        client_factory: Callable[[], Callable[[], ProviderClient]],
+    ) -> None:
+        """Show ``target``'s campaign: read once per provider, account and campaign.
+
+        Args:
+            spec: The provider.
+            account: The account's label (another account may see another campaign).
+            target: The destination id, the rows its check covers (None: all) and a note; the id is
+                "" for a row that is not sent (the note says why); None when nothing is chosen.
+            client_factory: Returns the account's client factory (raises when there is no key).
+        """
+        from gui.core.safety import publishes_emails, read_campaign, unread_note
+
+        if target is None:
+            self._following = None
+            self.set_scope(None)
+            self.clear()
+            return
+        destination, scope, note = target
+        key = (spec.id, account, destination)
+        if key == self._following:
+            return
+        self._following = key
+        if not destination:
+            self.read_campaign(None, None, spec.label, note=note)
+            return
+        self.set_scope(scope, note)
+        if not publishes_emails(spec, destination):
+            self.read_campaign(None, None, spec.label, note=unread_note(spec, destination))
+            return
+        try:
+            factory = client_factory()
+        except LeadLoaderError as exc:
+            self._following = None  # a key added later is read on the next change
+            self.read_campaign(
+                None, None, spec.label, note=f"The campaign's emails could not be checked: {exc}"
+            )
+            return
+        self.read_campaign(lambda: read_campaign(spec, destination, factory), spec.merge_tags, spec.label)
+
+    def forget_campaign(self) -> None:
+        """Read the campaign again on the next :meth:`follow` (what it follows has changed)."""
+        self._following = None
 
     def set_sheet(self, frame: pd.DataFrame | None, mapping: ColumnMapping) -> None:
         """The sheet (fixes applied) and the mapping changed: render again and re-check."""

@@ -140,3 +140,34 @@ def test_rows_with_empty_tags_are_held_back_until_the_user_sends_them_anyway(
     flow.allow_empty.setChecked(True)
     assert flow.held_rows() == frozenset()
     assert flow.upload_note() == "1 row with an empty merge tag will be sent anyway."
+
+
+def test_it_follows_a_campaign_once_per_provider_account_and_campaign(qtbot, flow: PreviewEmailsFlow) -> None:
+    from gui.core.errors import CredentialError
+    from gui.core.providers import get_spec
+    from gui.demo import demo_client
+    from gui.sandbox import seed
+
+    spec = get_spec("lemlist")
+    factory = lambda: lambda: demo_client("lemlist")  # noqa: E731 - the window's shape: a factory of factories
+    flow.set_sheet(FRAME, MAPPING)
+    flow.set_row(0)
+    with qtbot.waitSignal(flow.sig_checked, timeout=10_000, check_params_cb=lambda c: c.checked):
+        flow.follow(spec, "Sandbox", (seed.LEMLIST_CAMPAIGN, None, ""), factory)
+    assert flow.campaign_read is not None and flow.campaign_read.text.campaign_id == seed.LEMLIST_CAMPAIGN
+    reader = flow._reader
+    flow.follow(spec, "Sandbox", (seed.LEMLIST_CAMPAIGN, None, ""), factory)
+    assert flow._reader is reader  # the same campaign is not read twice
+
+    flow.follow(
+        spec, "Sandbox", ("", None, "This row is not sent: no campaign for its Region “NA”."), factory
+    )
+    assert flow.status.text() == "This row is not sent: no campaign for its Region “NA”."
+
+    def no_key():
+        raise CredentialError("No key stored for lemlist account “Main”.")
+
+    flow.follow(spec, "Main", ("cam_other", None, ""), no_key)
+    assert flow.status.text().startswith("The campaign's emails could not be checked: No key stored")
+    flow.follow(spec, "Main", None, no_key)
+    assert flow.status.text() == "Choose a campaign to see its emails."
