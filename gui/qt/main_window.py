@@ -49,7 +49,7 @@ from gui.qt.flows.run_upload import RunEnded, RunUpload, UploadInputs
 from gui.qt.flows.send_safely import SafetyInputs, SendSafely
 from gui.qt.flows.view_table import QUEUED, ViewTable
 from gui.qt.menus import build_menu_bar
-from gui.qt.routed_upload import row_campaign, run_campaign
+from gui.qt.routed_upload import row_campaign, rows_by_campaign, run_campaign
 from gui.qt.style import std_icon
 from gui.qt.table_model import STATUS_WORDS, LeadTableModel
 from gui.qt.widgets.banners import SandboxBanner, StorageBanner
@@ -155,6 +155,7 @@ class MainWindow(QMainWindow):
         self.safety = SendSafely(self)
         self.run = RunUpload(self.model, self._upload_inputs, self, guard=self._check_before_sending)
         self._preview_row = 0  # the table's selected frame row, whose emails the preview shows
+        self._routed_rows: dict[str, list[int]] | None = None  # campaign -> rows, while routed
         self._until_quit: list[Worker] = []
 
         self._build_ui()
@@ -437,7 +438,14 @@ class MainWindow(QMainWindow):
         if routes is None:
             destination = self.destination_panel.destination()
             return (destination.id, None, "") if destination is not None else None
-        return row_campaign(self.model.frame, routes, self._preview_row, self.destination_panel.campaigns())
+        frame = self.model.frame
+        if self._routed_rows is None:
+            if routes.column not in frame.columns:
+                return None
+            self._routed_rows = rows_by_campaign(frame, routes)
+        return row_campaign(
+            frame, routes, self._preview_row, self.destination_panel.campaigns(), self._routed_rows
+        )
 
     def _on_row_selected(self, row: int) -> None:
         self._preview_row = row
@@ -446,6 +454,7 @@ class MainWindow(QMainWindow):
 
     def _feed_preview(self) -> None:
         """The cells or the mapping changed: the pane renders and checks the sheet as it is now."""
+        self._routed_rows = None  # a routed value may have changed with the cells
         if self.opener.sheet is not None and not self._defer_data:
             self.preview.set_sheet(self.model.frame, self.mapping_panel.mapping())
 
@@ -481,6 +490,7 @@ class MainWindow(QMainWindow):
     def _on_routes_changed(self, routes: object) -> None:
         """Routing on or off: updating is not offered while on; the Upload button names the campaigns."""
         self.destination_panel.set_routed(routes is not None)
+        self._routed_rows = None
         self.preview.forget_campaign()  # it now follows the row's campaign (or step 1's again)
         self._read_emails()
         self._check_resumable()

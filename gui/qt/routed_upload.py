@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from gui.core.domain import Campaign
-from gui.core.routing import RouteTable, RoutingError, destination_id, match_key, run_name, split_rows
+from gui.core.routing import RouteTable, destination_id, match_key, run_name, split_rows
 
 if TYPE_CHECKING:
     import numpy as np
@@ -123,14 +123,32 @@ def plan(
     return text, True, " ".join(hints)
 
 
+def rows_by_campaign(frame: Any, table: RouteTable) -> dict[str, list[int]]:
+    """Destination -> its rows, in sheet order: the split the preview reuses while the user moves.
+
+    Raises:
+        RoutingError: The sheet has no column ``table.column``.
+    """
+    by_campaign: dict[str, list[int]] = {}
+    for row, destination in split_rows(frame, table).destinations.items():
+        by_campaign.setdefault(destination, []).append(row)
+    return by_campaign
+
+
 def row_campaign(
-    frame: Any, table: RouteTable, row: int, campaigns: Sequence[Campaign]
+    frame: Any,
+    table: RouteTable,
+    row: int,
+    campaigns: Sequence[Campaign],
+    by_campaign: Mapping[str, Sequence[int]],
 ) -> tuple[str, list[int] | None, str] | None:
     """The campaign frame row ``row`` goes to, every row going there, and the preview's words for them.
 
     The email preview of a routed sheet shows the selected row's campaign and checks only its rows.
-    A row whose value has no campaign (and no default) gives "" and why it is not sent; None when
-    the row or the column is not in the sheet.
+    ``by_campaign`` is :func:`rows_by_campaign` of the sheet as it is: the table's selection moves
+    with every arrow key, so the whole-sheet split is not done again for each. A row whose value has
+    no campaign (and no default) gives "" and why it is not sent; None when the row or the column is
+    not in the sheet.
     """
     if not 0 <= row < len(frame) or table.column not in frame.columns:
         return None
@@ -139,10 +157,7 @@ def row_campaign(
     shown = value.strip() or "(empty)"
     if destination is None:
         return "", None, f"This row is not sent: no campaign for its {table.column} “{shown}”."
-    try:
-        rows = [r for r, d in split_rows(frame, table).destinations.items() if d == destination]
-    except RoutingError:
-        return None
+    rows = list(by_campaign.get(destination, ()))
     name = names_of(campaigns).get(destination)
     words = name.name if name is not None else destination
     return destination, rows, f"Rows going to ‘{words}’ ({len(rows):,}, like this row's {shown}):"
