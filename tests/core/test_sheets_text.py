@@ -1,92 +1,26 @@
-"""Text files read from a mapping, and bad UTF-8 found by the conversion to ``str``."""
+"""Text files: a UTF-8 mark skipped by offset, and bad UTF-8 found by the conversion to ``str``."""
 
 from __future__ import annotations
 
-import mmap
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-import numpy as np
-import pandas as pd
 import pytest
 
-from gui.core.errors import SheetError
 from gui.core.sheets import arrow_blocks, text_dialect
-from gui.core.sheets import files as sheet_files
-from gui.core.sheets.load import Sheet, load_sheet, preview_rows
+from gui.core.sheets.load import load_sheet, preview_rows
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "sheets"
-TEXT_FILES = sorted(p.name for p in DATA.iterdir() if p.suffix in {".csv", ".tsv", ".txt"})
 
 
-@pytest.fixture
-def map_all(monkeypatch: pytest.MonkeyPatch) -> Callable[[], list[mmap.mmap]]:
-    """From the call on, every text file is mapped (not only big ones); lists the mappings made."""
-
-    def start() -> list[mmap.mmap]:
-        made: list[mmap.mmap] = []
-        real = mmap.mmap
-
-        def spy(*args: Any, **kwargs: Any) -> mmap.mmap:
-            made.append(real(*args, **kwargs))
-            return made[-1]
-
-        monkeypatch.setattr(sheet_files, "MAP_BYTES", 1)
-        monkeypatch.setattr(sheet_files.mmap, "mmap", spy)
-        return made
-
-    return start
-
-
-def outcome(path: Path, **options: Any) -> Sheet | str:
-    try:
-        return load_sheet(path, **options)
-    except SheetError as error:
-        return str(error)
-
-
-def assert_same(read: Sheet | str, mapped_read: Sheet | str) -> None:
-    if isinstance(read, str) or isinstance(mapped_read, str):
-        assert read == mapped_read
-        return
-    pd.testing.assert_frame_equal(read.frame, mapped_read.frame)
-    assert (read.encoding, read.delimiter, read.header_row, read.rows_dropped) == (
-        mapped_read.encoding,
-        mapped_read.delimiter,
-        mapped_read.header_row,
-        mapped_read.rows_dropped,
-    )
-    assert read.notes == mapped_read.notes
-    assert np.array_equal(read.source_rows, mapped_read.source_rows)
-
-
-@pytest.mark.parametrize("name", TEXT_FILES)
-def test_a_mapped_file_reads_as_the_same_sheet(name: str, map_all: Callable[[], list[mmap.mmap]]) -> None:
-    read = outcome(DATA / name)
-    made = map_all()
-    assert_same(read, outcome(DATA / name))
-    assert len(made) == (1 if (DATA / name).stat().st_size else 0)  # an empty file is refused first
-    assert all(mapping.closed for mapping in made)
-
-
-def test_the_mapping_is_closed_after_a_late_encoding_switch(
-    map_all: Callable[[], list[mmap.mmap]], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The first read gives up on a cp1252 byte far down and the file is judged again whole:
-    # both passes use the one mapping, closed once the sheet is built.
-    mapped = map_all()
+def test_a_late_cp1252_byte_switches_the_whole_file_to_cp1252(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The first read gives up on a cp1252 byte far down and the file is judged again whole.
     monkeypatch.setattr(text_dialect, "_SAMPLE_BYTES", 64)
     sheet = load_sheet(DATA / "late_cp1252.csv")
     assert sheet.encoding == "cp1252"
     assert sheet.frame.iloc[-1].tolist() == ["Renée", "renee@example.com"]
-    assert len(mapped) == 1 and mapped[0].closed
 
 
-def test_a_utf8_bom_is_skipped_by_offset_not_by_copy(
-    tmp_path: Path, map_all: Callable[[], list[mmap.mmap]]
-) -> None:
-    mapped = map_all()
+def test_a_utf8_bom_is_skipped_by_offset_not_by_copy(tmp_path: Path) -> None:
     path = tmp_path / "bom.csv"
     rows = [f"lead{i}@example.com,Zoë {i % 9},{i % 1000:05d}" for i in range(5000)]
     path.write_bytes(b"\xef\xbb\xbf" + ("Email,Name,Zip\r\n" + "\r\n".join(rows) + "\r\n").encode())
@@ -97,7 +31,6 @@ def test_a_utf8_bom_is_skipped_by_offset_not_by_copy(
     data = path.read_bytes()
     utf8, start = text_dialect.to_utf8(data, "utf-8", 3)
     assert utf8 is data and start == 3
-    assert len(mapped) == 1 and mapped[0].closed
 
 
 def write_with_late_byte(path: Path, *, repeated: bool) -> None:
@@ -138,20 +71,6 @@ def test_utf8_chosen_by_the_user_shows_the_bad_byte_as_a_replacement(tmp_path: P
     assert sheet.frame["City"].iloc[20_000] == "Orl\ufffdans"
     assert sheet.frame["City"].iloc[19_999] == "Paris"
     assert sheet.frame.shape == (30_000, 3)
-
-
-def test_a_file_that_cannot_be_mapped_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
-    read = load_sheet(DATA / "clean.csv")
-    tried: list[int] = []
-
-    def refuse(*_args: Any, **_kwargs: Any) -> mmap.mmap:
-        tried.append(1)
-        raise OSError(19, "No such device")  # what some network file systems answer
-
-    monkeypatch.setattr(sheet_files, "MAP_BYTES", 1)
-    monkeypatch.setattr(sheet_files.mmap, "mmap", refuse)
-    assert_same(read, load_sheet(DATA / "clean.csv"))
-    assert tried == [1]
 
 
 def test_the_preview_of_a_utf8_bom_file_starts_after_the_mark() -> None:

@@ -3,7 +3,7 @@
 - :mod:`.load`: :func:`~.load.load_sheet` and friends, the one entry point; workbooks' cells.
 - :mod:`.sheet`: the :class:`~.sheet.Sheet` and the finishing every reader shares (blank rows, notes).
 - :mod:`.header`: which row is the header, and unique column names from it.
-- :mod:`.files`: the file checked, read or mapped, its errors in words.
+- :mod:`.files`: the file checked and read, its errors in words.
 - :mod:`.delimited`: .csv .tsv .txt, from the bytes to the sheet (pyarrow, else the csv module).
 - :mod:`.text_dialect`: a text file's encoding, delimiter and first records, judged on its bytes.
 - :mod:`.arrow_blocks`: pyarrow's parse on one thread, the conversion to ``str`` on the caller's.

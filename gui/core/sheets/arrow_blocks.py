@@ -23,7 +23,6 @@ import numpy as np
 from gui.core.cancel import CancelToken, ProgressCallback, check
 from gui.core.domain import Progress
 from gui.core.sheets.cell_text import Column, Mask
-from gui.core.sheets.files import FileBytes
 
 #: Bytes pyarrow parses per block. Small blocks let the parse of the next block run beside the
 #: conversion of this one from the start, and let cancel act within a fraction of a second.
@@ -36,7 +35,7 @@ _REPEAT_SHARE = 0.5
 
 
 def read_arrow(
-    utf8: FileBytes,
+    utf8: bytes,
     start: int,
     delimiter: str,
     width: int,
@@ -75,7 +74,7 @@ _CHUNKER_OUT_OF_SYNC = "out of sync with chunker"
 
 
 def _parse_arrow(  # noqa: PLR0917 - one private call site with the reader's options
-    utf8: FileBytes,
+    utf8: bytes,
     start: int,
     delimiter: str,
     width: int,
@@ -116,7 +115,7 @@ def _parse_arrow(  # noqa: PLR0917 - one private call site with the reader's opt
         return _convert_blocks(blocks, width, len(buffer), progress, cancel)
 
 
-def quoted_newlines(utf8: FileBytes, start: int) -> bool:
+def quoted_newlines(utf8: bytes, start: int) -> bool:
     """Whether a quoted field may hold a line break, so the fast parse may need a second go.
 
     Proving that no quoted field spans lines costs more than it saves (two passes over the

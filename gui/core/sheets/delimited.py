@@ -21,7 +21,7 @@ from gui.core.domain import Progress
 from gui.core.errors import SheetError
 from gui.core.sheets.arrow_blocks import read_arrow
 from gui.core.sheets.cell_text import Column, Mask
-from gui.core.sheets.files import FileBytes, file_bytes, read_bytes
+from gui.core.sheets.files import read_bytes
 from gui.core.sheets.header import HEADER_SCAN_ROWS, detect_header
 from gui.core.sheets.sheet import ReadFacts, Sheet, blank_mask, finish_sheet
 from gui.core.sheets.text_dialect import Dialect, NotUtf8, dialect_of, preview_records, to_utf8
@@ -51,26 +51,26 @@ def load_text(
     cancel: CancelToken | None,
 ) -> Sheet:
     """A text file as a sheet (see :func:`gui.core.sheets.load.load_sheet` for the arguments)."""
-    with file_bytes(file) as data:
+    data = read_bytes(file)
+    check(cancel)
+    if len(data) < _PREVIEW_BYTES and not data[:_PREVIEW_BYTES].strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise SheetError(file, "the file holds no data (only blank lines).")
+    # The encoding is first judged on the start of the file; the fast reader checks the rest
+    # and a late non-UTF-8 byte sends us back here once, with the whole file examined.
+    dialect = _dialect(file, data, encoding, delimiter, whole=False)
+    try:
+        return _parse_text(
+            file, data, dialect, header_row, strict=encoding is None, progress=progress, cancel=cancel
+        )
+    except NotUtf8:
         check(cancel)
-        if len(data) < _PREVIEW_BYTES and not data[:_PREVIEW_BYTES].strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
-            raise SheetError(file, "the file holds no data (only blank lines).")
-        # The encoding is first judged on the start of the file; the fast reader checks the rest
-        # and a late non-UTF-8 byte sends us back here once, with the whole file examined.
-        dialect = _dialect(file, data, encoding, delimiter, whole=False)
-        try:
-            return _parse_text(
-                file, data, dialect, header_row, strict=encoding is None, progress=progress, cancel=cancel
-            )
-        except NotUtf8:
-            check(cancel)
-        fixed = dialect.delimiter if delimiter is None else delimiter
-        dialect = _dialect(file, data, None, fixed, whole=True)
-        return _parse_text(file, data, dialect, header_row, strict=False, progress=progress, cancel=cancel)
+    fixed = dialect.delimiter if delimiter is None else delimiter
+    dialect = _dialect(file, data, None, fixed, whole=True)
+    return _parse_text(file, data, dialect, header_row, strict=False, progress=progress, cancel=cancel)
 
 
 def _dialect(
-    file: Path, data: FileBytes, encoding: str | None, delimiter: str | None, *, whole: bool = True
+    file: Path, data: bytes, encoding: str | None, delimiter: str | None, *, whole: bool = True
 ) -> Dialect:
     if delimiter is not None and len(delimiter) != 1:
         raise SheetError(file, f'the delimiter must be one character, not "{delimiter}".')
@@ -82,7 +82,7 @@ def _dialect(
 
 def _parse_text(
     file: Path,
-    data: FileBytes,
+    data: bytes,
     dialect: Dialect,
     header_row: int | None,
     *,
@@ -121,7 +121,7 @@ def _parse_text(
 
 def read_columns(
     path: Path,
-    utf8: FileBytes,
+    utf8: bytes,
     start: int,
     delimiter: str,
     width: int,

@@ -13,8 +13,8 @@ Known limits (each measured or tested, see tests/core/test_sheets.py):
   as cp1252; the user switches the encoding in the preview.
 - Calamine parses a worksheet in one call: cancel is checked before and after it and between
   columns, not inside it (about 1.5 s per 100k x 12 cells here).
-- A text file of 4 MB or more is mapped into memory while it loads (no copy before the parse);
-  a program that truncates it during that half second ends the process (SIGBUS on POSIX).
+- A text file is read whole into memory before the parse (150 MB for 1M rows, briefly). Mapping
+  it would save a copy, but a program truncating the file mid-load would then kill the process.
 
 The text path is :mod:`.delimited`, the finishing both share is :mod:`.sheet`.
 """

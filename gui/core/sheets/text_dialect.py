@@ -6,8 +6,9 @@ bytes decode, else the code page Excel wrote. The delimiter is the one that spli
 most consistently; the first records (with their byte offsets) let the reader start right after
 the header row, whatever sits above it.
 
-The functions take ``bytes`` or a read-only ``mmap`` of the file (:data:`FileBytes`): a big
-file is mapped, not copied (:func:`gui.core.sheets.files.file_bytes`).
+The functions take the file's ``bytes``: a file is read whole rather than memory-mapped, since a
+mapped file that another program truncates mid-load kills the process (SIGBUS), losing the sheet
+already open in the window, to save a twentieth of a second on 150 MB.
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ import io
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-from gui.core.sheets.files import FileBytes
 
 DELIMITERS = (",", ";", "\t", "|")
 #: Code pages Excel writes "CSV" in on Windows, by region; the detector only considers these.
@@ -74,7 +73,7 @@ class NotUtf8(Exception):  # noqa: N818 - a finding, handled inside the loader
     """A file taken for UTF-8 from its first bytes holds other bytes further on."""
 
 
-def detect_encoding(data: FileBytes, *, whole: bool = True) -> tuple[str, int]:
+def detect_encoding(data: bytes, *, whole: bool = True) -> tuple[str, int]:
     """The encoding of ``data`` and the length of its byte-order mark.
 
     A BOM is certain; otherwise UTF-16 without BOM shows as NUL bytes in every other place,
@@ -101,7 +100,7 @@ def detect_encoding(data: FileBytes, *, whole: bool = True) -> tuple[str, int]:
     return _guess_codepage(data, bad_at), 0
 
 
-def _first_invalid_utf8(data: FileBytes, *, final: bool = True) -> int:
+def _first_invalid_utf8(data: bytes, *, final: bool = True) -> int:
     """Offset of the first byte that is not UTF-8, or -1 (scans in blocks: no whole-file copy).
 
     With ``final=False`` a character cut at the end of ``data`` (a sample) is not an error.
@@ -120,7 +119,7 @@ def _first_invalid_utf8(data: FileBytes, *, final: bool = True) -> int:
 _LATIN_CANDIDATES = ("cp1252", "cp1250", "cp1257", "cp1254", "mac_roman", "cp850")
 
 
-def _guess_codepage(data: FileBytes, bad_at: int) -> str:
+def _guess_codepage(data: bytes, bad_at: int) -> str:
     """The code page of a file that is not UTF-8.
 
     charset-normalizer tells Cyrillic, Greek, Arabic or Asian code pages apart well, but on the
@@ -180,7 +179,7 @@ def _mojibake(text: str) -> int:
     return penalty
 
 
-def to_utf8(data: FileBytes, encoding: str, bom: int) -> tuple[FileBytes, int]:
+def to_utf8(data: bytes, encoding: str, bom: int) -> tuple[bytes, int]:
     """The file as UTF-8 bytes (the one encoding pyarrow parses natively) and where its text starts.
 
     A UTF-8 file is used as it is, its byte-order mark skipped by the offset rather than by a
@@ -232,7 +231,7 @@ def _rows(text: str, delimiter: str, limit: int) -> list[list[str]]:
 
 
 def dialect_of(
-    data: FileBytes, suffix: str, encoding: str | None, delimiter: str | None, *, whole: bool = True
+    data: bytes, suffix: str, encoding: str | None, delimiter: str | None, *, whole: bool = True
 ) -> Dialect:
     """The dialect of a file, guessing what the caller did not fix (see :func:`detect_encoding`)."""
     if encoding is None:
@@ -259,9 +258,7 @@ def _same_codec(a: str, b: str) -> bool:
     return first == second or {first, second} <= {"utf-16", "utf-16-le", "utf-16-be"}
 
 
-def preview_records(
-    utf8: FileBytes, delimiter: str, rows: int, start: int = 0
-) -> list[tuple[list[str], int]]:
+def preview_records(utf8: bytes, delimiter: str, rows: int, start: int = 0) -> list[tuple[list[str], int]]:
     """The first records from byte ``start`` with the byte offset just after each one.
 
     Offsets let the fast reader start right after the header, whatever sits above it, even when
