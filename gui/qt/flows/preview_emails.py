@@ -187,7 +187,7 @@ class PreviewEmailsFlow(QWidget):
 
         if target is None:
             self._following = None
-            self.set_scope(None)
+            self._scope, self._scope_note = None, ""
             self.clear()
             return
         destination, scope, note = target
@@ -198,7 +198,9 @@ class PreviewEmailsFlow(QWidget):
         if not destination:
             self.read_campaign(None, None, spec.label, note=note)
             return
-        self.set_scope(scope, note)
+        # No check yet: the campaign read below starts the one check, on these rows.
+        self._scope = None if scope is None else tuple(scope)
+        self._scope_note = note
         if not publishes_emails(spec, destination):
             self.read_campaign(None, None, spec.label, note=unread_note(spec, destination))
             return
