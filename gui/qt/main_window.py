@@ -429,7 +429,7 @@ class MainWindow(QMainWindow):
         panel = self.destination_panel
         self.preview.follow(panel.spec(), panel.account_label(), self._preview_target(), panel.client_factory)
 
-    def _preview_target(self) -> tuple[str, list[int] | None, str] | None:
+    def _preview_target(self) -> tuple[str, Sequence[int] | None, str] | None:
         """The campaign the preview shows, the rows its check covers (None: all) and a note.
 
         None when no campaign is chosen. A routed row with no campaign gives "" and why.

@@ -141,7 +141,7 @@ def row_campaign(
     row: int,
     campaigns: Sequence[Campaign],
     by_campaign: Mapping[str, Sequence[int]],
-) -> tuple[str, list[int] | None, str] | None:
+) -> tuple[str, Sequence[int] | None, str] | None:
     """The campaign frame row ``row`` goes to, every row going there, and the preview's words for them.
 
     The email preview of a routed sheet shows the selected row's campaign and checks only its rows.
@@ -157,7 +157,7 @@ def row_campaign(
     shown = value.strip() or "(empty)"
     if destination is None:
         return "", None, f"This row is not sent: no campaign for its {table.column} “{shown}”."
-    rows = list(by_campaign.get(destination, ()))
+    rows = by_campaign.get(destination, ())  # not copied: the preview takes it only for a new campaign
     name = names_of(campaigns).get(destination)
     words = name.name if name is not None else destination
     return destination, rows, f"Rows going to ‘{words}’ ({len(rows):,}, like this row's {shown}):"
