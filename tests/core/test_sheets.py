@@ -26,6 +26,7 @@ from gui.core.sheets.load import (
     unique_names,
 )
 from gui.core.sheets.number_formats import plain_number, render_number
+from gui.core.sheets.text_columns import TEXT_DTYPE
 from tests.core.workbooks import without_cell_references
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "sheets"
@@ -43,9 +44,12 @@ def kinds(sheet: Sheet) -> dict[str, list[str]]:
 
 
 def assert_all_text(frame: pd.DataFrame) -> None:
+    """Every cell is a ``str``, in columns of one kind: arrow-backed (text files) or objects."""
+    kinds = {str(frame[column].dtype) for column in frame.columns}
+    assert kinds in ({"object"}, {str(TEXT_DTYPE)}), kinds
     for column in frame.columns:
-        assert frame[column].dtype == object
-        assert all(type(v) is str for v in frame[column].to_numpy())
+        assert frame[column].dtype in (object, TEXT_DTYPE)
+        assert all(type(v) is str for v in frame[column].to_numpy(dtype=object))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -626,20 +630,6 @@ def test_number_formats_without_cell_references(tmp_path: Path) -> None:
     target_path = without_cell_references(DATA / "phone_formats.xlsx", tmp_path / "no_refs.xlsx")
     assert b' r="' not in zipfile.ZipFile(target_path).read("xl/worksheets/sheet1.xml")
     assert rows_of(load_sheet(target_path)) == rows_of(load_sheet(DATA / "phone_formats.xlsx"))
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        (b"a,b\n1,2\n", False),
-        (b'a,b\n"x\ny",2\n', True),
-        (b'a,b\n"x,y","z"\n', True),  # quotes: the careful parser, whatever they hold
-        (b'"a",b\n1,2\n', False),  # a quote before the data start does not count
-    ],
-)
-def test_quoted_newlines_check(text: bytes, expected: bool) -> None:
-    start = text.index(b"\n") + 1
-    assert sheet_csv.quoted_newlines(text, start) is expected
 
 
 def test_formats_are_sampled_below_a_deep_header(tmp_path: Path) -> None:

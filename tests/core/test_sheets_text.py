@@ -1,13 +1,17 @@
-"""Text files: a UTF-8 mark skipped by offset, and bad UTF-8 found by the conversion to ``str``."""
+"""Text files: pyarrow reads them into arrow-backed columns; a UTF-8 mark, bad UTF-8 found late."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 import pytest
 
-from gui.core.sheets import arrow_blocks, text_dialect
+from gui.core.domain import Progress
+from gui.core.sheets import arrow_blocks, delimited, files, text_dialect
 from gui.core.sheets.load import load_sheet, preview_rows
+from gui.core.sheets.text_columns import TEXT_DTYPE
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "sheets"
 
@@ -47,8 +51,7 @@ def write_with_late_byte(path: Path, *, repeated: bool) -> None:
 def test_a_late_non_utf8_byte_is_found_in_either_kind_of_column(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, repeated: bool
 ) -> None:
-    # pyarrow does not check UTF-8 here; the conversion of each cell (or distinct value) does,
-    # in whichever block it sits.
+    # pyarrow checks the UTF-8 of every block it reads, in whichever column the byte sits.
     monkeypatch.setattr(text_dialect, "_SAMPLE_BYTES", 4096)
     monkeypatch.setattr(arrow_blocks, "_BLOCK_BYTES", 64 * 1024)
     path = tmp_path / "late.csv"
@@ -60,7 +63,7 @@ def test_a_late_non_utf8_byte_is_found_in_either_kind_of_column(
         ["lead20000@example.com", "Orléans", "20000"] if repeated else ["renée@example.com", "Lyon", "20000"]
     )
     assert sheet.frame.shape == (30_000, 3)
-    assert all(sheet.frame[c].dtype == object for c in sheet.frame.columns)
+    assert all(sheet.frame[c].dtype == TEXT_DTYPE for c in sheet.frame.columns)
 
 
 def test_utf8_chosen_by_the_user_shows_the_bad_byte_as_a_replacement(tmp_path: Path) -> None:
@@ -77,3 +80,101 @@ def test_the_preview_of_a_utf8_bom_file_starts_after_the_mark() -> None:
     rows = preview_rows(DATA / "utf8_bom.csv", rows=2)
     assert not rows[0][0].startswith("\ufeff")
     assert rows[0] == load_sheet(DATA / "utf8_bom.csv").frame.columns.tolist()
+
+
+def write_leads(path: Path, rows: int) -> None:
+    lines = ["Email,Name,Zip"] + [f'lead{i}@example.com,"Zoë, {i % 9}",{i % 1000:05d}' for i in range(rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_a_text_file_loads_into_arrow_backed_columns_a_workbook_into_objects(tmp_path: Path) -> None:
+    path = tmp_path / "leads.csv"
+    write_leads(path, 50)
+    sheet = load_sheet(path)
+    assert [str(sheet.frame[c].dtype) for c in sheet.frame.columns] == [str(TEXT_DTYPE)] * 3
+    assert sheet.frame["Name"].iat[3] == "Zoë, 3"
+    assert type(sheet.frame["Zip"].iat[7]) is str and sheet.frame["Zip"].iat[7] == "00007"
+    assert (sheet.frame["Email"] == "lead1@example.com").dtype == bool  # numpy booleans, as for objects
+    workbook = load_sheet(DATA / "leads.xlsx")
+    assert all(workbook.frame[c].dtype == object for c in workbook.frame.columns)
+
+
+def test_a_big_utf8_file_is_read_by_pyarrow_not_copied_whole_into_python(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "leads.csv"
+    write_leads(path, 30_000)
+    expected = load_sheet(path).frame
+    monkeypatch.setattr(delimited, "_PREVIEW_BYTES", 4096)
+    monkeypatch.setattr(arrow_blocks, "_BLOCK_BYTES", 64 * 1024)
+    limits: list[int] = []
+    read = files.read_bytes
+
+    def spy(file: Path, limit: int = -1) -> bytes:
+        limits.append(limit)
+        return read(file, limit)
+
+    monkeypatch.setattr(delimited, "read_bytes", spy)
+    events: list[Progress] = []
+    sheet = load_sheet(path, progress=events.append)
+    assert limits == [4096]  # the head only: pyarrow read the rest from the file
+    pd.testing.assert_frame_equal(sheet.frame, expected)
+    during = [e for e in events if e.message.startswith("Read about ")]
+    assert len(during) > 5 and all(0 < e.done <= e.total for e in during)
+    assert 27_000 < during[-1].done < 33_000  # estimated from the bytes read and the first rows' length
+    assert (events[-1].done, events[-1].total) == (30_000, 30_000)
+
+
+def test_a_late_bad_byte_past_the_first_megabyte_switches_the_file_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(delimited, "_PREVIEW_BYTES", 8192)
+    monkeypatch.setattr(text_dialect, "_SAMPLE_BYTES", 4096)
+    path = tmp_path / "late.csv"
+    write_with_late_byte(path, repeated=True)
+    sheet = load_sheet(path)
+    assert sheet.encoding == "cp1252"
+    assert sheet.frame.iloc[20_000].tolist() == ["lead20000@example.com", "Orléans", "20000"]
+    assert sheet.frame.shape == (30_000, 3)
+
+
+@pytest.mark.parametrize("head", [40, 200], ids=["head inside the header", "head inside the rows scanned"])
+def test_rows_scanned_past_the_head_are_read_from_the_whole_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, head: int
+) -> None:
+    # A head that ends inside the rows the header search reads must not cut a record short.
+    path = tmp_path / "leads.csv"
+    path.write_text(
+        "Exported by CRM on 2026-12-07\n\nEmail,Name,Notes\n"
+        + "".join(f'lead{i}@example.com,Name {i},"note {i}\nsecond line"\n' for i in range(40)),
+        encoding="utf-8",
+    )
+    expected = load_sheet(path)
+    monkeypatch.setattr(delimited, "_PREVIEW_BYTES", head)
+    sheet = load_sheet(path)
+    assert sheet.header_row == expected.header_row == 2
+    pd.testing.assert_frame_equal(sheet.frame, expected.frame)
+    assert sheet.frame["Notes"].iat[39] == "note 39\nsecond line"
+
+
+def test_a_file_that_ends_early_gives_the_rows_it_has(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another program truncating the file during the load gives fewer rows, never a crash:
+    # the file is read, not memory-mapped.
+    path = tmp_path / "leads.csv"
+    write_leads(path, 20_000)
+    monkeypatch.setattr(arrow_blocks, "_BLOCK_BYTES", 64 * 1024)
+    full = path.stat().st_size
+    cut: list[Any] = []
+
+    def truncate_once(event: Progress) -> None:
+        if not cut and event.message.startswith("Read about "):
+            cut.append(event.done)
+            with path.open("r+b") as handle:
+                handle.truncate(full // 2)
+
+    sheet = load_sheet(path, progress=truncate_once)
+    assert cut
+    assert 0 < len(sheet.frame) < 20_000
+    assert sheet.frame["Email"].iat[0] == "lead0@example.com"

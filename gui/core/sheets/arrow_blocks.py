@@ -1,48 +1,42 @@
-"""Pure Python: the fast reader of a delimited file, pyarrow's parser beside the conversion.
+"""Pure Python: the fast reader of a delimited file, pyarrow's parser straight into sheet columns.
 
-pyarrow parses blocks of the file with every column typed as string; a second thread keeps a few
-parsed blocks ahead, finds blank rows and dictionary-encodes the columns that repeat their values,
-while the caller's thread turns each block into object columns of ``str``. That part holds the
-GIL and is most of a load: on a 1M-row file about 0.3 s of the caller's time, two thirds of it
-the kernel handing out fresh pages for five million new string objects. UTF-8 is checked there
-too, by the conversion itself: every cell becomes a Python string, which cannot be made of bad
-bytes, so pyarrow's own check of the same bytes (a fifth of its parse) is skipped.
+pyarrow parses the rows below the header in blocks, on every core, with every column typed as
+string, and the columns stay in pyarrow's memory (:mod:`.text_columns`): no Python string is
+made for a cell until something reads it. pyarrow reads the file itself, through a file object
+that reports progress and checks cancel at each block it asks for, so a UTF-8 file is never
+copied whole into Python memory (a plain ``read()``, not a memory map: a file another program
+truncates during the load gives fewer rows, not a crash).
 """
 
 from __future__ import annotations
 
 import math
-import queue
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 import numpy as np
 
 from gui.core.cancel import CancelToken, ProgressCallback, check
 from gui.core.domain import Progress
-from gui.core.sheets.cell_text import Column, Mask
+from gui.core.sheets.cell_text import Mask
+from gui.core.sheets.text_columns import SheetColumn, text_column
 
-#: Bytes pyarrow parses per block. Small blocks let the parse of the next block run beside the
-#: conversion of this one from the start, and let cancel act within a fraction of a second.
-_BLOCK_BYTES = 2 * 1024 * 1024
-#: Blocks parsed ahead of the conversion (memory: a few blocks, not the file).
-_READ_AHEAD = 4
-#: A column whose first block has fewer distinct values than this share of its rows is built
-#: from its distinct values (one Python string each); encoding costs the parse thread, not us.
-_REPEAT_SHARE = 0.5
+#: Bytes pyarrow reads and parses per block (one block per core at a time): small enough that
+#: progress moves and cancel acts within a fraction of a second, big enough to cost nothing.
+_BLOCK_BYTES = 1 << 20
 
 
 def read_arrow(
-    utf8: bytes,
+    source: Path | bytes,
     start: int,
     delimiter: str,
     width: int,
+    row_bytes: float,
     *,
     progress: ProgressCallback | None,
     cancel: CancelToken | None,
-) -> tuple[list[Column], Mask]:
+) -> tuple[list[SheetColumn], Mask]:
     """Every record from byte ``start`` as ``width`` text columns, and the blank rows.
 
     Blocks are cut at every line break first, carefully only when that fails: a quoted field
@@ -51,22 +45,30 @@ def read_arrow(
     the quote-aware cutting, which costs more. Files with quotes but no line break inside them
     (most exports: ``"Acme, Inc."``) keep the fast cutting.
 
+    Args:
+        source: The UTF-8 file itself, or a file's text already transcoded to UTF-8.
+        start: Byte offset of the first record below the header.
+        delimiter: The field separator.
+        width: Columns of the header row.
+        row_bytes: Bytes per record in the rows seen above, to tell progress in rows.
+        progress: Told at each block, possibly from pyarrow's reading thread.
+        cancel: Checked at each block.
+
     Raises:
         pyarrow.ArrowException: Rows of another length than ``width`` (ArrowInvalid), or bytes
-            that are not UTF-8 (the conversion of the cell fails); the caller reads such a file
-            with the csv module.
+            that are not UTF-8 in a file read as UTF-8; the caller reads such a file with the
+            csv module.
+        OSError: The file could not be read to its end.
     """
     import pyarrow as pa
 
-    if quoted_newlines(utf8, start):
-        try:
-            return _parse_arrow(utf8, start, delimiter, width, False, progress, cancel)
-        except pa.ArrowInvalid as error:
-            if _CHUNKER_OUT_OF_SYNC not in str(error):
-                raise
-        check(cancel)
-        return _parse_arrow(utf8, start, delimiter, width, True, progress, cancel)
-    return _parse_arrow(utf8, start, delimiter, width, False, progress, cancel)
+    try:
+        return _parse_arrow(source, start, delimiter, width, False, row_bytes, progress, cancel)
+    except pa.ArrowInvalid as error:
+        if _CHUNKER_OUT_OF_SYNC not in str(error):
+            raise
+    check(cancel)
+    return _parse_arrow(source, start, delimiter, width, True, row_bytes, progress, cancel)
 
 
 #: What pyarrow says when a block edge fell inside a quoted field (arrow/csv/reader.cc).
@@ -74,20 +76,20 @@ _CHUNKER_OUT_OF_SYNC = "out of sync with chunker"
 
 
 def _parse_arrow(  # noqa: PLR0917 - one private call site with the reader's options
-    utf8: bytes,
+    source: Path | bytes,
     start: int,
     delimiter: str,
     width: int,
     newlines_in_values: bool,
+    row_bytes: float,
     progress: ProgressCallback | None,
     cancel: CancelToken | None,
-) -> tuple[list[Column], Mask]:
+) -> tuple[list[SheetColumn], Mask]:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    buffer = pa.py_buffer(utf8)[start:]
     names = [f"f{i}" for i in range(width)]
-    read_options = pacsv.ReadOptions(column_names=names, block_size=_BLOCK_BYTES)
+    read_options = pacsv.ReadOptions(column_names=names, block_size=_BLOCK_BYTES, use_threads=True)
     parse_options = pacsv.ParseOptions(
         delimiter=delimiter,
         quote_char='"',
@@ -96,172 +98,109 @@ def _parse_arrow(  # noqa: PLR0917 - one private call site with the reader's opt
         ignore_empty_lines=False,
     )
     convert_options = pacsv.ConvertOptions(
-        column_types={name: pa.string() for name in names},
+        column_types={name: pa.large_string() for name in names},
         strings_can_be_null=False,
         quoted_strings_can_be_null=False,
         null_values=[],
         true_values=[],
         false_values=[],
-        check_utf8=False,  # the conversion to str checks every byte (module docstring)
+        # Text this app transcoded is UTF-8 by construction; a file read as it is may not be.
+        check_utf8=isinstance(source, Path),
     )
     check(cancel)
-    reader = pacsv.open_csv(
-        pa.BufferReader(buffer),
-        read_options=read_options,
-        parse_options=parse_options,
-        convert_options=convert_options,
-    )
-    with _ReadAhead(reader, width) as blocks:
-        return _convert_blocks(blocks, width, len(buffer), progress, cancel)
-
-
-def quoted_newlines(utf8: bytes, start: int) -> bool:
-    """Whether a quoted field may hold a line break, so the fast parse may need a second go.
-
-    Proving that no quoted field spans lines costs more than it saves (two passes over the
-    bytes with numpy, ~0.3 s on 150 MB), so the test is the cheap one: a file without any quote
-    cannot have a quoted line break. With quotes, :func:`read_arrow` still tries the parallel
-    cutting first and lets pyarrow's own check say when it was wrong.
-    """
-    return utf8.find(b'"', start) >= 0
-
-
-@dataclass(frozen=True)
-class _Block:
-    """One parsed block of rows, prepared off the caller's thread.
-
-    Attributes:
-        arrays: One arrow string array per column, dictionary-encoded when the parser had time.
-        repeated: Per column, whether it repeats its values enough to build each distinct
-            string once (decided on the first block and kept).
-        blank: Rows whose cells are all empty or spaces.
-    """
-
-    arrays: tuple[Any, ...]
-    repeated: tuple[bool, ...]
-    blank: Mask
-
-    @property
-    def rows(self) -> int:
-        return len(self.blank)
-
-
-class _ReadAhead:
-    """Parses the blocks of a CSV reader on a second thread, a few blocks ahead of the caller.
-
-    Turning arrow strings into Python strings holds the GIL and is most of a load; pyarrow's
-    parsing and compute functions release it. Parsing the next block while the caller converts
-    this one keeps both cores busy. Dictionary-encoding the repeated columns is done by
-    whichever side is free: the parser when it is ahead (blocks are waiting), else the caller.
-    Errors of the parser (ragged rows) come out of the iteration in the caller's thread.
-    """
-
-    def __init__(self, reader: Any, width: int) -> None:
-        self._reader = reader
-        self._width = width
-        self._queue: queue.Queue[_Block | BaseException | None] = queue.Queue(maxsize=_READ_AHEAD)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="csv-read-ahead", daemon=True)
-
-    def __enter__(self) -> Iterator[_Block]:
-        self._thread.start()
-        return self._blocks()
-
-    def __exit__(self, *_exc: object) -> None:
-        """Stops the parser and waits for it, so no thread outlives the load (cancel, errors)."""
-        self._stop.set()
-        while self._thread.is_alive():
-            try:
-                while True:
-                    self._queue.get_nowait()  # unblock a parser waiting to hand over a block
-            except queue.Empty:
-                self._thread.join(0.01)
-
-    def _blocks(self) -> Iterator[_Block]:
-        while True:
-            item = self._queue.get()
-            if item is None:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-
-    def _run(self) -> None:
-        repeated: list[bool | None] = [None] * self._width
-        try:
-            for batch in self._reader:
-                if self._stop.is_set():
-                    return
-                ahead = self._queue.qsize() > 0
-                self._queue.put(_prepare(batch, self._width, repeated, encode=ahead))
-            self._queue.put(None)
-        except BaseException as error:  # handed to the caller's thread, raised there
-            self._queue.put(error)
-
-
-def _prepare(batch: Any, width: int, repeated: list[bool | None], *, encode: bool) -> _Block:
-    """The arrow side of converting a block (no GIL needed): blank rows, maybe encodings.
-
-    Whether a column repeats its values is decided on its first block and kept.
-    """
-    import pyarrow.compute as pc
-
-    arrays = []
-    for index in range(width):
-        array = batch.column(index)
-        if repeated[index] is None:
-            repeated[index] = _mostly_repeated(array)
-        arrays.append(pc.dictionary_encode(array) if encode and repeated[index] else array)
-    return _Block(tuple(arrays), tuple(bool(r) for r in repeated), _blank_rows(batch, width))
-
-
-def _convert_blocks(
-    blocks: Iterator[_Block],
-    width: int,
-    size: int,
-    progress: ProgressCallback | None,
-    cancel: CancelToken | None,
-) -> tuple[list[Column], Mask]:
-    """Blocks into object columns, checking cancel and reporting between blocks.
-
-    The columns are allocated once for the row count the first block predicts (blocks are
-    ``_BLOCK_BYTES`` long) and filled in place, growing only if the guess was short: joining
-    a million-row column from pieces would copy it again.
-    """
-    columns: list[Column] = []
-    blanks: list[Mask] = []
-    done = 0
-    expected = 0
-    for block in blocks:
-        check(cancel)
-        rows = block.rows
-        if not columns:
-            expected = max(rows, math.ceil(rows * size / _BLOCK_BYTES * 1.05))
-            columns = [np.empty(expected, dtype=object) for _ in range(width)]
-        elif done + rows > len(columns[0]):
-            extra = max(rows, len(columns[0]) // 2)  # grow by half: a bad guess costs a few copies
-            columns = [np.concatenate([c, np.empty(extra, dtype=object)]) for c in columns]
-        blanks.append(block.blank)
-        for index, array in enumerate(block.arrays):
-            columns[index][done : done + rows] = arrow_to_object(array, repeated=block.repeated[index])
-        done += rows
-        if progress is not None:
-            progress(Progress(done, max(expected, done), f"Read {done:,} rows"))
+    with _WatchedReads(source, start, row_bytes, progress, cancel) as reads:
+        table = pacsv.read_csv(
+            pa.PythonFile(reads, mode="r"),
+            read_options=read_options,
+            parse_options=parse_options,
+            convert_options=convert_options,
+        )
+    check(cancel)
+    blank = _blank_rows(table, width)
+    columns: list[SheetColumn] = [text_column(table.column(i)) for i in range(width)]
     if progress is not None:
-        progress(Progress(done, done, f"Read {done:,} rows"))
-    mask = np.concatenate(blanks) if blanks else np.zeros(0, dtype=bool)
-    if not columns:
-        return [np.empty(0, dtype=object) for _ in range(width)], mask
-    return [c[:done] for c in columns], mask
+        progress(Progress(table.num_rows, table.num_rows, f"Read {table.num_rows:,} rows"))
+    return columns, blank
 
 
-def _blank_rows(batch: Any, width: int) -> Mask:
-    """Rows of a batch whose cells are all empty or spaces; stops at the first column with none."""
+class _WatchedReads:
+    """The file as pyarrow reads it, a block at a time, with progress and cancel at each block.
+
+    pyarrow calls :meth:`read` from its own thread; the :class:`~gui.core.errors.Cancelled`
+    raised there stops ``read_csv`` and comes out of it in the caller's thread unchanged.
+    """
+
+    def __init__(
+        self,
+        source: Path | bytes,
+        start: int,
+        row_bytes: float,
+        progress: ProgressCallback | None,
+        cancel: CancelToken | None,
+    ) -> None:
+        self._source = source
+        self._start = start
+        self._position = start
+        self._row_bytes = max(1.0, row_bytes)
+        self._progress = progress
+        self._cancel = cancel
+        self._file: Any = None
+        self._view = memoryview(source) if isinstance(source, bytes) else None
+        self._size = len(source) if isinstance(source, bytes) else source.stat().st_size
+        self.closed = False
+
+    def __enter__(self) -> _WatchedReads:
+        if isinstance(self._source, Path):
+            self._file = self._source.open("rb", buffering=0)
+            self._file.seek(self._start)
+        return self
+
+    def __exit__(self, *_exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.close()
+
+    def read(self, size: int = -1) -> bytes:
+        """The next ``size`` bytes (all that is left for -1), after a cancel check."""
+        check(self._cancel)
+        if self._view is not None:
+            end = len(self._view) if size < 0 else min(len(self._view), self._position + size)
+            data = bytes(self._view[self._position : end])
+        else:
+            data = self._file.read(size)
+        self._position += len(data)
+        if self._progress is not None and data:
+            rows = int((self._position - self._start) / self._row_bytes)
+            expected = max(rows, math.ceil((self._size - self._start) / self._row_bytes))
+            self._progress(Progress(rows, expected, f"Read about {rows:,} rows"))
+        return data
+
+    def tell(self) -> int:
+        """Bytes handed out so far (pyarrow asks where the stream stands)."""
+        return self._position - self._start
+
+    def readable(self) -> bool:
+        """Always: this object exists to be read."""
+        return True
+
+    def seekable(self) -> bool:
+        """Never: pyarrow reads the stream once, front to back."""
+        return False
+
+    def close(self) -> None:
+        """Close the file (pyarrow closes its wrapper, then the ``with`` block closes us)."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        self.closed = True
+
+
+def _blank_rows(table: Any, width: int) -> Mask:
+    """Rows whose cells are all empty or spaces; stops at the first column with none."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     blank = None
     for index in range(width):
-        array = batch.column(index)
+        array = table.column(index)
         if blank is not None:
             array = array.filter(blank)
         empty = pc.or_(pc.equal(pc.binary_length(array), 0), pc.utf8_is_space(array))
@@ -269,49 +208,18 @@ def _blank_rows(batch: Any, width: int) -> Mask:
             blank = empty
         else:
             # Narrow the full-length mask to the rows still blank after this column.
-            positions = np.flatnonzero(blank.to_numpy(zero_copy_only=False))
-            keep = empty.to_numpy(zero_copy_only=False)
-            full = np.zeros(len(batch), dtype=bool)
-            full[positions[keep]] = True
-            blank = _pa_bool(full)
+            positions = np.flatnonzero(_numpy_mask(blank))
+            full = np.zeros(table.num_rows, dtype=bool)
+            full[positions[_numpy_mask(empty)]] = True
+            blank = pa.array(full, type=pa.bool_())
         if not pc.any(blank).as_py():
-            return np.zeros(len(batch), dtype=bool)
+            return np.zeros(table.num_rows, dtype=bool)
     if blank is None:
-        return np.zeros(len(batch), dtype=bool)
-    result: Mask = blank.to_numpy(zero_copy_only=False)
-    return result
+        return np.zeros(table.num_rows, dtype=bool)
+    return _numpy_mask(blank)
 
 
-def _pa_bool(values: Mask) -> Any:
-    """A numpy bool mask as an arrow array (for filtering)."""
-    import pyarrow as pa
-
-    return pa.array(values, type=pa.bool_())
-
-
-def _mostly_repeated(array: Any) -> bool:
-    """Whether a column repeats its values enough to build each distinct string once."""
-    import pyarrow.compute as pc
-
-    sample = array.slice(0, min(len(array), 20_000))
-    return len(sample) >= 1000 and len(pc.unique(sample)) < len(sample) * _REPEAT_SHARE
-
-
-def arrow_to_object(array: Any, *, repeated: bool = False) -> Column:
-    """An arrow string array as an object array of ``str``.
-
-    Building one Python string per cell is the cost of loading; a ``repeated`` column (cities,
-    countries, titles) or a dictionary-encoded one builds each distinct string once and repeats
-    the reference.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if repeated and not pa.types.is_dictionary(array.type):
-        array = pc.dictionary_encode(array)
-    if pa.types.is_dictionary(array.type):
-        values = array.dictionary.to_numpy(zero_copy_only=False)
-        indices = array.indices.to_numpy(zero_copy_only=False)
-        return values[indices] if len(values) else np.full(len(array), "", dtype=object)
-    result: Column = array.to_numpy(zero_copy_only=False)
+def _numpy_mask(mask: Any) -> Mask:
+    """An arrow boolean array (chunked or not) as a numpy mask."""
+    result: Mask = np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
     return result

@@ -12,7 +12,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from gui.core.sheets.cell_text import Column, ColumnFacts
+from gui.core.sheets.cell_text import ColumnFacts
+from gui.core.sheets.text_columns import SheetColumn
 
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?%?$")
 #: How many values per column the damage detector looks at (spread over the whole column).
@@ -51,7 +52,7 @@ _PHONE_HEADER = re.compile(
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)
 
 
-def _sample(column: Column) -> list[str]:
+def _sample(column: SheetColumn) -> list[str]:
     step = max(1, len(column) // NOTE_SAMPLE)
     return [v.strip() for v in column[::step][:NOTE_SAMPLE] if v and not v.isspace()]
 
@@ -65,7 +66,7 @@ def _share(count: int, total: int) -> str:
 
 
 def damage_notes(
-    names: Sequence[str], columns: Sequence[Column], facts: dict[int, ColumnFacts]
+    names: Sequence[str], columns: Sequence[SheetColumn], facts: dict[int, ColumnFacts]
 ) -> list[ColumnNote]:
     """Notes for columns that look damaged by Excel (or about to be misread).
 

@@ -24,6 +24,7 @@ from gui.core.sheets.cell_text import Column, Mask
 from gui.core.sheets.files import read_bytes
 from gui.core.sheets.header import HEADER_SCAN_ROWS, detect_header
 from gui.core.sheets.sheet import ReadFacts, Sheet, blank_mask, finish_sheet
+from gui.core.sheets.text_columns import SheetColumn, text_from_objects
 from gui.core.sheets.text_dialect import Dialect, NotUtf8, dialect_of, preview_records, to_utf8
 
 #: The start of a file shown while the user picks its header row, encoding or delimiter.
@@ -50,23 +51,48 @@ def load_text(
     progress: ProgressCallback | None,
     cancel: CancelToken | None,
 ) -> Sheet:
-    """A text file as a sheet (see :func:`gui.core.sheets.load.load_sheet` for the arguments)."""
-    data = read_bytes(file)
+    """A text file as a sheet (see :func:`gui.core.sheets.load.load_sheet` for the arguments).
+
+    The dialect and the header row are found in the file's first megabyte. A UTF-8 file (most
+    exports) is then read by pyarrow from the byte after the header, never copied whole into
+    Python memory; any other encoding is read whole and transcoded first.
+    """
+    head = read_bytes(file, limit=_PREVIEW_BYTES)
     check(cancel)
-    if len(data) < _PREVIEW_BYTES and not data[:_PREVIEW_BYTES].strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+    whole = len(head) < _PREVIEW_BYTES
+    if whole and not head.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise SheetError(file, "the file holds no data (only blank lines).")
-    # The encoding is first judged on the start of the file; the fast reader checks the rest
-    # and a late non-UTF-8 byte sends us back here once, with the whole file examined.
-    dialect = _dialect(file, data, encoding, delimiter, whole=False)
-    try:
-        return _parse_text(
-            file, data, dialect, header_row, strict=encoding is None, progress=progress, cancel=cancel
-        )
-    except NotUtf8:
-        check(cancel)
-    fixed = dialect.delimiter if delimiter is None else delimiter
-    dialect = _dialect(file, data, None, fixed, whole=True)
-    return _parse_text(file, data, dialect, header_row, strict=False, progress=progress, cancel=cancel)
+    # The encoding is first judged on the start of the file; pyarrow checks the rest and a late
+    # non-UTF-8 byte sends us back here once, with the whole file examined.
+    dialect = _dialect(file, head, encoding, delimiter, whole=False)
+    if _is_utf8(dialect.encoding):
+        try:
+            return _parse_text(
+                file,
+                head,
+                dialect,
+                header_row,
+                complete=whole,
+                strict=encoding is None,
+                progress=progress,
+                cancel=cancel,
+            )
+        except NotUtf8:
+            check(cancel)
+    data = head if whole else read_bytes(file)
+    check(cancel)
+    if _is_utf8(dialect.encoding):
+        fixed = dialect.delimiter if delimiter is None else delimiter
+        dialect = _dialect(file, data, None, fixed, whole=True)
+    elif not whole:  # the code page is guessed on the whole file, as Excel would read it
+        dialect = _dialect(file, data, encoding, delimiter, whole=False)
+    return _parse_text(
+        file, data, dialect, header_row, complete=True, strict=False, progress=progress, cancel=cancel
+    )
+
+
+def _is_utf8(encoding: str) -> bool:
+    return codecs.lookup(encoding).name == "utf-8"
 
 
 def _dialect(
@@ -86,17 +112,33 @@ def _parse_text(
     dialect: Dialect,
     header_row: int | None,
     *,
+    complete: bool,
     strict: bool,
     progress: ProgressCallback | None,
     cancel: CancelToken | None,
 ) -> Sheet:
+    """The sheet of ``data``: the whole file (``complete``) or the first megabyte of a UTF-8 file."""
     utf8, text_start = to_utf8(data, dialect.encoding, dialect.bom)
     check(cancel)
     scan = HEADER_SCAN_ROWS if header_row is None else max(HEADER_SCAN_ROWS, header_row + 1)
     try:
         records = preview_records(utf8, dialect.delimiter, scan, text_start)
     except ValueError as error:
-        raise SheetError(file, str(error)) from error
+        if complete:
+            raise SheetError(file, str(error)) from error
+        records = []  # a quoted field left open at the cut: read the whole file below
+    if not complete and (len(records) < scan or records[-1][1] >= len(utf8)):
+        # The rows the header search needs reach past the first megabyte (the last may be cut).
+        return _parse_text(
+            file,
+            read_bytes(file),
+            dialect,
+            header_row,
+            complete=True,
+            strict=strict,
+            progress=progress,
+            cancel=cancel,
+        )
     whole_file = not records or records[-1][1] >= len(utf8)
     if whole_file and not any(v.strip() for record, _end in records for v in record):
         raise SheetError(file, "the file holds no data (only blank lines).")
@@ -105,13 +147,17 @@ def _parse_text(
     if header_row >= len(records):
         raise SheetError(file, f"the header row {header_row + 1} is below the last row ({len(records)}).")
     header, start = records[header_row]
+    seen = records[header_row + 1 :]
+    row_bytes = (seen[-1][1] - start) / len(seen) if seen else 100.0
     columns, blank = read_columns(
         file,
         utf8,
         start,
         dialect.delimiter,
         max(1, len(header)),
-        strict=strict and codecs.lookup(dialect.encoding).name == "utf-8",
+        from_file=_is_utf8(dialect.encoding),
+        row_bytes=row_bytes,
+        strict=strict and _is_utf8(dialect.encoding),
         progress=progress,
         cancel=cancel,
     )
@@ -126,36 +172,46 @@ def read_columns(
     delimiter: str,
     width: int,
     *,
+    from_file: bool,
+    row_bytes: float,
     strict: bool,
     progress: ProgressCallback | None,
     cancel: CancelToken | None,
-) -> tuple[list[Column], Mask]:
+) -> tuple[list[SheetColumn], Mask]:
     """Every record from byte ``start`` as text columns (at least ``width``), and the blank rows.
 
-    pyarrow first; rows longer or shorter than the first one make it give up, and then the csv
-    module reads the rest, padding short rows with "" (the caller names the extra columns). So
-    do bytes that are not UTF-8 when the encoding was chosen by the user (each bad byte
-    becomes the replacement character, so the user sees the wrong choice at once).
+    pyarrow first, reading the file itself when ``from_file`` (``utf8`` is then the file's first
+    bytes, at the same offsets); rows longer or shorter than the first one make it give up, and
+    then the csv module reads the rest, padding short rows with "" (the caller names the extra
+    columns). So do bytes that are not UTF-8 when the encoding was chosen by the user (each bad
+    byte becomes the replacement character, so the user sees the wrong choice at once).
 
     Raises:
         NotUtf8: ``strict`` is set and the bytes are not all UTF-8.
+        SheetError: The file could not be read to its end.
     """
     import pyarrow as pa
 
     try:
-        return read_arrow(utf8, start, delimiter, width, progress=progress, cancel=cancel)
+        return read_arrow(
+            path if from_file else utf8, start, delimiter, width, row_bytes, progress=progress, cancel=cancel
+        )
     except pa.ArrowException as error:
         if isinstance(error, MemoryError):
             raise
         if strict and ("UTF8" in str(error) or "UTF-8" in str(error)):
             raise NotUtf8(str(error)) from error
         check(cancel)
+    except OSError as error:
+        raise SheetError(path, f"the file cannot be read ({error.strerror or error}).") from error
+    if from_file:
+        utf8 = read_bytes(path)
     try:
         body = str(memoryview(utf8)[start:], "utf-8", "strict" if strict else "replace")
     except UnicodeDecodeError as error:
         raise NotUtf8(str(error)) from error
-    columns = _read_python(path, body, delimiter, width, progress=progress, cancel=cancel)
-    return columns, blank_mask(columns)
+    rows = _read_python(path, body, delimiter, width, progress=progress, cancel=cancel)
+    return [text_from_objects(column) for column in rows], blank_mask(rows)
 
 
 def _read_python(

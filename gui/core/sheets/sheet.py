@@ -17,9 +17,10 @@ import numpy as np
 import pandas as pd
 
 from gui.core.errors import SheetError
-from gui.core.sheets.cell_text import Column, ColumnFacts, Mask
+from gui.core.sheets.cell_text import ColumnFacts, Mask
 from gui.core.sheets.damage import ColumnNote, damage_notes
 from gui.core.sheets.header import unique_names
+from gui.core.sheets.text_columns import SheetColumn, filled_cells
 
 
 @dataclass(frozen=True, eq=False)
@@ -28,7 +29,8 @@ class Sheet:
 
     Attributes:
         path: The file.
-        frame: One object column of ``str`` per source column; empty cells are "".
+        frame: One text column per source column; empty cells are "". A text file's columns
+            are arrow-backed (:mod:`.text_columns`), a workbook's hold ``str`` objects.
         sheet_name: The worksheet read, None for a text file.
         sheet_names: Every worksheet of the workbook (empty for a text file).
         header_row: 0-based index in the file of the row used as the header.
@@ -84,7 +86,7 @@ class ReadFacts:
 def finish_sheet(
     file: Path,
     header: Sequence[str],
-    columns: list[Column],
+    columns: Sequence[SheetColumn],
     read: ReadFacts,
     *,
     blank: Mask | None = None,
@@ -95,7 +97,8 @@ def finish_sheet(
     Args:
         file: The file, for the sheet and its errors.
         header: The header row's cells (may be shorter or longer than ``columns``).
-        columns: One object column of ``str`` per source column, every row below the header.
+        columns: One text column per source column (``str`` objects or arrow-backed), every
+            row below the header.
         read: How the file was read; the first body row is the one below ``read.header_row``.
         blank: The rows with only empty or space cells, if the reader already knows them.
         facts: What the workbook reader learnt of each column (for the notes).
@@ -105,6 +108,7 @@ def finish_sheet(
     """
     width = max(len(columns), len(header))
     length = len(columns[0]) if columns else 0
+    columns = list(columns)
     while len(columns) < width:
         columns.append(np.full(length, "", dtype=object))
     first_data = read.header_row + 2  # 1-based row number of the first body row
@@ -118,7 +122,7 @@ def finish_sheet(
         source_rows = source_rows[keep]
     # Trailing columns with no name and no value are a formatted range, not data.
     while width > 1 and not (header[width - 1].strip() if width - 1 < len(header) else ""):
-        if any(not (not v or v.isspace()) for v in columns[width - 1]):
+        if filled_cells(columns[width - 1]).any():
             break
         columns.pop()
         width -= 1
@@ -137,7 +141,7 @@ def finish_sheet(
     )
 
 
-def blank_mask(columns: list[Column]) -> Mask:
+def blank_mask(columns: Sequence[SheetColumn]) -> Mask:
     """Rows where every cell is empty or only spaces.
 
     Each column only looks at the rows still blank so far, so a full column is scanned once.
@@ -150,7 +154,7 @@ def blank_mask(columns: list[Column]) -> Mask:
         if not len(candidates):
             break
         values = column[candidates]
-        filled = values != ""
+        filled = np.array(values != "", dtype=bool)
         spots = np.flatnonzero(filled)
         if len(spots):
             spaces = np.fromiter(map(str.isspace, values[spots]), dtype=bool, count=len(spots))
