@@ -46,7 +46,7 @@ KINDS: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
 }
 
 
-def _object_frame() -> pd.DataFrame:
+def object_frame() -> pd.DataFrame:
     """A small sheet with what real exports hold: padded, bad and repeated emails, accents, blanks."""
     return pd.DataFrame(
         {
@@ -103,14 +103,14 @@ def _object_frame() -> pd.DataFrame:
     )
 
 
-def _frame(kind: str) -> pd.DataFrame:
-    frame = KINDS[kind](_object_frame())
+def sheet_frame(kind: str) -> pd.DataFrame:
+    frame = KINDS[kind](object_frame())
     if kind != "object":
         assert type(frame["Phone"].array).__name__ == "ArrowStringArrayNumpySemantics"
     return frame
 
 
-def _text(frame: pd.DataFrame) -> dict[str, list[str]]:
+def sheet_text(frame: pd.DataFrame) -> dict[str, list[str]]:
     """The frame as a sheet shows it: every cell as text, whatever the dtypes."""
     return {str(c): [str(v) for v in frame[c].tolist()] for c in frame.columns}
 
@@ -173,43 +173,43 @@ def _validation_outcome(frame: pd.DataFrame) -> dict[str, Any]:
 
 
 def test_validation_is_the_same(kind: str) -> None:
-    expected = _validation_outcome(_frame("object"))
+    expected = _validation_outcome(sheet_frame("object"))
     assert expected["errors"] == [False, False, True, True, True, True, False, True]
     assert expected["warnings"] == [False, False, True, False, False, False, False, False]
     assert expected["messages"][3] == ["Email: Duplicate of row 2 (same email)"]
-    assert _validation_outcome(_frame(kind)) == expected
+    assert _validation_outcome(sheet_frame(kind)) == expected
 
 
 def test_the_mapping_suggestion_is_the_same(kind: str) -> None:
-    expected = suggest_mapping(_frame("object"), LEMLIST)
+    expected = suggest_mapping(sheet_frame("object"), LEMLIST)
     assert expected.mapping.fields["email"] == "Email"
-    assert suggest_mapping(_frame(kind), LEMLIST) == expected
+    assert suggest_mapping(sheet_frame(kind), LEMLIST) == expected
     instantly = get_spec("instantly")
-    assert suggest_mapping(_frame(kind), instantly) == suggest_mapping(_frame("object"), instantly)
+    assert suggest_mapping(sheet_frame(kind), instantly) == suggest_mapping(sheet_frame("object"), instantly)
 
 
 def test_clean_values_gives_the_same_stripped_str(kind: str) -> None:
-    frame = _frame(kind)
+    frame = sheet_frame(kind)
     for column in frame.columns:
         values = clean_values(frame[column])
         assert values.dtype == object and all(type(v) is str for v in values)
-        assert values.tolist() == clean_values(_object_frame()[column]).tolist()
+        assert values.tolist() == clean_values(object_frame()[column]).tolist()
     assert clean_values(frame["Email"]).tolist()[:2] == ["jane@acme.com", "Bob@Example.COM"]
 
 
 def test_leads_and_the_payload_preview_are_the_same(kind: str) -> None:
-    expected = build_leads(_frame("object"), MAPPING, LEMLIST)
+    expected = build_leads(sheet_frame("object"), MAPPING, LEMLIST)
     assert expected[1].fields["email"] == "Bob@Example.COM" and "lastName" not in expected[1].fields
-    assert build_leads(_frame(kind), MAPPING, LEMLIST) == expected
-    assert build_leads(_frame(kind), MAPPING, LEMLIST, rows=[6, 0]) == [expected[6], expected[0]]
+    assert build_leads(sheet_frame(kind), MAPPING, LEMLIST) == expected
+    assert build_leads(sheet_frame(kind), MAPPING, LEMLIST, rows=[6, 0]) == [expected[6], expected[0]]
     for row in (0, 6):
-        preview = payload_preview(_frame(kind), MAPPING, LEMLIST, row, "cam_1")
-        assert preview == payload_preview(_frame("object"), MAPPING, LEMLIST, row, "cam_1")
+        preview = payload_preview(sheet_frame(kind), MAPPING, LEMLIST, row, "cam_1")
+        assert preview == payload_preview(sheet_frame("object"), MAPPING, LEMLIST, row, "cam_1")
 
 
 def test_the_dnc_import_picks_the_same_column(kind: str) -> None:
-    frame = _frame(kind)[["Company", "Email", "Phone"]]
-    assert pick_column(frame) == pick_column(_object_frame()[["Company", "Email", "Phone"]]) == "Phone"
+    frame = sheet_frame(kind)[["Company", "Email", "Phone"]]
+    assert pick_column(frame) == pick_column(object_frame()[["Company", "Email", "Phone"]]) == "Phone"
 
 
 # --------------------------------------------------------------------------------------------
@@ -220,10 +220,10 @@ def test_the_dnc_import_picks_the_same_column(kind: str) -> None:
 def test_merge_tag_checks_and_rendering_are_the_same(kind: str) -> None:
     vocab = LEMLIST.merge_tags
     assert vocab is not None
-    expected = check_tags(_frame("object"), MAPPING, CAMPAIGN, vocab)
+    expected = check_tags(sheet_frame("object"), MAPPING, CAMPAIGN, vocab)
     assert set(expected.reasons) == {1, 2, 4, 5}
-    assert check_tags(_frame(kind), MAPPING, CAMPAIGN, vocab) == expected
-    frame, plain = _frame(kind), _frame("object")
+    assert check_tags(sheet_frame(kind), MAPPING, CAMPAIGN, vocab) == expected
+    frame, plain = sheet_frame(kind), sheet_frame("object")
     for row in range(len(plain)):
         assert row_values(frame, MAPPING, vocab, row) == row_values(plain, MAPPING, vocab, row)
         assert render_row(frame, MAPPING, CAMPAIGN, vocab, row) == render_row(
@@ -233,7 +233,7 @@ def test_merge_tag_checks_and_rendering_are_the_same(kind: str) -> None:
 
 
 def test_dnc_checks_are_the_same(kind: str, dnc: DncList) -> None:
-    expected = check_sheet(_frame("object"), MAPPING, LEMLIST, dnc)
+    expected = check_sheet(sheet_frame("object"), MAPPING, LEMLIST, dnc)
     assert expected.reasons == {
         0: "on the do-not-contact list: jane@acme.com, from lemlist unsubscribes",
         1: "on the do-not-contact list: https://www.linkedin.com/in/bob, typed in",
@@ -241,20 +241,20 @@ def test_dnc_checks_are_the_same(kind: str, dnc: DncList) -> None:
         4: "on the do-not-contact list: +12124567891, typed in",
         7: "on the do-not-contact list: optout.io, typed in",
     }
-    assert check_sheet(_frame(kind), MAPPING, LEMLIST, dnc) == expected
-    safety = check_before_upload(_frame(kind), MAPPING, LEMLIST, CampaignRead(CAMPAIGN), dnc)
-    assert safety == check_before_upload(_frame("object"), MAPPING, LEMLIST, CampaignRead(CAMPAIGN), dnc)
+    assert check_sheet(sheet_frame(kind), MAPPING, LEMLIST, dnc) == expected
+    safety = check_before_upload(sheet_frame(kind), MAPPING, LEMLIST, CampaignRead(CAMPAIGN), dnc)
+    assert safety == check_before_upload(sheet_frame("object"), MAPPING, LEMLIST, CampaignRead(CAMPAIGN), dnc)
 
 
 def test_routing_splits_the_same(kind: str) -> None:
-    expected = split_rows(_frame("object"), ROUTES)
+    expected = split_rows(sheet_frame("object"), ROUTES)
     assert expected.destinations == {0: "cam_a", 1: "cam_a", 2: "cam_b", 6: "cam_c", 7: "cam_c"}
     assert expected.skipped == {
         3: "no route for Region=APAC",
         4: "no route for Region=(empty)",
         5: "no route for Region=(empty)",
     }
-    frame, plain = _frame(kind), _frame("object")
+    frame, plain = sheet_frame(kind), sheet_frame("object")
     assert split_rows(frame, ROUTES) == expected
     assert split_rows(frame, ROUTES, rows=[5, 2, 3]) == split_rows(plain, ROUTES, rows=[5, 2, 3])
     with_default = RouteTable.parse("Region", ["EMEA=cam_a", "*=cam_z"])
@@ -268,9 +268,9 @@ def test_routed_checks_are_the_same(kind: str, dnc: DncList) -> None:
     def routed(frame: pd.DataFrame) -> Any:
         return check_routed(frame, MAPPING, LEMLIST, campaigns, split_rows(frame, ROUTES), dnc=dnc)
 
-    expected = routed(_frame("object"))
+    expected = routed(sheet_frame("object"))
     assert set(expected.invalid) == {1} and set(expected.skipped) == {0, 1, 3, 4, 7}
-    actual = routed(_frame(kind))
+    actual = routed(sheet_frame(kind))
     assert actual.invalid == expected.invalid and actual.skipped == expected.skipped
     assert actual.lines() == expected.lines()
 
@@ -288,19 +288,21 @@ OUTCOMES = {
 
 @pytest.mark.parametrize("only_failed", [False, True])
 def test_the_csv_report_is_byte_for_byte_the_same(kind: str, only_failed: bool, tmp_path: Path) -> None:
-    destinations = split_rows(_object_frame(), ROUTES).destinations
+    destinations = split_rows(object_frame(), ROUTES).destinations
     options: dict[str, Any] = {"only_failed": only_failed, "destinations": destinations}
     expected, actual = tmp_path / "object.csv", tmp_path / "arrow.csv"
-    written = export_results(_object_frame(), OUTCOMES, expected, **options)
-    assert export_results(_frame(kind), OUTCOMES, actual, **options) == written == (1 if only_failed else 8)
+    written = export_results(object_frame(), OUTCOMES, expected, **options)
+    assert (
+        export_results(sheet_frame(kind), OUTCOMES, actual, **options) == written == (1 if only_failed else 8)
+    )
     assert actual.read_bytes() == expected.read_bytes()
     assert ("zoë@exämple.de,".encode() in expected.read_bytes()) is not only_failed
 
 
 def test_the_xlsx_report_has_the_same_cells(kind: str, tmp_path: Path) -> None:
     expected, actual = tmp_path / "object.xlsx", tmp_path / "arrow.xlsx"
-    export_results(_object_frame(), OUTCOMES, expected)
-    export_results(_frame(kind), OUTCOMES, actual)
+    export_results(object_frame(), OUTCOMES, expected)
+    export_results(sheet_frame(kind), OUTCOMES, actual)
 
     def cells(path: Path) -> list[list[Any]]:
         book = load_workbook(path, read_only=True)
@@ -354,21 +356,21 @@ def _result_record(result: Any) -> list[tuple[str, list[int], list[str], list[st
 def test_a_fix_applies_undoes_and_redoes_the_same(
     kind: str, column: str, fix: str, params: dict[str, Any]
 ) -> None:
-    original = _text(_object_frame())
-    expected_frame, frame = _frame("object"), _frame(kind)
+    original = sheet_text(object_frame())
+    expected_frame, frame = sheet_frame("object"), sheet_frame(kind)
     assert preview_fix(frame, column, fix, **params) == preview_fix(expected_frame, column, fix, **params)
     expected = apply_fix(expected_frame, column, fix, **params)
     result = apply_fix(frame, column, fix, **params)
     assert expected.changed >= 1
     assert _result_record(result) == _result_record(expected)
-    assert _text(frame) == _text(expected_frame) != original
+    assert sheet_text(frame) == sheet_text(expected_frame) != original
     assert list(frame.columns) == list(expected_frame.columns)
     result.undo(frame)
     expected.undo(expected_frame)
-    assert _text(frame) == _text(expected_frame) == original
+    assert sheet_text(frame) == sheet_text(expected_frame) == original
     result.redo(frame)
     expected.redo(expected_frame)
-    assert _text(frame) == _text(expected_frame) != original
+    assert sheet_text(frame) == sheet_text(expected_frame) != original
     # Whatever the fix wrote is plain str, never "nan" or a pandas missing value.
     assert all(type(v) is str for c in frame.columns for v in frame[c].tolist())
 
@@ -380,49 +382,49 @@ def test_a_preset_replays_the_same(kind: str) -> None:
         FixStep("Phone", "phone_e164", {"region": "US"}),
         FixStep("Not there", "trim", {}),
     ]
-    expected_frame, frame = _frame("object"), _frame(kind)
+    expected_frame, frame = sheet_frame("object"), sheet_frame(kind)
     expected = apply_steps(expected_frame, steps)
     assert [r.changed for r in apply_steps(frame, steps)] == [r.changed for r in expected] == [1, 1, 5]
-    assert _text(frame) == _text(expected_frame)
+    assert sheet_text(frame) == sheet_text(expected_frame)
     assert validate(frame, MAPPING, LEMLIST).error_rows.tolist() == (
         validate(expected_frame, MAPPING, LEMLIST).error_rows.tolist()
     )
 
 
 def test_cell_edits_undo_and_redo_the_same(kind: str) -> None:
-    expected_frame, frame = _frame("object"), _frame(kind)
+    expected_frame, frame = sheet_frame("object"), sheet_frame(kind)
     edits = []
     for target in (expected_frame, frame):
         edits.append([set_cell(target, 2, "Email", "ann@acme.com"), set_cell(target, 0, "Zip", "")])
     assert edits[0] == edits[1]
     assert edits[1][0].before == "bad@" and edits[1][1].before == "02134"
-    assert _text(frame) == _text(expected_frame)
+    assert sheet_text(frame) == sheet_text(expected_frame)
     for edit_list, target in zip(edits, (expected_frame, frame), strict=True):
         for edit in reversed(edit_list):
             edit.undo(target)
-    assert _text(frame) == _text(expected_frame) == _text(_object_frame())
+    assert sheet_text(frame) == sheet_text(expected_frame) == sheet_text(object_frame())
     edits[1][0].redo(frame)
     assert frame["Email"].iat[2] == "ann@acme.com"
     assert validate(frame, MAPPING, LEMLIST).error_rows[2] == np.False_
 
 
 def test_make_editable_turns_an_arrow_column_into_object_once() -> None:
-    frame = _frame("arrow")
+    frame = sheet_frame("arrow")
     assert make_editable(frame, "Email") is True
     assert frame["Email"].dtype == object
     assert make_editable(frame, "Email") is False  # already editable: nothing to do
-    assert frame["Email"].tolist() == _object_frame()["Email"].tolist()
+    assert frame["Email"].tolist() == object_frame()["Email"].tolist()
     assert all(type(v) is str for v in frame["Email"].tolist())
-    assert list(frame.columns) == list(_object_frame().columns)  # the column keeps its place
+    assert list(frame.columns) == list(object_frame().columns)  # the column keeps its place
     assert frame["Phone"].dtype == ARROW  # only the column asked for
-    plain = _object_frame()
+    plain = object_frame()
     assert make_editable(plain, "Email") is False
     na_semantics = pd.DataFrame({"A": ["a", None]}, dtype="string[pyarrow]")
     assert make_editable(na_semantics, "A") is False and na_semantics["A"].dtype == "string[pyarrow]"
 
 
 def test_the_first_write_makes_an_arrow_column_editable_and_later_ones_write_in_place() -> None:
-    frame = _frame("arrow")
+    frame = sheet_frame("arrow")
     set_cell(frame, 1, "Email", "bob@example.com")
     assert frame["Email"].dtype == object and frame["Phone"].dtype == ARROW
     cells = frame["Email"].to_numpy()
