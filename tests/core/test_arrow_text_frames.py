@@ -448,3 +448,22 @@ def test_a_big_fix_on_an_arrow_column_undoes_and_redoes_as_text() -> None:
     result.redo(frame)
     assert frame["E"].iat[-1] == f"user{n - 1}@x.com"
     assert all(type(v) is str for v in frame["E"].tolist())
+
+
+def test_a_missing_cell_reads_as_empty_in_exports_and_routing(tmp_path: Path) -> None:
+    # The text loader never leaves a cell missing, but a frame built elsewhere may: NaN in an
+    # arrow-backed column must read as the empty cell None reads as in an object column.
+    plain = pd.DataFrame(
+        {"Email": ["a@x.com", None, "c@x.com"], "Region": ["EMEA", None, "na"]}, dtype=object
+    )
+    frame = plain.astype(ARROW)
+    assert frame["Region"].isna().tolist() == [False, True, False]
+    expected, actual = tmp_path / "object.csv", tmp_path / "arrow.csv"
+    export_results(plain, OUTCOMES, expected)
+    export_results(frame, OUTCOMES, actual)
+    assert actual.read_bytes() == expected.read_bytes()
+    assert b"nan" not in actual.read_bytes()
+    assert split_rows(frame, ROUTES) == split_rows(plain, ROUTES)
+    assert split_rows(frame, ROUTES).skipped == {1: "no route for Region=(empty)"}
+    assert distinct_values(frame, "Region") == distinct_values(plain, "Region")
+    assert clean_values(frame["Email"]).tolist() == ["a@x.com", "", "c@x.com"]
