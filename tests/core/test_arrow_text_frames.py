@@ -467,3 +467,18 @@ def test_a_missing_cell_reads_as_empty_in_exports_and_routing(tmp_path: Path) ->
     assert split_rows(frame, ROUTES).skipped == {1: "no route for Region=(empty)"}
     assert distinct_values(frame, "Region") == distinct_values(plain, "Region")
     assert clean_values(frame["Email"]).tolist() == ["a@x.com", "", "c@x.com"]
+
+
+def test_the_self_test_reads_the_sample_sheet_the_same_when_arrow_backed() -> None:
+    from gui import selftest
+
+    outcomes = []
+    for kind in ("object", "arrow"):
+        ctx = selftest._Context()
+        selftest._check_resources(ctx)
+        selftest._check_sheet(ctx)
+        ctx.frame = KINDS[kind](ctx.frame.astype(object))
+        words = selftest._check_mapping(ctx)
+        outcomes.append((words, ctx.leads, ctx.job_parts))
+    assert outcomes[1] == outcomes[0]
+    assert outcomes[0][0] == "12 columns mapped, 2 rows flagged, 24 leads ready"
