@@ -5,6 +5,8 @@ Fixes change the frame **in place** (replacing the touched columns) because copy
 silently: :func:`apply_fix` returns a :class:`FixResult` that holds the original value of
 every changed cell, and ``FixResult.undo(frame)`` puts them back. Cell edits in the table go
 through :func:`set_cell`, which returns the same kind of record for the GUI's undo stack.
+A text file's arrow-backed column becomes ``object`` on its first write (:func:`make_editable`),
+so undo, redo and later edits write cells in place instead of rebuilding the column each time.
 
 Every fix works on distinct values (a column of 1M rows usually holds far fewer distinct
 phones or names), so the costly ones (phone parsing, name splitting) run once per value.
@@ -32,6 +34,7 @@ __all__ = [
     "FixStep",
     "apply_fix",
     "apply_steps",
+    "make_editable",
     "preview_fix",
     "set_cell",
     "split_name",
@@ -146,8 +149,48 @@ def _column_text(frame: pd.DataFrame, column: str) -> np.ndarray:
     return np.asarray(values, dtype=object)
 
 
+def make_editable(frame: pd.DataFrame, column: str) -> bool:
+    """Turn an arrow-backed text column into an ``object`` column of the same ``str`` cells, once.
+
+    A text file loads into pandas' arrow-backed ``str`` dtype, whose arrays cannot be written
+    in place: pandas rebuilds the whole column on every write, O(rows) per edit (tens of ms per
+    cell, a third of a second per undo or redo of a fix at a million rows). One conversion costs
+    about as much as one such write, and every later write to the ``object`` column is O(1).
+    Callers that write cells (fixes, undo, the table model) call this before their first write.
+
+    Columns of any other dtype are left alone: ``object`` columns are editable already, and
+    pandas' NA-semantics ``string[pyarrow]`` would hand ``pd.NA`` cells to code that expects text.
+
+    Args:
+        frame: The sheet; the column is replaced in place (same position, same text).
+        column: The column about to be written.
+
+    Returns:
+        True when the column's dtype changed (anything cached about the old column is stale).
+
+    Raises:
+        KeyError: The frame has no such column.
+    """
+    if not isinstance(frame.columns.get_loc(column), int) or not _is_arrow_text(frame[column].dtype):
+        return False
+    frame[column] = frame[column].to_numpy(dtype=object)
+    return True
+
+
+def _is_arrow_text(dtype: object) -> bool:
+    """Whether ``dtype`` is the text loader's: arrow storage, NaN (not NA) for missing cells."""
+    if not isinstance(dtype, pd.StringDtype) or dtype.storage != "pyarrow":
+        return False
+    na_value: object = dtype.na_value
+    return isinstance(na_value, float) and np.isnan(na_value)
+
+
 def _write(frame: pd.DataFrame, column: str, rows: np.ndarray, values: np.ndarray) -> None:
-    """Write values into rows of a column, keeping the column's dtype."""
+    """Write values into rows of a column (an arrow-backed text column becomes ``object`` first).
+
+    See :func:`make_editable` for why; any other column keeps its dtype.
+    """
+    make_editable(frame, column)
     if len(rows) <= 10_000:
         position = frame.columns.get_loc(column)
         if isinstance(position, int):
@@ -399,7 +442,8 @@ def apply_fix(frame: pd.DataFrame, column: str, fix: str, **params: Any) -> FixR
     """Apply a fix to the whole column **in place** and return what changed, for undo.
 
     Args:
-        frame: The sheet; changed columns are replaced (same dtype), new columns are appended.
+        frame: The sheet; changed columns are replaced (same dtype, except that an arrow-backed
+            text column becomes ``object``: see :func:`make_editable`), new columns are appended.
         column: The column the fix reads (the ZIP column for ``zip_to_state``, the full name
             for ``split_full_name``).
         fix: One of :data:`FIXES`.

@@ -69,7 +69,15 @@ def _result_names(columns: Sequence[str], extra: Sequence[str] = ()) -> list[str
 
 
 def _text_column(series: pd.Series) -> list[str]:
-    """A column as text exactly as shown; missing values become empty cells."""
+    """A column as text exactly as shown; missing values become empty cells.
+
+    A text file's column (pandas' string dtype) already holds ``str``: its cells are listed
+    straight away, without the copy to ``object`` and the per-cell ``str()`` that other columns
+    need (the export runs on the GUI thread).
+    """
+    if isinstance(series.dtype, pd.StringDtype):
+        text: list[str] = (series.fillna("") if series.hasnans else series).tolist()
+        return text
     texts: list[str] = series.astype(object).where(series.notna(), "").astype(str).tolist()
     return texts
 

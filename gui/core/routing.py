@@ -158,10 +158,19 @@ class ValueCount:
 
 
 def _cells(frame: pd.DataFrame, column: str) -> pd.Series:
-    """The column as text (missing cells empty); raises :class:`RoutingError` when it is absent."""
+    """The column as text (missing cells empty); raises :class:`RoutingError` when it is absent.
+
+    A text file's column (pandas' string dtype) is text already and stays as it is: turning a
+    million arrow-backed cells into Python strings would cost a pass over the column on the GUI
+    thread, where the routed preview splits the sheet, and change no result.
+    """
+    import pandas as pd
+
     if column not in frame.columns:
         raise RoutingError(f"the sheet has no column {column!r} to route by")
     series = frame[column]
+    if isinstance(series.dtype, pd.StringDtype):
+        return series.fillna("") if series.hasnans else series
     cells: pd.Series = series.astype(object).where(series.notna(), "").astype(str)
     return cells
 

@@ -29,13 +29,17 @@ def clean_values(series: pd.Series) -> np.ndarray:
     missing = pd.isna(values)
     if missing.any():
         values[missing] = ""
-    try:
-        text = pa.array(values, type=pa.string())
-    except (pa.ArrowInvalid, pa.ArrowTypeError):  # numbers or other objects: make them text first
-        values = np.array([str(v) for v in values], dtype=object)
-        text = pa.array(values, type=pa.string())
-    padded = pc.match_substring_regex(text, r"^\s|\s$").to_numpy(zero_copy_only=False)
-    for i in np.flatnonzero(padded).tolist():
+    text: pa.Array | pa.ChunkedArray
+    if isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow":
+        text = pa.array(series)  # a text file's column is arrow already: no second conversion
+    else:
+        try:
+            text = pa.array(values, type=pa.string())
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # numbers or other objects: make them text first
+            values = np.array([str(v) for v in values], dtype=object)
+            text = pa.array(values, type=pa.string())
+    padded = pc.fill_null(pc.match_substring_regex(text, r"^\s|\s$"), False)
+    for i in np.flatnonzero(np.asarray(padded, dtype=bool)).tolist():
         values[i] = values[i].strip()
     return values
 
