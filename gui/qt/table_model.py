@@ -3,7 +3,8 @@
 At 1M rows a frame asks for about 300 visible cells x 7 roles, so :meth:`LeadTableModel.data`
 is the hottest Python in the app: it returns early for roles it does not serve, compares the role
 against cached ints and reads values from cached per-column numpy object arrays (``df.iat`` is
-about twice as slow). Sorting and filtering happen in pandas/numpy and reach the model as one
+about twice as slow), or for a text file's arrow-backed columns from :class:`LazyCells`, which
+make strings only of the rows shown. Sorting and filtering happen in pandas/numpy and reach the model as one
 row-index array (:meth:`set_row_order`), never through a QSortFilterProxyModel.
 """
 
@@ -132,10 +133,20 @@ class LeadTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def _cache_columns(self) -> None:
-        arrays = [self._frame.iloc[:, i].to_numpy(dtype=object, copy=False) for i in range(len(self._names))]
+        arrays = [self._cells(i) for i in range(len(self._names))]
         self._cols = ([self._status] if self._status is not None else []) + arrays
         self._rows = len(self._frame) if self._order is None else len(self._order)
         self._fast = (self._cols, self._order)
+
+    def _cells(self, position: int) -> Any:
+        """What data() reads a column's cells from: its ``object`` array, or lazy arrow cells."""
+        from gui.core.sheets.text_columns import arrow_of, is_arrow_text
+        from gui.qt.lazy_cells import LazyCells
+
+        column = self._frame.iloc[:, position]
+        if is_arrow_text(column):
+            return LazyCells(arrow_of(column))
+        return column.to_numpy(dtype=object, copy=False)
 
     @property
     def _frame(self) -> pd.DataFrame:
@@ -310,7 +321,12 @@ class LeadTableModel(QAbstractTableModel):
 
     def set_cell(self, frame_row: int, column: str, value: str) -> None:
         """Write one cell into the frame and the cache and repaint it (undo commands call this)."""
+        from gui.core.fixes import make_editable
+
         c = self._names.index(column)
+        if make_editable(self._frame, column):  # the first edit of an arrow-backed column
+            self._cols[c + self._offset] = self._cells(c)
+            self._fast = (self._cols, self._order)
         self._frame.iat[frame_row, c] = value
         array = self._cols[c + self._offset]
         if array[frame_row] != value:  # the cached array is a copy when pandas gave one
@@ -455,8 +471,14 @@ def sort_order(frame: pd.DataFrame, column: str, *, descending: bool = False) ->
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    values = frame[column].to_numpy(dtype=object, copy=False)
-    keys = pc.utf8_lower(pa.array(values, type=pa.string(), from_pandas=True))
+    from gui.core.sheets.text_columns import arrow_of, is_arrow_text
+
+    series = frame[column]
+    if is_arrow_text(series):
+        keys = pc.utf8_lower(arrow_of(series))
+    else:
+        values = series.to_numpy(dtype=object, copy=False)
+        keys = pc.utf8_lower(pa.array(values, type=pa.string(), from_pandas=True))
     order = pc.array_sort_indices(keys, order="descending" if descending else "ascending")
     return np.asarray(order.to_numpy(zero_copy_only=False), dtype=np.int64)
 

@@ -10,6 +10,8 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QUndoStack
 
 from gui.core.domain import RowOutcome, Status
+from gui.core.sheets.text_columns import TEXT_DTYPE
+from gui.qt.lazy_cells import BLOCK_ROWS, LazyCells
 from gui.qt.table_model import STATUS_HEADER, LeadTableModel, filter_order, sort_order
 
 
@@ -34,27 +36,34 @@ class Note:
         self.kind = "zip"
 
 
-def _frame() -> pd.DataFrame:
+def _frame(kind: str = "object") -> pd.DataFrame:
+    """A small sheet with ``object`` columns (a workbook) or arrow-backed ones (a text file)."""
     return pd.DataFrame(
         {
             "Email": ["ann@x.com", "bob@", "cy@z.org", "dee@x.com"],
             "First name": ["Ann", "bob", "Cy", "Dee"],
             "ZIP": ["02134", "2134", "10001", "94105"],
         },
-        dtype=object,
+        dtype=object if kind == "object" else TEXT_DTYPE,
     )
 
 
-def test_model_passes_qtmodeltester_loaded_and_after_reset(qtmodeltester) -> None:
+@pytest.fixture(params=["object", "arrow"])
+def kind(request: pytest.FixtureRequest) -> str:
+    """Both kinds of sheet column: a workbook's ``str`` objects and a text file's arrow strings."""
+    return str(request.param)
+
+
+def test_model_passes_qtmodeltester_loaded_and_after_reset(qtmodeltester, kind: str) -> None:
     model = LeadTableModel()
     qtmodeltester.check(model)
-    model.set_frame(_frame(), [Note("ZIP", "4-digit ZIPs: leading zero lost in Excel")])
+    model.set_frame(_frame(kind), [Note("ZIP", "4-digit ZIPs: leading zero lost in Excel")])
     model.set_validation(FakeValidation({(1, "Email"): ("error", "Email is not valid")}))
     qtmodeltester.check(model)
     model.set_outcomes({0: RowOutcome(0, Status.UPLOADED)})
     model.set_row_order(np.array([3, 1]))
     qtmodeltester.check(model)
-    model.set_frame(_frame().iloc[:2].copy())
+    model.set_frame(_frame(kind).iloc[:2].copy())
     qtmodeltester.check(model)
 
 
@@ -75,8 +84,8 @@ def test_display_tooltip_background_and_headers() -> None:
     assert model.headerData(0, Qt.Orientation.Vertical) == "2"  # the sheet row under a header on row 1
 
 
-def test_edit_goes_through_undo_and_into_the_frame(qtbot) -> None:
-    frame = _frame()
+def test_edit_goes_through_undo_and_into_the_frame(qtbot, kind: str) -> None:
+    frame = _frame(kind)
     model = LeadTableModel()
     model.undo_stack = QUndoStack()
     model.set_frame(frame)
@@ -114,8 +123,8 @@ def test_outcomes_add_a_status_column_and_update_rows_only(qtbot) -> None:
     assert model.columnCount() == 3
 
 
-def test_sort_and_filter_map_view_rows_to_frame_rows() -> None:
-    frame = _frame()
+def test_sort_and_filter_map_view_rows_to_frame_rows(kind: str) -> None:
+    frame = _frame(kind)
     model = LeadTableModel()
     model.set_frame(frame)
     order = sort_order(frame, "First name")
@@ -151,3 +160,57 @@ def test_rows_waiting_in_a_run_are_marked(qtbot) -> None:
     assert [model.data(model.index(r, 0)) for r in range(4)] == ["Uploaded", "Queued", "Queued", ""]
     model.mark_rows([0, 1, 2, 3], "Not sent", only_if="Queued")
     assert [model.data(model.index(r, 0)) for r in range(4)] == ["Uploaded", "Not sent", "Not sent", ""]
+
+
+def test_a_text_files_columns_become_strings_only_for_the_rows_shown() -> None:
+    rows = 20 * BLOCK_ROWS
+    frame = pd.DataFrame(
+        {
+            "Email": [f"lead{i}@example.com" for i in range(rows)],
+            "Zip": [f"{i % 1000:05d}" for i in range(rows)],
+        },
+        dtype=TEXT_DTYPE,
+    )
+    model = LeadTableModel()
+    model.set_frame(frame)
+    assert model.data(model.index(0, 0)) == "lead0@example.com"
+    assert model.data(model.index(rows - 1, 1)) == f"{(rows - 1) % 1000:05d}"
+    assert type(model.data(model.index(7, 1))) is str
+    cells = model._cols[0]
+    assert isinstance(cells, LazyCells)
+    assert cells.converted_blocks == 1  # rows 0 and 7 share a block; the last row is in another column
+    model.set_row_order(sort_order(frame, "Email", descending=True))
+    assert model.data(model.index(0, 0)) == max(frame["Email"]) == "lead9@example.com"
+    assert frame["Email"].dtype == TEXT_DTYPE  # reading never changes the frame
+
+
+def test_the_first_edit_of_a_text_files_column_makes_only_that_column_objects(qtbot) -> None:
+    frame = _frame("arrow")
+    model = LeadTableModel()
+    model.undo_stack = QUndoStack()
+    model.set_frame(frame)
+    assert model.setData(model.index(1, 0), "bob@x.com")
+    assert frame["Email"].dtype == object  # pandas rebuilds an arrow column on every write
+    assert frame["First name"].dtype == TEXT_DTYPE and frame["ZIP"].dtype == TEXT_DTYPE
+    assert frame["Email"].tolist() == ["ann@x.com", "bob@x.com", "cy@z.org", "dee@x.com"]
+    assert model.setData(model.index(2, 0), "cy@x.org")
+    model.undo_stack.undo()
+    model.undo_stack.undo()
+    assert frame["Email"].tolist() == ["ann@x.com", "bob@", "cy@z.org", "dee@x.com"]
+    assert [model.data(model.index(r, 0)) for r in range(4)] == frame["Email"].tolist()
+
+
+def test_lazy_cells_keep_a_bounded_number_of_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyarrow as pa
+
+    from gui.qt import lazy_cells
+
+    monkeypatch.setattr(lazy_cells, "KEPT_BLOCKS", 3)
+    cells = LazyCells(
+        pa.chunked_array([pa.array([str(i) for i in range(10 * BLOCK_ROWS)], pa.large_string())])
+    )
+    assert len(cells) == 10 * BLOCK_ROWS
+    for block in range(10):
+        assert cells[np.int64(block * BLOCK_ROWS + 5)] == str(block * BLOCK_ROWS + 5)
+    assert cells.converted_blocks == 3
+    assert cells[5] == "5"  # dropped, converted again

@@ -39,7 +39,8 @@ def text_column(values: pa.Array | pa.ChunkedArray) -> pd.api.extensions.Extensi
     """
     if not pa.types.is_large_string(values.type):
         values = pc.cast(values, pa.large_string())
-    return pd.array(values, dtype=TEXT_DTYPE)  # wraps the chunks as they are (no copy)
+    array: pd.api.extensions.ExtensionArray = pd.array(values, dtype=TEXT_DTYPE)  # the chunks as they are
+    return array
 
 
 def text_from_objects(values: Column) -> pd.api.extensions.ExtensionArray:

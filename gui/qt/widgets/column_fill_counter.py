@@ -28,6 +28,10 @@ def count_filled(series: pd.Series) -> int:
     """
     import numpy as np
 
+    from gui.core.sheets.text_columns import filled_cells, is_arrow_text
+
+    if is_arrow_text(series):  # pyarrow's kernels, no string made
+        return int(filled_cells(series.array).sum())
     values = series.to_numpy(dtype=object, copy=False)
     return int(
         np.fromiter(
