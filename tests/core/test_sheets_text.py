@@ -178,3 +178,27 @@ def test_a_file_that_ends_early_gives_the_rows_it_has(
     assert cut
     assert 0 < len(sheet.frame) < 20_000
     assert sheet.frame["Email"].iat[0] == "lead0@example.com"
+
+
+def test_a_read_error_in_the_middle_names_the_file_and_the_app_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "leads.csv"
+    write_leads(path, 20_000)
+    monkeypatch.setattr(arrow_blocks, "_BLOCK_BYTES", 64 * 1024)
+    read = arrow_blocks._WatchedReads.read
+    calls: list[int] = []
+
+    def failing(self: Any, size: int = -1) -> bytes:
+        calls.append(size)
+        if len(calls) == 3:
+            raise OSError(5, "Input/output error")
+        return read(self, size)
+
+    monkeypatch.setattr(arrow_blocks._WatchedReads, "read", failing)
+    with pytest.raises(files.SheetError) as caught:
+        load_sheet(path)
+    assert caught.value.path == path
+    assert "cannot be read (Input/output error)" in str(caught.value)
+    monkeypatch.setattr(arrow_blocks._WatchedReads, "read", read)
+    assert len(load_sheet(path).frame) == 20_000
