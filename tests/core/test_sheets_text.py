@@ -186,19 +186,19 @@ def test_a_read_error_in_the_middle_names_the_file_and_the_app_goes_on(
     path = tmp_path / "leads.csv"
     write_leads(path, 20_000)
     monkeypatch.setattr(arrow_blocks, "_BLOCK_BYTES", 64 * 1024)
-    read = arrow_blocks._WatchedReads.read
+    read = arrow_blocks._WatchedReads.read_buffer
     calls: list[int] = []
 
-    def failing(self: Any, size: int = -1) -> bytes:
+    def failing(self: Any, size: int = -1) -> Any:
         calls.append(size)
         if len(calls) == 3:
             raise OSError(5, "Input/output error")
         return read(self, size)
 
-    monkeypatch.setattr(arrow_blocks._WatchedReads, "read", failing)
+    monkeypatch.setattr(arrow_blocks._WatchedReads, "read_buffer", failing)
     with pytest.raises(files.SheetError) as caught:
         load_sheet(path)
     assert caught.value.path == path
     assert "cannot be read (Input/output error)" in str(caught.value)
-    monkeypatch.setattr(arrow_blocks._WatchedReads, "read", read)
+    monkeypatch.setattr(arrow_blocks._WatchedReads, "read_buffer", read)
     assert len(load_sheet(path).frame) == 20_000

@@ -54,7 +54,9 @@ _EXCEL_EPOCH = datetime.date(1899, 12, 30)
 
 def _sample(column: SheetColumn) -> list[str]:
     step = max(1, len(column) // NOTE_SAMPLE)
-    return [v.strip() for v in column[::step][:NOTE_SAMPLE] if v and not v.isspace()]
+    # tolist(): an arrow-backed column hands its cells over at once (iterating makes a scalar each).
+    values: list[str] = column[::step][:NOTE_SAMPLE].tolist()
+    return [v.strip() for v in values if v and not v.isspace()]
 
 
 def _share(count: int, total: int) -> str:
