@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import random
 from pathlib import Path
 from typing import Any
 
@@ -232,3 +233,21 @@ def test_a_quoted_crlf_on_a_block_edge_keeps_its_line_feed(
     sheet = load_sheet(path)
     assert careful == [True]
     assert sheet.frame.astype(object).values.tolist() == rows
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_quoted_files_read_exactly_as_the_csv_module_reads_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    # Commas, quotes, LF and CRLF inside quoted cells, on small blocks so they fall on edges.
+    rng = random.Random(seed)
+    monkeypatch.setattr(arrow_blocks, "_BLOCK_BYTES", rng.choice([1024, 2048, 4096]))
+    notes = ["plain", "with, comma", "two\nlines", "three\nli\nnes", 'quote "x" in', "", "a\r\nb", " "]
+    rows = [[f"lead{i}@ex.com", rng.choice(notes), f"{i:05d}"] for i in range(rng.randint(500, 3000))]
+    path = tmp_path / "random.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator=rng.choice(["\n", "\r\n"]))
+        writer.writerows([["Email", "Notes", "Zip"], *rows])
+    with path.open(encoding="utf-8", newline="") as handle:
+        expected = list(csv.reader(handle))[1:]
+    assert load_sheet(path).frame.astype(object).values.tolist() == expected
