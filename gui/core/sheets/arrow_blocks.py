@@ -195,22 +195,6 @@ class _WatchedReads:
             self._progress(Progress(rows, expected, f"Read about {rows:,} rows"))
         return block
 
-    def read(self, size: int = -1) -> bytes:
-        """The same as :meth:`read_buffer`, as ``bytes`` (for readers that ask for them)."""
-        return bytes(self.read_buffer(size))
-
-    def tell(self) -> int:
-        """Bytes handed out so far (pyarrow asks where the stream stands)."""
-        return self._position - self._start
-
-    def readable(self) -> bool:
-        """Always: this object exists to be read."""
-        return True
-
-    def seekable(self) -> bool:
-        """Never: pyarrow reads the stream once, front to back."""
-        return False
-
     def close(self) -> None:
         """Close the file (pyarrow closes its wrapper, then the ``with`` block closes us)."""
         if self._native is not None:
