@@ -24,6 +24,7 @@ import pandas as pd
 import pyarrow as pa
 
 from gui.core.errors import MappingError
+from gui.core.sheets.text_columns import TEXT_DTYPE
 from gui.core.validation.linkedin import normalize_linkedin_urls
 from gui.core.validation.phones import phones_e164
 
@@ -171,18 +172,10 @@ def make_editable(frame: pd.DataFrame, column: str) -> bool:
     Raises:
         KeyError: The frame has no such column.
     """
-    if not isinstance(frame.columns.get_loc(column), int) or not _is_arrow_text(frame[column].dtype):
+    if not isinstance(frame.columns.get_loc(column), int) or frame[column].dtype != TEXT_DTYPE:
         return False
     frame[column] = frame[column].to_numpy(dtype=object)
     return True
-
-
-def _is_arrow_text(dtype: object) -> bool:
-    """Whether ``dtype`` is the text loader's: arrow storage, NaN (not NA) for missing cells."""
-    if not isinstance(dtype, pd.StringDtype) or dtype.storage != "pyarrow":
-        return False
-    na_value: object = dtype.na_value
-    return isinstance(na_value, float) and np.isnan(na_value)
 
 
 def _write(frame: pd.DataFrame, column: str, rows: np.ndarray, values: np.ndarray) -> None:

@@ -36,11 +36,11 @@ class LazyCells:
         return len(self._array)
 
     def __getitem__(self, row: int) -> str:
-        number = int(row) // BLOCK_ROWS
+        number, offset = divmod(int(row), BLOCK_ROWS)
         block = self._blocks.get(number)
         if block is None:
             block = self._convert(number)
-        text: str = block[int(row) - number * BLOCK_ROWS]
+        text: str = block[offset]
         return text
 
     def _convert(self, number: int) -> np.ndarray[Any, Any]:

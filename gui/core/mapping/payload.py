@@ -16,6 +16,7 @@ from gui.core.domain import Lead
 from gui.core.errors import MappingError
 from gui.core.mapping.columns import ColumnMapping
 from gui.core.providers.base import ProviderSpec
+from gui.core.sheets.text_columns import is_arrow_text
 
 
 def clean_values(series: pd.Series) -> np.ndarray:
@@ -30,7 +31,7 @@ def clean_values(series: pd.Series) -> np.ndarray:
     if missing.any():
         values[missing] = ""
     text: pa.Array | pa.ChunkedArray
-    if isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow":
+    if is_arrow_text(series):
         text = pa.array(series)  # a text file's column is arrow already: no second conversion
     else:
         try:

@@ -6,7 +6,8 @@
 - :mod:`.files`: the file checked and read, its errors in words.
 - :mod:`.delimited`: .csv .tsv .txt, from the bytes to the sheet (pyarrow, else the csv module).
 - :mod:`.text_dialect`: a text file's encoding, delimiter and first records, judged on its bytes.
-- :mod:`.arrow_blocks`: pyarrow's parse on one thread, the conversion to ``str`` on the caller's.
+- :mod:`.arrow_blocks`: pyarrow's parse of a text file on every core, with progress and cancel.
+- :mod:`.text_columns`: a text file's columns, kept in pyarrow's memory (pandas' arrow-backed ``str``).
 - :mod:`.workbooks`: .xlsx .xlsm .xls .ods cells through calamine.
 - :mod:`.pieces`: a big .xlsx sheet parsed in pieces on two threads.
 - :mod:`.styles`: the number formats of a workbook's first rows (.xlsx sheet XML, .xls via xlrd).

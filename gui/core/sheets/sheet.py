@@ -153,11 +153,5 @@ def blank_mask(columns: Sequence[SheetColumn]) -> Mask:
         candidates = np.flatnonzero(mask)
         if not len(candidates):
             break
-        values = column[candidates]
-        filled = np.array(values != "", dtype=bool)
-        spots = np.flatnonzero(filled)
-        if len(spots):
-            spaces = np.fromiter(map(str.isspace, values[spots]), dtype=bool, count=len(spots))
-            filled[spots[spaces]] = False
-        mask[candidates[filled]] = False
+        mask[candidates[filled_cells(column[candidates])]] = False
     return mask

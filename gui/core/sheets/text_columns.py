@@ -49,8 +49,9 @@ def text_from_objects(values: Column) -> pd.api.extensions.ExtensionArray:
 
 
 def is_arrow_text(values: Any) -> bool:
-    """Whether a column (array or Series) is arrow-backed text rather than ``object``."""
-    return isinstance(getattr(values, "dtype", None), pd.StringDtype | pd.ArrowDtype)
+    """Whether a column (array or Series) is pandas' arrow-backed text rather than ``object``."""
+    dtype = getattr(values, "dtype", None)
+    return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
 
 
 def arrow_of(values: Any) -> pa.ChunkedArray:
@@ -64,7 +65,7 @@ def filled_cells(values: SheetColumn) -> Mask:
     if is_arrow_text(values):
         text = arrow_of(values)
         empty = pc.or_(pc.equal(pc.binary_length(text), 0), pc.utf8_is_space(text))
-        result: Mask = ~np.asarray(empty.to_numpy(), dtype=bool)
+        result: Mask = ~np.asarray(pc.fill_null(empty, True).to_numpy(), dtype=bool)
         return result
     filled = np.asarray(values != "", dtype=bool)
     spots = np.flatnonzero(filled)
